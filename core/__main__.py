@@ -1,0 +1,5 @@
+"""``python -m credbridge``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,318 @@
+"""The ``credbridge`` command line (DESIGN.md §7). Errors print one line, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .check import check as check_credential
+from .convert import read, write
+from .errors import CredbridgeError, UsageError
+from .model import MicroCredential
+from .options import Options
+from .plugin_manager import get_formats, load_failures, plugin_info
+from .report import Code, Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"credbridge: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn credbridge errors into one line on stderr and the right exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CredbridgeError as exc:
+            _fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(1)
+        except Exception as exc:  # a bug: still one line; the traceback on request
+            if os.environ.get("CREDBRIDGE_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set CREDBRIDGE_DEBUG=1 for "
+                  "the traceback, and please report it)")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def expand_inputs(inputs: Iterable[str]) -> list[str]:
+    """Paths as given; a directory stands for the (non-hidden) files in it, sorted."""
+    out: list[str] = []
+    for item in inputs:
+        if item != "-" and os.path.isdir(item):
+            out.extend(str(p) for p in sorted(Path(item).iterdir())
+                       if p.is_file() and not p.name.startswith("."))
+        else:
+            out.append(item)
+    return out
+
+
+def read_all(inputs: list[str], from_format: str | None, report: Report, options: Options,
+             max_bytes: int | str | None) -> Iterator[MicroCredential]:
+    """Credentials of every input in turn; an unreadable file is reported and skipped."""
+    for path in inputs:
+        try:
+            yield from read(path, from_format=from_format, report=report, options=options,
+                            max_bytes=max_bytes)
+        except CredbridgeError as exc:
+            if isinstance(exc, UsageError) or len(inputs) == 1:
+                raise
+            report.add(Code.INVALID_RECORD, str(exc), file=path, record=exc.record,
+                       field=exc.field)
+            report.records_failed += 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="credbridge")
+def cli() -> None:
+    """Convert micro-credentials between Europass EDC, ELM, Open Badges, Diploma Supplement /
+    ELMO and CSV, and report everything a conversion cannot carry."""
+
+
+def _max_bytes(value: str | None) -> int | str | None:
+    if value is None:
+        return "default"
+    if value in ("0", "none", "unlimited"):
+        return None
+    m = re.fullmatch(r"(\d+)\s*([kKmMgG]?)i?[bB]?", value.strip())
+    if not m:
+        raise click.BadParameter(f"not a size: {value!r} (e.g. 500000, 64M, 1G)")
+    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[m.group(2).lower()]
+    return int(m.group(1)) * factor
+
+
+def _safe_name(cred: MicroCredential, position: int) -> str:
+    base = cred.id.rsplit("/", 1)[-1] if cred.id else ""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]
+    return base or f"credential-{position}"
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--to", "to_format", required=True, help="Output format (see `credbridge formats`).")
+@click.option("--from", "from_format", help="Input format; default: by extension, else content.")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Output file, '-' for stdout, or an existing directory for one file per "
+                   "credential.")
+@click.option("--report", "report_path", help="Write the full conversion report as JSON to FILE "
+                                              "('-' for stdout).")
+@click.option("--strict", is_flag=True, help="Exit 1 when anything was dropped.")
+@click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB for "
+                                  "one-document formats, none for streamed ones (CSV, JSON Lines).")
+@click.option("--columns", "columns_map", type=click.Path(dir_okay=False),
+              help="CSV: TOML column map (header in the file = credbridge column).")
+@click.option("--csvw", is_flag=True, help="CSV: write CSVW metadata beside the output file.")
+@click.option("--raw-cells", is_flag=True,
+              help="CSV: keep cells that start with = + - @ as they are (not neutralised).")
+@click.option("--text-lang", help="CSV: language of plain text columns such as 'title' "
+                                  "(default: und, unknown).")
+@handle_errors
+def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, output: str,
+            report_path: str | None, strict: bool, fail_if_warnings: bool, quiet: bool,
+            max_bytes: str | None, columns_map: str | None, csvw: bool, raw_cells: bool,
+            text_lang: str | None) -> None:
+    """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
+    registry = get_formats()
+    target = registry.get(to_format, need="write")
+    if from_format:
+        registry.get(from_format, need="read")
+    options = Options()
+    if columns_map:
+        options["columns"] = columns_map
+    if raw_cells:
+        options["raw_cells"] = True
+    if text_lang:
+        options["text_language"] = text_lang
+    if csvw:
+        if output == "-" or os.path.isdir(output):
+            raise UsageError("--csvw needs -o FILE (the metadata is written beside it)")
+        options["csvw_path"] = output + "-metadata.json"
+    report = Report()
+    paths = expand_inputs(inputs)
+    credentials = read_all(paths, from_format, report, options, _max_bytes(max_bytes))
+    if output != "-" and os.path.isdir(output):
+        _write_each(credentials, Path(output), target.name, target.extensions, report, options)
+    elif target.many or target.json_lines:
+        write(credentials, output, to=target.name, report=report, options=options)
+    else:
+        _write_single(credentials, output, target.name, report, options)
+    _finish(report, report_path, quiet, strict, fail_if_warnings)
+
+
+def _write_single(credentials: Iterator[MicroCredential], output: str, to: str, report: Report,
+                  options: Options) -> None:
+    first = next(credentials, None)
+    second = next(credentials, None)
+    if second is not None:
+        raise UsageError(f"the input holds several credentials and {to} holds one per document: "
+                         "use -o DIR")
+    write([first] if first else [], output, to=to, report=report, options=options)
+
+
+def _write_each(credentials: Iterable[MicroCredential], directory: Path, to: str,
+                extensions: tuple[str, ...], report: Report, options: Options) -> None:
+    ext = extensions[0] if extensions else ""
+    used: set[str] = set()
+    for position, cred in enumerate(credentials, start=1):
+        name = _safe_name(cred, position)
+        while name in used:
+            name = f"{name}-{position}"
+        used.add(name)
+        write([cred], directory / f"{name}{ext}", to=to, report=report, options=options)
+
+
+def _finish(report: Report, report_path: str | None, quiet: bool, strict: bool,
+            fail_if_warnings: bool) -> None:
+    if report_path:
+        text = report.to_json() + "\n"
+        if report_path == "-":
+            click.echo(text, nl=False)
+        else:
+            Path(report_path).write_text(text, "utf-8")
+    if not quiet:
+        for line in report.summary_lines():
+            click.echo(line, err=True)
+        click.echo(f"{report.records_written} written, {report.records_failed} failed",
+                   err=True)
+    if report.has_errors:
+        sys.exit(1)
+    if strict and report.has_losses:
+        click.echo("credbridge: error: --strict: elements were dropped (see above)", err=True)
+        sys.exit(1)
+    if fail_if_warnings and any(m.severity != "info" for m in report.messages):
+        click.echo("credbridge: error: --fail-if-warnings: the conversion has warnings", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def formats(as_json: bool) -> None:
+    """List the formats credbridge can read and write."""
+    registry = get_formats()
+    if as_json:
+        click.echo(json.dumps([f.describe() for f in registry], indent=2))
+        return
+    for f in registry:
+        rw = ("r" if f.can_read else "-") + ("w" if f.can_write else "-")
+        exts = " ".join(f.extensions)
+        click.echo(f"{f.name:<12} {rw}  {f.title}  [{exts}]  ({f.plugin})")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def detect(files: tuple[str, ...], as_json: bool) -> None:
+    """Print the format each FILE is in."""
+    from .convert import detect as detect_format
+
+    results: dict[str, str | None] = {}
+    failed = False
+    for path in expand_inputs(files):
+        try:
+            results[path] = detect_format(path).name
+        except CredbridgeError as exc:
+            failed = True
+            results[path] = None
+            if not as_json:
+                click.echo(f"credbridge: error: {exc}", err=True)
+                continue
+        if not as_json:
+            click.echo(f"{path}: {results[path]}")
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--from", "from_format", help="Input format; default: detected.")
+@handle_errors
+def show(file: str, from_format: str | None) -> None:
+    """Print the canonical JSON of what credbridge reads in FILE."""
+    report = Report()
+    write(read(file, from_format=from_format, report=report), "-", to="canonical", report=report)
+    for line in report.summary_lines():
+        click.echo(line, err=True)
+    if report.has_errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--from", "from_format", help="Input format; default: detected.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def check(files: tuple[str, ...], from_format: str | None, as_json: bool) -> None:
+    """Check Annex I completeness (EU Council Recommendation 2022): each element present or
+    missing. Exit 1 when a mandatory element is missing."""
+    report = Report()
+    results = []
+    for path in expand_inputs(files):
+        for position, cred in enumerate(read(path, from_format=from_format, report=report), 1):
+            result = check_credential(cred)
+            results.append((path, position, result))
+    if as_json:
+        click.echo(json.dumps([dict(file=p, record=n, **r.to_dict()) for p, n, r in results],
+                              indent=2, ensure_ascii=False))
+    else:
+        for path, position, result in results:
+            label = result.credential_id or f"record {position}"
+            verdict = "complete" if result.complete else "INCOMPLETE"
+            click.echo(f"{path}: {label}: {verdict}")
+            for r in result.results:
+                mark = {"present": "ok  ", "missing": "MISS", "warning": "--  "}[r.status]
+                num = f"{r.element.number:>2}" if r.element.number else " ."
+                element = r.element
+                click.echo(f"  {mark} {num} {element.name} [{element.kind}] ({element.paths})")
+    for line in report.summary_lines():
+        click.echo(line, err=True)
+    if report.has_errors or any(not r.complete for _, _, r in results):
+        missing = sorted({m.element.name for _, _, r in results for m in r.missing})
+        if missing and not as_json:
+            click.echo("credbridge: missing mandatory Annex I elements: " + "; ".join(missing),
+                       err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def plugins(as_json: bool) -> None:
+    """List the loaded plugins (built-in and third-party) and those that failed to load."""
+    info = plugin_info()
+    failures = [{"name": f.name, "error": f.error} for f in load_failures()]
+    if as_json:
+        click.echo(json.dumps({"plugins": info, "failed": failures}, indent=2))
+        return
+    for p in info:
+        kind = "built-in" if p["builtin"] else p.get("distribution", "third-party")
+        version = f" {p['version']}" if p.get("version") else ""
+        click.echo(f"{p['name']}  ({kind}{version})  formats: {', '.join(p['formats']) or '-'}")
+    for f in failures:
+        click.echo(f"{f['name']}  FAILED: {f['error']}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="credbridge")

@@ -1,0 +1,205 @@
+"""The Format contract, the registry of formats and input-format detection (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import PurePath
+from typing import IO, Any, ClassVar, Literal
+
+from .errors import AmbiguousFormatError, InputError, PluginError, UnknownFormatError
+from .model import MicroCredential, build
+from .options import Options
+from .report import Code, Report
+
+Predicate = Literal["exact", "lossy", "extension"]
+
+SNIFF_BYTES = 8192
+"""How many leading bytes ``sniff`` is given."""
+
+
+class Format:
+    """A format handler. Subclass it, set the class attributes, implement what you support.
+
+    ``fields`` maps each canonical field path the format carries (``"levels.eqf"``,
+    ``"awarding_bodies[].country"``) to how well: ``exact``, ``lossy`` or ``extension``.
+    A present field the writer's format does not list is reported as ``dropped`` by the core.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+    media_types: ClassVar[tuple[str, ...]] = ()
+    fields: ClassVar[dict[str, Predicate]] = {}
+    many: ClassVar[bool] = False
+    """True when one document holds many credentials (CSV); else a stream gets JSON Lines or
+    the writer needs one file per credential (see ``json_lines``)."""
+    json_lines: ClassVar[bool] = False
+    """True when several credentials are written to one stream as JSON Lines."""
+    binary: ClassVar[bool] = False
+    """True when read/write work on bytes; else on text (UTF-8)."""
+
+    plugin: str = "?"
+    """Set by the registry: the plugin that registered the format."""
+
+    @property
+    def can_read(self) -> bool:
+        """Whether this format implements ``read``."""
+        return type(self).read is not Format.read
+
+    @property
+    def can_write(self) -> bool:
+        """Whether this format implements ``write``."""
+        return type(self).write is not Format.write
+
+    def sniff(self, head: bytes) -> bool:
+        """True when ``head`` (the first bytes of an input) is surely this format."""
+        return False
+
+    def read(
+        self, stream: IO[bytes], report: Report, options: Options
+    ) -> Iterator[MicroCredential]:
+        """Yield the credentials of ``stream``; report bad records and go on."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """Write ``credentials`` to ``stream``; report what the format cannot carry."""
+        raise NotImplementedError
+
+    def build(
+        self, data: dict[str, Any], report: Report, record: str | int
+    ) -> MicroCredential | None:
+        """Validate one record into a credential; on a bad value report ``invalid-record``
+        (naming the record and the field) and return ``None`` so the batch goes on."""
+        try:
+            return build(data, record=record)
+        except InputError as exc:
+            report.add(Code.INVALID_RECORD, exc.message, field=exc.field, format=self.name,
+                       record=record)
+            report.records_failed += 1
+            return None
+
+    def describe(self) -> dict[str, object]:
+        """The machine-readable description printed by ``credbridge formats --json``."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "read": self.can_read,
+            "write": self.can_write,
+            "extensions": list(self.extensions),
+            "media_types": list(self.media_types),
+            "plugin": self.plugin,
+            "fields": dict(sorted(self.fields.items())),
+        }
+
+
+class FormatRegistry:
+    """The formats that plugins registered, in registration order."""
+
+    def __init__(self) -> None:
+        self._formats: dict[str, Format] = {}
+
+    def register(self, fmt: Format, plugin: str = "?") -> None:
+        """Add a format; a second format with the same name is a plugin error."""
+        for attr in ("name", "title"):
+            if not isinstance(getattr(fmt, attr, None), str):
+                raise PluginError(f"format object {fmt!r} from plugin {plugin} has no {attr}")
+        if fmt.name in self._formats:
+            other = self._formats[fmt.name].plugin
+            raise PluginError(
+                f"format {fmt.name!r} from plugin {plugin} is already registered by {other}"
+            )
+        fmt.plugin = plugin
+        self._formats[fmt.name] = fmt
+
+    def __iter__(self) -> Iterator[Format]:
+        return iter(self._formats.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._formats
+
+    def names(self) -> list[str]:
+        """Registered format names."""
+        return list(self._formats)
+
+    def get(self, name: str, *, need: Literal["read", "write"] | None = None) -> Format:
+        """A format by name; ``need`` checks that it can read or write."""
+        try:
+            fmt = self._formats[name]
+        except KeyError:
+            raise UnknownFormatError(
+                f"unknown format {name!r}; known formats: {', '.join(self._formats)}"
+            ) from None
+        if need == "read" and not fmt.can_read:
+            raise UnknownFormatError(f"format {name!r} cannot be read")
+        if need == "write" and not fmt.can_write:
+            raise UnknownFormatError(f"format {name!r} cannot be written")
+        return fmt
+
+    def by_extension(self, filename: str) -> list[Format]:
+        """Readable formats whose extension matches the file name (longest extension wins)."""
+        lower = PurePath(filename).name.lower()
+        matches = [
+            (len(ext), f)
+            for f in self._formats.values()
+            if f.can_read
+            for ext in f.extensions
+            if lower.endswith(ext.lower())
+        ]
+        if not matches:
+            return []
+        best = max(n for n, _ in matches)
+        seen: dict[str, Format] = {}
+        for n, f in matches:
+            if n == best:
+                seen.setdefault(f.name, f)
+        return list(seen.values())
+
+    def sniffers(self, head: bytes) -> list[Format]:
+        """Readable formats that recognise ``head``."""
+        return [f for f in self._formats.values() if f.can_read and _safe_sniff(f, head)]
+
+    def detect(self, head: bytes, filename: str | None = None) -> Format:
+        """The format of an input: by extension, else by content.
+
+        Content decides between several formats that share an extension (``.json``, ``.xml``);
+        no match or several matches raise an error that lists the candidates.
+        """
+        by_ext = self.by_extension(filename) if filename else []
+        if len(by_ext) == 1:
+            return by_ext[0]
+        sniffed = self.sniffers(head)
+        candidates = [f for f in sniffed if f in by_ext] if by_ext else sniffed
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            listed = by_ext or []
+            hint = (
+                f" (extension matches {', '.join(f.name for f in listed)}, content matches none)"
+                if listed else ""
+            )
+            raise UnknownFormatError(
+                f"cannot tell the format{hint}; name it with --from "
+                f"(one of: {', '.join(f.name for f in self if f.can_read)})",
+                file=filename,
+            )
+        names = [f.name for f in candidates]
+        raise AmbiguousFormatError(
+            f"the format is ambiguous: it could be {', '.join(names)}; name it with --from",
+            names,
+            file=filename,
+        )
+
+
+def _safe_sniff(fmt: Format, head: bytes) -> bool:
+    """A sniffer that raises counts as "not mine": detection must never crash on odd input."""
+    try:
+        return bool(fmt.sniff(head))
+    except Exception:
+        return False

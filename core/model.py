@@ -1,0 +1,483 @@
+"""The canonical micro-credential (DESIGN.md §2, sub-structure per crosswalk §0).
+
+Strict about types, tolerant about absence: almost everything is optional and
+``credbridge check`` says what a credential lacks. Values are stored in one normal form
+(countries alpha-2, languages ISO 639-1, EQF as int, codes as short stable codes) whatever
+spelling the source used; an unknown value is a validation error naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+)
+
+from . import vocab
+from .errors import InputError, VocabularyError
+
+# --- normal forms -----------------------------------------------------------------------------
+
+
+def _norm_langtext_checked(value: Any) -> Any:
+    try:
+        return _norm_langtext(value)
+    except VocabularyError as exc:
+        raise ValueError(exc.message) from None
+
+
+def _norm_langtext(value: Any) -> Any:
+    if isinstance(value, str):
+        value = {"und": value}
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        if text is None:
+            continue
+        if not isinstance(text, str):
+            raise ValueError(f"text for language {lang!r} must be a string")
+        tag = vocab.language_code(str(lang)) if lang else "und"
+        if text.strip():
+            out[tag] = text
+    return out
+
+
+LangText = Annotated[dict[str, str], BeforeValidator(_norm_langtext_checked)]
+"""Multilingual text: language tag (ISO 639-1 / BCP 47, ``und`` when unknown) -> text.
+
+A plain string is accepted and stored under ``und``; empty texts are removed.
+"""
+
+
+def _plain(func: Any) -> Any:
+    """Re-raise a vocabulary error as the plain ValueError pydantic expects (it adds the path)."""
+
+    def wrapper(value: Any) -> Any:
+        try:
+            return func(value)
+        except VocabularyError as exc:
+            raise ValueError(exc.message) from None
+
+    return wrapper
+
+
+@_plain
+def _country(value: Any) -> Any:
+    return vocab.country_code(value) if isinstance(value, str) else value
+
+
+@_plain
+def _language(value: Any) -> Any:
+    return vocab.language_code(value) if isinstance(value, str) else value
+
+
+def _date_or_datetime(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a date-time needs a time zone (e.g. 2024-06-30T10:00:00Z)")
+        return value
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        v = value.strip()
+        if "T" in v or " " in v:
+            try:
+                parsed = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"not an ISO 8601 date-time: {value!r}") from None
+            if parsed.tzinfo is None:
+                raise ValueError(f"a date-time needs a time zone: {value!r}")
+            return parsed
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 date (YYYY-MM-DD): {value!r}") from None
+    raise ValueError(f"not a date: {value!r}")
+
+
+DateOrDateTime = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_datetime)]
+"""An ISO date, or a timezone-aware date-time."""
+
+
+def _date_only(value: Any) -> Any:
+    parsed = _date_or_datetime(value)
+    return parsed.date() if isinstance(parsed, dt.datetime) else parsed
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_only)]
+
+Country = Annotated[str, BeforeValidator(_country)]
+"""ISO 3166-1 alpha-2 (alpha-3, EU country URIs, ``UK`` and ``EL`` accepted on input)."""
+
+Language = Annotated[str, BeforeValidator(_language)]
+"""ISO 639-1 code or BCP 47 tag (EU 3-letter codes and URIs accepted on input)."""
+
+
+def _coded(vocab_name: str, *, allow_uri: bool) -> Any:
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        voc = vocab.vocabulary(vocab_name)
+        code = voc.lookup(value)
+        if code is not None:
+            return code
+        if allow_uri and re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value.strip()):
+            return value.strip()
+        raise ValueError(
+            f"unknown {voc.name} value {value!r} (known: {', '.join(voc.codes)}"
+            + ("; or an absolute URI)" if allow_uri else ")")
+        )
+
+    return BeforeValidator(check)
+
+
+ModeCode = Annotated[str, _coded("mode", allow_uri=True)]
+SettingCode = Annotated[str, _coded("setting", allow_uri=False)]
+SupervisionCode = Annotated[str, _coded("supervision", allow_uri=True)]
+AssessmentTypeCode = Annotated[str, _coded("assessment_type", allow_uri=True)]
+CreditSystemCode = Annotated[str, _coded("credit_system", allow_uri=True)]
+CredentialTypeCode = Annotated[str, _coded("credential_type", allow_uri=True)]
+SkillTypeCode = Annotated[str, _coded("skill_type", allow_uri=True)]
+GradeStatusCode = Annotated[str, _coded("grade_status", allow_uri=True)]
+
+
+@_plain
+def _eqf(value: Any) -> Any:
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return vocab.eqf_level(value)
+    return value
+
+
+EQFLevel = Annotated[int, BeforeValidator(_eqf), Field(ge=1, le=8)]
+
+
+@_plain
+def _qf_ehea(value: Any) -> Any:
+    return vocab.vocabulary("qf_ehea").normalise(value) if isinstance(value, str | int) else value
+
+
+def _isced_level(value: Any) -> Any:
+    if isinstance(value, str):
+        m = re.fullmatch(r"(?i)\s*(?:isced\s*(?:2011\s*)?(?:level\s*)?)?([0-8])\s*", value)
+        if not m:
+            raise ValueError(f"not an ISCED 2011 level (0-8): {value!r}")
+        return int(m.group(1))
+    return value
+
+
+@_plain
+def _isced_f(value: Any) -> Any:
+    return vocab.isced_f_code(value) if isinstance(value, str) else value
+
+
+ISCEDFCode = Annotated[str, BeforeValidator(_isced_f)]
+
+DecimalNumber = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: _decimal_text(d), return_type=str, when_used="json"),
+]
+
+
+def _decimal_text(d: Decimal) -> str:
+    """Decimals as plain strings without exponent or useless trailing zeros (``5``, ``2.5``)."""
+    text = format(d.normalize(), "f")
+    return text
+
+
+def _positive(d: Decimal | None) -> Decimal | None:
+    if d is not None and d <= 0:
+        raise ValueError("must be greater than 0")
+    return d
+
+
+PositiveDecimal = Annotated[DecimalNumber, AfterValidator(_positive)]
+
+
+class CanonicalModel(BaseModel):
+    """Base of all canonical models: unknown keys are errors, values re-validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+
+    def is_empty(self) -> bool:
+        """True when no field holds a value."""
+        return not self.model_dump(exclude_defaults=True)
+
+
+# --- parts ------------------------------------------------------------------------------------
+
+
+class Identifier(CanonicalModel):
+    """An identifier in some scheme (learner number, ESI, hashed e-mail...)."""
+
+    value: str
+    scheme: str | None = None
+    hashed: bool | None = None
+    salt: str | None = None
+
+
+class LegalIdentifier(CanonicalModel):
+    """A legal or national identifier with the country that issued it."""
+
+    value: str
+    country: Country | None = None
+
+
+class Organisation(CanonicalModel):
+    """Provider, awarding body, issuer, assessor or quality-assurance body."""
+
+    id: str | None = None
+    name: LangText = Field(default_factory=dict)
+    legal_identifier: LegalIdentifier | None = None
+    identifiers: list[Identifier] = Field(default_factory=list)
+    country: Country | None = None
+    region: str | None = None
+    address: str | None = None
+    url: str | None = None
+    email: str | None = None
+    accreditations: list[str] = Field(default_factory=list)
+
+
+class Learner(CanonicalModel):
+    """The learner (Annex I: identification of the learner)."""
+
+    id: str | None = None
+    identifiers: list[Identifier] = Field(default_factory=list)
+    given_name: str | None = None
+    family_name: str | None = None
+    full_name: str | None = None
+    birth_date: Date | None = None
+    national_id: LegalIdentifier | None = None
+    email: str | None = None
+    citizenship: list[Country] = Field(default_factory=list)
+
+
+class LearningOutcome(CanonicalModel):
+    """One learning outcome: text, optionally an ESCO skill, a skill type and a code."""
+
+    text: LangText = Field(default_factory=dict)
+    esco_skill: str | None = None
+    skill_type: SkillTypeCode | None = None
+    code: str | None = None
+    related: list[str] = Field(default_factory=list)
+
+
+class Credit(CanonicalModel):
+    """Credit points in a credit system."""
+
+    system: CreditSystemCode
+    value: PositiveDecimal
+
+
+class Workload(CanonicalModel):
+    """Notional workload; ``ects`` is the ECTS entry of ``credits`` made prominent."""
+
+    ects: PositiveDecimal | None = None
+    hours: PositiveDecimal | None = None
+    credits: list[Credit] = Field(default_factory=list)
+
+
+class NQFLevel(CanonicalModel):
+    """A national qualifications framework level."""
+
+    uri: str | None = None
+    label: LangText = Field(default_factory=dict)
+    country: Country | None = None
+
+
+class SQFLevel(CanonicalModel):
+    """A sectoral qualifications framework level."""
+
+    level: str
+    sector: str | None = None
+
+
+class Levels(CanonicalModel):
+    """Levels of the learning experience."""
+
+    eqf: EQFLevel | None = None
+    qf_ehea: Annotated[Literal["short", "first", "second", "third"], BeforeValidator(_qf_ehea)] | None = None  # noqa: E501
+    nqf: list[NQFLevel] = Field(default_factory=list)
+    isced_level: Annotated[int, BeforeValidator(_isced_level), Field(ge=0, le=8)] | None = None
+    sqf: SQFLevel | None = None
+
+
+class GradingScheme(CanonicalModel):
+    """How grades are given."""
+
+    name: LangText = Field(default_factory=dict)
+    min: str | None = None
+    max: str | None = None
+    pass_: str | None = Field(default=None, alias="pass")
+    description: LangText = Field(default_factory=dict)
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class Grade(CanonicalModel):
+    """The grade achieved."""
+
+    value: str | None = None
+    status: GradeStatusCode | None = None
+    scheme: GradingScheme | None = None
+
+
+class Assessment(CanonicalModel):
+    """Type of assessment, grade, supervision and identity verification."""
+
+    types: list[AssessmentTypeCode] = Field(default_factory=list)
+    description: LangText = Field(default_factory=dict)
+    grade: Grade | None = None
+    supervision: SupervisionCode | None = None
+    identity_checked: bool | None = None
+    date: DateOrDateTime | None = None
+    assessors: list[Organisation] = Field(default_factory=list)
+
+
+class Participation(CanonicalModel):
+    """Form of participation: modes and learning setting."""
+
+    modes: list[ModeCode] = Field(default_factory=list)
+    setting: SettingCode | None = None
+    languages: list[Language] = Field(default_factory=list)
+
+
+class QualityAssurance(CanonicalModel):
+    """One quality-assurance arrangement underpinning the credential."""
+
+    type: str | None = None
+    description: LangText = Field(default_factory=dict)
+    body: Organisation | None = None
+    register_entry: str | None = None
+    decision: str | None = None
+    valid_until: Date | None = None
+
+
+class Reference(CanonicalModel):
+    """A reference to another credential or specification."""
+
+    id: str | None = None
+    title: LangText = Field(default_factory=dict)
+
+
+class Stackability(CanonicalModel):
+    """Integration / stackability options."""
+
+    standalone: bool | None = None
+    partial_qualification: bool | None = None
+    stacks_into: list[Reference] = Field(default_factory=list)
+    parts: list[Reference] = Field(default_factory=list)
+    note: LangText = Field(default_factory=dict)
+
+
+class FurtherInformation(CanonicalModel):
+    """Further information: text and links."""
+
+    text: LangText = Field(default_factory=dict)
+    links: list[str] = Field(default_factory=list)
+
+
+class Verification(CanonicalModel):
+    """How authenticity can be verified."""
+
+    url: str | None = None
+    status_service: str | None = None
+    method: str | None = None
+
+
+class Proof(CanonicalModel):
+    """What the source said about its seal or signature; informative, never written out."""
+
+    kind: Literal["xades", "jades", "data-integrity", "vc-jwt", "ob2-jws", "hosted", "other"]
+    signer: str | None = None
+    created: DateOrDateTime | None = None
+    detail: str | None = None
+
+
+class MicroCredential(CanonicalModel):
+    """A micro-credential: "a certified small volume of learning" (Annex I elements)."""
+
+    id: str | None = None
+    credential_type: CredentialTypeCode | None = None
+    title: LangText = Field(default_factory=dict)
+    description: LangText = Field(default_factory=dict)
+    learner: Learner | None = None
+    provider: Organisation | None = None
+    awarding_bodies: list[Organisation] = Field(default_factory=list)
+    issuer: Organisation | None = None
+    issued: DateOrDateTime | None = None
+    assessed: DateOrDateTime | None = None
+    valid_until: DateOrDateTime | None = None
+    learning_outcomes: list[LearningOutcome] = Field(default_factory=list)
+    workload: Workload | None = None
+    levels: Levels | None = None
+    fields_of_study: list[ISCEDFCode] = Field(default_factory=list)
+    assessment: Assessment | None = None
+    participation: Participation | None = None
+    quality_assurance: list[QualityAssurance] = Field(default_factory=list)
+    access_requirements: LangText = Field(default_factory=dict)
+    stackability: Stackability | None = None
+    languages: list[Language] = Field(default_factory=list)
+    further_information: FurtherInformation | None = None
+    verification: Verification | None = None
+    proof: list[Proof] = Field(default_factory=list)
+    extensions: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("extensions")
+    @classmethod
+    def _extension_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if ":" not in key:
+                raise ValueError(f"extension key {key!r} must be '<format>:<name>'")
+        return value
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The canonical JSON form: only fields that hold a value."""
+        return prune(self.model_dump(mode="json", by_alias=True))
+
+
+def prune(value: Any) -> Any:
+    """Remove ``None``, empty lists and empty dicts, recursively (keeps ``False`` and ``0``)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        items = [prune(v) for v in value]
+        return [v for v in items if v is not None and v != [] and v != {}]
+    return value
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """(canonical path, message) for each problem of a pydantic validation error."""
+    out = []
+    for err in exc.errors():
+        path = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"])
+        path = path.replace(".[", "[")
+        msg = err["msg"].removeprefix("Value error, ")
+        out.append((path or "(credential)", msg))
+    return out
+
+
+def build(data: dict[str, Any], *, file: str | None = None,
+          record: str | int | None = None) -> MicroCredential:
+    """Validate a dict into a :class:`MicroCredential`; a problem raises :class:`InputError`
+    naming file, record and the first bad field (the others follow in the message)."""
+    try:
+        return MicroCredential.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc)
+        field, msg = problems[0]
+        more = f" (and {len(problems) - 1} more: " + "; ".join(
+            f"{f}: {m}" for f, m in problems[1:4]) + ")" if len(problems) > 1 else ""
+        raise InputError(msg + more, file=file, record=record, field=field) from None

@@ -1,0 +1,123 @@
+"""Defences for untrusted input: size limits, a hardened XML parser, bounded JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .errors import InputError, LimitExceededError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""Default limit for one document (a JSON or XML credential, a whole canonical array)."""
+
+DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
+"""Default limit for one record of a streamed format (a CSV row, a JSON Lines line)."""
+
+MAX_JSON_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits of one read. ``None`` means no limit."""
+
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+
+
+class LimitedReader(io.RawIOBase):
+    """A binary stream that raises :class:`LimitExceededError` past ``limit`` bytes."""
+
+    def __init__(self, raw: IO[bytes], limit: int | None, name: str | None = None) -> None:
+        self._raw = raw
+        self._limit = limit
+        self._seen = 0
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        self._seen += n
+        if self._limit is not None and self._seen > self._limit:
+            raise LimitExceededError(
+                f"input is larger than the limit of {self._limit:,} bytes (raise it with "
+                "--max-bytes)",
+                file=self._name,
+            )
+        buffer[:n] = data
+        return n
+
+
+class PrefixedReader(io.RawIOBase):
+    """Replays ``head`` (already read for detection), then continues with ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _check_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise LimitExceededError(f"JSON nested deeper than {limit} levels")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def load_json(data: bytes | str, *, what: str = "JSON") -> Any:
+    """Parse JSON from untrusted input: clear error with line and column, bounded nesting.
+
+    NaN/Infinity are refused, and numbers are parsed as Decimal-safe strings by the caller's
+    model, so a huge exponent cannot exhaust memory here.
+    """
+    def _no_constants(name: str) -> Any:
+        raise InputError(f"{what} contains {name}, which is not JSON")
+
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 (byte {exc.start})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid {what}: {exc.msg} at line {exc.lineno}, column {exc.colno}") \
+            from None
+    except RecursionError:
+        raise LimitExceededError(f"{what} nested too deeply") from None
+    _check_depth(value)
+    return value
+
+
+def xml_parser() -> Any:
+    """An lxml parser that never resolves entities, loads DTDs or touches the network."""
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )

@@ -1,0 +1,134 @@
+"""Reading and writing the canonical JSON form of :class:`~credbridge.model.MicroCredential`."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from credbridge.coverage import everything
+from credbridge.errors import InputError, LimitExceededError
+from credbridge.formats import Format, Predicate
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, load_json
+
+# Keys only the canonical form uses: enough to recognise it among other JSON formats.
+_CANONICAL_KEYS = re.compile(
+    rb'"(awarding_bodies|learning_outcomes|fields_of_study|credential_type|valid_until|'
+    rb'access_requirements|further_information|quality_assurance)"\s*:'
+)
+
+
+class CanonicalFormat(Format):
+    """The canonical model as JSON: one pretty object for one credential, JSON Lines for many."""
+
+    name = "canonical"
+    title = "credbridge canonical JSON"
+    extensions = (".canonical.json", ".canonical.jsonl")
+    media_types = ("application/vnd.credbridge.canonical+json",)
+    fields: dict[str, Predicate] = everything()
+    json_lines = True
+
+    def sniff(self, head: bytes) -> bool:
+        """Canonical JSON starts with ``{`` or ``[`` and uses the model's snake_case keys."""
+        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return stripped[:1] in (b"{", b"[") and b'"@context"' not in head and \
+            _CANONICAL_KEYS.search(head) is not None
+
+    def read(
+        self, stream: IO[bytes], report: Report, options: Options
+    ) -> Iterator[MicroCredential]:
+        """Read one object, an array of objects, or JSON Lines (one object per line)."""
+        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
+            stream)  # type: ignore[arg-type]
+        first = buffered.peek(1)[:1]
+        while first in (b" ", b"\t", b"\r", b"\n", b"\xef"):
+            if first == b"\xef":
+                buffered.read(3)
+            else:
+                buffered.read(1)
+            first = buffered.peek(1)[:1]
+        if first == b"[":
+            yield from self._from_values(load_json(buffered.read(), what="canonical JSON"),
+                                         report)
+            return
+        yield from self._read_lines(buffered, report)
+
+    def _from_values(self, value: Any, report: Report) -> Iterator[MicroCredential]:
+        items = value if isinstance(value, list) else [value]
+        for position, item in enumerate(items, start=1):
+            cred = self._build(item, report, position)
+            if cred is not None:
+                yield cred
+
+    def _read_lines(self, stream: IO[bytes], report: Report) -> Iterator[MicroCredential]:
+        """JSON Lines, or one (possibly pretty-printed) object: decided by the first line."""
+        first_line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
+        try:
+            json.loads(first_line)
+            is_lines = True
+        except ValueError:
+            is_lines = False
+        if not is_lines:
+            data = first_line + stream.read()
+            yield from self._from_values(load_json(data, what="canonical JSON"), report)
+            return
+        line_no = 0
+        line = first_line
+        while line:
+            line_no += 1
+            if len(line) > DEFAULT_MAX_RECORD_BYTES:
+                raise LimitExceededError(
+                    f"line {line_no} is longer than {DEFAULT_MAX_RECORD_BYTES:,} bytes",
+                    record=line_no)
+            if line.strip():
+                try:
+                    value = load_json(line, what="JSON line")
+                except InputError as exc:
+                    report.add(Code.INVALID_RECORD, exc.message, format=self.name,
+                               record=line_no)
+                    report.records_failed += 1
+                else:
+                    cred = self._build(value, report, line_no)
+                    if cred is not None:
+                        yield cred
+            line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
+
+    def _build(self, value: Any, report: Report, record: int) -> MicroCredential | None:
+        if not isinstance(value, dict):
+            report.add(Code.INVALID_RECORD, "a canonical credential must be a JSON object",
+                       format=self.name, record=record)
+            report.records_failed += 1
+            return None
+        return self.build(value, report, record)
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """One credential: an indented JSON object. Several: JSON Lines, streamed."""
+        it = iter(credentials)
+        first = next(it, None)
+        if first is None:
+            return
+        second = next(it, None)
+        if second is None and not options.get("json_lines"):
+            stream.write(_dumps(first, indent=2).encode() + b"\n")
+            return
+        stream.write(_dumps(first).encode() + b"\n")
+        if second is not None:
+            stream.write(_dumps(second).encode() + b"\n")
+        for cred in it:
+            stream.write(_dumps(cred).encode() + b"\n")
+
+
+def _dumps(cred: MicroCredential, indent: int | None = None) -> str:
+    seps = (",", ": ") if indent else (",", ":")
+    return json.dumps(cred.to_json_dict(), ensure_ascii=False, indent=indent, separators=seps)
