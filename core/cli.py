@@ -16,7 +16,7 @@ import click
 from . import __version__
 from .check import check as check_credential
 from .convert import read, write
-from .errors import CredbridgeError, UsageError
+from .errors import CredbridgeError, InputError, UsageError
 from .model import MicroCredential
 from .options import Options
 from .plugin_manager import get_formats, load_failures, plugin_info
@@ -293,6 +293,47 @@ def check(files: tuple[str, ...], from_format: str | None, as_json: bool) -> Non
             click.echo("credbridge: missing mandatory Annex I elements: " + "; ".join(missing),
                        err=True)
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--from", "from_format", help="Input format; default: detected.")
+@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False),
+              help="Folder of the official schemas (XSD, SHACL, JSON Schema); default: "
+                   "$CREDBRIDGE_SHARED/schemas, else ../shared/schemas.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def validate(file: str, from_format: str | None, schemas_dir: str | None, as_json: bool) -> None:
+    """Validate FILE against its format's official schema or shapes (offline). Exit 1 when it
+    is not valid."""
+    from .convert import detect as detect_format
+    from .testing import shared_dir
+
+    fmt = get_formats().get(from_format) if from_format else detect_format(file)
+    if not fmt.can_validate:
+        raise UsageError(f"credbridge has no validator for format {fmt.name}")
+    folder = Path(schemas_dir) if schemas_dir else (
+        (shared_dir() / "schemas") if shared_dir() else None)
+    if folder is None or not folder.is_dir():
+        raise UsageError("no schemas folder: give --schemas DIR (the official schemas)")
+    data = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+    problems = fmt.validate(data, folder)
+    if as_json:
+        click.echo(json.dumps({"file": file, "format": fmt.name, "valid": not problems,
+                               "problems": problems}, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(f"{file}: {problem}")
+        click.echo(f"{file}: {fmt.name}: {'valid' if not problems else 'NOT VALID'}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=path) from None
 
 
 @cli.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import IO, Any, ClassVar, Literal
 
 from .errors import AmbiguousFormatError, InputError, PluginError, UnknownFormatError
@@ -72,6 +72,17 @@ class Format:
         """Write ``credentials`` to ``stream``; report what the format cannot carry."""
         raise NotImplementedError
 
+    @property
+    def can_validate(self) -> bool:
+        """Whether this format implements ``validate`` against an official schema."""
+        return type(self).validate is not Format.validate
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """Problems of ``data`` against the format's official schema, shapes or JSON Schema,
+        found under ``schemas`` (the folder of official schemas, e.g. ``../shared/schemas``).
+        An empty list means valid. Never touches the network."""
+        raise NotImplementedError
+
     def build(
         self, data: dict[str, Any], report: Report, record: str | int
     ) -> MicroCredential | None:
@@ -92,6 +103,7 @@ class Format:
             "title": self.title,
             "read": self.can_read,
             "write": self.can_write,
+            "validate": self.can_validate,
             "extensions": list(self.extensions),
             "media_types": list(self.media_types),
             "plugin": self.plugin,
