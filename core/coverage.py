@@ -9,6 +9,7 @@ since only they know when a value is carried approximately.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -56,27 +57,79 @@ def carried_as(path: str, fields: Mapping[str, Predicate]) -> Predicate | None:
         probe = probe[:cut]
 
 
+def _declared_prefixes(fields: Mapping[str, Predicate]) -> frozenset[str]:
+    """Every proper prefix of a declared path (``awarding_bodies[]``, ``awarding_bodies``...)."""
+    out: set[str] = set()
+    for path in fields:
+        probe = path
+        while True:
+            cut = max(probe.rfind("."), probe.rfind("[]"))
+            if cut <= 0:
+                break
+            probe = probe[:cut]
+            out.add(probe)
+            if probe.endswith("[]"):
+                out.add(probe[:-2])
+    return frozenset(out)
+
+
+def uncovered(data: Mapping[str, Any], fields: Mapping[str, Predicate],
+              prefixes: frozenset[str] | None = None, prefix: str = "",
+              ) -> Iterator[tuple[str, Predicate | None]]:
+    """(path, predicate) for each present subtree of canonical JSON ``data`` that ``fields``
+    does not carry (``None``) or carries as an extension; carried subtrees are not walked."""
+    prefixes = _declared_prefixes(fields) if prefixes is None else prefixes
+    for key, value in data.items():
+        if value is None or value == [] or value == {}:
+            continue
+        path = f"{prefix}{key}"
+        how = fields.get(path)
+        if how is None:
+            how = fields.get(f"{path}[]")
+        if how in ("exact", "lossy"):
+            continue
+        if how == "extension":
+            yield path, how
+            continue
+        if path in prefixes:
+            if isinstance(value, dict):
+                yield from uncovered(value, fields, prefixes, path + ".")
+                continue
+            if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                merged: dict[str, Any] = {}
+                for item in value:
+                    if isinstance(item, dict):
+                        for k, v in item.items():
+                            if v not in (None, [], {}):
+                                merged.setdefault(k, v)
+                yield from uncovered(merged, fields, prefixes, path + "[].")
+                continue
+        yield path, None
+
+
 def report_coverage(
     credential: MicroCredential,
     format_name: str,
     fields: Mapping[str, Predicate],
     report: Report,
     record: str | int | None = None,
+    prefixes: frozenset[str] | None = None,
 ) -> None:
     """Report what ``format_name`` will drop or keep only as an extension of ``credential``."""
-    for path in present_fields(credential):
-        if path.startswith("extensions."):
-            key = path.removeprefix("extensions.")
-            if key.split(":", 1)[0] == format_name or "extensions" in fields:
-                continue
-            report.add(Code.DROPPED, f"extension {key} is not understood by {format_name}",
-                       field=path, format=format_name, record=record)
+    if fields.get("*") == "exact":
+        return
+    data = credential.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+    extensions = data.pop("extensions", None) or {}
+    for key in extensions:
+        if key.split(":", 1)[0] == format_name or "extensions" in fields:
             continue
-        how = carried_as(path, fields)
+        report.add(Code.DROPPED, f"extension {key} is not understood by {format_name}",
+                   field=f"extensions.{key}", format=format_name, record=record)
+    for path, how in uncovered(data, fields, prefixes):
         if how is None:
             report.add(Code.DROPPED, f"{format_name} has no place for {path}", field=path,
                        format=format_name, record=record)
-        elif how == "extension":
+        else:
             report.add(Code.KEPT_AS_EXTENSION,
                        f"{path} is written as an extension only some readers understand",
                        field=path, format=format_name, record=record)
@@ -88,5 +141,6 @@ def record_label(credential: MicroCredential, position: int) -> str | int:
 
 
 def everything() -> dict[str, Predicate]:
-    """A field table that carries every canonical field exactly (the canonical format)."""
-    return {name: "exact" for name in MicroCredential.model_fields}
+    """A field table that carries every canonical field exactly (the canonical format);
+    ``"*"`` tells the core it need not look."""
+    return {"*": "exact", **{name: "exact" for name in MicroCredential.model_fields}}

@@ -444,7 +444,11 @@ class MicroCredential(CanonicalModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical JSON form: only fields that hold a value."""
-        return prune(self.model_dump(mode="json", by_alias=True))
+        return prune(self.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+
+    def to_json(self, indent: int | None = None) -> str:
+        """The canonical JSON text (fast path of :meth:`to_json_dict`)."""
+        return self.model_dump_json(by_alias=True, exclude_defaults=True, indent=indent)
 
 
 def prune(value: Any) -> Any:

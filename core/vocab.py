@@ -67,6 +67,7 @@ class Vocabulary:
                 keys.append(c.label)
             for k in keys:
                 self._index.setdefault(_key(k), c.code)
+                self._index.setdefault(k, c.code)
 
     def __contains__(self, value: object) -> bool:
         return isinstance(value, str | int) and _key(str(value)) in self._index
@@ -84,7 +85,9 @@ class Vocabulary:
 
     def lookup(self, value: str | int) -> str | None:
         """The canonical code for any accepted spelling, or ``None``."""
-        return self._index.get(_key(str(value)))
+        text = str(value)
+        found = self._index.get(text)  # the exact spelling is the common case
+        return found if found is not None else self._index.get(_key(text))
 
     def normalise(self, value: str | int, *, field: str | None = None) -> str:
         """The canonical code for ``value``; :class:`VocabularyError` when unknown."""

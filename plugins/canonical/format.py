@@ -130,5 +130,6 @@ class CanonicalFormat(Format):
 
 
 def _dumps(cred: MicroCredential, indent: int | None = None) -> str:
-    seps = (",", ": ") if indent else (",", ":")
-    return json.dumps(cred.to_json_dict(), ensure_ascii=False, indent=indent, separators=seps)
+    if indent:
+        return json.dumps(cred.to_json_dict(), ensure_ascii=False, indent=indent)
+    return cred.to_json()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 
@@ -12,6 +13,12 @@ def _split(field: str) -> tuple[str, str | None]:
         return field, None
     head, _, tail = field.partition("[]")
     return head, tail.lstrip(".") or None
+
+
+@cache
+def _parsed(field: str) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    head, tail = _split(field)
+    return tuple(head.split(".")), (tuple(tail.split(".")) if tail else None)
 
 
 def _walk(data: dict[str, Any], dotted: str, create: bool) -> tuple[dict[str, Any] | None, str]:
@@ -28,28 +35,33 @@ def _walk(data: dict[str, Any], dotted: str, create: bool) -> tuple[dict[str, An
     return (node if isinstance(node, dict) else None), parts[-1]
 
 
+def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, lang: str | None) -> None:
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if lang is not None:
+        node.setdefault(parts[-1], {})[lang] = value
+    else:
+        node[parts[-1]] = value
+
+
 def set_value(
     data: dict[str, Any], field: str, value: Any, *, position: int | None = None,
     lang: str | None = None,
 ) -> None:
     """Set ``value`` at ``field``; ``position`` picks the element of a ``[]`` list, ``lang``
     the language of a multilingual text."""
-    head, tail = _split(field)
+    head, tail = _parsed(field)
     if tail is None:
-        parent, key = _walk(data, head, create=True)
-        assert parent is not None
-        if lang is not None:
-            parent.setdefault(key, {})[lang] = value
-        else:
-            parent[key] = value
+        _put(data, head, value, lang)
         return
-    parent, key = _walk(data, head, create=True)
-    assert parent is not None
-    items = parent.setdefault(key, [])
+    node = data
+    for part in head[:-1]:
+        node = node.setdefault(part, {})
+    items = node.setdefault(head[-1], [])
     index = position or 0
     while len(items) <= index:
         items.append({})
-    set_value(items[index], tail, value, lang=lang)
+    _put(items[index], tail, value, lang)
 
 
 def get_value(data: dict[str, Any], field: str) -> Any:

@@ -107,7 +107,8 @@ def _row_to_credential(
         except ValueError as exc:
             _bad(fmt, report, label, col.field, original, str(exc))
             return None
-    drop_empty_elements(data)
+    if any(m is not None and m.column.positional for m in meanings):
+        drop_empty_elements(data)
     try:
         return build(data, record=label)
     except InputError as exc:
