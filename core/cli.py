@@ -312,8 +312,8 @@ def validate(file: str, from_format: str | None, schemas_dir: str | None, as_jso
     fmt = get_formats().get(from_format) if from_format else detect_format(file)
     if not fmt.can_validate:
         raise UsageError(f"credbridge has no validator for format {fmt.name}")
-    folder = Path(schemas_dir) if schemas_dir else (
-        (shared_dir() / "schemas") if shared_dir() else None)
+    shared = shared_dir()
+    folder = Path(schemas_dir) if schemas_dir else (shared / "schemas" if shared else None)
     if folder is None or not folder.is_dir():
         raise UsageError("no schemas folder: give --schemas DIR (the official schemas)")
     data = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)

@@ -110,9 +110,9 @@ def read(
         fmt = registry.get(from_format, need="read") if from_format else \
             registry.detect(head, name)
         limit = (None if fmt.many else DEFAULT_MAX_BYTES) if max_bytes == "default" else max_bytes
+        replay: IO[bytes] = PrefixedReader(head, raw)  # type: ignore[assignment]
         stream: IO[bytes] = io.BufferedReader(
-            LimitedReader(PrefixedReader(head, raw), limit if isinstance(limit, int) else None,
-                          name)
+            LimitedReader(replay, limit if isinstance(limit, int) else None, name)
         )
         previous_file = report.file
         report.file = name

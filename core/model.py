@@ -444,7 +444,9 @@ class MicroCredential(CanonicalModel):
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical JSON form: only fields that hold a value."""
-        return prune(self.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+        data: dict[str, Any] = prune(
+            self.model_dump(mode="json", by_alias=True, exclude_defaults=True))
+        return data
 
     def to_json(self, indent: int | None = None) -> str:
         """The canonical JSON text (fast path of :meth:`to_json_dict`)."""

@@ -6,7 +6,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from credbridge.coverage import everything
 from credbridge.errors import InputError, LimitExceededError
@@ -30,7 +30,7 @@ class CanonicalFormat(Format):
     title = "credbridge canonical JSON"
     extensions = (".canonical.json", ".canonical.jsonl")
     media_types = ("application/vnd.credbridge.canonical+json",)
-    fields: dict[str, Predicate] = everything()
+    fields: ClassVar[dict[str, Predicate]] = everything()
     json_lines = True
 
     def sniff(self, head: bytes) -> bool:
@@ -44,7 +44,7 @@ class CanonicalFormat(Format):
     ) -> Iterator[MicroCredential]:
         """Read one object, an array of objects, or JSON Lines (one object per line)."""
         buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
-            stream)  # type: ignore[arg-type]
+            stream)  # type: ignore[type-var]
         first = buffered.peek(1)[:1]
         while first in (b" ", b"\t", b"\r", b"\n", b"\xef"):
             if first == b"\xef":
