@@ -70,8 +70,11 @@ class Message:
 
 
 def _record_label(record: str | int | None) -> str | None:
+    """``record 3`` for a position or id; a label a format chose (``row 3``) as it is."""
     if record is None:
         return None
+    if isinstance(record, str) and record.split(" ", 1)[0] in ("row", "line", "header"):
+        return record
     return f"record {record}"
 
 
