@@ -12,15 +12,44 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .check import check
-from .convert import ConversionResult, convert, detect, read, write
-from .errors import CredbridgeError, InputError, UsageError
-from .formats import Format
-from .hookspecs import hookimpl
-from .model import MicroCredential
-from .options import Options
-from .plugin_manager import get_formats
-from .report import Code, Message, Report, Severity
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Public names and the module that defines each; imported on first use (PEP 562) so that
+# `credbridge formats` starts without building the pydantic model.
+_LAZY = {
+    "check": "check",
+    "ConversionResult": "convert", "convert": "convert", "detect": "convert", "read": "convert",
+    "write": "convert",
+    "CredbridgeError": "errors", "InputError": "errors", "UsageError": "errors",
+    "Format": "formats",
+    "hookimpl": "hookspecs",
+    "MicroCredential": "model",
+    "Options": "options",
+    "get_formats": "plugin_manager",
+    "Code": "report", "Message": "report", "Report": "report", "Severity": "report",
+}
+
+if TYPE_CHECKING:
+    from .check import check
+    from .convert import ConversionResult, convert, detect, read, write
+    from .errors import CredbridgeError, InputError, UsageError
+    from .formats import Format
+    from .hookspecs import hookimpl
+    from .model import MicroCredential
+    from .options import Options
+    from .plugin_manager import get_formats
+    from .report import Code, Message, Report, Severity
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'credbridge' has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Code",

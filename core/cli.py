@@ -9,18 +9,18 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
-from .check import check as check_credential
-from .convert import read, write
 from .errors import CredbridgeError, InputError, UsageError
-from .model import MicroCredential
 from .options import Options
 from .plugin_manager import get_formats, load_failures, plugin_info
 from .report import Code, Report
+
+if TYPE_CHECKING:
+    from .model import MicroCredential
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +66,8 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
 def read_all(inputs: list[str], from_format: str | None, report: Report, options: Options,
              max_bytes: int | str | None) -> Iterator[MicroCredential]:
     """Credentials of every input in turn; an unreadable file is reported and skipped."""
+    from .convert import read
+
     for path in inputs:
         try:
             yield from read(path, from_format=from_format, report=report, options=options,
@@ -130,6 +132,8 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
             max_bytes: str | None, columns_map: str | None, csvw: bool, raw_cells: bool,
             text_lang: str | None) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
+    from .convert import write
+
     registry = get_formats()
     target = registry.get(to_format, need="write")
     if from_format:
@@ -159,6 +163,8 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
 
 def _write_single(credentials: Iterator[MicroCredential], output: str, to: str, report: Report,
                   options: Options) -> None:
+    from .convert import write
+
     first = next(credentials, None)
     second = next(credentials, None)
     if second is not None:
@@ -169,6 +175,8 @@ def _write_single(credentials: Iterator[MicroCredential], output: str, to: str, 
 
 def _write_each(credentials: Iterable[MicroCredential], directory: Path, to: str,
                 extensions: tuple[str, ...], report: Report, options: Options) -> None:
+    from .convert import write
+
     ext = extensions[0] if extensions else ""
     used: set[str] = set()
     for position, cred in enumerate(credentials, start=1):
@@ -250,6 +258,8 @@ def detect(files: tuple[str, ...], as_json: bool) -> None:
 @handle_errors
 def show(file: str, from_format: str | None) -> None:
     """Print the canonical JSON of what credbridge reads in FILE."""
+    from .convert import read, write
+
     report = Report()
     write(read(file, from_format=from_format, report=report), "-", to="canonical", report=report)
     for line in report.summary_lines():
@@ -266,6 +276,9 @@ def show(file: str, from_format: str | None) -> None:
 def check(files: tuple[str, ...], from_format: str | None, as_json: bool) -> None:
     """Check Annex I completeness (EU Council Recommendation 2022): each element present or
     missing. Exit 1 when a mandatory element is missing."""
+    from .check import check as check_credential
+    from .convert import read
+
     report = Report()
     results = []
     for path in expand_inputs(files):

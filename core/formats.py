@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
-from typing import IO, Any, ClassVar, Literal
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 
 from .errors import AmbiguousFormatError, InputError, PluginError, UnknownFormatError
-from .model import MicroCredential, build
 from .options import Options
 from .report import Code, Report
+
+if TYPE_CHECKING:  # the model (pydantic) is imported when a record is built, not at start-up
+    from .model import MicroCredential
 
 Predicate = Literal["exact", "lossy", "extension"]
 
@@ -88,6 +90,8 @@ class Format:
     ) -> MicroCredential | None:
         """Validate one record into a credential; on a bad value report ``invalid-record``
         (naming the record and the field) and return ``None`` so the batch goes on."""
+        from .model import build
+
         try:
             return build(data, record=record)
         except InputError as exc:

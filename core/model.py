@@ -208,7 +208,8 @@ PositiveDecimal = Annotated[DecimalNumber, AfterValidator(_positive)]
 class CanonicalModel(BaseModel):
     """Base of all canonical models: unknown keys are errors, values re-validated on assignment."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True,
+                              defer_build=True)
 
     def is_empty(self) -> bool:
         """True when no field holds a value."""

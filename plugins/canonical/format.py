@@ -6,15 +6,17 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from credbridge.coverage import everything
 from credbridge.errors import InputError, LimitExceededError
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, load_json
+
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 # Keys only the canonical form uses: enough to recognise it among other JSON formats.
 _CANONICAL_KEYS = re.compile(

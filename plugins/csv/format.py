@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from credbridge import vocab
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Report
 
 from .columns import load_column_map, standard_columns
-from .reader import read_rows
-from .writer import write_rows
+
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 
 def _carried_fields() -> dict[str, Predicate]:
@@ -51,6 +51,8 @@ class CsvFormat(Format):
         self, stream: IO[bytes], report: Report, options: Options
     ) -> Iterator[MicroCredential]:
         """One credential per data row; bad rows are reported with their number."""
+        from .reader import read_rows
+
         return read_rows(self, stream, report, _column_map(options), _text_language(options))
 
     def write(
@@ -61,6 +63,8 @@ class CsvFormat(Format):
         options: Options,
     ) -> None:
         """Write the rows; formula-like cells are neutralised unless ``raw_cells``."""
+        from .writer import write_rows
+
         csvw = options.get("csvw_path")
         write_rows(self, credentials, stream, report,
                    raw_cells=bool(options.get("raw_cells")),
