@@ -83,6 +83,7 @@ def _load_entry_points() -> None:
             continue
         try:
             pm.register(plugin, name=ep.name)
+            _check_hooks(ep.name)
         except Exception as exc:
             _failures.append(LoadFailure(ep.name, f"{type(exc).__name__}: {exc}"))
             continue
@@ -105,6 +106,16 @@ def load_plugins() -> None:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"a plugin implements an unknown hook: {exc}") from None
+
+
+def _check_hooks(name: str) -> None:
+    """``pm.check_pending()`` for the plugin just registered as ``name``: an implementation of a
+    hook credbridge does not define (a misspelled hook) unregisters it and raises PluginError."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        pm.unregister(name=name)
+        raise PluginError(f"plugin {name} implements an unknown hook: {exc}") from None
 
 
 def load_failures() -> list[LoadFailure]:
@@ -138,7 +149,12 @@ def register_plugin(plugin: ModuleType | object, name: str | None = None) -> Non
     """Register a plugin object at run time (tests, embedding applications)."""
     global _registry
     load_plugins()
-    pm.register(plugin, name=name)
+    try:
+        registered = pm.register(plugin, name=name)
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginError(f"cannot register plugin {name or plugin!r}: {exc}") from None
+    if registered is not None:
+        _check_hooks(registered)
     _registry = None
 
 
@@ -147,6 +163,19 @@ def unregister_plugin(name: str) -> None:
     global _registry
     pm.unregister(name=name)
     _registry = None
+
+
+def reset() -> None:
+    """Forget every loaded plugin and failure: the next use loads them all again (after a
+    plugin was installed or ``CREDBRIDGE_LOAD_PLUGINS`` changed; tests)."""
+    global _registry, _loaded
+    for name, plugin in list(pm.list_name_plugin()):
+        if plugin is not None:
+            pm.unregister(name=name)
+    _failures.clear()
+    _dists.clear()
+    _registry = None
+    _loaded = False
 
 
 def plugin_info() -> list[dict[str, Any]]:
