@@ -1,0 +1,3 @@
+"""A plugin that cannot be imported: credbridge must report it and carry on."""
+
+raise RuntimeError("credbridge-broken-plugin is broken on purpose")
