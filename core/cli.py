@@ -17,6 +17,7 @@ from . import __version__
 from .errors import CredbridgeError, InputError, UsageError
 from .options import Options
 from .plugin_manager import get_formats, load_failures, plugin_info
+from .progress import Progress
 from .report import Code, Report
 
 if TYPE_CHECKING:
@@ -114,9 +115,15 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
                    "credential.")
 @click.option("--report", "report_path", help="Write the full conversion report as JSON to FILE "
                                               "('-' for stdout).")
-@click.option("--strict", is_flag=True, help="Exit 1 when anything was dropped.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when anything was dropped (--fail-on dropped).")
+@click.option("--fail-on", "fail_on", help="Comma-separated message codes that make the exit code "
+                                           "1, e.g. dropped,approximated.")
 @click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--stop-on-error", is_flag=True,
+              help="Stop at the first bad record and write nothing (default: convert every good "
+                   "record, report the bad ones, exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary and no progress line on stderr.")
 @click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB for "
                                   "one-document formats, none for streamed ones (CSV, JSON Lines).")
 @click.option("--columns", "columns_map", type=click.Path(dir_okay=False),
@@ -128,9 +135,9 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
                                   "(default: und, unknown).")
 @handle_errors
 def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, output: str,
-            report_path: str | None, strict: bool, fail_if_warnings: bool, quiet: bool,
-            max_bytes: str | None, columns_map: str | None, csvw: bool, raw_cells: bool,
-            text_lang: str | None) -> None:
+            report_path: str | None, strict: bool, fail_on: str | None, fail_if_warnings: bool,
+            stop_on_error: bool, quiet: bool, max_bytes: str | None, columns_map: str | None,
+            csvw: bool, raw_cells: bool, text_lang: str | None) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .convert import write
 
@@ -149,16 +156,54 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
         if output == "-" or os.path.isdir(output):
             raise UsageError("--csvw needs -o FILE (the metadata is written beside it)")
         options["csvw_path"] = output + "-metadata.json"
+    fail_codes = _fail_codes(fail_on, strict)
     report = Report()
     paths = expand_inputs(inputs)
-    credentials = read_all(paths, from_format, report, options, _max_bytes(max_bytes))
+    progress = Progress(_total_size(paths), quiet=quiet)
+    report.progress = progress
+    credentials = progress.track(read_all(paths, from_format, report, options,
+                                          _max_bytes(max_bytes)))
+    if stop_on_error:
+        credentials = _stopping(credentials, report)
     if output != "-" and os.path.isdir(output):
         _write_each(credentials, Path(output), target.name, target.extensions, report, options)
     elif target.many or target.json_lines:
         write(credentials, output, to=target.name, report=report, options=options)
     else:
         _write_single(credentials, output, target.name, report, options)
-    _finish(report, report_path, quiet, strict, fail_if_warnings)
+    progress.close()
+    _finish(report, report_path, quiet, fail_codes, fail_if_warnings)
+
+
+def _fail_codes(fail_on: str | None, strict: bool) -> set[str]:
+    codes = {c.strip() for c in (fail_on or "").split(",") if c.strip()}
+    if strict:
+        codes.add(Code.DROPPED)
+    known = {str(c) for c in Code}
+    unknown = codes - known
+    if unknown:
+        raise UsageError(f"--fail-on: unknown code(s) {', '.join(sorted(unknown))}; known: "
+                         f"{', '.join(sorted(known))}")
+    return codes
+
+
+def _total_size(paths: list[str]) -> int | None:
+    try:
+        return sum(os.path.getsize(p) for p in paths if p != "-") or None
+    except OSError:
+        return None
+
+
+def _stopping(credentials: Iterator[MicroCredential], report: Report) -> Iterator[MicroCredential]:
+    """Raise at the first reported bad record (``--stop-on-error``)."""
+    for cred in credentials:
+        if report.has_errors:
+            break
+        yield cred
+    if report.has_errors:
+        first = report.errors[0]
+        raise InputError(f"stopped at the first bad record (--stop-on-error): {first.detail}",
+                         file=first.file, record=first.record, field=first.field)
 
 
 def _write_single(credentials: Iterator[MicroCredential], output: str, to: str, report: Report,
@@ -187,7 +232,7 @@ def _write_each(credentials: Iterable[MicroCredential], directory: Path, to: str
         write([cred], directory / f"{name}{ext}", to=to, report=report, options=options)
 
 
-def _finish(report: Report, report_path: str | None, quiet: bool, strict: bool,
+def _finish(report: Report, report_path: str | None, quiet: bool, fail_codes: set[str],
             fail_if_warnings: bool) -> None:
     if report_path:
         text = report.to_json() + "\n"
@@ -202,8 +247,11 @@ def _finish(report: Report, report_path: str | None, quiet: bool, strict: bool,
                    err=True)
     if report.has_errors:
         sys.exit(1)
-    if strict and report.has_losses:
-        click.echo("credbridge: error: --strict: elements were dropped (see above)", err=True)
+    failing = {code: n for code, n in report.counts().items() if code in fail_codes}
+    if failing:
+        listed = ", ".join(f"{n} {code}" for code, n in sorted(failing.items()))
+        click.echo(f"credbridge: error: the conversion has {listed} (--fail-on/--strict)",
+                   err=True)
         sys.exit(1)
     if fail_if_warnings and any(m.severity != "info" for m in report.messages):
         click.echo("credbridge: error: --fail-if-warnings: the conversion has warnings", err=True)
@@ -347,6 +395,55 @@ def _read_bytes(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=path) from None
+
+
+@cli.command()
+@click.argument("left")
+@click.argument("right")
+@click.option("--from-left", help="Format of LEFT; default: detected.")
+@click.option("--from-right", help="Format of RIGHT; default: detected.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def diff(left: str, right: str, from_left: str | None, from_right: str | None,
+         as_json: bool) -> None:
+    """Compare two credentials, in any formats, at the canonical level: print each differing
+    field. Exit 0 when equal, 1 when they differ. Files holding several credentials are
+    compared record by record."""
+    from .convert import read
+    from .diff import diff as canonical_diff
+
+    report = Report()
+    a = list(read(left, from_format=from_left, report=report))
+    b = list(read(right, from_format=from_right, report=report))
+    results = []
+    for index in range(max(len(a), len(b))):
+        if index >= len(a) or index >= len(b):
+            results.append({"record": index + 1, "differences": [
+                {"path": "(credential)", "kind": "only-left" if index < len(a) else "only-right"}
+            ]})
+            continue
+        found = [d.to_dict() for d in canonical_diff(a[index], b[index])]
+        if found:
+            results.append({"record": index + 1, "differences": found})
+    if as_json:
+        click.echo(json.dumps({"equal": not results, "records": results}, indent=2,
+                              ensure_ascii=False, default=str))
+    else:
+        for rec in results:
+            prefix = f"record {rec['record']}: " if max(len(a), len(b)) > 1 else ""
+            for d in rec["differences"]:
+                if d["kind"] == "changed":
+                    click.echo(f"{prefix}{d['path']}: {d['left']!r} != {d['right']!r}")
+                elif d["kind"] == "only-left":
+                    click.echo(f"{prefix}{d['path']}: only in {left}: {d.get('left')!r}")
+                else:
+                    click.echo(f"{prefix}{d['path']}: only in {right}: {d.get('right')!r}")
+        if not results:
+            click.echo("equal at the canonical level")
+    for line in report.summary_lines():
+        click.echo(line, err=True)
+    if results or report.has_errors:
+        sys.exit(1)
 
 
 @cli.command()

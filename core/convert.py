@@ -112,7 +112,8 @@ def read(
         limit = (None if fmt.many else DEFAULT_MAX_BYTES) if max_bytes == "default" else max_bytes
         replay: IO[bytes] = PrefixedReader(head, raw)  # type: ignore[assignment]
         stream: IO[bytes] = io.BufferedReader(
-            LimitedReader(replay, limit if isinstance(limit, int) else None, name)
+            LimitedReader(replay, limit if isinstance(limit, int) else None, name,
+                          report.progress)
         )
         previous_file = report.file
         report.file = name

@@ -44,7 +44,9 @@ class CredbridgeError(Exception):
         if self.file:
             where.append(self.file)
         if self.record is not None:
-            where.append(f"record {self.record}")
+            label = str(self.record)
+            named = label.split(" ", 1)[0] in ("row", "line", "header")
+            where.append(label if named else f"record {label}")
         if self.field:
             where.append(f"field {self.field}")
         prefix = ": ".join([", ".join(where)]) + ": " if where else ""

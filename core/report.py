@@ -90,6 +90,8 @@ class Report:
     file: str | None = None
     record: str | int | None = None
     source_format: str | None = None
+    progress: Any = None
+    """A :class:`~credbridge.progress.Progress` the reader feeds with bytes read, if any."""
     max_messages: int = 10_000
     """Past this many messages only counts per (severity, code, format, field) are kept, so a
     million-record batch keeps memory flat; ``overflow`` holds those counts."""

@@ -29,11 +29,13 @@ class Limits:
 class LimitedReader(io.RawIOBase):
     """A binary stream that raises :class:`LimitExceededError` past ``limit`` bytes."""
 
-    def __init__(self, raw: IO[bytes], limit: int | None, name: str | None = None) -> None:
+    def __init__(self, raw: IO[bytes], limit: int | None, name: str | None = None,
+                 progress: Any = None) -> None:
         self._raw = raw
         self._limit = limit
         self._seen = 0
         self._name = name
+        self._progress = progress
 
     def readable(self) -> bool:
         return True
@@ -42,6 +44,8 @@ class LimitedReader(io.RawIOBase):
         data = self._raw.read(len(buffer))
         n = len(data)
         self._seen += n
+        if self._progress is not None:
+            self._progress.bytes_done += n
         if self._limit is not None and self._seen > self._limit:
             raise LimitExceededError(
                 f"input is larger than the limit of {self._limit:,} bytes (raise it with "
