@@ -415,7 +415,7 @@ def diff(left: str, right: str, from_left: str | None, from_right: str | None,
     report = Report()
     a = list(read(left, from_format=from_left, report=report))
     b = list(read(right, from_format=from_right, report=report))
-    results = []
+    results: list[dict[str, Any]] = []
     for index in range(max(len(a), len(b))):
         if index >= len(a) or index >= len(b):
             results.append({"record": index + 1, "differences": [
