@@ -67,6 +67,11 @@ class UnknownFormatError(FormatError):
     """No format matches the name, extension or content."""
 
 
+class UnknownFormatNameError(UnknownFormatError, UsageError):
+    """A format named by the caller (``--to``, ``--from``) does not exist or cannot read/write:
+    a usage error (exit 2), not a problem of the data."""
+
+
 class AmbiguousFormatError(FormatError):
     """Several formats claim the input; the message lists the candidates."""
 

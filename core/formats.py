@@ -6,7 +6,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
 
-from .errors import AmbiguousFormatError, InputError, PluginError, UnknownFormatError
+from .errors import (
+    AmbiguousFormatError,
+    InputError,
+    PluginError,
+    UnknownFormatError,
+    UnknownFormatNameError,
+)
 from .options import Options
 from .report import Code, Report
 
@@ -149,13 +155,13 @@ class FormatRegistry:
         try:
             fmt = self._formats[name]
         except KeyError:
-            raise UnknownFormatError(
+            raise UnknownFormatNameError(
                 f"unknown format {name!r}; known formats: {', '.join(self._formats)}"
             ) from None
         if need == "read" and not fmt.can_read:
-            raise UnknownFormatError(f"format {name!r} cannot be read")
+            raise UnknownFormatNameError(f"format {name!r} cannot be read")
         if need == "write" and not fmt.can_write:
-            raise UnknownFormatError(f"format {name!r} cannot be written")
+            raise UnknownFormatNameError(f"format {name!r} cannot be written")
         return fmt
 
     def by_extension(self, filename: str) -> list[Format]:
