@@ -1,0 +1,121 @@
+"""The fidelity laws of DESIGN.md §5 as functions that list violations.
+
+A round trip canonical -> F -> canonical must keep every present field F declares ``exact`` or
+``extension``; a ``lossy`` field must come back equal or be reported (approximated/dropped); a
+field F does not declare must be reported as dropped; and nothing may come back that was not
+there unless the report says it was ``defaulted``.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .coverage import carried_as, present_fields
+from .formats import Predicate
+from .model import MicroCredential
+from .report import Code, Report
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at a field path in canonical JSON (``[]`` paths give one value per element)."""
+    head, sep, tail = path.partition(".")
+    if head.endswith("[]"):
+        items = data.get(head[:-2], []) if isinstance(data, dict) else []
+        return [value_at(i, tail) if tail else i for i in items]
+    value = data.get(head) if isinstance(data, dict) else None
+    return value_at(value, tail) if sep and value is not None else value
+
+
+def _related(field: str | None, path: str) -> bool:
+    """A message about ``field`` covers ``path`` when one is a prefix of the other."""
+    if not field:
+        return False
+    f = field.replace("[0]", "[]")
+    for a, b in ((f, path), (path, f)):
+        if a == b or b.startswith(a + ".") or b.startswith(a + "[]"):
+            return True
+    return False
+
+
+def _reported(report: Report, path: str, codes: tuple[Code, ...]) -> bool:
+    return any(m.code in codes and _related(m.field, path) for m in report.messages)
+
+
+def round_trip_violations(
+    original: MicroCredential, back: MicroCredential | None, fields: Mapping[str, Predicate],
+    report: Report,
+) -> list[str]:
+    """What a canonical -> F -> canonical round trip did against the laws (empty: none)."""
+    if back is None:
+        return ["the credential did not come back"]
+    a, b = original.to_json_dict(), back.to_json_dict()
+    problems: list[str] = []
+    for path in present_fields(original):
+        how = carried_as(path, fields)
+        equal = value_at(a, path) == value_at(b, path)
+        if how in ("exact", "extension"):
+            if not equal and not _reported(report, path, (Code.APPROXIMATED, Code.DROPPED)):
+                problems.append(f"{path} is declared {how} but changed without a message: "
+                                f"{value_at(a, path)!r} -> {value_at(b, path)!r}")
+        elif how == "lossy":
+            if not equal and not _reported(report, path, (Code.APPROXIMATED, Code.DROPPED)):
+                problems.append(f"{path} (lossy) changed without an approximated/dropped message:"
+                                f" {value_at(a, path)!r} -> {value_at(b, path)!r}")
+        elif not _reported(report, path, (Code.DROPPED, Code.APPROXIMATED)):
+            problems.append(f"{path} is not carried and the report does not say so")
+    original_paths = set(present_fields(original))
+    for path in present_fields(back):
+        if path in original_paths or path.startswith("extensions.") or path == "proof":
+            continue
+        if not _reported(report, path, (Code.DEFAULTED, Code.APPROXIMATED, Code.NOTE)):
+            problems.append(f"{path} came back ({value_at(b, path)!r}) but was not in the input "
+                            "and no 'defaulted' message says why")
+    if back.proof:
+        problems.append("a proof came back: a writer must never carry a seal or signature")
+    return problems
+
+
+@cache
+def model_paths() -> frozenset[str]:
+    """Every field path of the canonical model (``awarding_bodies[].country``, ``levels.eqf``)."""
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        hints = typing.get_type_hints(model, include_extras=True)
+        for name in model.model_fields:
+            path = f"{prefix}{name}"
+            out.add(path)
+            for sub, is_list in _models_in(hints.get(name)):
+                walk(sub, f"{path}[]." if is_list else f"{path}.")
+                if is_list:
+                    out.add(f"{path}[]")
+
+    walk(MicroCredential, "")
+    return frozenset(out)
+
+
+def _models_in(hint: Any) -> Iterator[tuple[type[BaseModel], bool]]:
+    origin = get_origin(hint)
+    if isinstance(hint, type) and issubclass(hint, BaseModel):
+        yield hint, False
+        return
+    if origin is list:
+        for arg in get_args(hint):
+            for model, _ in _models_in(arg):
+                yield model, True
+        return
+    for arg in get_args(hint):
+        if arg is not type(None):
+            yield from _models_in(arg)
+
+
+def unknown_field_paths(fields: Mapping[str, Predicate]) -> list[str]:
+    """Declared paths that are not canonical field paths (typos in a format's ``fields``)."""
+    known = model_paths()
+    return sorted(p for p in fields if p != "*" and p not in known
+                  and not p.startswith("extensions."))
