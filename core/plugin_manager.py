@@ -28,6 +28,7 @@ LOAD_PLUGINS_ENV = "CREDBRIDGE_LOAD_PLUGINS"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.canonical",
     "credbridge.plugins.csv",
+    "credbridge.plugins.elmo",
 )
 """Built-in plugin modules, registered in this order exactly as entry points are."""
 

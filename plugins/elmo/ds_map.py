@@ -1,0 +1,75 @@
+"""Canonical credential <-> :class:`DiplomaSupplement` (the section convention applied)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+
+from .convention import compose, fits, interpret, put
+from .ds_xml import DiplomaSupplement
+
+
+def ds_language(cred: MicroCredential, options: Options) -> str:
+    """The one language of the supplement: the ``language`` option, else English when the title
+    has it, else the title's first language (``und`` when unknown)."""
+    chosen = options.get("language")
+    if chosen:
+        return str(chosen)
+    langs = [k for k in cred.title if k != "und"]
+    if "en" in langs or (not langs and "en" in cred.description):
+        return "en"
+    return langs[0] if langs else "und"
+
+
+def to_supplement(cred: MicroCredential, report: Report, fmt: str, options: Options,
+                  kept_key: str) -> DiplomaSupplement:
+    """The Diploma Supplement of ``cred``; sections kept verbatim under ``kept_key`` in its
+    extensions are written back as they were."""
+    lang = ds_language(cred, options)
+    kept = cred.extensions.get(kept_key)
+    sections = compose(cred, lang, report, fmt, kept if isinstance(kept, dict) else None)
+    if cred.issued:
+        issued = cred.issued.date() if isinstance(cred.issued, dt.datetime) else cred.issued
+        issue_date = issued.isoformat()
+    else:
+        issue_date = dt.date.today().isoformat()
+        report.add(Code.DEFAULTED, "the supplement needs an issue date: today's date is written",
+                   field="issued", format=fmt)
+    return DiplomaSupplement(lang=lang, issue_date=issue_date, sections=sections)
+
+
+def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], report: Report, fmt: str,
+                    kept_key: str) -> None:
+    """Merge what the supplement's sections say into canonical ``data`` (values already there
+    win). Sections credbridge cannot read, or that disagree with ``data``, are kept verbatim in
+    ``data["extensions"][kept_key]`` and reported."""
+    found = interpret(ds.sections, ds.lang)
+    kept: dict[str, Any] = {}
+    for number, values in found.values.items():
+        if fits(data, values):
+            for path, value in values:
+                put(data, path, value)
+        else:
+            section = next(s for s in ds.sections if s.number == number)
+            found.kept[number] = (section, "it disagrees with a value read elsewhere")
+    for number, (section, why) in sorted(found.kept.items()):
+        kept[number] = section.to_json()
+        report.add(Code.KEPT_AS_EXTENSION, f"Diploma Supplement section {number} is kept "
+                   f"verbatim: {why}", field=f"extensions.{kept_key}", format=fmt)
+    if kept:
+        data.setdefault("extensions", {})[kept_key] = kept
+    if ds.introduction:
+        report.add(Code.IGNORED_INPUT, "the supplement's introduction text is not mapped",
+                   format=fmt)
+    if ds.signed:
+        data.setdefault("proof", []).append(
+            {"kind": "other", "detail": "XML-DSig signature (ds:Signature) on the Diploma "
+             "Supplement; not verified"})
+    if ds.issue_date and "issued" not in data:
+        data["issued"] = ds.issue_date
+        report.add(Code.NOTE, "the supplement's issueDate is read as the issuing date",
+                   field="issued", format=fmt)

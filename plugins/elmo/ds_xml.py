@@ -1,0 +1,113 @@
+"""The ELMO ``diplomaSupplement`` element <-> a flat list of :class:`Section` (by number)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from credbridge.report import Code, Report
+from credbridge.safety import xml_parser
+from lxml import etree
+
+from .convention import Section
+from .template import VERSION, parent_number, sort_key
+from .xmlutil import NS, XML_LANG, child, children, lang_of, local, q, sub, text, token, verbatim
+
+SECTION_CHILDREN = {"title", "content", "additionalInformation", "attachment", "section"}
+DS_CHILDREN = {"version", "issueDate", "introduction", "section", "Signature"}
+
+
+@dataclass
+class DiplomaSupplement:
+    """What a ``diplomaSupplement`` element holds."""
+
+    lang: str = "und"
+    version: str | None = VERSION
+    issue_date: str | None = None
+    introduction: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    signed: bool = False
+
+
+def build_element(ds: DiplomaSupplement, parent: Any | None = None) -> Any:
+    """The ``diplomaSupplement`` element (appended to ``parent`` when given), sub-sections nested
+    under their main section by number, in schema order."""
+    el = sub(parent, "diplomaSupplement") if parent is not None else \
+        etree.Element(q("diplomaSupplement"), nsmap={None: NS})
+    if ds.lang != "und":
+        el.set(XML_LANG, ds.lang)
+    sub(el, "version", ds.version or VERSION)
+    sub(el, "issueDate", ds.issue_date)
+    sub(el, "introduction", ds.introduction)
+    made: dict[str, Any] = {}
+    for s in sorted(ds.sections, key=lambda s: sort_key(s.number)):
+        up = parent_number(s.number)
+        while up is not None and up not in made:
+            up = parent_number(up)
+        container = made[up] if up is not None else el
+        made[s.number] = _section(container, s)
+    return el
+
+
+def _section(parent: Any, s: Section) -> Any:
+    el = sub(parent, "section")
+    el.set("number", s.number)
+    sub(el, "title", s.title)
+    if s.content is not None:
+        content = sub(el, "content", s.content)
+        if s.content_type:
+            content.set("type", s.content_type)
+    for line in s.info:
+        sub(el, "additionalInformation", line)
+    for xml in s.attachments:
+        el.append(etree.fromstring(xml.encode("utf-8"), xml_parser()))
+    return el
+
+
+def read_element(el: Any, report: Report, fmt: str) -> DiplomaSupplement:
+    """Read a ``diplomaSupplement`` element; sections come out flat, in document order."""
+    ds = DiplomaSupplement(lang=lang_of(el), version=token(child(el, "version")),
+                           issue_date=token(child(el, "issueDate")),
+                           introduction=text(child(el, "introduction")))
+    for c in el:
+        if isinstance(c.tag, str) and c.tag == "{http://www.w3.org/2000/09/xmldsig#}Signature":
+            ds.signed = True
+        elif isinstance(c.tag, str) and (not c.tag.startswith(f"{{{NS}}}")
+                                         or local(c) not in DS_CHILDREN):
+            report.add(Code.IGNORED_INPUT, f"<{local(c)}> (line {c.sourceline}) in the Diploma "
+                       "Supplement is not mapped", format=fmt)
+    for s in children(el, "section"):
+        _read_section(s, ds.sections, report, fmt)
+    if ds.issue_date:
+        try:
+            dt.date.fromisoformat(ds.issue_date)
+        except ValueError:
+            report.add(Code.INVALID_VALUE, f"issueDate {ds.issue_date!r} is not an ISO date",
+                       format=fmt)
+            ds.issue_date = None
+    return ds
+
+
+def _read_section(el: Any, out: list[Section], report: Report, fmt: str) -> None:
+    number = (el.get("number") or "").strip()
+    content_el = child(el, "content")
+    section = Section(
+        number=number,
+        title=token(child(el, "title")) or "",
+        content=token(content_el),
+        content_type=(content_el.get("type") or None) if content_el is not None else None,
+        info=[t for t in (text(i) for i in children(el, "additionalInformation")) if t],
+        attachments=[verbatim(a) for a in children(el, "attachment")],
+    )
+    if not number:
+        report.add(Code.IGNORED_INPUT, f"a section without a number (line {el.sourceline}) "
+                   "cannot be matched", format=fmt)
+    else:
+        out.append(section)
+    for c in el:
+        if isinstance(c.tag, str) and local(c) not in SECTION_CHILDREN:
+            report.add(Code.IGNORED_INPUT, f"<{local(c)}> (line {c.sourceline}) in section "
+                       f"{number} is not mapped", format=fmt)
+    for s in children(el, "section"):
+        _read_section(s, out, report, fmt)

@@ -1,0 +1,353 @@
+"""Read an EMREX ELMO report (v1.x or v2.0): one credential per top-level learning opportunity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError, VocabularyError
+from credbridge.formats import Format
+from credbridge.model import MicroCredential
+from credbridge.report import Code, Report
+
+from .ds_map import from_supplement
+from .ds_xml import read_element
+from .schema import detect_major
+from .xmlutil import (
+    DSIG_NS,
+    child,
+    children,
+    lang_of,
+    local,
+    parse_xml,
+    q,
+    report_unknown,
+    text,
+    token,
+    verbatim,
+)
+
+FMT = "elmo"
+KEPT_DS = "elmo:ds-sections"
+OUTCOMES_HEADING = "Learning outcomes:"
+NATIONAL_ID = "nationalIdentifier"
+
+LEARNER_KNOWN = {"citizenship", "identifier", "givenNames", "familyName", "bday", "dateOfBirth"}
+ISSUER_KNOWN = {"country", "identifier", "title", "url"}
+LOS_KNOWN = {"identifier", "title", "type", "iscedCode", "url", "description", "specifies",
+             "hasPart"}
+LOI_KNOWN = {"start", "date", "status", "gradingSchemeLocalId", "resultLabel", "credit", "level",
+             "languageOfInstruction", "engagementHours", "attachments", "diplomaSupplement"}
+REPORT_KNOWN = {"issuer", "learningOpportunitySpecification", "issueDate", "gradingScheme",
+                "attachment"}
+ROOT_KNOWN = {"generatedDate", "learner", "report", "attachment"}
+
+
+def read_elmo(fmt: Format, data: bytes, report: Report) -> Iterator[MicroCredential]:
+    """Yield one credential per top-level ``learningOpportunitySpecification`` of each report."""
+    root = parse_xml(data, "the ELMO document")
+    if root.tag != q("elmo"):
+        raise InputError(f"not an ELMO document: the root element is <{local(root)}>, "
+                         "expected <elmo> in the ELMO namespace")
+    major = detect_major(root)
+    report.add(Code.NOTE, f"read as ELMO v{'2.0' if major == '2' else '1.x'} (by structure)",
+               format=FMT)
+    report_unknown(root, ROOT_KNOWN | {"Signature"}, report, FMT, "<elmo>")
+    learner = _learner(child(root, "learner"), report)
+    common: dict[str, Any] = {}
+    generated = token(child(root, "generatedDate"))
+    if generated:
+        common["extensions"] = {"elmo:generated-date": generated}
+    global_attachments = list(children(root, "attachment"))
+    signature = root.find(f"{{{DSIG_NS}}}Signature")
+    if signature is not None:
+        subject = signature.findtext(f".//{{{DSIG_NS}}}X509SubjectName")
+        common["proof"] = [{"kind": "other", "signer": subject.strip() if subject else None,
+                            "detail": "XML-DSig enveloped signature (ds:Signature) on the ELMO "
+                                      "document; not verified"}]
+    position = 0
+    for rep in children(root, "report"):
+        report_unknown(rep, REPORT_KNOWN, report, FMT, "<report>")
+        issuer = _issuer(child(rep, "issuer"), report)
+        issued = _issue_date(token(child(rep, "issueDate")))
+        schemes = {(g.get("localId") or "").strip(): g for g in children(rep, "gradingScheme")}
+        attachments = list(children(rep, "attachment"))
+        specs = list(children(rep, "learningOpportunitySpecification"))
+        if len(specs) > 1 and attachments:
+            report.add(Code.NOTE, "report attachments that no learning opportunity references "
+                       "are not kept (the report holds several)", format=FMT)
+        if not specs:
+            report.add(Code.IGNORED_INPUT, f"a report (line {rep.sourceline}) without learning "
+                       "opportunities holds no credential", format=FMT)
+        for los in specs:
+            position += 1
+            record = text(_identifier(los, "local")) or position
+            report.record = record
+            data: dict[str, Any] = _deep_copy(common)
+            if learner:
+                data["learner"] = _deep_copy(learner)
+            if issuer:
+                data["awarding_bodies"] = [_deep_copy(issuer)]
+            if issued:
+                data["issued"] = issued
+            usable = attachments if len(specs) == 1 else []
+            _los(los, data, schemes, usable, attachments + global_attachments, report)
+            cred = fmt.build(data, report, record)
+            report.record = None
+            if cred is not None:
+                yield cred
+
+
+def _deep_copy(value: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(value)
+
+
+def _identifier(el: Any, kind: str) -> Any | None:
+    return next((i for i in children(el, "identifier") if i.get("type") == kind), None)
+
+
+def _issue_date(value: str | None) -> str | None:
+    """A report issue date at midnight UTC is read as a date (credbridge writes a date so)."""
+    if not value:
+        return None
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T00:00:00(?:\.0+)?(?:Z|[+-]00:00)", value)
+    return m.group(1) if m else value
+
+
+def _learner(el: Any | None, report: Report) -> dict[str, Any]:
+    if el is None:
+        raise InputError("the ELMO document has no <learner>")
+    report_unknown(el, LEARNER_KNOWN, report, FMT, "<learner>")
+    out: dict[str, Any] = {}
+    if given := token(child(el, "givenNames")):
+        out["given_name"] = given
+    if family := token(child(el, "familyName")):
+        out["family_name"] = family
+    if birth := token(child(el, "bday")) or token(child(el, "dateOfBirth")):
+        out["birth_date"] = birth
+    if country := token(child(el, "citizenship")):
+        out["citizenship"] = [country]
+    ids = []
+    for i in children(el, "identifier"):
+        value, kind = token(i), (i.get("type") or "").strip()
+        if not value:
+            continue
+        if kind == NATIONAL_ID and "national_id" not in out:
+            out["national_id"] = {"value": value}
+        else:
+            ids.append({"value": value, "scheme": kind} if kind else {"value": value})
+    if ids:
+        out["identifiers"] = ids
+    return out
+
+
+def _issuer(el: Any | None, report: Report) -> dict[str, Any]:
+    if el is None:
+        return {}
+    report_unknown(el, ISSUER_KNOWN, report, FMT, "<issuer>")
+    org: dict[str, Any] = {}
+    names = {lang_of(t): token(t) for t in children(el, "title") if token(t)}
+    if names:
+        org["name"] = names
+    if country := token(child(el, "country")):
+        org["country"] = country
+    ids = [{"value": token(i), "scheme": (i.get("type") or "").strip() or None}
+           for i in children(el, "identifier") if token(i)]
+    if ids:
+        org["identifiers"] = [{k: v for k, v in i.items() if v} for i in ids]
+    if url := token(child(el, "url")):
+        org["url"] = url
+    return org
+
+
+def _split_description(value: str) -> tuple[str | None, list[str]]:
+    """A description "...\\nLearning outcomes:\\n- a\\n- b" -> (text before, [a, b])."""
+    lines = value.splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().lower() == OUTCOMES_HEADING.lower():
+            before = "\n".join(lines[:i]).strip() or None
+            items = [re.sub(r"^\s*[-*•]\s*", "", item).strip() for item in lines[i + 1:]]
+            return before, [item for item in items if item]
+    return value.strip() or None, []
+
+
+def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
+         referable: list[Any], report: Report) -> None:
+    report_unknown(los, LOS_KNOWN, report, FMT, "<learningOpportunitySpecification>")
+    ext = data.setdefault("extensions", {})
+    local_id = _identifier(los, "local")
+    if local_id is not None and token(local_id):
+        data["id"] = token(local_id)
+    others = [[i.get("type"), token(i)] for i in children(los, "identifier")
+              if i is not local_id and token(i)]
+    if others:
+        ext["elmo:identifiers"] = others
+    titles = {lang_of(t): token(t) for t in children(los, "title") if token(t)}
+    if titles:
+        data["title"] = titles
+    if kind := token(child(los, "type")):
+        ext["elmo:type"] = kind
+    if isced := token(child(los, "iscedCode")):
+        try:
+            data["fields_of_study"] = [vocab.isced_f_code(isced)]
+        except VocabularyError:
+            report.add(Code.INVALID_VALUE, f"iscedCode {isced!r} is not an ISCED-F 2013 code",
+                       field="fields_of_study", format=FMT)
+    if url := token(child(los, "url")):
+        data["further_information"] = {"links": [url]}
+    descriptions: dict[str, str] = {}
+    outcomes: dict[str, list[str]] = {}
+    for d in children(los, "description"):
+        before, items = _split_description(text(d) or "")
+        if before:
+            descriptions[lang_of(d)] = before
+        if items:
+            outcomes[lang_of(d)] = items
+    if descriptions:
+        data["description"] = descriptions
+    if outcomes:
+        count = max(len(v) for v in outcomes.values())
+        data["learning_outcomes"] = [
+            {"text": {lang: items[n] for lang, items in outcomes.items() if n < len(items)}}
+            for n in range(count)]
+    parts = []
+    for part in children(los, "hasPart"):
+        inner = child(part, "learningOpportunitySpecification")
+        if inner is None:
+            continue
+        ref: dict[str, Any] = {}
+        if (pid := _identifier(inner, "local")) is not None and token(pid):
+            ref["id"] = token(pid)
+        ptitles = {lang_of(t): token(t) for t in children(inner, "title") if token(t)}
+        if ptitles:
+            ref["title"] = ptitles
+        parts.append(ref)
+        report.add(Code.APPROXIMATED, f"part {ref.get('id') or '(no id)'} (line "
+                   f"{inner.sourceline}) is read as a reference only: its results are not "
+                   "mapped", field="stackability.parts", format=FMT)
+    if parts:
+        data["stackability"] = {"parts": parts}
+    specifies = child(los, "specifies")
+    loi = child(specifies, "learningOpportunityInstance") if specifies is not None else None
+    if loi is not None:
+        _loi(loi, data, schemes, attachments, referable, report)
+    if not ext:
+        del data["extensions"]
+
+
+def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
+         referable: list[Any], report: Report) -> None:
+    report_unknown(loi, LOI_KNOWN, report, FMT, "<learningOpportunityInstance>")
+    ext = data.setdefault("extensions", {})
+    if start := token(child(loi, "start")):
+        ext["elmo:start"] = start
+    if date := token(child(loi, "date")):
+        data["assessed"] = date
+    grade: dict[str, Any] = {}
+    if status := token(child(loi, "status")):
+        grade["status"] = status
+    if label := token(child(loi, "resultLabel")):
+        grade["value"] = label
+    if scheme_id := token(child(loi, "gradingSchemeLocalId")):
+        ext["elmo:grading-scheme-id"] = scheme_id
+        scheme_el = schemes.get(scheme_id)
+        if scheme_el is None:
+            report.add(Code.INVALID_VALUE, f"gradingSchemeLocalId {scheme_id!r} names no "
+                       "gradingScheme of the report", field="assessment.grade.scheme",
+                       format=FMT)
+        else:
+            desc = {lang_of(d): text(d) for d in children(scheme_el, "description") if text(d)}
+            grade["scheme"] = {"description": desc} if desc else {"name": {"und": scheme_id}}
+    if grade:
+        data["assessment"] = {"grade": grade}
+    workload: dict[str, Any] = {}
+    for credit in children(loi, "credit"):
+        scheme = (token(child(credit, "scheme")) or "").strip()
+        value = token(child(credit, "value"))
+        if (lvl := token(child(credit, "level"))) is not None:
+            cycle = {"Bachelor": "first", "Master": "second", "PhD": "third"}.get(lvl)
+            if cycle:
+                data.setdefault("levels", {}).setdefault("qf_ehea", cycle)
+                report.add(Code.APPROXIMATED, f"credit level {lvl!r} (deprecated in ELMO) is "
+                           f"read as the QF-EHEA {cycle} cycle", field="levels.qf_ehea",
+                           format=FMT)
+        if not value:
+            continue
+        if scheme.lower() == "ects" and "ects" not in workload:
+            workload["ects"] = value
+        elif vocab.vocabulary("credit_system").lookup(scheme):
+            workload.setdefault("credits", []).append({"system": scheme, "value": value})
+        else:
+            report.add(Code.IGNORED_INPUT, f"credit scheme {scheme!r} is not a known credit "
+                       "system", field="workload.credits", format=FMT)
+    if hours := token(child(loi, "engagementHours")):
+        workload["hours"] = hours
+        report.add(Code.APPROXIMATED, "engagementHours (hours of classes) is read as the "
+                   "notional workload in hours", field="workload.hours", format=FMT)
+    if workload:
+        data["workload"] = workload
+    for level in children(loi, "level"):
+        _level(level, data, report)
+    if lang := token(child(loi, "languageOfInstruction")):
+        data["languages"] = [lang]
+    refs = [r for r in (token(r) for r in loi.iter(q("ref"))) if r]
+    _attachments(refs, referable if refs else attachments, data, report)
+    ds_el = child(loi, "diplomaSupplement")
+    if ds_el is not None:
+        ds = read_element(ds_el, report, FMT)
+        from_supplement(ds, data, report, FMT, KEPT_DS)
+        if ds.lang != "und":
+            ext["elmo:ds-language"] = ds.lang
+    if not ext:
+        del data["extensions"]
+
+
+def _level(level: Any, data: dict[str, Any], report: Report) -> None:
+    kind = (token(child(level, "type")) or "").upper()
+    value = token(child(level, "value"))
+    description = text(child(level, "description"))
+    levels = data.setdefault("levels", {})
+    if kind == "EQF" and value:
+        try:
+            levels["eqf"] = vocab.eqf_level(value)
+        except VocabularyError:
+            report.add(Code.INVALID_VALUE, f"EQF level {value!r} is not 1-8", field="levels.eqf",
+                       format=FMT)
+    elif kind == "NQF" and value:
+        if re.match(r"^https?://\S+$", value):
+            nqf: dict[str, Any] = {"uri": value}
+            if description:
+                nqf["label"] = {"und": description}
+        else:
+            nqf = {"label": {"und": f"{description}, level {value}" if description else value}}
+            report.add(Code.APPROXIMATED, f"NQF level {value!r} is read as a label",
+                       field="levels.nqf", format=FMT)
+        levels.setdefault("nqf", []).append(nqf)
+    else:
+        report.add(Code.IGNORED_INPUT, f"level of type {kind or '(none)'} (line "
+                   f"{level.sourceline}) is not mapped", field="levels", format=FMT)
+    if not levels:
+        del data["levels"]
+
+
+def _attachments(refs: list[str | None], attachments: list[Any], data: dict[str, Any],
+                 report: Report) -> None:
+    """Attachments are kept verbatim (``elmo:attachments``); one of type "Micro Credential"
+    makes the credential a micro-credential."""
+    if refs:
+        attachments = [a for a in attachments if token(_identifier(a, "internal")) in refs]
+    if not attachments:
+        return
+    kept = [verbatim(a) for a in attachments]
+    data.setdefault("extensions", {})["elmo:attachments"] = kept
+    if refs:
+        data["extensions"]["elmo:attachment-refs"] = [r for r in refs if r]
+    types = {token(child(a, "type")) for a in attachments}
+    if "Micro Credential" in types:
+        data["credential_type"] = "micro-credential"
+    report.add(Code.KEPT_AS_EXTENSION, f"{len(kept)} attachment(s) kept as they are",
+               field="extensions.elmo:attachments", format=FMT)

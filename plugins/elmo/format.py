@@ -1,0 +1,209 @@
+"""The ``elmo``, ``ds`` and ``ds-html`` formats (docs/formats/elmo.md, docs/formats/ds.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from credbridge.errors import InputError, UsageError
+from credbridge.formats import Format, Predicate
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+
+from .ds_map import from_supplement, to_supplement
+from .ds_xml import build_element, read_element
+from .elmo_read import read_elmo
+from .elmo_write import build_elmo
+from .html import render
+from .schema import validate_tree, wrap_fragment
+from .xmlutil import NS, local, parse_xml, q, root_name, serialise
+
+DS_FIELDS: dict[str, Predicate] = {
+    "id": "exact",
+    "learner.family_name": "exact",
+    "learner.given_name": "exact",
+    "learner.birth_date": "exact",
+    "learner.full_name": "lossy",
+    "learner.identifiers": "lossy",
+    "learner.national_id": "lossy",
+    "title": "lossy",
+    "description": "lossy",
+    "fields_of_study": "exact",
+    "awarding_bodies[].name": "lossy",
+    "awarding_bodies[].country": "exact",
+    "provider.name": "lossy",
+    "provider.country": "exact",
+    "languages": "exact",
+    "levels.eqf": "exact",
+    "levels.qf_ehea": "exact",
+    "levels.isced_level": "exact",
+    "levels.sqf": "exact",
+    "levels.nqf": "lossy",
+    "workload.ects": "exact",
+    "workload.hours": "exact",
+    "workload.credits": "lossy",
+    "access_requirements": "exact",
+    "participation.modes": "exact",
+    "participation.setting": "exact",
+    "learning_outcomes[].text": "exact",
+    "learning_outcomes[].esco_skill": "exact",
+    "assessment.types": "exact",
+    "assessment.description": "lossy",
+    "assessment.supervision": "exact",
+    "assessment.identity_checked": "exact",
+    "assessment.grade.value": "exact",
+    "assessment.grade.status": "exact",
+    "assessment.grade.scheme": "lossy",
+    "assessed": "exact",
+    "stackability": "lossy",
+    "quality_assurance": "lossy",
+    "further_information": "exact",
+    "valid_until": "exact",
+    "issued": "exact",
+}
+"""What a Diploma Supplement fragment carries (crosswalk §3, as the code behaves)."""
+
+ELMO_FIELDS: dict[str, Predicate] = {
+    **DS_FIELDS,
+    "learner.identifiers": "exact",
+    "learner.citizenship": "lossy",
+    "title": "exact",
+    "description": "exact",
+    "awarding_bodies[].name": "exact",
+    "awarding_bodies[].identifiers": "exact",
+    "awarding_bodies[].url": "exact",
+    "awarding_bodies[].legal_identifier": "lossy",
+    "awarding_bodies[].id": "lossy",
+}
+"""ELMO elements plus the embedded Diploma Supplement (written unless disabled)."""
+
+KEPT_DS = "ds:sections"
+
+
+def _is_elmo_tag(tag: bytes) -> bool:
+    return NS.encode() in tag
+
+
+class ElmoFormat(Format):
+    """An EMREX ELMO report: read v1.x and v2.0, write v1.7 with an embedded Diploma
+    Supplement. Options: ``diploma_supplement`` (default True), ``language`` (of the
+    supplement), ``generated_date`` (the report's generatedDate)."""
+
+    name = "elmo"
+    title = "EMREX ELMO report (XML, schema v1.7)"
+    extensions = (".elmo.xml", ".xml")
+    media_types = ("application/xml",)
+    fields = ELMO_FIELDS
+    binary = True
+
+    def sniff(self, head: bytes) -> bool:
+        """An XML document whose root is ``elmo`` in the ELMO namespace."""
+        name, tag = root_name(head)
+        return name == "elmo" and _is_elmo_tag(tag)
+
+    def read(self, stream: IO[bytes], report: Report, options: Options
+             ) -> Iterator[MicroCredential]:
+        """One credential per top-level learning opportunity specification."""
+        return read_elmo(self, stream.read(), report)
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """One ELMO document for one credential."""
+        cred = _only_one(credentials, self.name)
+        if cred is not None:
+            stream.write(serialise(build_elmo(cred, report, options)))
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """Problems against ELMO 1.7.0 (or 2.0.0 when the document has the v2.0 structure)."""
+        try:
+            root = parse_xml(data, "the document")
+        except InputError as exc:
+            return [exc.message]
+        return validate_tree(root, schemas)
+
+
+class DsFormat(Format):
+    """A Diploma Supplement fragment: the ELMO ``diplomaSupplement`` element alone. Options:
+    ``language`` (the supplement's one language)."""
+
+    name = "ds"
+    title = "Diploma Supplement fragment (ELMO diplomaSupplement element)"
+    extensions = (".ds.xml", ".xml")
+    media_types = ("application/xml",)
+    fields = DS_FIELDS
+    binary = True
+
+    def sniff(self, head: bytes) -> bool:
+        """An XML document whose root is ``diplomaSupplement`` in the ELMO namespace."""
+        name, tag = root_name(head)
+        return name == "diplomaSupplement" and _is_elmo_tag(tag)
+
+    def read(self, stream: IO[bytes], report: Report, options: Options
+             ) -> Iterator[MicroCredential]:
+        """The one credential the supplement describes."""
+        root = parse_xml(stream.read(), "the Diploma Supplement")
+        if root.tag != q("diplomaSupplement"):
+            raise InputError(f"not a Diploma Supplement fragment: the root element is "
+                             f"<{local(root)}>, expected <diplomaSupplement> in the ELMO "
+                             "namespace")
+        ds = read_element(root, report, self.name)
+        data: dict[str, Any] = {}
+        from_supplement(ds, data, report, self.name, KEPT_DS)
+        if ds.lang == "und":
+            report.add(Code.NOTE, "the supplement has no xml:lang: its texts are read with the "
+                       "language 'und'", format=self.name)
+        record = data.get("id") or 1
+        cred = self.build(data, report, record)
+        if cred is not None:
+            yield cred
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """The ``diplomaSupplement`` element of one credential."""
+        cred = _only_one(credentials, self.name)
+        if cred is not None:
+            ds = to_supplement(cred, report, self.name, options, KEPT_DS)
+            stream.write(serialise(build_element(ds)))
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """Problems of the fragment embedded in a minimal ELMO 1.7 document."""
+        try:
+            root = parse_xml(data, "the document")
+        except InputError as exc:
+            return [exc.message]
+        if root.tag != q("diplomaSupplement"):
+            return [f"the root element is <{local(root)}>, not <diplomaSupplement>"]
+        problems = validate_tree(wrap_fragment(root), schemas, "1")
+        return [p.split(": ", 1)[-1] for p in problems]
+
+
+class DsHtmlFormat(Format):
+    """The Diploma Supplement as a readable, printable HTML page (write only)."""
+
+    name = "ds-html"
+    title = "Diploma Supplement as an HTML page (human view)"
+    extensions = (".html",)
+    media_types = ("text/html",)
+    fields = DS_FIELDS
+    binary = True
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """The page of one credential."""
+        cred = _only_one(credentials, self.name)
+        if cred is not None:
+            ds = to_supplement(cred, report, self.name, options, KEPT_DS)
+            heading = next(iter(cred.title.values()), "") if cred.title else ""
+            if ds.lang in cred.title:
+                heading = cred.title[ds.lang]
+            stream.write(render(ds, heading or "Diploma Supplement"))
+
+
+def _only_one(credentials: Iterable[MicroCredential], name: str) -> MicroCredential | None:
+    items = iter(credentials)
+    first = next(items, None)
+    if next(items, None) is not None:
+        raise UsageError(f"{name} holds one credential per document: write several with -o DIR")
+    return first

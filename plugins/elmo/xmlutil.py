@@ -1,0 +1,147 @@
+"""XML helpers shared by the ``elmo`` and ``ds`` formats: namespace, hardened parsing, text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from credbridge.errors import InputError, UnsafeInputError
+from credbridge.report import Code, Report
+from credbridge.safety import xml_parser
+from lxml import etree
+
+NS = "https://github.com/emrex-eu/elmo-schemas/tree/v1"
+"""The ELMO namespace (v1.x and v2.0 share it)."""
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def q(name: str) -> str:
+    """The Clark name ``{ns}name`` of an ELMO element."""
+    return f"{{{NS}}}{name}"
+
+
+def local(el: Any) -> str:
+    """The local name of an element (``""`` for comments and processing instructions)."""
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def parse_xml(data: bytes, what: str) -> Any:
+    """Parse untrusted XML with the hardened parser; a syntax error becomes an
+    :class:`InputError` naming the line and column, a DOCTYPE is refused."""
+    try:
+        root = etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, exc.offset)
+        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
+        raise InputError(f"{what} is not well-formed XML: line {line}, column {column}: "
+                         f"{message}") from None
+    if root is None:
+        raise InputError(f"{what} is empty")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeInputError(f"{what} has a DOCTYPE declaration, which credbridge refuses")
+    return root
+
+
+def children(el: Any, name: str | None = None) -> Iterator[Any]:
+    """Child elements of ``el`` in the ELMO namespace (all of them, or those named ``name``)."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if name is None or child.tag == q(name):
+            yield child
+
+
+def child(el: Any, name: str) -> Any | None:
+    """The first ELMO child element called ``name``, or ``None``."""
+    return next(children(el, name), None)
+
+
+def text(el: Any | None) -> str | None:
+    """The whitespace-trimmed text of an element (CDATA included, comments excluded);
+    ``None`` for a missing or empty element."""
+    if el is None:
+        return None
+    value = str(el.xpath("string()")).strip()
+    return value or None
+
+
+def token(el: Any | None) -> str | None:
+    """Like :func:`text`, with runs of whitespace collapsed (``xs:token`` semantics)."""
+    value = text(el)
+    return re.sub(r"\s+", " ", value) if value else None
+
+
+def lang_of(el: Any, default: str = "und") -> str:
+    """The ``xml:lang`` of an element, ``default`` when absent."""
+    return (el.get(XML_LANG) or "").strip() or default
+
+
+def report_unknown(el: Any, known: set[str], report: Report, fmt: str, where: str) -> None:
+    """Report (``ignored-input``) every child element of ``el`` not in ``known``."""
+    for c in el:
+        if not isinstance(c.tag, str):
+            continue
+        name = local(c) if c.tag.startswith(f"{{{NS}}}") else c.tag
+        if name not in known:
+            report.add(Code.IGNORED_INPUT, f"<{name}> in {where} (line {c.sourceline}) is not "
+                       "mapped", field=None, format=fmt)
+
+
+def sub(parent: Any, name: str, value: str | None = None, lang: str | None = None) -> Any:
+    """Append an ELMO element with optional text and ``xml:lang`` (``und`` means none)."""
+    el = etree.SubElement(parent, q(name))
+    if value is not None:
+        el.text = value
+    if lang and lang != "und":
+        el.set(XML_LANG, lang)
+    return el
+
+
+def serialise(root: Any) -> bytes:
+    """Pretty-printed UTF-8 XML with a declaration."""
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def root_name(head: bytes) -> tuple[str | None, bytes]:
+    """The local name of the first start tag in ``head`` and the bytes of that tag (a cheap
+    look for ``sniff``, no parsing)."""
+    m = re.search(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>?", _skip_prolog(head))
+    if not m:
+        return None, b""
+    return m.group(2).decode("ascii", "replace"), m.group(0)
+
+
+def _skip_prolog(head: bytes) -> bytes:
+    data = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    while True:
+        if data.startswith(b"<?"):
+            end = data.find(b"?>")
+        elif data.startswith(b"<!--"):
+            end = data.find(b"-->")
+        elif data.startswith(b"<!"):
+            end = data.find(b">")
+        else:
+            return data
+        if end < 0:
+            return b""
+        data = data[end + 2:].lstrip() if not data.startswith(b"<!--") else \
+            data[end + 3:].lstrip()
+
+
+def verbatim(el: Any) -> str:
+    """An element as compact XML text: unused namespace declarations and indentation removed."""
+    import copy
+
+    el = copy.deepcopy(el)
+    for node in el.iter():
+        if node.text is not None and not node.text.strip() and len(node):
+            node.text = None
+        if node.tail is not None and not node.tail.strip():
+            node.tail = None
+    etree.cleanup_namespaces(el)
+    return etree.tostring(el, encoding="unicode", with_tail=False)

@@ -1,0 +1,161 @@
+"""The ``ds`` (Diploma Supplement fragment) and ``ds-html`` formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from credbridge.convert import read, write
+from credbridge.errors import InputError
+from credbridge.model import MicroCredential
+from credbridge.plugin_manager import get_formats
+from credbridge.report import Report
+from credbridge.safety import xml_parser
+from credbridge.testing import carried_subset, write_read
+from lxml import etree
+
+NS = {"e": "https://github.com/emrex-eu/elmo-schemas/tree/v1"}
+
+
+def c14n(data: bytes) -> str:
+    """The canonical form (C14N 2.0) of an XML document, for snapshots."""
+    return etree.tostring(etree.fromstring(data, xml_parser()), method="c14n2").decode()
+
+
+@pytest.fixture(scope="session")
+def schemas(shared: Path) -> Path:
+    return shared / "schemas"
+
+
+@pytest.fixture(scope="session")
+def full(fixtures: Path) -> MicroCredential:
+    (cred,) = read(fixtures / "ds" / "full-credential.canonical.json", from_format="canonical")
+    return cred
+
+
+def sections(data: bytes) -> dict[str, etree._Element]:
+    root = etree.fromstring(data, xml_parser())
+    return {s.get("number"): s for s in root.iter(f"{{{NS['e']}}}section")}
+
+
+def test_full_credential_round_trip_keeps_exact_fields(full: MicroCredential, schemas: Path,
+                                                       snapshot: object) -> None:
+    back, data, report = write_read("ds", full)
+    assert get_formats().get("ds").validate(data, schemas) == []
+    fields = get_formats().get("ds").fields
+    exact = {p for p, how in fields.items() if how == "exact"}
+    want = {p: v for p, v in carried_subset(full, "ds").items() if p in exact}
+    got = {p: v for p, v in carried_subset(back[0], "ds").items() if p in exact}
+    assert got == want
+    assert "levels.eqf" in want and "workload.ects" in want and "issued" in want
+    assert back[0].learner is not None and back[0].learner.birth_date == dt.date(2001, 3, 17)
+    assert back[0].workload is not None and back[0].workload.ects == Decimal(5)
+    assert c14n(data) == snapshot
+    dropped = {m.field for m in report.messages if m.code == "dropped"}
+    assert dropped == {"credential_type", "learner.email", "awarding_bodies[].identifiers",
+                       "awarding_bodies[].url"}
+
+
+def test_every_template_section_is_present_and_numbered(full: MicroCredential) -> None:
+    data = write([MicroCredential(title={"en": "Only a title"}, issued="2025-01-01")], None,
+                 to="ds") or b""
+    found = sections(data)
+    assert list(found) == ["1", "1.1", "1.2", "1.3", "1.4", "2", "2.1", "2.2", "2.3", "2.4",
+                           "2.5", "3", "3.1", "3.2", "3.3", "4", "4.1", "4.2", "4.3", "4.4",
+                           "4.5", "5", "5.1", "5.2", "6", "6.1", "6.2", "7", "7.1", "7.2", "7.3",
+                           "7.4", "8"]
+    content = {n: s.findtext("e:content", namespaces=NS) for n, s in found.items()}
+    assert content["2.1"] == "Only a title"
+    assert content["1.1"] == "Not applicable" and content["8"] == "Not applicable"
+    assert content["7.1"] == "2025-01-01"
+
+
+def test_text_convention(full: MicroCredential) -> None:
+    data = write([full], None, to="ds") or b""
+    found = sections(data)
+
+    def content(n: str) -> str | None:
+        return found[n].findtext("e:content", namespaces=NS)
+
+    def info(n: str) -> list[str]:
+        return [e.text or "" for e in found[n].findall("e:additionalInformation", NS)]
+
+    assert content("3.1") == "EQF level 6; QF-EHEA first cycle; ISCED 2011 level 6"
+    assert content("3.2") == "5 ECTS credits; 125 hours"
+    assert content("2.2") == ("0613 Software and applications development and analysis; "
+                              "0542 Statistics")
+    assert content("2.3") == "University of Zed (IE)"
+    assert content("1.3") == "2001-03-17"
+    assert info("4.5") == ["Status: passed"] and content("4.5") == "A"
+    assert "Assessment type: written examination" in info("4.3")
+    assert info("6.1")[0] == "Credential identifier: urn:uuid:2b7e4c1a-5d0f-4e8e-9c3a-7f1d2e3b4a01"
+
+
+def test_foreign_sections_matched_by_number_and_kept(fixtures: Path, schemas: Path,
+                                                     snapshot: object) -> None:
+    path = fixtures / "ds" / "foreign-sections.ds.xml"
+    assert get_formats().get("ds").validate(path.read_bytes(), schemas) == []
+    report = Report()
+    (cred,) = read(path, report=report)
+    # titles differ from the template: sections are matched by number
+    assert cred.learner is not None and cred.learner.family_name == "Rossi"
+    assert cred.learner.birth_date == dt.date(1998, 11, 5)
+    assert cred.title == {"en": "Cloud Security Fundamentals"}
+    assert cred.levels is not None and cred.levels.eqf == 5
+    assert cred.awarding_bodies[0].country == "IT"
+    assert cred.issued == dt.date(2025, 2, 14)
+    kept = cred.extensions["ds:sections"]
+    assert set(kept) == {"3.2", "7.2", "8"}
+    assert kept["3.2"]["content"] == "one semester, 4 ECTS"
+    assert kept["8"]["content_type"] == "text/html"
+    assert sum(m.code == "kept-as-extension" for m in report.messages) == 3
+    # written back as they were, in place of "Not applicable"
+    back, data, _ = write_read("ds", cred)
+    assert back[0].extensions["ds:sections"] == kept
+    assert sections(data)["3.2"].findtext("e:content", namespaces=NS) == "one semester, 4 ECTS"
+    assert get_formats().get("ds").validate(data, schemas) == []
+    assert c14n(data) == snapshot
+
+
+def test_csv_sample_to_ds_is_valid(shared: Path, schemas: Path) -> None:
+    creds = list(read(shared / "samples" / "csv" / "microcredentials.csv"))
+    fmt = get_formats().get("ds")
+    for cred in creds:
+        back, data, _ = write_read("ds", cred)
+        assert fmt.validate(data, schemas) == []
+        assert back[0].levels == cred.levels
+        assert back[0].fields_of_study == cred.fields_of_study
+
+
+def test_elmo_sample_to_ds(shared: Path, schemas: Path) -> None:
+    (cred,) = read(shared / "samples" / "elmo" / "microcredential_elmo_v1.7.xml")
+    back, data, _ = write_read("ds", cred)
+    assert get_formats().get("ds").validate(data, schemas) == []
+    assert back[0].levels is not None and back[0].levels.eqf == 6
+    assert back[0].learner is not None and back[0].learner.family_name == "Andromeda"
+
+
+def test_wrong_root_and_malformed() -> None:
+    with pytest.raises(InputError, match="diplomaSupplement"):
+        list(read(io.BytesIO(b"<elmo xmlns='https://github.com/emrex-eu/elmo-schemas/tree/v1'/>"),
+                  from_format="ds"))
+    with pytest.raises(InputError, match="line 1, column"):
+        list(read(io.BytesIO(b"<diplomaSupplement><section></diplomaSupplement>"),
+                  from_format="ds"))
+
+
+def test_html_view(full: MicroCredential, snapshot: object) -> None:
+    page = (write([full], None, to="ds-html") or b"").decode()
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "EQF level 6; QF-EHEA first cycle" in page
+    assert '<span class="num">4.5</span>' in page
+    assert page == snapshot
+
+
+def test_html_escapes_foreign_html(fixtures: Path) -> None:
+    (cred,) = read(fixtures / "ds" / "foreign-sections.ds.xml")
+    page = (write([cred], None, to="ds-html") or b"").decode()
+    assert "&lt;p&gt;The Italian system" in page and "<p>The Italian system" not in page

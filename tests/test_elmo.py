@@ -1,0 +1,185 @@
+"""The ``elmo`` format: the shared ELMO samples, writing valid ELMO 1.7, round trips, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from credbridge.cli import cli
+from credbridge.convert import read, write
+from credbridge.errors import InputError
+from credbridge.plugin_manager import get_formats
+from credbridge.report import Report
+from credbridge.safety import xml_parser
+from credbridge.testing import carried_subset, write_read
+from lxml import etree
+
+GENERATED = {"generated_date": "2025-07-01T09:00:00Z"}
+
+
+def c14n(data: bytes) -> str:
+    """The canonical form (C14N 2.0) of an XML document, for snapshots."""
+    return etree.tostring(etree.fromstring(data, xml_parser()), method="c14n2").decode()
+
+
+@pytest.fixture(scope="session")
+def samples(shared: Path) -> Path:
+    return shared / "samples" / "elmo"
+
+
+@pytest.fixture(scope="session")
+def schemas(shared: Path) -> Path:
+    return shared / "schemas"
+
+
+def elmo() -> object:
+    return get_formats().get("elmo")
+
+
+def test_microcredential_sample_values(samples: Path) -> None:
+    report = Report()
+    (cred,) = read(samples / "microcredential_elmo_v1.7.xml", report=report)
+    assert report.source_format == "elmo"
+    assert cred.id == "MC-DATA-101"
+    assert cred.title == {"en": "Data Analysis with Python"}
+    assert cred.credential_type == "micro-credential"
+    assert cred.learner is not None
+    assert (cred.learner.given_name, cred.learner.family_name) == ("Ana", "Andromeda")
+    assert cred.learner.birth_date == dt.date(1999, 10, 2)
+    assert cred.learner.citizenship == ["IE"]
+    assert cred.learner.identifiers[0].scheme == "esi"
+    body = cred.awarding_bodies[0]
+    assert body.name == {"en": "University of Zed"} and body.country == "IE"
+    assert body.url == "https://uniz.example.edu"
+    assert cred.fields_of_study == ["0613"]
+    assert cred.workload is not None and cred.workload.ects == Decimal(5)
+    assert cred.workload.hours == Decimal(125)
+    assert cred.levels is not None and cred.levels.eqf == 6
+    assert cred.assessed == dt.date(2024, 6, 15)
+    assert cred.assessment is not None and cred.assessment.grade is not None
+    assert (cred.assessment.grade.value, cred.assessment.grade.status) == ("Pass", "passed")
+    assert cred.languages == ["en"]
+    assert [lo.text["en"] for lo in cred.learning_outcomes] == [
+        "Clean and transform tabular data", "Build reproducible notebooks"]
+    assert cred.issued == dt.datetime(2024, 6, 30, 12, tzinfo=dt.UTC)
+    # the embedded DS (1.1-1.3, 3.1, 3.2 in the sample's own wording) agrees with ELMO: nothing
+    # is kept verbatim
+    assert "elmo:ds-sections" not in cred.extensions
+    assert cred.extensions["elmo:ds-language"] == "en"
+
+
+def test_example_v1_sample_values(samples: Path) -> None:
+    report = Report()
+    creds = list(read(samples / "example_v1.xml", report=report))
+    assert [c.id for c in creds] == ["MNM2-BIO", "1000-217bMRJ", None]
+    degree, course, third = creds
+    assert degree.title["en"] == "Master of Science in Biology"
+    assert degree.workload is not None and degree.workload.ects == Decimal(120)
+    assert degree.fields_of_study == ["0511"]
+    assert degree.awarding_bodies[0].country == "PL"
+    assert degree.awarding_bodies[0].name["pl"] == "Uniwersytet Warszawski"
+    assert degree.learner is not None and degree.learner.national_id is not None
+    assert degree.learner.national_id.value == "83041200000"
+    assert degree.stackability is not None and degree.stackability.parts[0].id == "EKSTERN"
+    kept = degree.extensions["elmo:ds-sections"]
+    # foreign DS text that is not in the credbridge convention is kept verbatim, by number
+    assert kept["3.2"]["content"] == "48 months / 240 ECTS credits"
+    assert kept["7.2"]["content"] == "Vice Rector Ola Nordmann"
+    assert "8" in kept and kept["8"]["attachments"]
+    assert course.levels is not None and course.levels.eqf == 5
+    assert course.assessment is not None and course.assessment.grade is not None
+    assert course.assessment.grade.value == "45.1"
+    assert course.languages == ["pl"]
+    assert course.workload is not None and course.workload.ects == Decimal(6)
+    assert third.title == {"und": "The importance of <br> in HTML"}
+    assert third.proof and third.proof[0].signer == "O=UiO,L=Oslo,ST=Some-State,C=NO"
+    assert any(m.code == "ignored-input" and "groups" in m.detail for m in report.messages)
+
+
+@pytest.mark.parametrize("name", ["example_v1.xml", "microcredential_elmo_v1.7.xml"])
+def test_samples_validate_and_convert_back_valid(samples: Path, schemas: Path,
+                                                 name: str) -> None:
+    fmt = get_formats().get("elmo")
+    data = (samples / name).read_bytes()
+    assert fmt.validate(data, schemas) == []
+    for cred in read(samples / name):
+        out = write([cred], None, to="elmo") or b""
+        assert fmt.validate(out, schemas) == []
+
+
+def test_microcredential_sample_round_trip_snapshot(samples: Path, snapshot: object) -> None:
+    (cred,) = read(samples / "microcredential_elmo_v1.7.xml")
+    back, data, _ = write_read("elmo", cred)
+    assert back[0].to_json_dict() == cred.to_json_dict()
+    assert c14n(data) == snapshot
+
+
+def test_fixture_round_trip_keeps_carried_fields(fixtures: Path, schemas: Path,
+                                                 snapshot: object) -> None:
+    (cred,) = read(fixtures / "ds" / "full-credential.canonical.json", from_format="canonical")
+    back, data, report = write_read("elmo", cred, GENERATED)
+    assert get_formats().get("elmo").validate(data, schemas) == []
+    want = carried_subset(cred, "elmo")
+    assert carried_subset(back[0], "elmo") == want
+    assert c14n(data) == snapshot
+    dropped = {m.field for m in report.messages if m.code == "dropped"}
+    # the embedded Diploma Supplement carries what ELMO has no element for (provider, modes...)
+    assert dropped == {"credential_type", "learner.email"}
+    assert back[0].provider is not None and back[0].provider.name == {"en": "Zed Digital Academy"}
+    assert back[0].fields_of_study == ["0613", "0542"]
+
+
+def test_csv_sample_to_elmo_is_valid(shared: Path, schemas: Path) -> None:
+    creds = list(read(shared / "samples" / "csv" / "microcredentials.csv"))
+    assert creds
+    fmt = get_formats().get("elmo")
+    for cred in creds:
+        data = write([cred], None, to="elmo", options=GENERATED) or b""
+        assert fmt.validate(data, schemas) == []
+        (back,) = read(io.BytesIO(data), from_format="elmo")
+        assert back.title == cred.title
+        assert back.workload == cred.workload
+        assert back.levels == cred.levels
+        assert back.awarding_bodies[0].country == cred.awarding_bodies[0].country
+
+
+def test_v2_detected_by_structure(samples: Path) -> None:
+    text = (samples / "microcredential_elmo_v1.7.xml").read_text("utf-8")
+    v2 = text.replace("<bday>1999-10-02</bday>",
+                      "<alternativeName/><dateOfBirth>1999-10-02</dateOfBirth>")
+    report = Report()
+    (cred,) = read(io.BytesIO(v2.encode()), from_format="elmo", report=report)
+    assert cred.learner is not None and cred.learner.birth_date == dt.date(1999, 10, 2)
+    assert any("v2.0" in m.detail for m in report.messages)
+
+
+def test_malformed_elmo_names_the_line(fixtures: Path) -> None:
+    with pytest.raises(InputError) as err:
+        list(read(fixtures / "elmo" / "malformed.elmo.xml", from_format="elmo"))
+    assert "line 10" in str(err.value)
+    result = CliRunner().invoke(cli, ["convert", str(fixtures / "elmo" / "malformed.elmo.xml"),
+                                      "--to", "canonical"])
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert "malformed.elmo.xml" in lines[0] and "line 10, column" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_doctype_is_refused() -> None:
+    doc = (b'<?xml version="1.0"?><!DOCTYPE elmo [<!ENTITY x "boom">]>'
+           b'<elmo xmlns="https://github.com/emrex-eu/elmo-schemas/tree/v1">&x;</elmo>')
+    with pytest.raises(InputError, match="DOCTYPE"):
+        list(read(io.BytesIO(doc), from_format="elmo"))
+
+
+def test_detection(samples: Path, fixtures: Path) -> None:
+    registry = get_formats()
+    head = (samples / "microcredential_elmo_v1.7.xml").read_bytes()[:8192]
+    assert [f.name for f in registry.sniffers(head)] == ["elmo"]
+    ds_head = (fixtures / "ds" / "foreign-sections.ds.xml").read_bytes()[:8192]
+    assert [f.name for f in registry.sniffers(ds_head)] == ["ds"]
