@@ -29,6 +29,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.canonical",
     "credbridge.plugins.csv",
     "credbridge.plugins.elmo",
+    "credbridge.plugins.edc_xml",
 )
 """Built-in plugin modules, registered in this order exactly as entry points are."""
 

@@ -1,0 +1,120 @@
+"""The ID/IDREF links of an EDC XML document: index, resolution and the used-element ledger.
+
+EDC XML keeps specifications, outcomes, organisations, awarding processes, scoring schemes and
+accreditations in ``…References`` sections linked by ``@id``/``@idref``. The XSD's key/keyref
+constraints cover only some of these links, so the reader resolves every reference itself and
+reports dangling ones. The ledger remembers which elements the reader mapped; whatever is left
+is reported as ``ignored-input`` (nothing is lost silently on read).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from credbridge.report import Code, Report
+
+from .names import clean_uri, local
+
+
+class Document:
+    """One ``europassCredential`` element with its reference index and used-element ledger."""
+
+    def __init__(self, root: Any, report: Report, format_name: str) -> None:
+        self.root = root
+        self.report = report
+        self.format_name = format_name
+        self.by_id: dict[str, Any] = {}
+        self._used: set[Any] = set()
+        self._deep: set[Any] = set()
+        self.dangling: set[str] = set()
+        for element in root.iter():
+            ident = element.get("id") if isinstance(element.tag, str) else None
+            if ident is not None:
+                self.by_id.setdefault(clean_uri(ident) or ident, element)
+        self._check_references()
+
+    def _check_references(self) -> None:
+        """Report every ``@idref`` that names no element of the document (with its line)."""
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            ref = element.get("idref")
+            if ref is None:
+                continue
+            key = clean_uri(ref) or ""
+            if key not in self.by_id:
+                self.dangling.add(key)
+                self.report.add(
+                    Code.INVALID_VALUE,
+                    f"dangling reference: <{local(element)} idref=\"{ref}\"> (line "
+                    f"{element.sourceline}) names no element of the document; ignored",
+                    format=self.format_name,
+                )
+                self.use(element)
+
+    def resolve(self, ref_element: Any | None, *kinds: str) -> Any | None:
+        """The element an ``idref`` element points to (``None`` when absent or dangling).
+
+        ``kinds`` are the local names the target may have; a target of another kind is
+        reported and not followed."""
+        if ref_element is None:
+            return None
+        self.use(ref_element)
+        key = clean_uri(ref_element.get("idref"))
+        if key is None:
+            inline = ref_element if len(ref_element) else None
+            return inline
+        target = self.by_id.get(key)
+        if target is None:
+            return None
+        if kinds and local(target) not in kinds:
+            self.report.add(
+                Code.INVALID_VALUE,
+                f"reference {key!r} from <{local(ref_element)}> (line {ref_element.sourceline}) "
+                f"names a <{local(target)}>, expected {' or '.join(kinds)}; ignored",
+                format=self.format_name,
+            )
+            return None
+        return target
+
+    def use(self, element: Any | None, *, deep: bool = False) -> None:
+        """Mark ``element`` as mapped (``deep``: with everything below it)."""
+        if element is None:
+            return
+        self._used.add(element)
+        if deep:
+            self._deep.add(element)
+
+    def unused_paths(self) -> Counter[str]:
+        """Paths (local names from the root) of the top-most elements nobody mapped."""
+        counts: Counter[str] = Counter()
+        self._walk(self.root, "", counts)
+        return counts
+
+    def _walk(self, element: Any, path: str, counts: Counter[str]) -> None:
+        for child in element:
+            name = local(child)
+            if not name:
+                continue
+            child_path = f"{path}/{name}" if path else name
+            if child in self._deep:
+                continue
+            if child not in self._used:
+                if _is_blank(child):
+                    continue
+                counts[child_path] += 1
+                continue
+            self._walk(child, child_path, counts)
+
+    def report_unused(self, record: str | int | None = None) -> None:
+        """One ``ignored-input`` message per path of unmapped elements."""
+        for path, n in sorted(self.unused_paths().items()):
+            times = f" ({n} elements)" if n > 1 else ""
+            self.report.add(Code.IGNORED_INPUT, f"{path}{times} has no place in the canonical "
+                            "model", field=None, format=self.format_name, record=record)
+
+
+def _is_blank(element: Any) -> bool:
+    """An element without attributes, text or children (``<proof></proof>``) carries nothing."""
+    return not element.attrib and not (element.text or "").strip() and len(element) == 0
