@@ -1,0 +1,171 @@
+"""The docs cannot drift from the code.
+
+1. Generated pages and blocks (docs/cli.md, the CSV column table, the canonical field tables) must
+   equal what ``credbridge.docgen`` produces now: after changing the CLI, the CSV columns or the
+   model, run ``python -m credbridge.docgen --update docs`` from the repository root.
+2. Every ``$ command`` line in a ```` ```console ```` block of a docs page is run (bash, from the
+   repository root, one page's commands in order) and must print exactly the output shown below
+   it (stdout and stderr together) and exit with status 0, or with the status named by a trailing
+   ``# exit status N`` comment. ```` ```bash ```` and ```` ```text ```` blocks are not run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from credbridge import docgen
+from credbridge.cli import cli
+from credbridge.plugins.csv.columns import standard_columns
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.rglob("*.md"))
+
+
+# --- generated docs ---------------------------------------------------------------------------
+
+
+def test_generated_docs_are_up_to_date() -> None:
+    stale = [p.relative_to(ROOT).as_posix() for p in docgen.stale(DOCS)]
+    assert not stale, (
+        f"generated docs are stale: {', '.join(stale)}. Regenerate them from the repository "
+        f"root with\n\n    {docgen.REGENERATE}\n\nand commit the result."
+    )
+
+
+def test_cli_reference_documents_every_command_and_option() -> None:
+    text = (DOCS / "cli.md").read_text("utf-8")
+    for name, command in cli.commands.items():
+        assert f"## `credbridge {name}`" in text
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert f"`{opt}`" in text, f"{opt} of {name} is not in docs/cli.md"
+    assert "| `--to` | TEXT, required | Output format (see `credbridge formats`). |" in text
+    assert "credbridge convert [OPTIONS] INPUT..." in text
+
+
+def test_csv_page_lists_every_column() -> None:
+    text = (DOCS / "formats" / "csv.md").read_text("utf-8")
+    for col in standard_columns():
+        assert f"| `{col.name}` | `{col.field}` |" in text
+    assert "| `eqf_level` | `levels.eqf` |  |  | integer | EQF level, 1-8 |" in text
+
+
+def test_canonical_page_lists_every_model_field() -> None:
+    text = (DOCS / "formats" / "canonical.md").read_text("utf-8")
+    assert "| `awarding_bodies` | list of [Organisation](#organisation) |  |" in text
+    assert "| `isced_level` | integer (0-8) |  |" in text
+    assert "| `pass` | string |  |" in text  # the JSON key, not the Python name pass_
+
+
+def test_docgen_update_rewrites_a_stale_page(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "formats").mkdir(parents=True)
+    for rel in docgen.BLOCK_PAGES:  # the hand-written pages with their generated blocks emptied
+        text = (DOCS / rel).read_text("utf-8")
+        emptied = re.sub(r"(<!-- BEGIN GENERATED [^>]*-->\n).*?(<!-- END GENERATED)", r"\1\2",
+                         text, flags=re.DOTALL)
+        assert emptied != text
+        (docs / rel).write_text(emptied, "utf-8")
+    assert set(docgen.stale(docs)) == {docs / "cli.md", *(docs / r for r in docgen.BLOCK_PAGES)}
+    docgen.update(docs)
+    assert docgen.stale(docs) == []
+    for rel in ["cli.md", *docgen.BLOCK_PAGES]:
+        assert (docs / rel).read_text("utf-8") == (DOCS / rel).read_text("utf-8")
+    assert docgen.main(["--check", str(docs)]) == 0
+
+
+# --- console examples -------------------------------------------------------------------------
+
+
+@dataclass
+class Example:
+    """One ``$ command`` of a docs page with the output and exit status it documents."""
+
+    page: Path
+    line: int
+    command: str
+    output: str
+    status: int
+
+
+_FENCE = re.compile(r"^```(\w*)\s*$")
+_STATUS = re.compile(r"#\s*exit status (\d+)\s*$")
+
+
+def console_examples(page: Path) -> list[Example]:
+    """The commands of the ```console blocks of ``page``, in order."""
+    examples: list[Example] = []
+    in_console = in_block = False
+    current: Example | None = None
+    for number, line in enumerate(page.read_text("utf-8").splitlines(), start=1):
+        fence = _FENCE.match(line)
+        if fence and not in_block:
+            in_block, in_console = True, fence.group(1) == "console"
+            continue
+        if fence and in_block:
+            in_block = in_console = False
+            current = None
+            continue
+        if not in_console:
+            continue
+        if line.startswith("$ "):
+            command = line[2:]
+            m = _STATUS.search(command)
+            current = Example(page, number, command, "", int(m.group(1)) if m else 0)
+            examples.append(current)
+        elif current is not None:
+            current.output += line + "\n"
+    return examples
+
+
+def _normalise(text: str) -> str:
+    lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def _run(example: Example) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDBRIDGE_")}
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["CREDBRIDGE_LOAD_PLUGINS"] = ""  # the docs show the built-in formats only
+    env["PYTHONIOENCODING"] = "utf-8"
+    done = subprocess.run(["bash", "-c", example.command], cwd=ROOT, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+    return done.returncode, done.stdout.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if console_examples(p)],
+                         ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_console_examples_run_as_documented(page: Path) -> None:
+    before = set(ROOT.iterdir())
+    problems = []
+    try:
+        for example in console_examples(page):
+            status, output = _run(example)
+            where = f"{page.relative_to(ROOT).as_posix()}:{example.line}: $ {example.command}"
+            if status != example.status:
+                problems.append(f"{where}\n  exit status {status}, documented {example.status}"
+                                f"\n  output:\n{output}")
+            elif _normalise(output) != _normalise(example.output):
+                problems.append(f"{where}\n  the output differs from the page; run the command "
+                                f"from the repository root and paste its output:\n{output}")
+    finally:
+        for leftover in set(ROOT.iterdir()) - before:  # files an example left behind
+            if leftover.is_file():
+                leftover.unlink()
+    assert not problems, "\n\n".join(problems)
+
+
+def test_csv_worked_example_is_run() -> None:
+    commands = [e.command for e in console_examples(DOCS / "formats" / "csv.md")]
+    worked = [c for c in commands if "fixtures/csv/two-credentials.csv" in c]
+    assert len(worked) >= 5, commands
+    assert any("--csvw" in c for c in worked)
+    assert any(e.status == 1 for e in console_examples(DOCS / "formats" / "csv.md"))
