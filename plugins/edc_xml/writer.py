@@ -100,6 +100,11 @@ class _Writer:
                                     if k.startswith(f"{FORMAT}:")}
         self.texts: dict[str, Any] = dict(self.ext.get("texts") or {})
         self.ids: dict[str, Any] = dict(self.ext.get("ids") or {})
+        if self.ext.get("document_id"):
+            # one achievement of a several-achievement document: written as a credential of
+            # its own, under its own id and title
+            self.texts.pop("credential_title", None)
+            self.texts.pop("credential_description", None)
         self.orgs: dict[str, tuple[Organisation, str]] = {}
         self.languages: list[str] = []
         self._said: set[tuple[Code, str, str]] = set()
@@ -189,7 +194,7 @@ class _Writer:
         root = etree.Element(q("europassCredential"), nsmap=NSMAP)  # type: ignore[arg-type]
         root.set(q("schemaLocation", XSI), SCHEMA_LOCATION)
         root.set("xsdVersion", XSD_VERSION)
-        doc_id = self.ext.get("document_id") or cred.id
+        doc_id = cred.id
         if not doc_id:
             doc_id = f"urn:credential:{uuid.uuid5(uuid.NAMESPACE_URL, cred.to_json())}"
             self.note(Code.DEFAULTED, f"the credential has no id; {doc_id} (derived from its "
