@@ -124,6 +124,9 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
               help="Stop at the first bad record and write nothing (default: convert every good "
                    "record, report the bad ones, exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress line on stderr.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Worker processes (CSV and JSON Lines inputs are split into chunks; output "
+                   "order equals --jobs 1). Needs a JSON Lines target.")
 @click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB for "
                                   "one-document formats, none for streamed ones (CSV, JSON Lines).")
 @click.option("--columns", "columns_map", type=click.Path(dir_okay=False),
@@ -136,7 +139,8 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
 @handle_errors
 def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, output: str,
             report_path: str | None, strict: bool, fail_on: str | None, fail_if_warnings: bool,
-            stop_on_error: bool, quiet: bool, max_bytes: str | None, columns_map: str | None,
+            stop_on_error: bool, quiet: bool, jobs: int, max_bytes: str | None,
+            columns_map: str | None,
             csvw: bool, raw_cells: bool, text_lang: str | None) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .convert import write
@@ -161,6 +165,14 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
     paths = expand_inputs(inputs)
     progress = Progress(_total_size(paths), quiet=quiet)
     report.progress = progress
+    if jobs > 1:
+        if stop_on_error:
+            raise UsageError("--stop-on-error works with --jobs 1 only")
+        _convert_parallel(paths, from_format, target.name, jobs, options, report, output,
+                          _max_bytes(max_bytes), progress)
+        progress.close()
+        _finish(report, report_path, quiet, fail_codes, fail_if_warnings)
+        return
     credentials = progress.track(read_all(paths, from_format, report, options,
                                           _max_bytes(max_bytes)))
     if stop_on_error:
@@ -173,6 +185,26 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
         _write_single(credentials, output, target.name, report, options)
     progress.close()
     _finish(report, report_path, quiet, fail_codes, fail_if_warnings)
+
+
+def _convert_parallel(paths: list[str], from_format: str | None, to: str, jobs: int,
+                      options: Options, report: Report, output: str,
+                      max_bytes: int | str | None, progress: Progress) -> None:
+    from .convert import atomic_output
+    from .parallel import convert_parallel
+
+    def run(out: Any) -> None:
+        for done in convert_parallel(paths, from_format=from_format, to=to, jobs=jobs,
+                                     options=options, report=report, out=out,
+                                     max_bytes=max_bytes):
+            progress.count += done
+
+    if output == "-":
+        run(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(Path(output)) as out:
+            run(out)
 
 
 def _fail_codes(fail_on: str | None, strict: bool) -> set[str]:

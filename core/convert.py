@@ -12,7 +12,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -170,21 +170,29 @@ def write(
     return None
 
 
-def _write_atomically(
-    path: Path, fmt: Format, credentials: Iterable[MicroCredential], report: Report,
-    opts: Options,
-) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a truncated output."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``path`` only when the block completes: written to a
+    temporary file beside it and renamed, so an interrupted run never leaves a truncated file
+    that looks complete."""
     if path.parent and not path.parent.exists():
         raise UsageError(f"output directory {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.credbridge-tmp")
     try:
         with open(tmp, "wb") as out:
-            fmt.write(_checked(credentials, fmt, report), out, report, opts)
+            yield out
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _write_atomically(
+    path: Path, fmt: Format, credentials: Iterable[MicroCredential], report: Report,
+    opts: Options,
+) -> None:
+    with atomic_output(path) as out:
+        fmt.write(_checked(credentials, fmt, report), out, report, opts)
 
 
 def convert(

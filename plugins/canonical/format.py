@@ -58,7 +58,7 @@ class CanonicalFormat(Format):
             yield from self._from_values(load_json(buffered.read(), what="canonical JSON"),
                                          report)
             return
-        yield from self._read_lines(buffered, report)
+        yield from self._read_lines(buffered, report, int(options.get("record_offset", 0)))
 
     def _from_values(self, value: Any, report: Report) -> Iterator[MicroCredential]:
         items = value if isinstance(value, list) else [value]
@@ -67,7 +67,8 @@ class CanonicalFormat(Format):
             if cred is not None:
                 yield cred
 
-    def _read_lines(self, stream: IO[bytes], report: Report) -> Iterator[MicroCredential]:
+    def _read_lines(self, stream: IO[bytes], report: Report, offset: int = 0,
+                    ) -> Iterator[MicroCredential]:
         """JSON Lines, or one (possibly pretty-printed) object: decided by the first line."""
         first_line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
         try:
@@ -79,34 +80,52 @@ class CanonicalFormat(Format):
             data = first_line + stream.read()
             yield from self._from_values(load_json(data, what="canonical JSON"), report)
             return
-        line_no = 0
+        line_no = offset
         line = first_line
         while line:
             line_no += 1
             if len(line) > DEFAULT_MAX_RECORD_BYTES:
                 raise LimitExceededError(
                     f"line {line_no} is longer than {DEFAULT_MAX_RECORD_BYTES:,} bytes",
-                    record=line_no)
+                    record=f"line {line_no}")
             if line.strip():
                 try:
                     value = load_json(line, what="JSON line")
                 except InputError as exc:
                     report.add(Code.INVALID_RECORD, exc.message, format=self.name,
-                               record=line_no)
+                               record=f"line {line_no}")
                     report.records_failed += 1
                 else:
-                    cred = self._build(value, report, line_no)
+                    cred = self._build(value, report, f"line {line_no}")
                     if cred is not None:
                         yield cred
             line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
 
-    def _build(self, value: Any, report: Report, record: int) -> MicroCredential | None:
+    def _build(self, value: Any, report: Report, record: int | str) -> MicroCredential | None:
         if not isinstance(value, dict):
             report.add(Code.INVALID_RECORD, "a canonical credential must be a JSON object",
                        format=self.name, record=record)
             report.records_failed += 1
             return None
         return self.build(value, report, record)
+
+    def chunks(self, stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
+        """JSON Lines split into chunks of ``size`` lines with the number of lines before each;
+        a single JSON document (object or array) is one chunk."""
+        first = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
+        if first.lstrip()[:1] == b"[" or not _is_json_line(first):
+            yield first + stream.read(), 0
+            return
+        batch = [first]
+        offset = 0
+        for line in iter(lambda: stream.readline(DEFAULT_MAX_RECORD_BYTES + 1), b""):
+            if len(batch) == size:
+                yield b"".join(batch), offset
+                offset += size
+                batch = []
+            batch.append(line)
+        if batch:
+            yield b"".join(batch), offset
 
     def write(
         self,
@@ -135,3 +154,11 @@ def _dumps(cred: MicroCredential, indent: int | None = None) -> str:
     if indent:
         return json.dumps(cred.to_json_dict(), ensure_ascii=False, indent=indent)
     return cred.to_json()
+
+
+def _is_json_line(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True

@@ -53,7 +53,15 @@ class CsvFormat(Format):
         """One credential per data row; bad rows are reported with their number."""
         from .reader import read_rows
 
-        return read_rows(self, stream, report, _column_map(options), _text_language(options))
+        return read_rows(self, stream, report, _column_map(options), _text_language(options),
+                         int(options.get("record_offset", 0)))
+
+    def chunks(self, stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
+        """Split a CSV into self-contained CSVs of ``size`` rows (each with the header), with
+        the number of rows before each: the unit of work of ``--jobs``."""
+        from .reader import split_rows
+
+        return split_rows(stream, size)
 
     def write(
         self,

@@ -24,6 +24,7 @@ def read_rows(
     report: Report,
     column_map: dict[str, str] | None = None,
     text_language: str = "und",
+    record_offset: int = 0,
 ) -> Iterator[MicroCredential]:
     """Yield one credential per data row; report bad rows (with their row number) and go on.
 
@@ -51,7 +52,7 @@ def read_rows(
     if len(set(mapped)) != len(mapped):
         dupes = sorted({h for h in mapped if mapped.count(h) > 1})
         raise InputError(f"duplicate columns in the header: {', '.join(dupes)}", record="header")
-    row_no = 0
+    row_no = record_offset  # rows of earlier chunks when a batch is split for --jobs
     while True:
         try:
             row = next(rows)
@@ -175,3 +176,34 @@ def _bad(fmt: Format, report: Report, label: str, field: str | None, column: str
     report.add(Code.INVALID_RECORD, f"{where}{message}", field=field, format=fmt.name,
                record=label)
     report.records_failed += 1
+
+
+def split_rows(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
+    """Self-contained CSV chunks of ``size`` rows, each with the header, and the number of rows
+    before it (quoted newlines stay inside their row)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    csv.field_size_limit(DEFAULT_MAX_RECORD_BYTES)
+    rows = csv.reader(text, strict=False)
+    try:
+        header = next(rows)
+    except (StopIteration, UnicodeDecodeError, csv.Error):
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    count = offset = 0
+    try:
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+            if count == size:
+                yield buffer.getvalue().encode("utf-8"), offset
+                offset += count
+                count = 0
+                buffer.seek(0)
+                buffer.truncate()
+                writer.writerow(header)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"unreadable CSV after row {offset + count}: {exc}") from None
+    if count:
+        yield buffer.getvalue().encode("utf-8"), offset
