@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.csv",
     "credbridge.plugins.elmo",
     "credbridge.plugins.edc_xml",
+    "credbridge.plugins.openbadges",
 )
 """Built-in plugin modules, registered in this order exactly as entry points are."""
 

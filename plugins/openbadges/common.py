@@ -1,0 +1,172 @@
+"""Helpers shared by the OB 2.0 and OB 3.0 readers and writers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError
+from credbridge.report import Code, Report
+from credbridge.safety import load_json
+
+from . import baking, jws
+
+UUID_NS = uuid.UUID("6f3c7a52-3f57-4e8e-9c7b-0a4f0c5d3b21")
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` as a list (``None`` -> ``[]``, a single value -> ``[value]``)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def types_of(node: Any) -> list[str]:
+    """The ``type`` of a JSON-LD node as a list of strings (string or array accepted)."""
+    if not isinstance(node, dict):
+        return []
+    return [t for t in as_list(node.get("type", node.get("@type"))) if isinstance(t, str)]
+
+
+def stable_urn(*parts: Any) -> str:
+    """A ``urn:uuid`` derived from ``parts``: the same credential always gets the same id."""
+    return "urn:uuid:" + str(uuid.uuid5(UUID_NS, json.dumps(parts, sort_keys=True, default=str)))
+
+
+def pick_text(text: dict[str, str] | None, prefer: list[str] | None = None) -> tuple[str | None,
+                                                                                    str | None]:
+    """(language, text) of one language of a LangText: a preferred language, then English,
+    then ``und``, then the first."""
+    if not text:
+        return None, None
+    for lang in [*(prefer or []), "en", "und"]:
+        if lang in text:
+            return lang, text[lang]
+    lang = next(iter(text))
+    return lang, text[lang]
+
+
+def iso_datetime(value: Any) -> str:
+    """An ISO 8601 date-time with zone for a canonical date or date-time (dates at 00:00Z)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return f"{value.isoformat()}T00:00:00Z"
+    return str(value)
+
+
+@dataclass
+class Source:
+    """One Open Badges document as read: its JSON, the container and any JWS around it."""
+
+    data: dict[str, Any]
+    container: str = "json"  # json, png, svg, jwt
+    jws_header: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def open_document(raw: bytes, *, what: str) -> Source:
+    """Decode a JSON document, a compact JWS, or a baked PNG/SVG into a :class:`Source`."""
+    container = "json"
+    text: bytes = raw
+    if baking.is_png(raw) or baking.is_svg(raw):
+        baked = baking.unbake(raw)
+        container = baked.container
+        if baked.version == "ob1":
+            raise InputError(f"the {baked.container.upper()} holds only a badge URL "
+                             f"({baked.text}); credbridge never fetches it")
+        text = baked.text.encode("utf-8")
+    stripped = text.strip()
+    if stripped[:1] not in (b"{", b"[") and jws.looks_like_jws(stripped):
+        header, payload = jws.decode(stripped)
+        data = payload.get("vc", payload) if isinstance(payload.get("vc"), dict) else payload
+        if data is not payload:
+            data = {**data}
+            for claim, key in (("jti", "id"), ("iss", "issuer")):
+                if claim in payload and key not in data:
+                    data[key] = payload[claim]
+        return Source(data, container if container != "json" else "jwt", header)
+    value = load_json(text, what=what)
+    if not isinstance(value, dict):
+        raise InputError(f"an {what} must be a JSON object")
+    return Source(value, container)
+
+
+class Node:
+    """A JSON object being mapped: ``take`` marks keys as used; ``rest`` is what is left."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        self.where = where
+        self.used: set[str] = set()
+
+    def take(self, key: str) -> Any:
+        """The value of ``key`` (None when absent), marked as used."""
+        self.used.add(key)
+        return self.data.get(key)
+
+    def skip(self, *keys: str) -> None:
+        """Mark keys as used without reading them (handled elsewhere)."""
+        self.used.update(keys)
+
+    def rest(self) -> dict[str, Any]:
+        """The keys nobody took."""
+        return {k: v for k, v in self.data.items() if k not in self.used}
+
+
+def checked(report: Report, fmt: str, field_name: str, value: Any,
+            normalise: Callable[[Any], Any]) -> Any:
+    """``normalise(value)``, or None after reporting ``invalid-value`` naming the field."""
+    if value is None:
+        return None
+    try:
+        return normalise(value)
+    except (ValueError, TypeError, InputError) as exc:
+        message = getattr(exc, "message", str(exc))
+        report.add(Code.INVALID_VALUE, f"{value!r} ignored: {message}", field=field_name,
+                   format=fmt)
+        return None
+
+
+def country(report: Report, fmt: str, field_name: str, value: Any) -> str | None:
+    """A country code, or None (reported) when the value is not a known country."""
+    if not isinstance(value, str):
+        return None
+    result: str | None = checked(report, fmt, field_name, value, vocab.country_code)
+    return result
+
+
+def text_value(value: Any) -> str | None:
+    """A plain string from a string or a JSON-LD language map / value object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "@value" in value:
+            return str(value["@value"])
+        for v in value.values():
+            if isinstance(v, str):
+                return v
+    if isinstance(value, list) and value:
+        return text_value(value[0])
+    return None
+
+
+def dumps(data: Any, indent: int | None = 2) -> bytes:
+    """JSON bytes of a document (UTF-8, key order kept)."""
+    return (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+
+
+def prune_json(value: Any) -> Any:
+    """Remove None, empty lists and empty dicts (the OB writers write no nulls or empties)."""
+    if isinstance(value, dict):
+        out = {k: prune_json(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        items = [prune_json(v) for v in value]
+        return [v for v in items if v is not None and v != [] and v != {}]
+    return value

@@ -1,0 +1,101 @@
+"""Context URLs, type names and the project's own JSON-LD term tables for Open Badges.
+
+Nothing here is ever fetched: a context is recognised by its URL and the terms the readers and
+writers use are listed in this module. The credbridge extension is defined inline (a context
+object inside the document), so a JSON-LD processor never needs to resolve it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+EDUC_CONTEXT = (
+    "https://raw.githubusercontent.com/educredentials/obv3-examples/refs/heads/main/contexts/"
+    "educredential.json"
+)
+"""The eduCredentials context as its examples name it (itself not valid JSON-LD: the
+``supervisionType`` term has a ``context`` key where ``@context`` is meant)."""
+
+OB3_SCHEMA_URL = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+OB3_SCHEMA_FILE = "ob_v3p0_achievementcredential_schema.json"
+SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
+
+CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+EDUC_ACHIEVEMENT = "EducredentialAchievement"
+
+CREDBRIDGE_NS = "urn:credbridge:"
+"""Namespace of the credbridge extension terms (a URN: nothing to dereference)."""
+CREDBRIDGE_TERM = "credbridgeCanonical"
+"""The one extension term: a JSON literal holding canonical credbridge JSON for the elements
+neither Open Badges nor the eduCredentials profile can hold (docs/formats/ob3.md)."""
+CREDBRIDGE_CONTEXT: dict[str, Any] = {
+    CREDBRIDGE_TERM: {"@id": CREDBRIDGE_NS + "canonical", "@type": "@json"},
+}
+"""The inline context object written after the OB 3.0 context when the extension is used."""
+
+OB2_CREDBRIDGE_EXTENSION = "extensions:CredbridgeExtension"
+OB2_CREDBRIDGE_CONTEXT: dict[str, Any] = {
+    "obi": "https://w3id.org/openbadges#",
+    "extensions": "https://w3id.org/openbadges/extensions#",
+    CREDBRIDGE_TERM: {"@id": CREDBRIDGE_NS + "canonical", "@type": "@json"},
+}
+
+EDUC_TERMS = frozenset({
+    "participationType", "assessmentType", "identityChecked", "supervisionType", "ECTS",
+    "timeInvestment", "SBU", "educationProgramIdentifier",
+})
+"""The terms of the eduCredentials ``EducredentialAchievement`` profile."""
+
+EDUC_PARTICIPATION = {
+    "online": ["online"],
+    "onsite or blended": ["onsite", "blended"],
+    "volunteering": [],
+    "work experience": ["work-based"],
+    "personalized learning activities": [],
+}
+"""eduCredentials participationType -> canonical mode codes (the last two have none)."""
+
+EDUC_ASSESSMENT = {
+    "testing": "testing",
+    "application of a skill": "practical",
+    "portfolio": "portfolio",
+    "recognition of prior learning": "recognition-of-prior-learning",
+}
+EDUC_ASSESSMENT_OUT = {v: k for k, v in EDUC_ASSESSMENT.items()}
+
+EDUC_SUPERVISION = {
+    "unsupervised with no identity verification": "unsupervised-no-id",
+    "supervised with no identity verification": "supervised-no-id",
+    "supervised online": "supervised-with-id",
+    "onsite with identity verification": "supervised-with-id",
+}
+EDUC_SUPERVISION_OUT = {
+    "unsupervised-no-id": "unsupervised with no identity verification",
+    "supervised-no-id": "supervised with no identity verification",
+    "supervised-with-id": "onsite with identity verification",
+}
+
+ACHIEVEMENT_TYPES_IN = {
+    "MicroCredential": "micro-credential",
+    "CertificateOfCompletion": "certificate-of-participation",
+}
+ACHIEVEMENT_TYPES_OUT = {v: k for k, v in ACHIEVEMENT_TYPES_IN.items()}
+
+# Alignment target types and frameworks of the levels and fields this project writes.
+EQF_TYPE = "ext:EQF"
+EQF_FRAMEWORK = "European Qualifications Framework"
+EQF_URI = "http://data.europa.eu/snb/eqf/"
+ISCED_F_TYPE = "ext:ISCEDF"
+ISCED_F_FRAMEWORK = "ISCED-F 2013"
+ISCED_F_URI = "http://data.europa.eu/snb/isced-f/"
+QA_TYPE = "ext:QualityAssurance"
+ESCO_SKILL_URI = "http://data.europa.eu/esco/skill/"
+ESCO_FRAMEWORK = "ESCO"
+OUTCOME_TYPE = "ceasn:Competency"

@@ -1,0 +1,234 @@
+"""The ``ob3`` format: Open Badges 3.0 credentials as JSON, JSON Lines, VC-JWT or baked images."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from credbridge.errors import InputError, UsageError
+from credbridge.formats import Format, Predicate
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+
+from . import baking, jws, privacy
+from . import contexts as C
+from .common import Source, dumps, open_document
+from .ob3_read import Ob3Reader
+from .ob3_write import Ob3Writer
+from .overlay import overlay
+from .sections import keep
+from .validation import schema_problems
+
+OB3_FIELDS: dict[str, Predicate] = {
+    "id": "exact",
+    "credential_type": "lossy",
+    "title": "lossy",
+    "description": "lossy",
+    "learner.id": "exact",
+    "learner.identifiers": "exact",
+    "learner.email": "exact",
+    "learner.given_name": "exact",
+    "learner.family_name": "exact",
+    "learner.full_name": "exact",
+    "learner.birth_date": "exact",
+    "learner.national_id": "lossy",
+    "learner.citizenship": "extension",
+    "issued": "exact",
+    "assessed": "lossy",
+    "valid_until": "exact",
+    "awarding_bodies": "lossy",
+    "awarding_bodies[].id": "exact",
+    "awarding_bodies[].name": "lossy",
+    "awarding_bodies[].url": "exact",
+    "awarding_bodies[].email": "exact",
+    "awarding_bodies[].country": "exact",
+    "awarding_bodies[].region": "exact",
+    "awarding_bodies[].address": "lossy",
+    "awarding_bodies[].legal_identifier": "lossy",
+    "awarding_bodies[].identifiers": "exact",
+    "awarding_bodies[].accreditations": "extension",
+    "provider": "lossy",
+    "issuer": "extension",
+    "learning_outcomes[].text": "lossy",
+    "learning_outcomes[].esco_skill": "exact",
+    "learning_outcomes[].code": "exact",
+    "learning_outcomes[].related": "lossy",
+    "learning_outcomes[].skill_type": "extension",
+    "workload.ects": "exact",
+    "workload.hours": "extension",
+    "workload.credits": "extension",
+    "levels": "extension",
+    "fields_of_study": "extension",
+    "assessment.grade": "exact",
+    "assessment.types": "extension",
+    "assessment.description": "extension",
+    "assessment.supervision": "extension",
+    "assessment.identity_checked": "extension",
+    "assessment.date": "extension",
+    "assessment.assessors": "extension",
+    "participation": "extension",
+    "quality_assurance": "extension",
+    "access_requirements": "extension",
+    "stackability": "extension",
+    "languages": "lossy",
+    "further_information": "lossy",
+    "verification": "lossy",
+}
+"""What ob3 carries (crosswalk §2): "extension" = eduCredentials terms, EU-vocabulary
+alignments or the credbridge extension."""
+
+
+class Ob3Format(Format):
+    """Open Badges 3.0 ``OpenBadgeCredential`` / ``AchievementCredential``."""
+
+    name = "ob3"
+    title = "Open Badges 3.0 (OpenBadgeCredential, VC 2.0; JSON, VC-JWT, baked PNG/SVG)"
+    extensions = (".ob3.json", ".ob3.jsonl", ".ob3.jwt", ".ob3.png", ".ob3.svg")
+    # Plain .json, .jwt, .png and .svg files are recognised by content (sniff).
+    media_types = ("application/vc+ld+json", "application/vc+jwt")
+    fields: ClassVar[dict[str, Predicate]] = OB3_FIELDS
+    json_lines = True
+    binary = True
+
+    def sniff(self, head: bytes) -> bool:
+        """An OB 3.0 credential: JSON with an OB 3.0 context or type, a JWT whose payload is
+        one, or a PNG/SVG baked with the OB 3.0 keyword or element."""
+        if baking.is_png(head):
+            return baking.OB3_KEYWORD.encode() + b"\x00" in head
+        if baking.is_svg(head):
+            return baking.OB3_SVG_NS.encode() in head
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if text.startswith(b"eyJ"):
+            text = jws.peek_payload(text)
+        if not text.startswith(b"{"):
+            return False
+        return (b"purl.imsglobal.org/spec/ob/v3p0" in text or b'"OpenBadgeCredential"' in text
+                or b'"AchievementCredential"' in text)
+
+    def read(
+        self, stream: IO[bytes], report: Report, options: Options
+    ) -> Iterator[MicroCredential]:
+        """One credential (JSON, JWT, PNG, SVG), or JSON Lines of credentials."""
+        raw = stream.read()
+        for position, chunk in enumerate(_documents(raw), start=1):
+            report.record = position
+            try:
+                source = open_document(chunk, what="OB 3.0 credential")
+                cred = self._read_one(source, report, position)
+            except InputError as exc:
+                if position == 1 and not _is_lines(raw):
+                    raise
+                report.add(Code.INVALID_RECORD, exc.message, field=exc.field, format=self.name,
+                           record=position)
+                report.records_failed += 1
+                continue
+            finally:
+                report.record = None
+            if cred is not None:
+                yield cred
+
+    def _read_one(self, source: Source, report: Report, position: int
+                  ) -> MicroCredential | None:
+        data = dict(source.data)
+        extension = data.pop(C.CREDBRIDGE_TERM, None)
+        reader = Ob3Reader(report, self.name)
+        out = reader.read(data)
+        if source.jws_header is not None:
+            header = source.jws_header
+            out.setdefault("proof", []).append({
+                "kind": "vc-jwt", "signer": header.get("kid"),
+                "detail": f"JWS alg {header.get('alg')}" if header.get("alg") else None})
+            report.add(Code.NOTE, "VC-JWT: the payload was decoded; the signature is not "
+                       "verified and never carried to an output", field="proof",
+                       format=self.name)
+        if source.container in ("png", "svg"):
+            report.add(Code.NOTE, f"read from a baked {source.container.upper()}",
+                       format=self.name)
+        if extension is not None:
+            overlay(out, extension, report, self.name)
+        cred = self.build(out, report, out.get("id") or position)
+        if cred is None:
+            return None
+        return keep(cred, self.name, reader.raws)
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """One credential: indented JSON (or a baked image with ``bake``); several: JSON Lines."""
+        docs = (self.document(c, report, options) for c in credentials)
+        write_documents(docs, stream, options, "ob3")
+
+    def document(self, cred: MicroCredential, report: Report, options: Options
+                 ) -> dict[str, Any]:
+        """The OB 3.0 JSON of one credential (privacy options applied)."""
+        cred = privacy.apply(cred, options, report, self.name)
+        return Ob3Writer(report, self.name).document(cred)
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """Problems against the official 1EdTech achievement-credential JSON Schema."""
+        problems: list[str] = []
+        for position, chunk in enumerate(_documents(data), start=1):
+            try:
+                doc = open_document(chunk, what="OB 3.0 credential").data
+            except InputError as exc:
+                problems.append(f"credential {position}: {exc.message}")
+                continue
+            prefix = f"credential {position}: " if _is_lines(data) else ""
+            problems += [prefix + p for p in schema_problems(doc, schemas)]
+        return problems
+
+
+def _is_lines(raw: bytes) -> bool:
+    lines = [line for line in raw.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
+
+
+def _documents(raw: bytes) -> list[bytes]:
+    """The documents of an input: each line of JSON Lines, else the whole input."""
+    if not baking.is_png(raw) and _is_lines(raw):
+        return [line for line in raw.splitlines() if line.strip()]
+    return [raw]
+
+
+def write_documents(docs: Iterable[dict[str, Any]], stream: IO[bytes], options: Options,
+                    version: str) -> None:
+    """Write one document (indented, or baked into ``options["bake"]``) or JSON Lines."""
+    it = iter(docs)
+    first = next(it, None)
+    if first is None:
+        return
+    second = next(it, None)
+    bake = options.get("bake")
+    if bake:
+        if second is not None:
+            raise UsageError("--bake writes one credential per image: use -o DIR")
+        image = bake if isinstance(bake, bytes) else _read_image(str(bake))
+        text = json.dumps(first, ensure_ascii=False)
+        stream.write(baking.bake(image, text, version))
+        return
+    if second is None and not options.get("json_lines"):
+        stream.write(dumps(first))
+        return
+    for doc in (first, second, *it):
+        if doc is not None:
+            stream.write(dumps(doc, indent=None))
+
+
+def _read_image(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64 * 1024 * 1024)
+    except OSError as exc:
+        raise UsageError(f"cannot read the image to bake {path}: {exc.strerror}") from None

@@ -1,0 +1,465 @@
+"""Open Badges 3.0 (and VC 1.1-era OB 3.0) JSON -> canonical credential data.
+
+Every element is either mapped, kept for a same-format round trip in ``extensions["ob3:…"]``
+(elements the canonical model has no place for: endorsements, images, extra results…), or
+reported. Contexts are recognised by URL, never fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError
+from credbridge.report import Code, Report
+
+from . import contexts as C
+from .common import Node, as_list, checked, country, text_value, types_of
+
+FMT = "ob3"
+
+_RESULT_STATUS = {"Completed": "passed", "Failed": "failed", "InProgress": "in-progress",
+                  "Enrolled": "in-progress", "OnHold": "in-progress", "Provisional": "passed",
+                  "Withdrew": "failed"}
+_EXACT_STATUS = {"Completed": "passed", "Failed": "failed", "InProgress": "in-progress"}
+
+
+def is_ob3(data: dict[str, Any]) -> bool:
+    """True when the JSON looks like an OB 3.0 credential (by type or by shape)."""
+    if set(types_of(data)) & set(C.CREDENTIAL_TYPES):
+        return True
+    subject = data.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    return isinstance(subject, dict) and isinstance(subject.get("achievement"), dict)
+
+
+class Ob3Reader:
+    """Maps one OB 3.0 credential (a JSON object) to canonical credential data."""
+
+    def __init__(self, report: Report, fmt: str = FMT) -> None:
+        self.report = report
+        self.fmt = fmt
+        self.raws: dict[str, Any] = {}
+        self.extensions: dict[str, Any] = {}
+
+    def note(self, code: Code, detail: str, field: str | None = None) -> None:
+        """Add a message for this format."""
+        self.report.add(code, detail, field=field, format=self.fmt)
+
+    # --- the credential -------------------------------------------------------------------
+
+    def read(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The canonical data of ``data`` (extensions included; not yet validated)."""
+        if not is_ob3(data):
+            raise InputError("not an Open Badges 3.0 credential: no 'OpenBadgeCredential' or "
+                             "'AchievementCredential' type and no credentialSubject.achievement")
+        root = Node(data, "credential")
+        out: dict[str, Any] = {}
+        self._contexts(root.take("@context"))
+        root.take("type")
+        if isinstance(data.get("id"), str):
+            out["id"] = root.take("id")
+        subjects = as_list(root.take("credentialSubject"))
+        if len(subjects) > 1:
+            self.note(Code.IGNORED_INPUT, f"only the first of {len(subjects)} credential "
+                      "subjects is read", "learner")
+            self.extensions["ob3:more_subjects"] = subjects[1:]
+        subject = Node(subjects[0] if subjects else {}, "credentialSubject")
+        ach = Node(subject.take("achievement"), "achievement")
+        self._badge(root, ach, out)
+        self._dates(root, out)
+        self._issuer(root.take("issuer"), out)
+        self._subject(subject, ach, out)
+        self._achievement(ach, out)
+        self._evidence(root, ach, out)
+        self._status(root, out)
+        self._proof(root.take("proof"), out)
+        for node, key in ((root, "ob3:credential"), (subject, "ob3:subject"),
+                          (ach, "ob3:achievement")):
+            rest = node.rest()
+            if rest:
+                self.extensions[key] = rest
+        out["extensions"] = self.extensions
+        return out
+
+    def _contexts(self, value: Any) -> None:
+        contexts = as_list(value)
+        urls = [c for c in contexts if isinstance(c, str)]
+        if C.VC1_CONTEXT in urls:
+            self.note(Code.NOTE, "VC Data Model 1.1 context: read issuanceDate/expirationDate; "
+                      "written as VC 2.0 (validFrom/validUntil)")
+        if not any(u.startswith(C.OB3_CONTEXT_PREFIX) for u in urls):
+            self.note(Code.NOTE, "no Open Badges 3.0 context URL (read by shape)")
+        known = {C.VC1_CONTEXT, C.VC2_CONTEXT, C.EDUC_CONTEXT}
+        other = [c for c in contexts if not (isinstance(c, str) and (
+            c in known or c.startswith(C.OB3_CONTEXT_PREFIX) or "educredential" in c)) and
+            not (isinstance(c, dict) and C.CREDBRIDGE_TERM in c)]
+        if any(isinstance(c, str) and "educredential" in c for c in urls):
+            self.note(Code.NOTE, "eduCredentials context: its published context is not valid "
+                      "JSON-LD (a 'context' key where '@context' is meant); read as JSON with "
+                      "credbridge's own table of its terms")
+        if other:
+            self.extensions["ob3:contexts"] = other
+
+    def _badge(self, root: Node, ach: Node, out: dict[str, Any]) -> None:
+        name = text_value(ach.take("name"))
+        display = root.data.get("name")
+        if name:
+            out["title"] = {"und": name}
+            if display == name:
+                root.take("name")
+        elif isinstance(display, str):
+            out["title"] = {"und": root.take("name")}
+        desc = text_value(ach.take("description"))
+        if desc:
+            out["description"] = {"und": desc}
+        a_type = ach.data.get("achievementType")
+        if isinstance(a_type, str) and a_type in C.ACHIEVEMENT_TYPES_IN:
+            out["credential_type"] = C.ACHIEVEMENT_TYPES_IN[ach.take("achievementType")]
+        self.raws["badge"] = {"achievement_id": ach.take("id"),
+                              "types": types_of(ach.data), "display_name": display}
+        ach.skip("type")
+
+    def _dates(self, root: Node, out: dict[str, Any]) -> None:
+        for key, vc1, target in (("validFrom", "issuanceDate", "issued"),
+                                 ("validUntil", "expirationDate", "valid_until")):
+            value = root.take(key) or root.take(vc1)
+            if value is not None:
+                out[target] = value
+
+    # --- organisations --------------------------------------------------------------------
+
+    def profile(self, value: Any, field: str) -> dict[str, Any] | None:
+        """A canonical Organisation from a Profile object (or a bare URI)."""
+        if isinstance(value, str):
+            self.note(Code.NOTE, f"the profile is named by URL only ({value}); credbridge never "
+                      "fetches it", field)
+            return {"id": value}
+        if not isinstance(value, dict):
+            return None
+        node = Node(value, field)
+        org: dict[str, Any] = {}
+        for key in ("id", "url", "email"):
+            if isinstance(value.get(key), str):
+                org[key] = node.take(key)
+        name = text_value(node.take("name"))
+        if name:
+            org["name"] = {"und": name}
+        address = value.get("address")
+        if isinstance(address, dict):
+            node.take("address")
+            code = address.get("addressCountryCode")
+            if code:
+                found = country(self.report, self.fmt, f"{field}.country", code)
+                if found:
+                    org["country"] = found
+            if isinstance(address.get("addressRegion"), str):
+                org["region"] = address["addressRegion"]
+            parts = [address.get(k) for k in ("streetAddress", "postalCode", "addressLocality")]
+            line = ", ".join(p for p in parts if isinstance(p, str) and p)
+            if line:
+                org["address"] = line
+        for entry in as_list(node.take("otherIdentifier")):
+            if not isinstance(entry, dict) or not isinstance(entry.get("identifier"), str):
+                continue
+            kind = entry.get("identifierType")
+            if kind == "ext:eIDASLegalIdentifier" and "legal_identifier" not in org:
+                org["legal_identifier"] = {"value": entry["identifier"]}
+            else:
+                org.setdefault("identifiers", []).append(
+                    {"value": entry["identifier"], "scheme": kind})
+        return org
+
+    def _issuer(self, value: Any, out: dict[str, Any]) -> None:
+        org = self.profile(value, "awarding_bodies[]")
+        if org:
+            out["awarding_bodies"] = [org]
+            self.raws["issuer"] = value
+
+    # --- subject --------------------------------------------------------------------------
+
+    def _subject(self, subject: Node, ach: Node, out: dict[str, Any]) -> None:
+        learner: dict[str, Any] = {}
+        if isinstance(subject.data.get("id"), str):
+            learner["id"] = subject.take("id")
+        subject.take("type")
+        identifiers = subject.take("identifier")
+        for entry in as_list(identifiers):
+            self._identity(entry, learner)
+        for key, target in (("givenName", "given_name"), ("familyName", "family_name"),
+                            ("dateOfBirth", "birth_date"), ("name", "full_name")):
+            if isinstance(subject.data.get(key), str):
+                learner[target] = subject.take(key)
+        if learner:
+            out["learner"] = learner
+        if identifiers is not None:
+            self.raws["identifier"] = {"identifier": identifiers}
+        end = subject.take("activityEndDate")
+        if end:
+            out["assessed"] = end
+        self._grade(subject, ach, out)
+
+    def _identity(self, entry: Any, learner: dict[str, Any]) -> None:
+        if not isinstance(entry, dict) or not isinstance(entry.get("identityHash"), str):
+            self.note(Code.IGNORED_INPUT, f"identifier without identityHash: {entry!r}",
+                      "learner.identifiers")
+            return
+        kind = entry.get("identityType")
+        value = entry["identityHash"]
+        hashed = bool(entry.get("hashed"))
+        if not hashed and kind == "emailAddress" and "email" not in learner:
+            learner["email"] = value
+        elif not hashed and kind == "name" and "full_name" not in learner:
+            learner["full_name"] = value
+        elif not hashed and kind == "nationalIdentityNumber" and "national_id" not in learner:
+            learner["national_id"] = {"value": value}
+        else:
+            ident: dict[str, Any] = {"value": value, "scheme": kind, "hashed": hashed}
+            if hashed and isinstance(entry.get("salt"), str):
+                ident["salt"] = entry["salt"]
+            learner.setdefault("identifiers", []).append(ident)
+
+    def _grade(self, subject: Node, ach: Node, out: dict[str, Any]) -> None:
+        results = as_list(subject.take("result"))
+        descriptions = as_list(ach.take("resultDescription"))
+        if not results and not descriptions:
+            return
+        self.raws["result"] = {"result": results, "resultDescription": descriptions}
+        chosen = next((r for r in results if isinstance(r, dict) and
+                       ("value" in r or "status" in r)), None)
+        if chosen is None:
+            return
+        grade: dict[str, Any] = {}
+        if isinstance(chosen.get("value"), str):
+            grade["value"] = chosen["value"]
+        status = chosen.get("status")
+        if isinstance(status, str) and status in _RESULT_STATUS:
+            grade["status"] = _RESULT_STATUS[status]
+        ref = chosen.get("resultDescription")
+        desc = next((d for d in descriptions if isinstance(d, dict) and d.get("id") == ref), None)
+        if desc:
+            scheme: dict[str, Any] = {}
+            if isinstance(desc.get("name"), str):
+                scheme["name"] = {"und": desc["name"]}
+            for key, target in (("valueMin", "min"), ("valueMax", "max"),
+                                ("requiredValue", "pass")):
+                if isinstance(desc.get(key), str):
+                    scheme[target] = desc[key]
+            if scheme:
+                grade["scheme"] = scheme
+        if grade:
+            out.setdefault("assessment", {})["grade"] = grade
+        if len(results) > 1:
+            self.note(Code.NOTE, f"{len(results)} results: the first with a value is the "
+                      "grade; the others are kept for an ob3 round trip only",
+                      "assessment.grade")
+
+    # --- achievement ----------------------------------------------------------------------
+
+    def _achievement(self, ach: Node, out: dict[str, Any]) -> None:
+        if C.EDUC_ACHIEVEMENT in types_of(ach.data):
+            self._educ(ach, out)
+        credits = ach.take("creditsAvailable")
+        ects = self._number(credits, "workload.ects")
+        educ_ects = self._number(ach.data.get("ECTS"), "workload.ects")
+        if educ_ects is not None:
+            ach.take("ECTS")
+            if ects is not None and ects != educ_ects:
+                self.note(Code.INVALID_VALUE, f"creditsAvailable {ects} and eduCredentials ECTS "
+                          f"{educ_ects} differ; ECTS is used", "workload.ects")
+            ects = educ_ects
+        elif ects is not None:
+            self.note(Code.NOTE, "creditsAvailable read as ECTS (Open Badges does not declare "
+                      "the unit)", "workload.ects")
+        if ects is not None:
+            out.setdefault("workload", {})["ects"] = str(ects)
+        lang = ach.data.get("inLanguage")
+        if isinstance(lang, str):
+            code = checked(self.report, self.fmt, "languages", lang, vocab.language_code)
+            if code:
+                ach.take("inLanguage")
+                out["languages"] = [code]
+        creator = self.profile(ach.data.get("creator"), "provider")
+        if creator:
+            self.raws["creator"] = ach.take("creator")
+            out["provider"] = creator
+        self._alignments(ach, out)
+
+    def _number(self, value: Any, field: str) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            self.note(Code.INVALID_VALUE, f"not a number: {value!r}", field)
+            return None
+        if not number.is_finite() or number <= 0:
+            self.note(Code.INVALID_VALUE, f"not a positive number: {value!r}", field)
+            return None
+        return number.normalize()
+
+    def _educ(self, ach: Node, out: dict[str, Any]) -> None:
+        part = ach.data.get("participationType")
+        if isinstance(part, str):
+            if part in C.EDUC_PARTICIPATION:
+                ach.take("participationType")
+                modes = C.EDUC_PARTICIPATION[part]
+                if modes:
+                    out.setdefault("participation", {})["modes"] = list(modes)
+                    if len(modes) > 1:
+                        self.note(Code.APPROXIMATED, f"eduCredentials participationType {part!r}"
+                                  f" read as the modes {' and '.join(modes)}",
+                                  "participation.modes")
+                else:
+                    ach.used.discard("participationType")
+                    self.note(Code.NOTE, f"eduCredentials participationType {part!r} has no "
+                              "canonical mode: kept for an ob3 round trip only",
+                              "participation.modes")
+            else:
+                self.note(Code.INVALID_VALUE, f"unknown eduCredentials participationType "
+                          f"{part!r}: kept for an ob3 round trip only", "participation.modes")
+        kind = ach.data.get("assessmentType")
+        if isinstance(kind, str):
+            code = C.EDUC_ASSESSMENT.get(kind) or vocab.vocabulary("assessment_type").lookup(kind)
+            if code:
+                ach.take("assessmentType")
+                out.setdefault("assessment", {})["types"] = [code]
+            else:
+                self.note(Code.INVALID_VALUE, f"unknown assessmentType {kind!r}: kept for an "
+                          "ob3 round trip only", "assessment.types")
+        checked_id = ach.data.get("identityChecked")
+        if isinstance(checked_id, bool):
+            ach.take("identityChecked")
+            out.setdefault("assessment", {})["identity_checked"] = checked_id
+        sup = ach.data.get("supervisionType")
+        if isinstance(sup, str):
+            code = C.EDUC_SUPERVISION.get(sup) or vocab.vocabulary("supervision").lookup(sup)
+            if code:
+                ach.take("supervisionType")
+                out.setdefault("assessment", {})["supervision"] = code
+                if sup == "supervised online":
+                    self.note(Code.APPROXIMATED, "eduCredentials 'supervised online' read as "
+                              "supervised with identity verification", "assessment.supervision")
+            else:
+                self.note(Code.INVALID_VALUE, f"unknown supervisionType {sup!r}: kept for an "
+                          "ob3 round trip only", "assessment.supervision")
+        hours = self._number(ach.data.get("timeInvestment"), "workload.hours")
+        if hours is not None:
+            ach.take("timeInvestment")
+            out.setdefault("workload", {})["hours"] = str(hours)
+
+    def _alignments(self, ach: Node, out: dict[str, Any]) -> None:
+        alignments = as_list(ach.take("alignment"))
+        if not alignments:
+            return
+        self.raws["alignment"] = alignments
+        for al in alignments:
+            if isinstance(al, dict):
+                self._alignment(al, out)
+        field_label = ach.data.get("fieldOfStudy")
+        if out.get("fields_of_study") and isinstance(field_label, str):
+            first = out["fields_of_study"][0]
+            if field_label == vocab.vocabulary("isced_f").label(first):
+                ach.take("fieldOfStudy")
+
+    def _alignment(self, al: dict[str, Any], out: dict[str, Any]) -> None:
+        kind = str(al.get("targetType") or "")
+        url = str(al.get("targetUrl") or "")
+        framework = str(al.get("targetFramework") or "")
+        code = al.get("targetCode")
+        name = text_value(al.get("targetName"))
+        levels = out.setdefault("levels", {})
+        if kind == C.EQF_TYPE or url.startswith(C.EQF_URI) or ("qualifications framework" in \
+                framework.lower() and "europe" in framework.lower()):
+            level = None
+            for candidate in (code, url.rsplit("/", 1)[-1] if url.startswith(C.EQF_URI) else None,
+                              name):
+                if candidate is None:
+                    continue
+                try:
+                    level = vocab.eqf_level(str(candidate))
+                    break
+                except InputError:
+                    continue
+            if level is None:
+                self.note(Code.INVALID_VALUE, f"EQF alignment without a level 1-8: {name!r}",
+                          "levels.eqf")
+            else:
+                levels["eqf"] = level
+            return
+        if kind == C.ISCED_F_TYPE or url.startswith(C.ISCED_F_URI) or "isced-f" in \
+                framework.lower():
+            value = code or url
+            found = checked(self.report, self.fmt, "fields_of_study", value, vocab.isced_f_code)
+            if found:
+                out.setdefault("fields_of_study", []).append(found)
+            return
+        if kind == "ext:QFEHEA":
+            levels["qf_ehea"] = code or name
+            return
+        if kind == "ext:ISCED2011":
+            levels["isced_level"] = code or name
+            return
+        if kind == "ext:NQF":
+            levels.setdefault("nqf", []).append({"uri": url, "label": {"und": name}})
+            return
+        if kind == C.QA_TYPE:
+            qa: dict[str, Any] = {"description": {"und": name}} if name else {}
+            if url:
+                qa["decision"] = url
+            out.setdefault("quality_assurance", []).append(qa)
+            return
+        outcome: dict[str, Any] = {"text": {"und": name}} if name else {}
+        if re.match(re.escape(C.ESCO_SKILL_URI), url):
+            outcome["esco_skill"] = url
+        elif url:
+            outcome["related"] = [url]
+        if isinstance(code, str):
+            outcome["code"] = code
+        if outcome:
+            out.setdefault("learning_outcomes", []).append(outcome)
+
+    # --- evidence, status, proof ----------------------------------------------------------
+
+    def _evidence(self, root: Node, ach: Node, out: dict[str, Any]) -> None:
+        criteria = ach.take("criteria")
+        evidence = as_list(root.take("evidence"))
+        info: dict[str, Any] = {}
+        if isinstance(criteria, dict) and isinstance(criteria.get("narrative"), str):
+            info["text"] = {"und": criteria["narrative"]}
+        links = [e["id"] for e in evidence if isinstance(e, dict) and isinstance(e.get("id"), str)]
+        links += [e for e in evidence if isinstance(e, str)]
+        if isinstance(criteria, dict) and isinstance(criteria.get("id"), str):
+            links.insert(0, criteria["id"])
+        if links:
+            info["links"] = list(dict.fromkeys(links))
+        if info:
+            out["further_information"] = info
+        self.raws["evidence"] = {"criteria": criteria, "evidence": evidence}
+
+    def _status(self, root: Node, out: dict[str, Any]) -> None:
+        status = root.data.get("credentialStatus")
+        if isinstance(status, dict):
+            verification = {"status_service": status.get("id"), "method": status.get("type")}
+            out["verification"] = {k: v for k, v in verification.items()
+                                   if isinstance(v, str)}
+        schemas = [s for s in as_list(root.take("credentialSchema")) if not (
+            isinstance(s, dict) and s.get("id") == C.OB3_SCHEMA_URL)]
+        if schemas:
+            self.extensions["ob3:credentialSchema"] = schemas
+
+    def _proof(self, value: Any, out: dict[str, Any]) -> None:
+        for proof in as_list(value):
+            if not isinstance(proof, dict):
+                continue
+            kind = "data-integrity" if proof.get("cryptosuite") or str(
+                proof.get("type", "")).endswith(("Proof", "Signature2018", "Signature2020")) \
+                else "other"
+            detail = " ".join(str(proof[k]) for k in ("type", "cryptosuite") if proof.get(k))
+            entry = {"kind": kind, "signer": proof.get("verificationMethod"),
+                     "created": proof.get("created"), "detail": detail or None}
+            out.setdefault("proof", []).append({k: v for k, v in entry.items() if v})
+            self.note(Code.NOTE, f"proof ({detail or 'unknown type'}) recorded; it is not "
+                      "verified and is never carried to an output", "proof")

@@ -1,0 +1,493 @@
+"""Canonical credential -> Open Badges 3.0 ``OpenBadgeCredential`` (VC Data Model 2.0).
+
+Standard OB 3.0 terms first, then the eduCredentials ``EducredentialAchievement`` terms for the
+Annex I elements it defines (participation, assessment type, supervision, identity check,
+ECTS, hours), then — only for what neither holds — the credbridge extension term
+``credbridgeCanonical`` (a JSON literal of canonical credbridge JSON, defined inline in the
+document's ``@context``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError
+from credbridge.model import MicroCredential, Organisation, build
+from credbridge.report import Code, Report
+
+from . import contexts as C
+from .common import iso_datetime, pick_text, prune_json, stable_urn
+from .normal_form import normal_form
+from .overlay import deep_diff
+from .sections import raw_if_unchanged
+
+FMT = "ob3"
+
+IDENTITY_TYPES = frozenset({
+    "name", "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
+    "nationalIdentityNumber", "isbn", "issn", "lisSourcedId", "oneRosterSourcedId",
+    "sisSourcedId", "ltiContextId", "ltiDeploymentId", "ltiToolId", "ltiPlatformId",
+    "ltiUserId", "identifier"})
+_STATUS_OUT = {"passed": "Completed", "failed": "Failed", "in-progress": "InProgress"}
+_LANG_PATTERN = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+# Canonical keys that never go into the credbridge extension: proof is never carried, and
+# extensions of other formats are reported by the core.
+_NOT_IN_EXTENSION = ("extensions", "proof")
+
+
+def identity_type(scheme: str | None) -> str:
+    """An OB 3.0 identityType/identifierType for a canonical identifier scheme."""
+    if not scheme:
+        return "identifier"
+    if scheme in IDENTITY_TYPES or re.fullmatch(r"ext:[A-Za-z0-9.\-_]+", scheme):
+        return scheme
+    return "ext:" + (re.sub(r"[^A-Za-z0-9.\-_]+", "", scheme.rsplit("/", 1)[-1]) or "scheme")
+
+
+def number(value: Decimal) -> int | float:
+    """A JSON number for a Decimal (``3.0`` style as the eduCredentials examples write it)."""
+    return float(value)
+
+
+class Ob3Writer:
+    """Builds the OB 3.0 JSON of one canonical credential."""
+
+    def __init__(self, report: Report, fmt: str = FMT) -> None:
+        self.report = report
+        self.fmt = fmt
+        self.educ = False
+
+    def note(self, code: Code, detail: str, field: str | None = None) -> None:
+        """Add a message for this format."""
+        self.report.add(code, detail, field=field, format=self.fmt)
+
+    def document(self, cred: MicroCredential) -> dict[str, Any]:
+        """The complete OB 3.0 credential for ``cred`` (with the credbridge extension)."""
+        doc = self.standard(cred)
+        extension = self.extension(cred, doc)
+        if extension:
+            doc["@context"].append(copy.deepcopy(C.CREDBRIDGE_CONTEXT))
+            doc[C.CREDBRIDGE_TERM] = extension
+        return doc
+
+    # --- the standard document ------------------------------------------------------------
+
+    def standard(self, cred: MicroCredential) -> dict[str, Any]:
+        """The OB 3.0 / eduCredentials JSON of ``cred`` without the credbridge extension."""
+        ext = cred.extensions
+        cred_id = cred.id or stable_urn("credential", cred.to_json_dict())
+        if not cred.id:
+            self.note(Code.DEFAULTED, f"OB 3.0 requires an id: {cred_id} generated", "id")
+        title = self._text(cred.title, "title")
+        achievement = self._achievement(cred, cred_id, title)
+        contexts: list[Any] = [C.VC2_CONTEXT, C.OB3_CONTEXT]
+        if self.educ:
+            contexts.append(C.EDUC_CONTEXT)
+            self.note(Code.NOTE, "eduCredentials EducredentialAchievement terms written (its "
+                      "published context is not valid JSON-LD: strict JSON-LD processors will "
+                      "reject the document)")
+        contexts += [c for c in ext.get("ob3:contexts", []) if c not in contexts]
+        badge_raw = (raw_if_unchanged(cred, self.fmt, "badge") or {})
+        doc: dict[str, Any] = {
+            "@context": contexts,
+            "id": cred_id,
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        }
+        display = badge_raw.get("display_name") if badge_raw else title
+        if display:
+            doc["name"] = display
+        doc["issuer"] = self._issuer(cred, cred_id)
+        doc["validFrom"] = self._valid_from(cred)
+        if cred.valid_until:
+            doc["validUntil"] = iso_datetime(cred.valid_until)
+        doc["credentialSubject"] = self._subject(cred, achievement)
+        evidence = self._evidence(cred)
+        if evidence:
+            doc["evidence"] = evidence
+        doc["credentialSchema"] = [{"id": C.OB3_SCHEMA_URL, "type": C.SCHEMA_VALIDATOR_TYPE},
+                                   *ext.get("ob3:credentialSchema", [])]
+        rest = ext.get("ob3:credential") or {}
+        if cred.verification and cred.verification.status_service and \
+                "credentialStatus" not in rest:
+            doc["credentialStatus"] = {
+                "id": cred.verification.status_service,
+                "type": cred.verification.method or "1EdTechRevocationList"}
+            if not cred.verification.method:
+                self.note(Code.DEFAULTED, "credentialStatus type 1EdTechRevocationList assumed",
+                          "verification.method")
+        if cred.verification and cred.verification.url:
+            self.note(Code.APPROXIMATED, "OB 3.0 has no verification page URL; kept in the "
+                      "credbridge extension", "verification.url")
+        _merge(doc, rest)
+        if cred.proof:
+            self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
+                      "credential is unsigned", "proof")
+        return normal_form(prune_json(doc))  # type: ignore[no-any-return]
+
+    def _text(self, text: dict[str, str], field: str) -> str | None:
+        lang, value = pick_text(text)
+        if value and len(text) > 1:
+            self.note(Code.APPROXIMATED, f"OB 3.0 holds one language: {lang} written; all "
+                      "languages kept in the credbridge extension", field)
+        return value
+
+    def _valid_from(self, cred: MicroCredential) -> str:
+        if cred.issued:
+            return iso_datetime(cred.issued)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self.note(Code.DEFAULTED, "OB 3.0 requires validFrom: the time of conversion written",
+                  "issued")
+        return iso_datetime(now)
+
+    # --- profiles -------------------------------------------------------------------------
+
+    def profile(self, org: Organisation, field: str, seed: str) -> dict[str, Any]:
+        """An OB 3.0 Profile for an organisation."""
+        if org.id:
+            pid = org.id
+        else:
+            pid = stable_urn("profile", seed, org.model_dump(mode="json"))
+            self.note(Code.DEFAULTED, f"an OB 3.0 Profile requires an id: {pid} generated",
+                      f"{field}.id")
+        profile: dict[str, Any] = {"id": pid, "type": ["Profile"]}
+        name = self._text(org.name, f"{field}.name")
+        if name:
+            profile["name"] = name
+        if org.url:
+            profile["url"] = org.url
+        if org.email:
+            profile["email"] = org.email
+        address: dict[str, Any] = {}
+        if org.address:
+            address["streetAddress"] = org.address
+        if org.region:
+            address["addressRegion"] = org.region
+        if org.country:
+            address["addressCountryCode"] = org.country
+        if address:
+            profile["address"] = {"type": ["Address"], **address}
+        others = []
+        if org.legal_identifier:
+            others.append({"type": "IdentifierEntry", "identifier": org.legal_identifier.value,
+                           "identifierType": "ext:eIDASLegalIdentifier"})
+        for ident in org.identifiers:
+            others.append({"type": "IdentifierEntry", "identifier": ident.value,
+                           "identifierType": identity_type(ident.scheme)})
+        if others:
+            profile["otherIdentifier"] = others
+        return profile
+
+    def _issuer(self, cred: MicroCredential, cred_id: str) -> Any:
+        raw = raw_if_unchanged(cred, self.fmt, "issuer")
+        if raw:
+            return raw
+        if not cred.awarding_bodies:
+            if cred.issuer:
+                self.note(Code.APPROXIMATED, "no awarding body: the issuer of the document is "
+                          "written as the OB 3.0 issuer", "issuer")
+                return self.profile(cred.issuer, "issuer", cred_id)
+            pid = stable_urn("issuer", cred_id)
+            self.note(Code.DEFAULTED, f"OB 3.0 requires an issuer: an unnamed Profile {pid} "
+                      "written", "awarding_bodies")
+            return {"id": pid, "type": ["Profile"]}
+        if len(cred.awarding_bodies) > 1:
+            self.note(Code.APPROXIMATED, f"OB 3.0 has one issuer: the first of "
+                      f"{len(cred.awarding_bodies)} awarding bodies written; all kept in the "
+                      "credbridge extension", "awarding_bodies")
+        return self.profile(cred.awarding_bodies[0], "awarding_bodies[]", cred_id)
+
+    # --- subject --------------------------------------------------------------------------
+
+    def _subject(self, cred: MicroCredential, achievement: dict[str, Any]) -> dict[str, Any]:
+        subject: dict[str, Any] = {"type": ["AchievementSubject"]}
+        learner = cred.learner
+        rest = cred.extensions.get("ob3:subject") or {}
+        if learner:
+            if learner.id:
+                subject["id"] = learner.id
+            raw = raw_if_unchanged(cred, self.fmt, "identifier")
+            identifiers = raw["identifier"] if raw else self._identities(cred)
+            if identifiers:
+                subject["identifier"] = identifiers
+            names = {"givenName": learner.given_name, "familyName": learner.family_name,
+                     "dateOfBirth": learner.birth_date.isoformat() if learner.birth_date
+                     else None}
+            if any(names.values()):
+                subject["type"].append("Profile")
+                subject.update({k: v for k, v in names.items() if v})
+            if not subject.get("id") and not subject.get("identifier"):
+                self.note(Code.NOTE, "the learner has no id or identifier: wallets cannot "
+                          "match the recipient", "learner")
+        if cred.assessed:
+            subject["activityEndDate"] = iso_datetime(cred.assessed)
+        results = self._results(cred, achievement)
+        if results:
+            subject["result"] = results
+        subject["achievement"] = achievement
+        _merge(subject, rest)
+        return subject
+
+    def _identities(self, cred: MicroCredential) -> list[dict[str, Any]]:
+        learner = cred.learner
+        assert learner is not None
+        out = []
+        if learner.email:
+            out.append({"type": "IdentityObject", "identityHash": learner.email,
+                        "identityType": "emailAddress", "hashed": False})
+        for ident in learner.identifiers:
+            entry: dict[str, Any] = {"type": "IdentityObject", "identityHash": ident.value,
+                                     "identityType": identity_type(ident.scheme),
+                                     "hashed": bool(ident.hashed)}
+            if ident.salt:
+                entry["salt"] = ident.salt
+            out.append(entry)
+        if learner.full_name:
+            out.append({"type": "IdentityObject", "identityHash": learner.full_name,
+                        "identityType": "name", "hashed": False})
+        if learner.national_id:
+            out.append({"type": "IdentityObject", "identityHash": learner.national_id.value,
+                        "identityType": "nationalIdentityNumber", "hashed": False})
+            if learner.national_id.country:
+                self.note(Code.APPROXIMATED, "OB 3.0 identifiers have no country: kept in the "
+                          "credbridge extension", "learner.national_id.country")
+        return out
+
+    # --- achievement ----------------------------------------------------------------------
+
+    def _achievement(self, cred: MicroCredential, cred_id: str, title: str | None
+                     ) -> dict[str, Any]:
+        badge = cred.extensions.get("ob3:sections", {}).get("badge", {}).get("raw", {})
+        types = ["Achievement"]
+        ach: dict[str, Any] = {
+            "id": badge.get("achievement_id") or stable_urn("achievement", cred_id),
+            "type": types,
+        }
+        if cred.credential_type:
+            a_type = C.ACHIEVEMENT_TYPES_OUT.get(cred.credential_type)
+            if a_type:
+                ach["achievementType"] = a_type
+            else:
+                self.note(Code.APPROXIMATED, f"credential type {cred.credential_type!r} has no "
+                          "OB 3.0 achievementType: kept in the credbridge extension",
+                          "credential_type")
+        name = title
+        if not name:
+            name = "Untitled credential"
+            self.note(Code.DEFAULTED, "OB 3.0 requires an achievement name: "
+                      f"{name!r} written", "title")
+        ach["name"] = name
+        description = self._text(cred.description, "description")
+        if not description:
+            description = name
+            self.note(Code.DEFAULTED, "OB 3.0 requires an achievement description: the title "
+                      "written", "description")
+        ach["description"] = description
+        ach["criteria"] = self._criteria(cred)
+        if cred.workload and cred.workload.ects is not None:
+            ach["creditsAvailable"] = number(cred.workload.ects)
+        if cred.fields_of_study:
+            ach["fieldOfStudy"] = vocab.vocabulary("isced_f").label(cred.fields_of_study[0])
+        if cred.languages:
+            lang = cred.languages[0]
+            if _LANG_PATTERN.match(lang):
+                ach["inLanguage"] = lang
+            if len(cred.languages) > 1:
+                self.note(Code.APPROXIMATED, f"OB 3.0 inLanguage holds one language: {lang} "
+                          "written; all kept in the credbridge extension", "languages")
+        if cred.provider:
+            ach["creator"] = raw_if_unchanged(cred, self.fmt, "creator") or self.profile(
+                cred.provider, "provider", cred_id)
+        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or self._alignments(cred)
+        if alignments:
+            ach["alignment"] = alignments
+        self._educ_terms(cred, ach)
+        if self.educ:
+            types.append(C.EDUC_ACHIEVEMENT)
+        elif C.EDUC_ACHIEVEMENT in badge.get("types", []):
+            types.append(C.EDUC_ACHIEVEMENT)
+            self.educ = True
+        _merge(ach, cred.extensions.get("ob3:achievement") or {})
+        return ach
+
+    def _criteria(self, cred: MicroCredential) -> dict[str, Any]:
+        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        if raw and isinstance(raw.get("criteria"), dict) and raw["criteria"]:
+            return dict(raw["criteria"])
+        info = cred.further_information
+        if info and info.text:
+            _lang, text = pick_text(info.text)
+            return {"narrative": text}
+        outcomes = [pick_text(lo.text)[1] for lo in cred.learning_outcomes if lo.text]
+        narrative = ("Learning outcomes: " + "; ".join(o for o in outcomes if o)) if outcomes \
+            else "Awarded as described."
+        self.note(Code.DEFAULTED, "OB 3.0 requires criteria: a narrative written from the "
+                  "learning outcomes" if outcomes else "OB 3.0 requires criteria: a generic "
+                  "narrative written", "further_information.text")
+        return {"narrative": narrative}
+
+    def _evidence(self, cred: MicroCredential) -> list[Any]:
+        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        if raw:
+            return list(raw.get("evidence") or [])
+        info = cred.further_information
+        if not info or not info.links:
+            return []
+        return [{"id": link, "type": ["Evidence"]} for link in info.links]
+
+    def _alignments(self, cred: MicroCredential) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        unlinked = 0
+        for lo in cred.learning_outcomes:
+            url = lo.esco_skill or (lo.related[0] if lo.related else None)
+            _lang, text = pick_text(lo.text)
+            if not url or not text:
+                unlinked += 1
+                continue
+            al: dict[str, Any] = {"type": ["Alignment"], "targetName": text, "targetUrl": url,
+                                  "targetType": C.OUTCOME_TYPE}
+            if lo.esco_skill:
+                al["targetFramework"] = C.ESCO_FRAMEWORK
+            if lo.code:
+                al["targetCode"] = lo.code
+            out.append(al)
+        if unlinked:
+            self.note(Code.KEPT_AS_EXTENSION, f"{unlinked} learning outcome(s) without a URI: "
+                      "an OB 3.0 alignment requires targetUrl, so they are kept in the "
+                      "credbridge extension", "learning_outcomes")
+        levels = cred.levels
+        if levels and levels.eqf:
+            out.append({"type": ["Alignment"], "targetType": C.EQF_TYPE,
+                        "targetName": f"EQF level {levels.eqf}", "targetCode": str(levels.eqf),
+                        "targetUrl": f"{C.EQF_URI}{levels.eqf}",
+                        "targetFramework": C.EQF_FRAMEWORK})
+            self.educ = True
+        for nqf in levels.nqf if levels else []:
+            if nqf.uri:
+                out.append({"type": ["Alignment"], "targetType": "ext:NQF",
+                            "targetName": pick_text(nqf.label)[1] or nqf.uri,
+                            "targetUrl": nqf.uri})
+        isced = vocab.vocabulary("isced_f")
+        for code in cred.fields_of_study:
+            out.append({"type": ["Alignment"], "targetName": isced.label(code),
+                        "targetCode": code, "targetUrl": isced.uri(code),
+                        "targetFramework": C.ISCED_F_FRAMEWORK})
+        for qa in cred.quality_assurance:
+            url = qa.decision or qa.register_entry
+            name = pick_text(qa.description)[1] or qa.type
+            if url and name:
+                out.append({"type": ["Alignment"], "targetType": C.QA_TYPE,
+                            "targetName": name, "targetUrl": url})
+                self.educ = True
+        return out
+
+    def _results(self, cred: MicroCredential, achievement: dict[str, Any]) -> list[Any]:
+        raw = raw_if_unchanged(cred, self.fmt, "result")
+        if raw:
+            if raw.get("resultDescription"):
+                achievement["resultDescription"] = raw["resultDescription"]
+            return list(raw.get("result") or [])
+        grade = cred.assessment.grade if cred.assessment else None
+        if grade is None or grade.is_empty():
+            return []
+        result: dict[str, Any] = {"type": ["Result"]}
+        if grade.scheme:
+            rd_id = stable_urn("result-description", achievement["id"])
+            desc: dict[str, Any] = {"id": rd_id, "type": ["ResultDescription"],
+                                    "name": pick_text(grade.scheme.name)[1] or "Grade",
+                                    "resultType": "Result"}
+            for key, value in (("valueMin", grade.scheme.min), ("valueMax", grade.scheme.max),
+                               ("requiredValue", grade.scheme.pass_)):
+                if value is not None:
+                    desc[key] = value
+            achievement["resultDescription"] = [desc]
+            result["resultDescription"] = rd_id
+        if grade.value is not None:
+            result["value"] = grade.value
+        if grade.status:
+            status = _STATUS_OUT.get(grade.status)
+            if status:
+                result["status"] = status
+            else:
+                self.note(Code.APPROXIMATED, f"grade status {grade.status!r} has no OB 3.0 "
+                          "result status: kept in the credbridge extension",
+                          "assessment.grade.status")
+        return [result]
+
+    def _educ_terms(self, cred: MicroCredential, ach: dict[str, Any]) -> None:
+        terms: dict[str, Any] = {}
+        part = cred.participation
+        if part and part.modes:
+            modes = part.modes
+            value = None
+            if any(m in ("onsite", "blended") for m in modes):
+                value = "onsite or blended"
+            elif "online" in modes:
+                value = "online"
+            elif "work-based" in modes:
+                value = "work experience"
+            if value:
+                terms["participationType"] = value
+                covered = {"onsite or blended": {"onsite", "blended"}, "online": {"online"},
+                           "work experience": {"work-based"}}[value]
+                if set(modes) != covered:
+                    self.note(Code.APPROXIMATED, f"eduCredentials participationType {value!r} "
+                              "written for the modes " + ", ".join(modes) + "; the exact "
+                              "modes are kept in the credbridge extension",
+                              "participation.modes")
+        assessment = cred.assessment
+        if assessment:
+            kinds = [C.EDUC_ASSESSMENT_OUT[t] for t in assessment.types
+                     if t in C.EDUC_ASSESSMENT_OUT]
+            if kinds:
+                terms["assessmentType"] = kinds[0]
+                if len(assessment.types) > 1:
+                    self.note(Code.APPROXIMATED, f"eduCredentials assessmentType holds one "
+                              f"value: {kinds[0]!r} written; all types kept in the credbridge "
+                              "extension", "assessment.types")
+            if assessment.identity_checked is not None:
+                terms["identityChecked"] = assessment.identity_checked
+            if assessment.supervision in C.EDUC_SUPERVISION_OUT:
+                terms["supervisionType"] = C.EDUC_SUPERVISION_OUT[assessment.supervision]
+        workload = cred.workload
+        if terms and workload and workload.ects is not None:
+            terms["ECTS"] = number(workload.ects)
+        if workload and workload.hours is not None and workload.hours == int(workload.hours):
+            terms["timeInvestment"] = int(workload.hours)
+        if terms:
+            self.educ = True
+            ach.update(terms)
+
+    # --- the credbridge extension ---------------------------------------------------------
+
+    def extension(self, cred: MicroCredential, doc: dict[str, Any]) -> dict[str, Any]:
+        """Canonical JSON of the top-level fields a standard reading of ``doc`` does not give
+        back exactly (``None`` for a field the document shows but the credential lacks)."""
+        from .ob3_read import Ob3Reader
+
+        scratch = Report()
+        data = Ob3Reader(scratch, self.fmt).read(copy.deepcopy(doc))
+        data.pop("extensions", None)
+        try:
+            back = build(data).to_json_dict()
+        except InputError:
+            back = {}
+        want = cred.to_json_dict()
+        out = {k: v for k, v in deep_diff(want, back).items() if k not in _NOT_IN_EXTENSION}
+        kept = [k for k, v in out.items() if v is not None and not (
+            k in ("issued", "valid_until", "assessed") and str(back.get(k, "")).startswith(
+                str(v)))]
+        if kept:
+            self.note(Code.NOTE, "only credbridge-aware readers will understand in full: "
+                      + ", ".join(kept) + " (credbridge extension credbridgeCanonical)")
+        return out
+
+
+def _merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
+    """Add the kept input elements ``rest`` that the writer did not set itself."""
+    for key, value in rest.items():
+        target.setdefault(key, value)

@@ -1,0 +1,66 @@
+"""Re-use of the original JSON on a same-format round trip ("raw if unchanged").
+
+A reader keeps, for a few parts of the input (the issuer profile, the alignments, the results,
+the recipient identifiers...), the original JSON together with the canonical values it produced
+from them. A writer that finds the canonical values unchanged writes the original JSON back, so
+OB → canonical → OB keeps every detail the canonical model has no place for; when the values
+were changed, it writes them from the canonical model instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from credbridge.model import MicroCredential
+
+
+def _first_body(data: dict[str, Any]) -> Any:
+    bodies = data.get("awarding_bodies") or []
+    return bodies[0] if bodies else None
+
+
+def _outcomes_and_levels(data: dict[str, Any]) -> Any:
+    return {k: data.get(k) for k in ("learning_outcomes", "levels", "fields_of_study",
+                                     "quality_assurance")}
+
+
+SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "issuer": _first_body,
+    "creator": lambda d: d.get("provider"),
+    "alignment": _outcomes_and_levels,
+    "result": lambda d: (d.get("assessment") or {}).get("grade"),
+    "identifier": lambda d: d.get("learner"),
+    "evidence": lambda d: d.get("further_information"),
+    "badge": lambda d: {k: d.get(k) for k in ("title", "description", "credential_type")},
+}
+"""Section name -> the canonical values the section's JSON produced."""
+
+
+def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> Any:
+    """The canonical values of section ``name`` of ``cred`` (JSON form)."""
+    data = cred.to_json_dict() if isinstance(cred, MicroCredential) else cred
+    return SNAPSHOTS[name](data)
+
+
+def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any]) -> MicroCredential:
+    """``cred`` with ``extensions["<fmt>:sections"]``: each raw part and its snapshot."""
+    data = cred.to_json_dict()
+    sections = {name: {"raw": raw, "read": SNAPSHOTS[name](data)}
+                for name, raw in raws.items() if raw not in (None, [], {})}
+    if not sections:
+        return cred
+    extensions = dict(cred.extensions)
+    extensions[f"{fmt}:sections"] = sections
+    return cred.model_copy(update={"extensions": extensions})
+
+
+def raw_if_unchanged(cred: MicroCredential, fmt: str, name: str) -> Any:
+    """The original JSON of section ``name`` when the credential's values are unchanged."""
+    sections = cred.extensions.get(f"{fmt}:sections")
+    if not isinstance(sections, dict) or not isinstance(sections.get(name), dict):
+        return None
+    entry = sections[name]
+    if entry.get("read") == snapshot(cred, name):
+        return entry.get("raw")
+    return None

@@ -1,0 +1,335 @@
+"""The ``ob3`` format: the shared OB 3.0 samples (1EdTech and eduCredentials) read with their
+values, round trips both ways, official JSON Schema validation of everything written, VC 1.1,
+VC-JWT, privacy options and the credbridge extension."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from credbridge import MicroCredential, Report
+from credbridge.convert import read, write
+from credbridge.plugin_manager import get_formats
+from credbridge.plugins.openbadges.hashing import hash_identity, matches
+
+
+@pytest.fixture(scope="session")
+def ob3_samples(shared: Path) -> Path:
+    """The public OB 3.0 samples."""
+    return shared / "samples" / "ob3"
+
+
+@pytest.fixture(scope="session")
+def schemas(shared: Path) -> Path:
+    """The official schemas folder."""
+    return shared / "schemas"
+
+
+@pytest.fixture(scope="session")
+def mc(fixtures: Path) -> MicroCredential:
+    """The project's complete micro-credential (canonical)."""
+    return next(read(fixtures / "ob3" / "microcredential.canonical.json"))
+
+
+def read_one(source: Any, report: Report | None = None) -> MicroCredential:
+    """The one credential of an ob3 source."""
+    creds = list(read(source, from_format="ob3", report=report))
+    assert len(creds) == 1
+    return creds[0]
+
+
+def to_ob3(cred: MicroCredential, report: Report | None = None, **options: Any) -> bytes:
+    """ob3 bytes of one credential."""
+    return write([cred], None, to="ob3", report=report, options=options) or b""
+
+
+def assert_valid(data: bytes, schemas: Path) -> None:
+    """The official 1EdTech achievement-credential schema accepts ``data``."""
+    problems = get_formats().get("ob3").validate(data, schemas)
+    assert problems == [], problems
+
+
+def without_extensions(cred: MicroCredential) -> dict[str, Any]:
+    """Canonical JSON without the extensions (format-private round-trip data)."""
+    data = cred.to_json_dict()
+    data.pop("extensions", None)
+    return data
+
+
+# --- the shared samples ---------------------------------------------------------------------
+
+
+def test_basic_sample(ob3_samples: Path) -> None:
+    cred = read_one(ob3_samples / "basicOpenBadgeCredential.json")
+    assert cred.id == "http://example.com/credentials/3527"
+    assert cred.title == {"und": "Teamwork"}
+    assert cred.awarding_bodies[0].name == {"und": "Example Corp"}
+    assert cred.awarding_bodies[0].id == "https://example.com/issuers/876543"
+    assert cred.learner is not None and cred.learner.id == "did:example:ebfeb1f712ebc6f1c276e12ec21"
+    assert str(cred.issued) == "2010-01-01 00:00:00+00:00"
+    assert cred.further_information is not None
+    assert cred.further_information.text["und"].startswith("Team members are nominated")
+
+
+def test_full_sample(ob3_samples: Path) -> None:
+    report = Report()
+    cred = read_one(ob3_samples / "fullOpenBadge.json", report)
+    assert cred.title == {"und": "1EdTech University Degree"}
+    assert cred.workload is not None and cred.workload.ects == Decimal(36)
+    body = cred.awarding_bodies[0]
+    assert body.name == {"und": "1EdTech University"}
+    assert (body.country, body.region, body.email) == ("US", "TX", "registrar@1edtech.edu")
+    assert cred.provider is not None and cred.provider.url == "https://1edtech.edu"
+    assert cred.learner is not None and cred.learner.email == "student@1edtech.edu"
+    assert [i.value for i in cred.learner.identifiers] == ["somebody@gmail.com"]
+    assert cred.assessment is not None and cred.assessment.grade is not None
+    assert cred.assessment.grade.value == "A"
+    assert cred.assessment.grade.scheme is not None
+    assert cred.assessment.grade.scheme.pass_ == "C"
+    assert [lo.related for lo in cred.learning_outcomes] == [
+        ["https://1edtech.edu/catalog/degree"],
+        ["https://credentialengineregistry.org/resources/ce-98cb027b-95ef-4494-908d-6f7790ec6b6b"]]
+    assert str(cred.valid_until) == "2030-01-01 00:00:00+00:00"
+    assert cred.verification is not None
+    assert cred.verification.method == "1EdTechRevocationList"
+    assert "endorsement" in cred.extensions["ob3:credential"]
+    assert any("creditsAvailable read as ECTS" in m.detail for m in report.messages)
+
+
+def test_skill_assertion_sample(ob3_samples: Path) -> None:
+    cred = read_one(ob3_samples / "skillAssertionCase.json")
+    assert cred.title == {"und": "Robot Programming"}
+    assert cred.awarding_bodies[0].name == {"und": "1EdTech University"}
+    assert cred.provider is not None and cred.provider.name == {"und": "Example Industry Group"}
+    [outcome] = cred.learning_outcomes
+    assert outcome.text == {"und": "Robot Programming"}
+    assert outcome.related == [
+        "https://robotics-competencies.example.com/competencies/robot-programming"]
+    assert cred.further_information is not None
+    assert cred.further_information.links == ["https://github.com/somebody/project"]
+
+
+@pytest.mark.parametrize("name", ["full", "minimal"])
+def test_educredentials_samples(ob3_samples: Path, name: str) -> None:
+    report = Report()
+    cred = read_one(ob3_samples / f"educredentials-theed_microcredential_{name}_ho.json", report)
+    assert cred.title == {"und": "Minor: Jedi Mind Control and Advanced Meditation Practices"}
+    assert cred.awarding_bodies[0].name == {"und": "Naboo Theed University"}
+    assert cred.workload is not None and cred.workload.ects == Decimal(3)
+    assert cred.levels is not None and cred.levels.eqf == 4
+    assert cred.participation is not None
+    assert cred.participation.modes == ["onsite", "blended"]
+    assert cred.assessment is not None
+    assert cred.assessment.types == ["testing"]
+    assert cred.assessment.supervision == "supervised-with-id"
+    assert cred.assessment.identity_checked is True
+    assert cred.assessment.grade is not None and cred.assessment.grade.value == "8.5"
+    assert cred.languages == ["en-EN"]
+    [qa] = cred.quality_assurance
+    assert qa.decision == "https://data.example.com/decisions/AV-4223"
+    assert qa.description == {"und": "M Psychological Assessment"}
+    details = [m.detail for m in report.messages]
+    assert any("not valid JSON-LD" in d for d in details)
+    # "XX" (Naboo) is no ISO country: reported, not a failure
+    assert any(m.code == "invalid-value" and m.field == "awarding_bodies[].country"
+               for m in report.messages)
+    assert not report.has_errors
+    if name == "full":
+        assert str(cred.valid_until) == "2029-08-30 00:00:00+00:00"
+        assert [i.value for i in cred.awarding_bodies[0].identifiers] == ["42NB",
+                                                                           "university.naboo"]
+
+
+SAMPLES = ["basicOpenBadgeCredential.json", "fullOpenBadge.json", "skillAssertionCase.json",
+           "educredentials-theed_microcredential_full_ho.json",
+           "educredentials-theed_microcredential_minimal_ho.json"]
+
+
+def _json_diff(a: Any, b: Any, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for key in sorted(set(a) | set(b)):
+            if key not in a:
+                out.append(f"+ {path}/{key}: {json.dumps(b[key])}")
+            elif key not in b:
+                out.append(f"- {path}/{key}: {json.dumps(a[key])}")
+            else:
+                out += _json_diff(a[key], b[key], f"{path}/{key}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for d in _json_diff(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"~ {path}: {json.dumps(a)} -> {json.dumps(b)}"]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_sample_round_trip(ob3_samples: Path, schemas: Path, name: str, snapshot: Any) -> None:
+    """sample -> canonical -> ob3 is the sample again (the differences are snapshotted and
+    are additions only: the official credentialSchema, creditsAvailable beside eduC ECTS)."""
+    path = ob3_samples / name
+    cred = read_one(path)
+    out = to_ob3(cred)
+    assert_valid(out, schemas)
+    diff = _json_diff(json.loads(path.read_bytes()), json.loads(out))
+    assert all(d.startswith("+") for d in diff), diff
+    assert diff == snapshot
+    assert without_extensions(read_one(out)) == without_extensions(cred)
+
+
+# --- the project's fixtures -----------------------------------------------------------------
+
+
+def test_fixture_written_and_valid(mc: MicroCredential, schemas: Path, snapshot: Any) -> None:
+    report = Report()
+    out = to_ob3(mc, report)
+    assert_valid(out, schemas)
+    doc = json.loads(out)
+    assert doc == snapshot
+    ach = doc["credentialSubject"]["achievement"]
+    assert ach["achievementType"] == "MicroCredential"
+    assert ach["creditsAvailable"] == 5.0 and ach["ECTS"] == 5.0
+    assert ach["participationType"] == "online"
+    assert {"targetType": "ext:EQF", "targetCode": "6"}.items() <= ach["alignment"][1].items()
+    assert doc["issuer"]["address"]["addressCountryCode"] == "IE"
+    assert doc["credentialSchema"][0]["id"].endswith("ob_v3p0_achievementcredential_schema.json")
+    kept = [m.field for m in report.messages if m.code == "kept-as-extension"]
+    assert "stackability" in kept and "access_requirements" in kept
+    assert any(m.code == "approximated" and m.field == "title" for m in report.messages)
+
+
+def test_fixture_round_trip_keeps_everything(mc: MicroCredential) -> None:
+    back = read_one(to_ob3(mc))
+    assert without_extensions(back) == mc.to_json_dict()
+
+
+def test_hand_written_vc11_fixture(fixtures: Path, schemas: Path) -> None:
+    report = Report()
+    cred = read_one(fixtures / "ob3" / "vc11-hashed-recipient.json", report)
+    assert cred.title == {"und": "Circular Product Design"}
+    assert cred.credential_type == "micro-credential"
+    assert cred.workload is not None and cred.workload.ects == Decimal("2.5")
+    assert cred.levels is not None and cred.levels.eqf == 6
+    assert cred.fields_of_study == ["071"]
+    assert cred.learning_outcomes[0].esco_skill is not None
+    assert cred.awarding_bodies[0].country == "NL"
+    [ident] = cred.learner.identifiers if cred.learner else []
+    assert ident.hashed and ident.salt == "x7Qp2"
+    assert matches("alex.doe@example.org", ident.value, ident.salt)
+    assert str(cred.issued) == "2023-02-01 09:30:00+01:00"
+    assert [p.kind for p in cred.proof] == ["data-integrity"]
+    out = to_ob3(cred)
+    assert b"proofValue" not in out and b"z3FXQjec" not in out
+    assert_valid(out, schemas)
+    doc = json.loads(out)
+    assert doc["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    assert doc["validFrom"] == "2023-02-01T09:30:00+01:00"
+    assert doc["credentialSubject"]["identifier"][0]["identityHash"] == ident.value
+
+
+def test_vc_jwt_is_decoded(fixtures: Path, schemas: Path) -> None:
+    path = fixtures / "ob3" / "cloud-security.ob3.jwt"
+    assert get_formats().detect(path.read_bytes()[:8192], str(path)).name == "ob3"
+    report = Report()
+    cred = read_one(path, report)
+    assert cred.title == {"und": "Cloud Security Fundamentals"}
+    assert cred.awarding_bodies[0].country == "DE"
+    assert cred.workload is not None and cred.workload.ects == Decimal(3)
+    assert [(p.kind, p.signer) for p in cred.proof] == [
+        ("vc-jwt", "https://academy.example.de/keys#1")]
+    out = to_ob3(cred)
+    assert not out.startswith(b"eyJ") and b"not-a-real-signature" not in out
+    assert_valid(out, schemas)
+
+
+def test_type_as_string_and_identifier_object(schemas: Path) -> None:
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"],
+           "id": "urn:uuid:1", "type": "OpenBadgeCredential",
+           "issuer": "https://issuer.example.org/profile",
+           "validFrom": "2024-01-01T00:00:00Z",
+           "credentialSubject": {"type": "AchievementSubject",
+                                 "identifier": {"type": "IdentityObject", "hashed": False,
+                                                "identityType": "name",
+                                                "identityHash": "Ada Lovelace"},
+                                 "achievement": {"id": "urn:a", "type": "Achievement",
+                                                 "name": "Loops", "description": "d",
+                                                 "criteria": {}}}}
+    report = Report()
+    cred = read_one(json.dumps(doc).encode(), report)
+    assert cred.learner is not None and cred.learner.full_name == "Ada Lovelace"
+    assert cred.awarding_bodies[0].id == "https://issuer.example.org/profile"
+    assert any("never fetches" in m.detail for m in report.messages)
+    assert_valid(to_ob3(cred), schemas)
+
+
+# --- CSV rows, privacy, errors ----------------------------------------------------------------
+
+
+def test_every_csv_sample_row_writes_valid_ob3(shared: Path, fixtures: Path,
+                                                schemas: Path) -> None:
+    creds = [*read(shared / "samples" / "csv" / "microcredentials.csv"),
+             *read(fixtures / "csv" / "two-credentials.csv")]
+    assert len(creds) == 4
+    lines = (write(creds, None, to="ob3") or b"").splitlines()
+    assert len(lines) == 4
+    for cred, line in zip(creds, lines, strict=True):
+        assert_valid(line, schemas)
+        assert without_extensions(read_one(line)) == cred.to_json_dict()
+
+
+def test_hash_recipient(mc: MicroCredential, schemas: Path) -> None:
+    report = Report()
+    out = to_ob3(mc, report, hash_recipient=True, salt="pepper")
+    assert b"siofra@example.ie" not in out
+    ident = json.loads(out)["credentialSubject"]["identifier"][0]
+    assert ident == {"type": "IdentityObject", "identityHash": hash_identity(
+        "siofra@example.ie", "pepper"), "identityType": "emailAddress", "hashed": True,
+        "salt": "pepper"}
+    assert_valid(out, schemas)
+    assert any(m.field == "learner.email" and m.code == "note" for m in report.messages)
+
+
+def test_omit_learner_fields(mc: MicroCredential) -> None:
+    out = to_ob3(mc, omit_learner="birth_date,citizenship,email")
+    assert b"2001-03-17" not in out and b"siofra@" not in out
+    back = read_one(out)
+    assert back.learner is not None and back.learner.given_name == "Síofra"
+    assert back.learner.birth_date is None and back.learner.citizenship == []
+
+
+def test_proof_is_never_written(mc: MicroCredential) -> None:
+    signed = MicroCredential.model_validate(
+        {**mc.to_json_dict(), "proof": [{"kind": "jades", "signer": "CN=Seal"}]})
+    report = Report()
+    out = to_ob3(signed, report)
+    assert b"CN=Seal" not in out and b'"proof"' not in out
+    assert any(m.field == "proof" and m.code == "dropped" for m in report.messages)
+
+
+def test_validate_reports_schema_problems(schemas: Path) -> None:
+    bad = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "x",
+           "type": ["VerifiableCredential"], "credentialSubject": {}}
+    problems = get_formats().get("ob3").validate(json.dumps(bad).encode(), schemas)
+    assert any("issuer" in p for p in problems)
+    assert any(p.startswith("type") for p in problems)
+
+
+@pytest.mark.parametrize("data", [b"{}", b'{"type": "Assertion"}', b"[1, 2]", b"eyJhbGciOi.x.y"])
+def test_not_a_credential_is_an_input_error(data: bytes) -> None:
+    from credbridge.errors import InputError
+
+    with pytest.raises(InputError):
+        list(read(data, from_format="ob3"))
+
+
+def test_detection(ob3_samples: Path, fixtures: Path) -> None:
+    registry = get_formats()
+    for name in SAMPLES:
+        path = ob3_samples / name
+        assert registry.detect(path.read_bytes()[:8192], str(path)).name == "ob3"
+    ob3 = registry.get("ob3")
+    assert not ob3.sniff(b'{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}')
+    assert not ob3.sniff(b"<?xml version='1.0'?><europassCredential/>")
