@@ -75,12 +75,7 @@ def _first_sentence(paragraph: str) -> str:
 
 def _value(param: click.Option) -> str:
     """What an option takes: ``flag``, or its type, and whether it is required / its default."""
-    if param.is_flag:
-        kind = "flag"
-    elif isinstance(param.type, click.Choice):
-        kind = " \\| ".join(f"`{c}`" for c in param.type.choices)
-    else:
-        kind = param.type.name.upper()
+    kind = "flag" if param.is_flag else _type_label(param.type)
     notes = []
     if param.required:
         notes.append("required")
@@ -89,6 +84,19 @@ def _value(param: click.Option) -> str:
     if not param.is_flag and param.default is not None and param.show_default:
         notes.append(f"default `{param.default}`")
     return ", ".join([kind, *notes])
+
+
+def _type_label(kind: click.ParamType[Any]) -> str:
+    """``TEXT``, ``INTEGER (>= 1)``, ``FILE``, or the choices of a ``click.Choice``."""
+    if isinstance(kind, click.Choice):
+        return " \\| ".join(f"`{c}`" for c in kind.choices)
+    if isinstance(kind, click.IntRange | click.FloatRange):
+        base = "INTEGER" if isinstance(kind, click.IntRange) else "FLOAT"
+        low = f"{'>' if kind.min_open else '>='} {kind.min}" if kind.min is not None else ""
+        high = f"{'<' if kind.max_open else '<='} {kind.max}" if kind.max is not None else ""
+        bounds = ", ".join(b for b in (low, high) if b)
+        return f"{base} ({bounds})" if bounds else base
+    return kind.name.upper()
 
 
 def _options_table(command: click.Command) -> list[str]:

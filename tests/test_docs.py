@@ -169,3 +169,17 @@ def test_csv_worked_example_is_run() -> None:
     assert len(worked) >= 5, commands
     assert any("--csvw" in c for c in worked)
     assert any(e.status == 1 for e in console_examples(DOCS / "formats" / "csv.md"))
+
+
+def test_index_links_to_every_page() -> None:
+    index = (DOCS / "index.md").read_text("utf-8")
+    links = set(re.findall(r"\]\(([^)#]+\.md)(?:#[^)]*)?\)", index))
+    pages = {p.relative_to(DOCS).as_posix() for p in PAGES} - {"index.md"}
+    assert pages <= links, f"docs/index.md does not link to: {', '.join(sorted(pages - links))}"
+    assert {"cli.md", "plugins.md", "formats/csv.md", "formats/canonical.md"} <= links
+
+
+def test_relative_links_point_to_existing_files() -> None:
+    for page in PAGES:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text("utf-8")):
+            assert (page.parent / target).exists(), f"{page.relative_to(ROOT)}: {target}"
