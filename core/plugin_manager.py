@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
@@ -52,6 +53,7 @@ pm.add_hookspecs(hookspecs)
 _failures: list[LoadFailure] = []
 _registry: FormatRegistry | None = None
 _loaded = False
+_lock = threading.RLock()
 
 
 def _load_default_plugins() -> None:
@@ -98,13 +100,20 @@ _dists: dict[str, tuple[str, str]] = {}
 
 
 def load_plugins() -> None:
-    """Load built-in and entry-point plugins once; check that every hook is known."""
+    """Load built-in and entry-point plugins once; check that every hook is known.
+
+    Thread-safe: a library embedded in a threaded worker (dask, a web server) may convert in
+    several threads at once, and none may see a half-loaded plugin set.
+    """
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    _load_default_plugins()
-    _load_entry_points()
+    with _lock:
+        if _loaded:
+            return
+        _load_default_plugins()
+        _load_entry_points()
+        _loaded = True
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -133,6 +142,14 @@ def get_formats() -> FormatRegistry:
     if _registry is not None:
         return _registry
     load_plugins()
+    with _lock:
+        if _registry is not None:
+            return _registry
+        _registry = _build_registry()
+    return _registry
+
+
+def _build_registry() -> FormatRegistry:
     registry = FormatRegistry()
     for impl in pm.hook.register_formats.get_hookimpls():
         plugin_name = pm.get_name(impl.plugin) or "?"
@@ -144,7 +161,6 @@ def get_formats() -> FormatRegistry:
             impl.function(register=register)
         except Exception as exc:
             _failures.append(LoadFailure(plugin_name, f"register_formats failed: {exc}"))
-    _registry = registry
     return registry
 
 
