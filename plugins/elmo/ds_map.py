@@ -9,8 +9,10 @@ from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 
-from .convention import compose, fits, interpret, put
 from .ds_xml import DiplomaSupplement
+from .merge import fits, put
+from .section_read import interpret
+from .section_write import compose
 
 
 def ds_language(cred: MicroCredential, options: Options) -> str:

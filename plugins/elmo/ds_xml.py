@@ -10,7 +10,7 @@ from credbridge.report import Code, Report
 from credbridge.safety import xml_parser
 from lxml import etree
 
-from .convention import Section
+from .section import Section
 from .template import VERSION, parent_number, sort_key
 from .xmlutil import NS, XML_LANG, child, children, lang_of, local, q, sub, text, token, verbatim
 

@@ -33,6 +33,10 @@ FMT = "elmo"
 KEPT_DS = "elmo:ds-sections"
 OUTCOMES_HEADING = "Learning outcomes:"
 NATIONAL_ID = "nationalIdentifier"
+ORG_ID = "id"
+"""Issuer identifier type credbridge writes for an organisation's ``id``."""
+LEGAL_ID = "legal"
+"""Issuer identifier type credbridge writes for an organisation's legal identifier."""
 
 LEARNER_KNOWN = {"citizenship", "identifier", "givenNames", "familyName", "bday", "dateOfBirth"}
 ISSUER_KNOWN = {"country", "identifier", "title", "url"}
@@ -155,10 +159,19 @@ def _issuer(el: Any | None, report: Report) -> dict[str, Any]:
         org["name"] = names
     if country := token(child(el, "country")):
         org["country"] = country
-    ids = [{"value": token(i), "scheme": (i.get("type") or "").strip() or None}
-           for i in children(el, "identifier") if token(i)]
+    ids = []
+    for i in children(el, "identifier"):
+        value, kind = token(i), (i.get("type") or "").strip()
+        if not value:
+            continue
+        if kind == ORG_ID and "id" not in org:
+            org["id"] = value
+        elif kind == LEGAL_ID and "legal_identifier" not in org:
+            org["legal_identifier"] = {"value": value}
+        else:
+            ids.append({"value": value, "scheme": kind} if kind else {"value": value})
     if ids:
-        org["identifiers"] = [{k: v for k, v in i.items() if v} for i in ids]
+        org["identifiers"] = ids
     if url := token(child(el, "url")):
         org["url"] = url
     return org

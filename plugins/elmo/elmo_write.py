@@ -13,7 +13,7 @@ from lxml import etree
 
 from .ds_map import to_supplement
 from .ds_xml import build_element
-from .elmo_read import KEPT_DS, NATIONAL_ID, OUTCOMES_HEADING
+from .elmo_read import KEPT_DS, LEGAL_ID, NATIONAL_ID, ORG_ID, OUTCOMES_HEADING
 from .europass import EUROPASS_COUNTRIES
 from .xmlutil import NS, q, sub
 
@@ -125,9 +125,12 @@ def _issuer(rep: Any, cred: MicroCredential, report: Report) -> None:
                        format=FMT)
     idents = [(i.scheme or "local", i.value) for i in org.identifiers]
     if org.legal_identifier:
-        idents.append(("legal", org.legal_identifier.value))
-    if org.id and not idents:
-        idents.append(("id", org.id))
+        idents.append((LEGAL_ID, org.legal_identifier.value))
+        if org.legal_identifier.country:
+            report.add(Code.APPROXIMATED, "the legal identifier's country has no place in ELMO",
+                       field="awarding_bodies[].legal_identifier.country", format=FMT)
+    if org.id:
+        idents.append((ORG_ID, org.id))
     if not idents:
         idents.append(("local", "unknown"))
         if bodies:
@@ -151,19 +154,23 @@ def _scheme_id(cred: MicroCredential) -> str:
     return str(cred.extensions.get("elmo:grading-scheme-id") or "grading-scheme-1")
 
 
-def _description(cred: MicroCredential) -> dict[str, str]:
-    """Description texts, with the learning outcomes appended one per line."""
+def _description(cred: MicroCredential, report: Report) -> dict[str, str]:
+    """Description texts, with the learning outcomes appended one per line (in the languages
+    every outcome has, so that the lines of each language line up)."""
     out = dict(cred.description)
-    langs = list(out)
-    for lo in cred.learning_outcomes:
-        langs += [k for k in lo.text if k not in langs]
-    for lang in langs:
-        items = [lo.text.get(lang) or next(iter(lo.text.values()), "")
-                 for lo in cred.learning_outcomes]
-        items = [i for i in items if i]
-        if items:
-            block = OUTCOMES_HEADING + "\n" + "\n".join(f"- {i}" for i in items)
-            out[lang] = (out[lang] + "\n\n" + block) if out.get(lang) else block
+    outcomes = [lo.text for lo in cred.learning_outcomes if lo.text]
+    if not outcomes:
+        return out
+    common = [k for k in outcomes[0] if all(k in t for t in outcomes)]
+    if len(common) < len({k for t in outcomes for k in t}):
+        report.add(Code.APPROXIMATED, "learning outcomes are written in the languages all of "
+                   "them have" + ("" if common else " (here: the first text of each)"),
+                   field="learning_outcomes[].text", format=FMT)
+    blocks = {lang: [t[lang] for t in outcomes] for lang in common} or \
+        {next(iter(outcomes[0])): [next(iter(t.values())) for t in outcomes]}
+    for lang, items in blocks.items():
+        block = OUTCOMES_HEADING + "\n" + "\n".join(f"- {i}" for i in items)
+        out[lang] = (out[lang] + "\n\n" + block) if out.get(lang) else block
     return out
 
 
@@ -189,7 +196,7 @@ def _los(rep: Any, cred: MicroCredential, report: Report, options: Options) -> N
     links = cred.further_information.links if cred.further_information else []
     if links:
         sub(los, "url", links[0])
-    for lang, value in _description(cred).items():
+    for lang, value in _description(cred, report).items():
         sub(los, "description", value, lang)
     if any(lo.esco_skill for lo in cred.learning_outcomes):
         report.add(Code.APPROXIMATED, "ELMO descriptions hold the outcome texts only (ESCO "

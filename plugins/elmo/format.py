@@ -75,7 +75,7 @@ ELMO_FIELDS: dict[str, Predicate] = {
     "awarding_bodies[].identifiers": "exact",
     "awarding_bodies[].url": "exact",
     "awarding_bodies[].legal_identifier": "lossy",
-    "awarding_bodies[].id": "lossy",
+    "awarding_bodies[].id": "exact",
 }
 """ELMO elements plus the embedded Diploma Supplement (written unless disabled)."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .convention import Section
 from .ds_xml import DiplomaSupplement
+from .section import Section
 from .template import parent_number, sort_key
 
 STYLE = """

@@ -1,0 +1,61 @@
+"""Merging values read from one source (a Diploma Supplement section) into canonical data read
+from another (the ELMO elements): missing parts are filled, equal parts kept, a difference is a
+conflict."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+Path = tuple[str | int, ...]
+"""A path into canonical JSON (``("levels", "eqf")``)."""
+Values = list[tuple[Path, Any]]
+"""Canonical values found in one section."""
+
+
+
+def merge_value(existing: Any, new: Any) -> tuple[Any, bool]:
+    """Merge ``new`` into ``existing``: missing parts are filled, equal parts kept; returns
+    (merged, conflict) where conflict means some value differed."""
+    if existing is None or existing == [] or existing == {}:
+        return new, False
+    if isinstance(existing, dict) and isinstance(new, dict):
+        out = dict(existing)
+        for key, value in new.items():
+            merged, conflict = merge_value(out.get(key), value)
+            if conflict:
+                return existing, True
+            out[key] = merged
+        return out, False
+    if isinstance(existing, list) and isinstance(new, list):
+        # a format that holds one value (ELMO's iscedCode) gives the head of a longer list
+        if len(existing) > len(new):
+            return existing, True
+        items = []
+        for a, b in zip(existing, new[:len(existing)], strict=True):
+            merged, conflict = merge_value(a, b)
+            if conflict:
+                return existing, True
+            items.append(merged)
+        return items + new[len(existing):], False
+    same = " ".join(str(existing).split()) == " ".join(str(new).split())
+    return existing, not same
+
+
+def put(data: dict[str, Any], path: Path, value: Any) -> bool:
+    """Merge ``value`` at ``path`` into ``data`` in place; False (and no change) on a conflict."""
+    node = data
+    for key in path[:-1]:
+        node = node.setdefault(str(key), {})
+    leaf = str(path[-1])
+    merged, conflict = merge_value(node.get(leaf), value)
+    if conflict:
+        return False
+    node[leaf] = merged
+    return True
+
+
+def fits(data: dict[str, Any], values: Values) -> bool:
+    """True when every value merges into ``data`` without a conflict (``data`` unchanged)."""
+    trial = copy.deepcopy(data)
+    return all(put(trial, path, value) for path, value in values)

@@ -1,0 +1,350 @@
+"""Write the sections of the 2018 Diploma Supplement template from a canonical credential, in
+the credbridge text convention (docs/formats/ds.md): ISO 8601 dates, "EQF level 6", "5 ECTS
+credits", "University of Zed (IE)", lists joined with "; ", labelled lines ("Status: passed")
+in ``additionalInformation``. Sections with nothing to say read "Not applicable".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from credbridge import vocab
+from credbridge.model import MicroCredential, Organisation
+from credbridge.report import Code, Report
+
+from .section import (
+    LABEL_ASSESSED,
+    LABEL_ASSESSMENT_TYPE,
+    LABEL_DESCRIPTION,
+    LABEL_ID_CHECKED,
+    LABEL_SUPERVISION,
+    Section,
+    iso,
+)
+from .template import NOT_APPLICABLE, TEMPLATE_2018
+
+
+@dataclass
+class _Writer:
+    cred: MicroCredential
+    lang: str
+    report: Report
+    fmt: str
+
+    def pick(self, text: dict[str, str] | None, path: str) -> str | None:
+        """The text in the DS language (else the first one, reported as approximated)."""
+        if not text:
+            return None
+        if self.lang in text:
+            value = text[self.lang]
+        elif "und" in text:
+            value = text["und"]
+        else:
+            first = next(iter(text))
+            value = text[first]
+            self.report.add(Code.APPROXIMATED, f"no {self.lang!r} text: the {first!r} one is "
+                            f"written in a {self.lang!r} Diploma Supplement", field=path,
+                            format=self.fmt)
+            return value
+        others = [k for k in text if k not in (self.lang, "und")]
+        if others:
+            self.report.add(Code.APPROXIMATED, "a Diploma Supplement has one language: "
+                            f"{', '.join(others)} text left out", field=path, format=self.fmt)
+        return value
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _org(w: _Writer, org: Organisation, path: str) -> str:
+    name = w.pick(org.name, path + ".name") or org.id or "(no name)"
+    return f"{name} ({org.country})" if org.country else name
+
+
+def _decimal(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+def _w_1_1(w: _Writer) -> tuple[str | None, list[str]]:
+    return (w.cred.learner.family_name if w.cred.learner else None), []
+
+
+def _w_1_2(w: _Writer) -> tuple[str | None, list[str]]:
+    learner = w.cred.learner
+    if learner is None:
+        return None, []
+    if learner.given_name:
+        return learner.given_name, []
+    if learner.full_name and not learner.family_name:
+        w.report.add(Code.APPROXIMATED, "the full name is written as the given name(s)",
+                     field="learner.full_name", format=w.fmt)
+        return learner.full_name, []
+    return None, []
+
+
+def _w_1_3(w: _Writer) -> tuple[str | None, list[str]]:
+    learner = w.cred.learner
+    return (iso(learner.birth_date) if learner and learner.birth_date else None), []
+
+
+def _w_1_4(w: _Writer) -> tuple[str | None, list[str]]:
+    learner = w.cred.learner
+    if learner is None:
+        return None, []
+    items = [f"{i.value} ({i.scheme})" if i.scheme else i.value for i in learner.identifiers]
+    if learner.national_id:
+        nid = learner.national_id
+        items.append(f"{nid.value} (national identifier"
+                     + (f" {nid.country})" if nid.country else ")"))
+    return ("; ".join(items) or None), []
+
+
+def _w_2_1(w: _Writer) -> tuple[str | None, list[str]]:
+    return w.pick(w.cred.title, "title"), []
+
+
+def _w_2_2(w: _Writer) -> tuple[str | None, list[str]]:
+    items = []
+    for code in w.cred.fields_of_study:
+        label = vocab.isced_f().label(code)
+        items.append(f"{code} {label}" if label else code)
+    return ("; ".join(items) or None), []
+
+
+def _w_2_3(w: _Writer) -> tuple[str | None, list[str]]:
+    items = [_org(w, o, "awarding_bodies[]") for o in w.cred.awarding_bodies]
+    return ("; ".join(items) or None), []
+
+
+def _w_2_4(w: _Writer) -> tuple[str | None, list[str]]:
+    return (_org(w, w.cred.provider, "provider") if w.cred.provider else None), []
+
+
+def _w_2_5(w: _Writer) -> tuple[str | None, list[str]]:
+    items = []
+    for code in w.cred.languages:
+        primary = code.split("-")[0]
+        label = vocab.languages().label(primary) if vocab.languages().lookup(primary) else None
+        items.append(f"{label} ({code})" if label else code)
+    return ("; ".join(items) or None), []
+
+
+def _w_3_1(w: _Writer) -> tuple[str | None, list[str]]:
+    levels = w.cred.levels
+    if levels is None:
+        return None, []
+    items = []
+    if levels.eqf is not None:
+        items.append(f"EQF level {levels.eqf}")
+    if levels.qf_ehea:
+        items.append(f"QF-EHEA {levels.qf_ehea} cycle")
+    for nqf in levels.nqf:
+        text = "NQF"
+        if nqf.country:
+            text += f" ({nqf.country})"
+        label = w.pick(nqf.label, "levels.nqf[].label")
+        if label:
+            text += f" {label}"
+        if nqf.uri:
+            text += f" <{nqf.uri}>"
+        items.append(text)
+    if levels.isced_level is not None:
+        items.append(f"ISCED 2011 level {levels.isced_level}")
+    if levels.sqf:
+        items.append(f"SQF level {levels.sqf.level}"
+                     + (f", sector {levels.sqf.sector}" if levels.sqf.sector else ""))
+    return ("; ".join(items) or None), []
+
+
+def _w_3_2(w: _Writer) -> tuple[str | None, list[str]]:
+    wl = w.cred.workload
+    if wl is None:
+        return None, []
+    items = []
+    if wl.ects is not None:
+        items.append(f"{_decimal(wl.ects)} ECTS credits")
+    for credit in wl.credits:
+        if credit.system == "ects" and wl.ects is not None:
+            if credit.value != wl.ects:
+                w.report.add(Code.APPROXIMATED, "a second ECTS value is left out",
+                             field="workload.credits", format=w.fmt)
+            continue
+        system = credit.system.upper() if credit.system in ("ects", "ecvet") else credit.system
+        items.append(f"{_decimal(credit.value)} {system} credits")
+    if wl.hours is not None:
+        items.append(f"{_decimal(wl.hours)} hours")
+    return ("; ".join(items) or None), []
+
+
+def _w_3_3(w: _Writer) -> tuple[str | None, list[str]]:
+    return w.pick(w.cred.access_requirements, "access_requirements"), []
+
+
+def _w_4_1(w: _Writer) -> tuple[str | None, list[str]]:
+    part = w.cred.participation
+    if part is None:
+        return None, []
+    items = [vocab.vocabulary("mode").label(m) if vocab.vocabulary("mode").lookup(m) and
+             not m.startswith(("http:", "https:")) else m for m in part.modes]
+    if part.setting:
+        items.append(vocab.vocabulary("setting").label(part.setting))
+    return ("; ".join(items) or None), []
+
+
+def _w_4_2(w: _Writer) -> tuple[str | None, list[str]]:
+    description = w.pick(w.cred.description, "description")
+    info = []
+    for lo in w.cred.learning_outcomes:
+        text = w.pick(lo.text, "learning_outcomes[].text") or ""
+        if lo.esco_skill:
+            text += f" [{lo.esco_skill}]"
+        info.append(text.strip())
+    return description, info
+
+
+
+
+def _w_4_3(w: _Writer) -> tuple[str | None, list[str]]:
+    info = []
+    assessment = w.cred.assessment
+    if assessment is not None:
+        description = w.pick(assessment.description, "assessment.description")
+        if description:
+            info.append(f"{LABEL_DESCRIPTION}: {description}")
+        at = vocab.vocabulary("assessment_type")
+        for t in assessment.types:
+            info.append(f"{LABEL_ASSESSMENT_TYPE}: "
+                        + (at.label(t) if at.lookup(t) and ":" not in t else t))
+        if assessment.supervision:
+            sv = vocab.vocabulary("supervision")
+            s = assessment.supervision
+            info.append(f"{LABEL_SUPERVISION}: " + (sv.label(s) if sv.lookup(s) and ":" not in s
+                                                    else s))
+        if assessment.identity_checked is not None:
+            info.append(f"{LABEL_ID_CHECKED}: {_yes(assessment.identity_checked)}")
+    if w.cred.assessed:
+        info.append(f"{LABEL_ASSESSED}: {iso(w.cred.assessed)}")
+    return None, info
+
+
+def _w_4_4(w: _Writer) -> tuple[str | None, list[str]]:
+    grade = w.cred.assessment.grade if w.cred.assessment else None
+    scheme = grade.scheme if grade else None
+    if scheme is None:
+        return None, []
+    info = []
+    description = w.pick(scheme.description, "assessment.grade.scheme.description")
+    if description:
+        info.append(f"Description: {description}")
+    for label, value in (("Minimum", scheme.min), ("Maximum", scheme.max),
+                         ("Pass mark", scheme.pass_)):
+        if value:
+            info.append(f"{label}: {value}")
+    return w.pick(scheme.name, "assessment.grade.scheme.name"), info
+
+
+def _w_4_5(w: _Writer) -> tuple[str | None, list[str]]:
+    grade = w.cred.assessment.grade if w.cred.assessment else None
+    if grade is None:
+        return None, []
+    info = [f"Status: {grade.status}"] if grade.status else []
+    return grade.value, info
+
+
+def _ref(w: _Writer, ref: Any, path: str) -> str:
+    title = w.pick(ref.title, path + ".title") or ""
+    return (title + (f" <{ref.id}>" if ref.id else "")).strip()
+
+
+def _w_5_1(w: _Writer) -> tuple[str | None, list[str]]:
+    st = w.cred.stackability
+    if st is None:
+        return None, []
+    info = []
+    if st.standalone is not None:
+        info.append(f"Stand-alone: {_yes(st.standalone)}")
+    if st.partial_qualification is not None:
+        info.append(f"Partial qualification: {_yes(st.partial_qualification)}")
+    info += [f"Stacks into: {_ref(w, r, 'stackability.stacks_into[]')}" for r in st.stacks_into]
+    info += [f"Part: {_ref(w, r, 'stackability.parts[]')}" for r in st.parts]
+    return w.pick(st.note, "stackability.note"), info
+
+
+def _w_6_1(w: _Writer) -> tuple[str | None, list[str]]:
+    info = []
+    if w.cred.id:
+        info.append(f"Credential identifier: {w.cred.id}")
+    if w.cred.valid_until:
+        info.append(f"Valid until: {iso(w.cred.valid_until)}")
+    for qa in w.cred.quality_assurance:
+        info.append("Quality assurance: "
+                    + (w.pick(qa.description, "quality_assurance[].description") or ""))
+        if qa.type:
+            info.append(f"Quality assurance type: {qa.type}")
+        if qa.body:
+            info.append(f"Quality assurance body: {_org(w, qa.body, 'quality_assurance[].body')}")
+        if qa.register_entry:
+            info.append(f"Quality assurance register entry: {qa.register_entry}")
+        if qa.decision:
+            info.append(f"Quality assurance decision: {qa.decision}")
+        if qa.valid_until:
+            info.append(f"Quality assurance valid until: {iso(qa.valid_until)}")
+    return None, [i.strip() for i in info]
+
+
+def _w_6_2(w: _Writer) -> tuple[str | None, list[str]]:
+    fi = w.cred.further_information
+    if fi is None:
+        return None, []
+    return w.pick(fi.text, "further_information.text"), list(fi.links)
+
+
+def _w_7_1(w: _Writer) -> tuple[str | None, list[str]]:
+    return (iso(w.cred.issued) if w.cred.issued else None), []
+
+
+WRITERS: dict[str, Callable[[_Writer], tuple[str | None, list[str]]]] = {
+    "1.1": _w_1_1, "1.2": _w_1_2, "1.3": _w_1_3, "1.4": _w_1_4,
+    "2.1": _w_2_1, "2.2": _w_2_2, "2.3": _w_2_3, "2.4": _w_2_4, "2.5": _w_2_5,
+    "3.1": _w_3_1, "3.2": _w_3_2, "3.3": _w_3_3,
+    "4.1": _w_4_1, "4.2": _w_4_2, "4.3": _w_4_3, "4.4": _w_4_4, "4.5": _w_4_5,
+    "5.1": _w_5_1, "6.1": _w_6_1, "6.2": _w_6_2, "7.1": _w_7_1,
+}
+
+
+def compose(cred: MicroCredential, lang: str, report: Report, fmt: str,
+            kept: dict[str, Any] | None = None) -> list[Section]:
+    """The sections of the 2018 template for ``cred`` in document order (main sections and
+    their sub-sections, flat). Sections with nothing to say read "Not applicable"; a section
+    ``kept`` verbatim from the source (number -> :meth:`Section.to_json`) is written as it was."""
+    w = _Writer(cred, lang, report, fmt)
+    out: list[Section] = []
+    for number, title in TEMPLATE_2018:
+        writer = WRITERS.get(number)
+        if writer is not None:
+            content, info = writer(w)
+            section = Section(number, title, content, None, info)
+            if section.content is None and not section.info:
+                section.content = NOT_APPLICABLE
+        elif "." in number or number == "8":
+            section = Section(number, title, NOT_APPLICABLE)
+        else:
+            section = Section(number, title)
+        out.append(section)
+    for number, data in (kept or {}).items():
+        verbatim = Section.from_json(number, data)
+        for i, s in enumerate(out):
+            if s.number == number:
+                if not (s.is_empty() or (s.content is None and not s.info)):
+                    report.add(Code.NOTE, f"section {number} is written as the source had it; "
+                               "the credential's own value for it is carried elsewhere",
+                               format=fmt)
+                out[i] = verbatim
+                break
+        else:
+            out.append(verbatim)
+    return out
