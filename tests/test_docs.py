@@ -7,6 +7,7 @@
    repository root, one page's commands in order) and must print exactly the output shown below
    it (stdout and stderr together) and exit with status 0, or with the status named by a trailing
    ``# exit status N`` comment. ```` ```bash ```` and ```` ```text ```` blocks are not run.
+   docs/plugins.md runs with the example plugin of tests/thirdparty_plugin installed.
 """
 
 from __future__ import annotations
@@ -131,11 +132,35 @@ def _normalise(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def _run(example: Example) -> tuple[int, str]:
+PLUGIN_SOURCE = ROOT / "tests" / "thirdparty_plugin"
+PLUGIN_PAGES = {"plugins.md"}
+"""Pages whose examples run with the third-party example plugin installed; the others see the
+built-in formats only."""
+
+
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plugin of tests/thirdparty_plugin installed (pip, offline) in a folder of its
+    own, put on the path of the example commands: the shared environment is left alone."""
+    target = tmp_path_factory.mktemp("docs-plugin-site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-index", "--no-deps", "--no-build-isolation", "--target", str(target),
+         str(PLUGIN_SOURCE)],
+        check=True, capture_output=True, text=True,
+    )
+    return target
+
+
+def _run(example: Example, plugin_site: Path | None) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDBRIDGE_")}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env["CREDBRIDGE_LOAD_PLUGINS"] = ""  # the docs show the built-in formats only
     env["PYTHONIOENCODING"] = "utf-8"
+    if plugin_site is None:
+        env["CREDBRIDGE_LOAD_PLUGINS"] = ""  # built-in formats only, whatever is installed
+    else:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_site),
+                                                          env.get("PYTHONPATH")]))
     done = subprocess.run(["bash", "-c", example.command], cwd=ROOT, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
     return done.returncode, done.stdout.decode("utf-8", "replace")
@@ -143,12 +168,13 @@ def _run(example: Example) -> tuple[int, str]:
 
 @pytest.mark.parametrize("page", [p for p in PAGES if console_examples(p)],
                          ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_console_examples_run_as_documented(page: Path) -> None:
+def test_console_examples_run_as_documented(page: Path, request: pytest.FixtureRequest) -> None:
+    site = request.getfixturevalue("plugin_site") if page.name in PLUGIN_PAGES else None
     before = set(ROOT.iterdir())
     problems = []
     try:
         for example in console_examples(page):
-            status, output = _run(example)
+            status, output = _run(example, site)
             where = f"{page.relative_to(ROOT).as_posix()}:{example.line}: $ {example.command}"
             if status != example.status:
                 problems.append(f"{where}\n  exit status {status}, documented {example.status}"
