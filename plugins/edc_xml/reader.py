@@ -578,6 +578,8 @@ class _CredentialReader:
             for e in self.children(spec, "nqfLevel"):
                 uri = self.code(e)
                 label = self.text(e.find(q("targetName")))
+                if uri in label.values():
+                    label = {}  # the writer's stand-in when no label is known
                 nqf.append({"uri": uri, "label": label})
             if nqf:
                 levels["nqf"] = nqf

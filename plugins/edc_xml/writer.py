@@ -105,7 +105,7 @@ class _Writer:
             # its own, under its own id and title
             self.texts.pop("credential_title", None)
             self.texts.pop("credential_description", None)
-        self.orgs: dict[str, tuple[Organisation, str]] = {}
+        self.orgs: dict[str, tuple[Organisation, str, str]] = {}
         self.languages: list[str] = []
         self._said: set[tuple[Code, str, str]] = set()
         self.primary = self._primary_language()
@@ -225,7 +225,8 @@ class _Writer:
             issuer = Organisation()
             self.note(Code.DEFAULTED, "no issuer or awarding body: an organisation without "
                       "name or registration is written as cred:issuer (required)", "issuer")
-        _sub(root, "issuer", ns=CRED, idref=self.org_id(issuer, "issuer"))
+        role = "issuer" if cred.issuer else "awarding_bodies[]"
+        _sub(root, "issuer", ns=CRED, idref=self.org_id(issuer, role))
         title = self.texts.get("credential_title") or cred.title
         self.text_el(root, "title", title, "title", always=True)
         description = self.texts.get("credential_description") or cred.description
@@ -255,6 +256,9 @@ class _Writer:
                 label = voc.label(code)
             elif code.startswith("http://data.europa.eu/snb/credential/"):
                 uri, label = code, code
+        if not code:
+            self.note(Code.DEFAULTED, "no credential type: written as Generic (the schema "
+                      "requires a type)", "credential_type")
         if uri is None or not uri.startswith("http://data.europa.eu/snb/credential/"):
             if code:
                 self.note(Code.APPROXIMATED, f"credential type {code!r} has no EDC credential "
@@ -320,14 +324,21 @@ class _Writer:
                             notation="country", framework_name="Country")
 
     def org_id(self, org: Organisation, role: str) -> str:
-        """The id under which ``org`` is written in ``agentReferences`` (deduplicated)."""
+        """The id under which ``org`` is written in ``agentReferences`` (deduplicated);
+        ``role`` is its canonical path (``awarding_bodies[]``, ``issuer``...)."""
         key = org.id or org.model_dump_json()
         if key in self.orgs:
             return self.orgs[key][1]
         ident = org.id or f"urn:epass:org:{len(self.orgs) + 1}"
-        if any(ident == i for _, i in self.orgs.values()):
+        if any(ident == i for _, i, _r in self.orgs.values()):
             ident = f"urn:epass:org:{len(self.orgs) + 1}"
-        self.orgs[key] = (org, ident)
+        if org.id is None:
+            self.note(Code.DEFAULTED, f"an organisation without id is written as {ident} (the "
+                      "schema links organisations by id)", f"{role}.id")
+            if role.endswith("[]"):
+                self.note(Code.APPROXIMATED, "organisations without id read back with the "
+                          "generated ids", f"{role}.id")
+        self.orgs[key] = (org, ident, role)
         return ident
 
     # --- achievement and its specification ---------------------------------------------------
@@ -357,7 +368,7 @@ class _Writer:
         if cred.awarding_bodies:
             process_id = self.ids.get("awarding_process") or "urn:epass:awardingProcess:1"
             _sub(ach, "wasAwardedBy", idref=process_id)
-            refs.awarding = (process_id, [self.org_id(b, "awarding body")
+            refs.awarding = (process_id, [self.org_id(b, "awarding_bodies[]")
                                           for b in cred.awarding_bodies])
         spec_id = self.specification(refs)
         _sub(ach, "specifiedBy", idref=spec_id)
@@ -406,7 +417,7 @@ class _Writer:
                 (note.addnext(n) if note is not None else el.find(q("title")).addnext(n))
         if a is not None:
             for assessor in a.assessors:
-                _sub(el, "assessedBy", idref=self.org_id(assessor, "assessor"))
+                _sub(el, "assessedBy", idref=self.org_id(assessor, "assessment.assessors[]"))
         if a is not None and (a.types or (a.grade and a.grade.scheme)):
             spec_id = self.ids.get("assessment_specification") or \
                 "urn:epass:assessmentSpecification:1"
@@ -578,6 +589,13 @@ class _Writer:
         credits = list(w.credits) if w is not None else []
         if ects is None:
             ects = next((c.value for c in credits if c.system == "ects"), None)
+            if ects is not None:
+                self.note(Code.DEFAULTED, "the ECTS entry of credits is written as "
+                          "hasECTSCreditPoints (and reads back as workload.ects)",
+                          "workload.ects")
+        elif any(c.system == "ects" and c.value == ects for c in credits):
+            self.note(Code.APPROXIMATED, "the ECTS entry of credits is the ECTS credit "
+                      "points (hasECTSCreditPoints), written once", "workload.credits")
         if ects is not None:
             _sub(spec, "hasECTSCreditPoints", decimal_text(ects), schemeID=ECTS_SCHEME)
         for c in credits:
@@ -661,8 +679,8 @@ class _Writer:
             self.code_el(el, "relatedEscoSkill", uri, ESCO_FW, uri, notation="Skill")
         return el
 
-    def organisation(self, org: Organisation, ident: str) -> Any:
-        """An ``organization`` (OrganizationType order)."""
+    def organisation(self, org: Organisation, ident: str, role: str) -> Any:
+        """An ``organization`` (OrganizationType order); ``role`` is its canonical path."""
         el = etree.Element(q("organization"), id=ident)
         for i in org.identifiers:
             x = _sub(el, "identifier", i.value)
@@ -677,11 +695,11 @@ class _Writer:
             reg.set("spatialID", legal.country)
         if legal is None:
             self.note(Code.DEFAULTED, f"organisation {ident}: registration is required; an "
-                      "empty one is written", "awarding_bodies[].legal_identifier")
+                      "empty one is written", f"{role}.legal_identifier")
         if not org.name:
             self.note(Code.DEFAULTED, f"organisation {ident}: prefLabel is required; an empty "
-                      "one is written", "awarding_bodies[].name")
-        self.text_el(el, "prefLabel", org.name, "awarding_bodies[].name", always=True)
+                      "one is written", f"{role}.name")
+        self.text_el(el, "prefLabel", org.name, f"{role}.name", always=True)
         if org.url:
             _sub(el, "homepage", uri=org.url)
         location = _sub(el, "hasLocation")
@@ -689,12 +707,12 @@ class _Writer:
             address = _sub(location, "hasAddress")
             if org.address:
                 self.text_el(address, "fullAddress", {self.primary: org.address},
-                             "awarding_bodies[].address", note=True)
+                             f"{role}.address", note=True)
             if org.country:
                 self.country_el(address, "country", org.country)
             else:
                 self.note(Code.APPROXIMATED, f"organisation {ident}: an address needs a country; "
-                          "the address is not written", "awarding_bodies[].address")
+                          "the address is not written", f"{role}.address")
                 location.remove(address)
         if org.region:
             if org.region.startswith(("http://", "https://")):
@@ -702,10 +720,10 @@ class _Writer:
                              org.region.rsplit("/", 1)[0], org.region)
             else:
                 self.note(Code.APPROXIMATED, f"region {org.region!r} is not a URI; not written",
-                          "awarding_bodies[].region")
+                          f"{role}.region")
         if org.accreditations:
             self.note(Code.APPROXIMATED, "organisation accreditations are not written",
-                      "awarding_bodies[].accreditations")
+                      f"{role}.accreditations")
         return el
 
 
@@ -748,8 +766,8 @@ class _References:
         orgs = self.writer.orgs
         if orgs:
             section = _sub(root, "agentReferences")
-            for org, ident in orgs.values():
-                section.append(self.writer.organisation(org, ident))
+            for org, ident, role in orgs.values():
+                section.append(self.writer.organisation(org, ident, role))
         if self.awarding is not None:
             process_id, bodies = self.awarding
             section = _sub(root, "awardingProcessReferences")
