@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .errors import InputError, LimitExceededError
+from .errors import InputError, LimitExceededError, UnsafeInputError
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 """Default limit for one document (a JSON or XML credential, a whole canonical array)."""
@@ -125,3 +125,46 @@ def xml_parser() -> Any:
         huge_tree=False,
         remove_comments=False,
     )
+
+
+XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
+
+
+def parse_xml(data: bytes, *, what: str = "XML") -> Any:
+    """Parse untrusted XML: hardened parser, then refuse what a credential never needs.
+
+    A DOCTYPE (internal or external DTD, entity declarations), processing instructions such as
+    ``xml-stylesheet`` and XInclude elements raise :class:`UnsafeInputError`; broken XML raises
+    :class:`InputError` naming the line. Nesting deeper than libxml2's default limit is refused
+    by the parser itself (``huge_tree`` is off).
+    """
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line = f" at line {exc.lineno}" if exc.lineno else ""
+        raise InputError(f"invalid {what}{line}: {exc.msg}") from None
+    except ValueError as exc:  # e.g. an encoding declaration on a str
+        raise InputError(f"invalid {what}: {exc}") from None
+    check_xml(root, what=what)
+    return root
+
+
+def check_xml(root: Any, *, what: str = "XML") -> None:
+    """Raise :class:`UnsafeInputError` for a DTD, a processing instruction or XInclude."""
+    from lxml import etree
+
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None \
+            or tree.docinfo.externalDTD is not None:
+        raise UnsafeInputError(
+            f"{what} with a DOCTYPE is not accepted (credbridge never processes DTDs or "
+            "entities)")
+    for node in (*root.itersiblings(preceding=True), *root.iter(etree.PI)):
+        if isinstance(node, etree._ProcessingInstruction):
+            raise UnsafeInputError(
+                f"{what} with a processing instruction (<?{node.target} ...?>) is not accepted")
+    for node in root.iter(f"{{{XINCLUDE_NS}}}*"):
+        raise UnsafeInputError(f"{what} with XInclude ({etree.QName(node).localname}) is not "
+                               "accepted")
