@@ -177,6 +177,13 @@ def test_doctype_is_refused() -> None:
         list(read(io.BytesIO(doc), from_format="elmo"))
 
 
+def test_processing_instruction_is_refused() -> None:
+    doc = (b'<?xml version="1.0"?><?xml-stylesheet href="x.xsl"?>'
+           b'<elmo xmlns="https://github.com/emrex-eu/elmo-schemas/tree/v1"/>')
+    with pytest.raises(InputError, match="processing instruction"):
+        list(read(io.BytesIO(doc), from_format="elmo"))
+
+
 def test_detection(samples: Path, fixtures: Path) -> None:
     registry = get_formats()
     head = (samples / "microcredential_elmo_v1.7.xml").read_bytes()[:8192]

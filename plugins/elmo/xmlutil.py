@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from credbridge.errors import InputError, UnsafeInputError
+from credbridge.errors import InputError
 from credbridge.report import Code, Report
-from credbridge.safety import xml_parser
+from credbridge.safety import check_xml, xml_parser
 from lxml import etree
 
 NS = "https://github.com/emrex-eu/elmo-schemas/tree/v1"
@@ -30,7 +30,8 @@ def local(el: Any) -> str:
 
 def parse_xml(data: bytes, what: str) -> Any:
     """Parse untrusted XML with the hardened parser; a syntax error becomes an
-    :class:`InputError` naming the line and column, a DOCTYPE is refused."""
+    :class:`InputError` naming the line and column; a DOCTYPE, a processing instruction or
+    XInclude is refused (:func:`credbridge.safety.check_xml`)."""
     try:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -38,11 +39,11 @@ def parse_xml(data: bytes, what: str) -> Any:
         message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
         raise InputError(f"{what} is not well-formed XML: line {line}, column {column}: "
                          f"{message}") from None
+    except ValueError as exc:  # e.g. an encoding declaration on a str
+        raise InputError(f"{what} cannot be parsed: {exc}") from None
     if root is None:
         raise InputError(f"{what} is empty")
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
-        raise UnsafeInputError(f"{what} has a DOCTYPE declaration, which credbridge refuses")
+    check_xml(root, what=what)
     return root
 
 
