@@ -140,8 +140,10 @@ GENERATED: list[dict[str, Any]] = [
                       "parts": [{"id": "urn:p1", "title": "Part one"}]},
      "further_information": {"links": ["ftp://old.example/x", "https://example.org/more"]}},
     {"id": "urn:uuid:1", "title": {"en": "Full levels"}, "issued": "2024-01-31",
-     "valid_until": "2030-01-31", "levels": {"eqf": 4}, "provider": {"name": "Provider Ltd",
-                                                                        "country": "IE"},
+     "valid_until": "2030-01-31", "levels": {"eqf": 4},
+     # an explicit id that a generated one must not collide with
+     "provider": {"id": "urn:epass:org:1", "name": "Provider Ltd", "country": "IE"},
+     "awarding_bodies": [{"name": {"en": "Body"}, "country": "IE"}],
      "learning_outcomes": [{"text": {"en": "Do things"}, "skill_type": "transversal"}],
      "quality_assurance": [{"type": "accreditation", "description": {"en": "Accredited"},
                             "register_entry": "https://deqar.eu/x"}]},

@@ -328,10 +328,12 @@ class _Writer:
         ``role`` is its canonical path (``awarding_bodies[]``, ``issuer``...)."""
         key = org.id or org.model_dump_json()
         if key in self.orgs:
+            known = self.orgs[key][0]
+            if org.id and known != org:
+                self.note(Code.APPROXIMATED, f"two different organisations share the id "
+                          f"{org.id}: the first one is written", f"{role}.id")
             return self.orgs[key][1]
-        ident = org.id or f"urn:epass:org:{len(self.orgs) + 1}"
-        if any(ident == i for _, i, _r in self.orgs.values()):
-            ident = f"urn:epass:org:{len(self.orgs) + 1}"
+        ident = org.id or self._free_org_id()
         if org.id is None:
             self.note(Code.DEFAULTED, f"an organisation without id is written as {ident} (the "
                       "schema links organisations by id)", f"{role}.id")
@@ -340,6 +342,18 @@ class _Writer:
                           "generated ids", f"{role}.id")
         self.orgs[key] = (org, ident, role)
         return ident
+
+    def _free_org_id(self) -> str:
+        """A generated organisation id that no organisation of the credential uses."""
+        c = self.cred
+        taken = {o.id for o in [*c.awarding_bodies, c.issuer, c.provider,
+                                *(c.assessment.assessors if c.assessment else [])]
+                 if o is not None and o.id}
+        taken |= {i for _, i, _r in self.orgs.values()}
+        n = len(self.orgs) + 1
+        while f"urn:epass:org:{n}" in taken:
+            n += 1
+        return f"urn:epass:org:{n}"
 
     # --- achievement and its specification ---------------------------------------------------
 
