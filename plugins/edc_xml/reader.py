@@ -15,7 +15,7 @@ from credbridge import vocab
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential
 from credbridge.report import Code, Report
-from credbridge.safety import xml_parser
+from credbridge.safety import check_xml, xml_parser
 from lxml import etree
 
 from . import seals
@@ -36,10 +36,12 @@ def parse(stream: IO[bytes]) -> Any:
     """Parse the document with the hardened parser; a syntax error is an InputError."""
     data = stream.read()
     try:
-        return etree.fromstring(data, xml_parser())
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line = f" at line {exc.lineno}" if exc.lineno else ""
         raise InputError(f"not well-formed XML{line}: {exc.msg}") from None
+    check_xml(root, what="EDC XML")  # no DOCTYPE, processing instruction or XInclude
+    return root
 
 
 def credentials_in(root: Any) -> tuple[list[Any], list[dict[str, Any]], list[Any]]:

@@ -108,11 +108,15 @@ class Document:
             self._walk(child, child_path, counts)
 
     def report_unused(self, record: str | int | None = None) -> None:
-        """One ``ignored-input`` message per path of unmapped elements."""
-        for path, n in sorted(self.unused_paths().items()):
-            times = f" ({n} elements)" if n > 1 else ""
-            self.report.add(Code.IGNORED_INPUT, f"{path}{times} has no place in the canonical "
-                            "model", field=None, format=self.format_name, record=record)
+        """One ``ignored-input`` message listing every path of unmapped elements (with their
+        number when several)."""
+        paths = sorted(self.unused_paths().items())
+        if not paths:
+            return
+        listed = "; ".join(f"{p} ({n})" if n > 1 else p for p, n in paths)
+        self.report.add(Code.IGNORED_INPUT, f"{sum(n for _, n in paths)} input element(s) have "
+                        f"no place in the canonical model and were not read: {listed}",
+                        format=self.format_name, record=record)
 
 
 def _is_blank(element: Any) -> bool:
