@@ -14,11 +14,15 @@ from .merge import fits, put
 from .section_read import interpret
 from .section_write import compose
 
+KEPT_LANGUAGE = "ds:language"
+"""The language of a supplement read inside ELMO, kept so that it is written in it again."""
+
 
 def ds_language(cred: MicroCredential, options: Options) -> str:
-    """The one language of the supplement: the ``language`` option, else English when the title
-    has it, else the title's first language (``und`` when unknown)."""
-    chosen = options.get("language")
+    """The one language of the supplement: the ``language`` option, else the language of the
+    supplement the credential was read from, else English when the title has it, else the
+    title's first language (``und`` when unknown)."""
+    chosen = options.get("language") or cred.extensions.get(KEPT_LANGUAGE)
     if chosen:
         return str(chosen)
     langs = [k for k in cred.title if k != "und"]

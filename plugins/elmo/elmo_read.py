@@ -12,9 +12,10 @@ from credbridge.formats import Format
 from credbridge.model import MicroCredential
 from credbridge.report import Code, Report
 
-from .ds_map import from_supplement
+from .ds_map import KEPT_LANGUAGE, from_supplement
 from .ds_xml import read_element
 from .schema import detect_major
+from .section import KEPT_SECTIONS
 from .xmlutil import (
     DSIG_NS,
     child,
@@ -30,7 +31,6 @@ from .xmlutil import (
 )
 
 FMT = "elmo"
-KEPT_DS = "elmo:ds-sections"
 OUTCOMES_HEADING = "Learning outcomes:"
 NATIONAL_ID = "nationalIdentifier"
 ORG_ID = "id"
@@ -312,9 +312,9 @@ def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
     ds_el = child(loi, "diplomaSupplement")
     if ds_el is not None:
         ds = read_element(ds_el, report, FMT)
-        from_supplement(ds, data, report, FMT, KEPT_DS)
+        from_supplement(ds, data, report, FMT, KEPT_SECTIONS)
         if ds.lang != "und":
-            ext["elmo:ds-language"] = ds.lang
+            ext[KEPT_LANGUAGE] = ds.lang
     if not ext:
         del data["extensions"]
 

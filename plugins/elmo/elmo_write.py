@@ -13,8 +13,9 @@ from lxml import etree
 
 from .ds_map import to_supplement
 from .ds_xml import build_element
-from .elmo_read import KEPT_DS, LEGAL_ID, NATIONAL_ID, ORG_ID, OUTCOMES_HEADING
+from .elmo_read import LEGAL_ID, NATIONAL_ID, ORG_ID, OUTCOMES_HEADING
 from .europass import EUROPASS_COUNTRIES
+from .section import KEPT_SECTIONS
 from .xmlutil import NS, q, sub
 
 FMT = "elmo"
@@ -276,10 +277,7 @@ def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> N
         for ref in refs:
             sub(att, "ref", str(ref))
     if options.get("diploma_supplement", True):
-        opts = Options(options)
-        if cred.extensions.get("elmo:ds-language") and "language" not in opts:
-            opts["language"] = cred.extensions["elmo:ds-language"]
-        ds = to_supplement(cred, report, FMT, opts, KEPT_DS)
+        ds = to_supplement(cred, report, FMT, options, KEPT_SECTIONS)
         build_element(ds, loi)
 
 

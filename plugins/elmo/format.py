@@ -18,6 +18,7 @@ from .elmo_read import read_elmo
 from .elmo_write import build_elmo
 from .html import render
 from .schema import validate_tree, wrap_fragment
+from .section import KEPT_SECTIONS
 from .xmlutil import NS, local, parse_xml, q, root_name, serialise
 
 DS_FIELDS: dict[str, Predicate] = {
@@ -62,6 +63,7 @@ DS_FIELDS: dict[str, Predicate] = {
     "further_information": "exact",
     "valid_until": "exact",
     "issued": "exact",
+    "extensions.ds": "extension",
 }
 """What a Diploma Supplement fragment carries (crosswalk §3, as the code behaves)."""
 
@@ -78,9 +80,6 @@ ELMO_FIELDS: dict[str, Predicate] = {
     "awarding_bodies[].id": "exact",
 }
 """ELMO elements plus the embedded Diploma Supplement (written unless disabled)."""
-
-KEPT_DS = "ds:sections"
-
 
 def _is_elmo_tag(tag: bytes) -> bool:
     return NS.encode() in tag
@@ -150,7 +149,7 @@ class DsFormat(Format):
                              "namespace")
         ds = read_element(root, report, self.name)
         data: dict[str, Any] = {}
-        from_supplement(ds, data, report, self.name, KEPT_DS)
+        from_supplement(ds, data, report, self.name, KEPT_SECTIONS)
         if ds.lang == "und":
             report.add(Code.NOTE, "the supplement has no xml:lang: its texts are read with the "
                        "language 'und'", format=self.name)
@@ -164,7 +163,7 @@ class DsFormat(Format):
         """The ``diplomaSupplement`` element of one credential."""
         cred = _only_one(credentials, self.name)
         if cred is not None:
-            ds = to_supplement(cred, report, self.name, options, KEPT_DS)
+            ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
             stream.write(serialise(build_element(ds)))
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
@@ -194,7 +193,7 @@ class DsHtmlFormat(Format):
         """The page of one credential."""
         cred = _only_one(credentials, self.name)
         if cred is not None:
-            ds = to_supplement(cred, report, self.name, options, KEPT_DS)
+            ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
             heading = next(iter(cred.title.values()), "") if cred.title else ""
             if ds.lang in cred.title:
                 heading = cred.title[ds.lang]

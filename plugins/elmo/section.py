@@ -8,6 +8,10 @@ from typing import Any
 
 from .template import NOT_APPLICABLE
 
+KEPT_SECTIONS = "ds:sections"
+"""The extension key of the sections kept verbatim, shared by ``ds``, ``ds-html`` and ``elmo``
+(which declare ``extensions.ds`` in their fields)."""
+
 
 @dataclass
 class Section:
