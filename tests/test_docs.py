@@ -3,11 +3,13 @@
 1. Generated pages and blocks (docs/cli.md, the CSV column table, the canonical field tables) must
    equal what ``credbridge.docgen`` produces now: after changing the CLI, the CSV columns or the
    model, run ``python -m credbridge.docgen --update docs`` from the repository root.
-2. Every ``$ command`` line in a ```` ```console ```` block of a docs page is run (bash, from the
-   repository root, one page's commands in order) and must print exactly the output shown below
-   it (stdout and stderr together) and exit with status 0, or with the status named by a trailing
-   ``# exit status N`` comment. ```` ```bash ```` and ```` ```text ```` blocks are not run.
-   docs/plugins.md runs with the example plugin of tests/thirdparty_plugin installed.
+2. Every ``$ command`` line in a ```` ```console ```` block of a docs page is run (bash, one
+   page's commands in order, in a directory that links the repository root's files and folders,
+   so paths are those of the checkout and the files examples write stay out of it). It must
+   print exactly the output shown below it (stdout and stderr together) and exit with status 0,
+   or with the status named by a trailing ``# exit status N`` comment. ```` ```bash ```` and
+   ```` ```text ```` blocks are not run. docs/plugins.md runs with the example plugin of
+   tests/thirdparty_plugin installed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pytest
 from credbridge import docgen
 from credbridge.cli import cli
 from credbridge.plugins.csv.columns import standard_columns
+from credbridge.testing import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -152,7 +155,7 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def _run(example: Example, plugin_site: Path | None) -> tuple[int, str]:
+def _run(example: Example, plugin_site: Path | None, cwd: Path) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDBRIDGE_")}
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONIOENCODING"] = "utf-8"
@@ -161,31 +164,38 @@ def _run(example: Example, plugin_site: Path | None) -> tuple[int, str]:
     else:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_site),
                                                           env.get("PYTHONPATH")]))
-    done = subprocess.run(["bash", "-c", example.command], cwd=ROOT, env=env,
+    done = subprocess.run(["bash", "-c", example.command], cwd=cwd, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
     return done.returncode, done.stdout.decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if console_examples(p)],
                          ids=lambda p: p.relative_to(DOCS).as_posix())
-def test_console_examples_run_as_documented(page: Path, request: pytest.FixtureRequest) -> None:
+def test_console_examples_run_as_documented(page: Path, request: pytest.FixtureRequest,
+                                            tmp_path: Path) -> None:
     site = request.getfixturevalue("plugin_site") if page.name in PLUGIN_PAGES else None
-    before = set(ROOT.iterdir())
+    # The repository root as the commands see it: its folders and files linked into a fresh
+    # directory, so that relative paths resolve as in the checkout while the files an example
+    # writes (and removes) stay out of it, even when several test runs share the checkout.
+    # ../shared is linked beside it when present, for examples on the public samples.
+    work = tmp_path / "repo"
+    work.mkdir()
+    for entry in ROOT.iterdir():
+        if not entry.name.startswith("."):
+            (work / entry.name).symlink_to(entry)
+    shared = shared_dir(ROOT)
+    if shared is not None:
+        (tmp_path / "shared").symlink_to(shared)
     problems = []
-    try:
-        for example in console_examples(page):
-            status, output = _run(example, site)
-            where = f"{page.relative_to(ROOT).as_posix()}:{example.line}: $ {example.command}"
-            if status != example.status:
-                problems.append(f"{where}\n  exit status {status}, documented {example.status}"
-                                f"\n  output:\n{output}")
-            elif _normalise(output) != _normalise(example.output):
-                problems.append(f"{where}\n  the output differs from the page; run the command "
-                                f"from the repository root and paste its output:\n{output}")
-    finally:
-        for leftover in set(ROOT.iterdir()) - before:  # files an example left behind
-            if leftover.is_file():
-                leftover.unlink()
+    for example in console_examples(page):
+        status, output = _run(example, site, work)
+        where = f"{page.relative_to(ROOT).as_posix()}:{example.line}: $ {example.command}"
+        if status != example.status:
+            problems.append(f"{where}\n  exit status {status}, documented {example.status}"
+                            f"\n  output:\n{output}")
+        elif _normalise(output) != _normalise(example.output):
+            problems.append(f"{where}\n  the output differs from the page; run the command "
+                            f"from the repository root and paste its output:\n{output}")
     assert not problems, "\n\n".join(problems)
 
 
