@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .coverage import record_label, report_coverage
+from .coverage import declared_prefixes, record_label, report_coverage
 from .errors import CredbridgeError, InputError, StrictModeError, UsageError
 from .formats import SNIFF_BYTES, Format
 from .model import MicroCredential
@@ -132,10 +132,11 @@ def _checked(
     credentials: Iterable[MicroCredential], fmt: Format, report: Report
 ) -> Iterator[MicroCredential]:
     """Report coverage of each credential before the writer sees it; count what is written."""
+    prefixes = declared_prefixes(fmt.fields)
     for position, cred in enumerate(credentials, start=1):
         label = record_label(cred, position)
         report.record = label
-        report_coverage(cred, fmt.name, fmt.fields, report, record=label)
+        report_coverage(cred, fmt.name, fmt.fields, report, record=label, prefixes=prefixes)
         yield cred
         report.records_written += 1
     report.record = None

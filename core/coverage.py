@@ -59,7 +59,7 @@ def carried_as(path: str, fields: Mapping[str, Predicate]) -> Predicate | None:
         probe = probe[:cut]
 
 
-def _declared_prefixes(fields: Mapping[str, Predicate]) -> frozenset[str]:
+def declared_prefixes(fields: Mapping[str, Predicate]) -> frozenset[str]:
     """Every proper prefix of a declared path (``awarding_bodies[]``, ``awarding_bodies``...)."""
     out: set[str] = set()
     for path in fields:
@@ -80,7 +80,7 @@ def uncovered(data: Mapping[str, Any], fields: Mapping[str, Predicate],
               ) -> Iterator[tuple[str, Predicate | None]]:
     """(path, predicate) for each present subtree of canonical JSON ``data`` that ``fields``
     does not carry (``None``) or carries as an extension; carried subtrees are not walked."""
-    prefixes = _declared_prefixes(fields) if prefixes is None else prefixes
+    prefixes = declared_prefixes(fields) if prefixes is None else prefixes
     for key, value in data.items():
         if value is None or value == [] or value == {}:
             continue
@@ -123,7 +123,10 @@ def report_coverage(
     data = credential.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     extensions = data.pop("extensions", None) or {}
     for key in extensions:
-        if key.split(":", 1)[0] == format_name or "extensions" in fields:
+        family = key.split(":", 1)[0]
+        # A format family (elm, elm-ttl, elm-rdfxml) shares one extension prefix: a format
+        # that carries it declares "extensions.<prefix>" in its fields.
+        if family == format_name or "extensions" in fields or f"extensions.{family}" in fields:
             continue
         report.add(Code.DROPPED, f"extension {key} is not understood by {format_name}",
                    field=f"extensions.{key}", format=format_name, record=record)

@@ -21,20 +21,6 @@ def _parsed(field: str) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
     return tuple(head.split(".")), (tuple(tail.split(".")) if tail else None)
 
 
-def _walk(data: dict[str, Any], dotted: str, create: bool) -> tuple[dict[str, Any] | None, str]:
-    parts = dotted.split(".")
-    node: Any = data
-    for part in parts[:-1]:
-        if not isinstance(node, dict):
-            return None, parts[-1]
-        if part not in node:
-            if not create:
-                return None, parts[-1]
-            node[part] = {}
-        node = node[part]
-    return (node if isinstance(node, dict) else None), parts[-1]
-
-
 def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, lang: str | None) -> None:
     for part in parts[:-1]:
         node = node.setdefault(part, {})
@@ -64,18 +50,25 @@ def set_value(
     _put(items[index], tail, value, lang)
 
 
+def _get(node: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+        if node is None:
+            return None
+    return node
+
+
 def get_value(data: dict[str, Any], field: str) -> Any:
     """The value at ``field`` (for ``[]`` paths: one value per element, ``None`` where absent)."""
-    head, tail = _split(field)
-    parent, key = _walk(data, head, create=False)
-    if parent is None:
-        return None
-    value = parent.get(key)
+    head, tail = _parsed(field)
+    value = _get(data, head)
     if tail is None:
         return value
     if not isinstance(value, list):
         return None
-    return [get_value(item, tail) if isinstance(item, dict) else None for item in value]
+    return [_get(item, tail) for item in value]
 
 
 def drop_empty_elements(data: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import io
 import itertools
 import json
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,12 +60,34 @@ def _cells_of(col: Column, record: dict[str, Any], primary: str) -> dict[str | N
     return out
 
 
-def _header_for(records: list[dict[str, Any]], primary: str) -> list[tuple[Column, str | None]]:
+@cache
+def _columns_by_root() -> dict[str, tuple[Column, ...]]:
+    """Columns grouped by the top-level canonical field they read."""
+    groups: dict[str, list[Column]] = {}
+    for col in standard_columns():
+        groups.setdefault(col.field.split(".")[0].removesuffix("[]"), []).append(col)
+    return {k: tuple(v) for k, v in groups.items()}
+
+
+_Cells = list[tuple[Column, str | None, str]]
+
+
+def _record_cells(record: dict[str, Any], primary: str) -> _Cells:
+    """Every non-empty cell of a record: (column, language or None, text)."""
+    out: _Cells = []
+    groups = _columns_by_root()
+    for key in record:
+        for col in groups.get(key, ()):
+            for lang, cell in _cells_of(col, record, primary).items():
+                out.append((col, lang, cell))
+    return out
+
+
+def _header_for(records: list[_Cells]) -> list[tuple[Column, str | None]]:
     used: dict[tuple[str, str | None], None] = {}
-    for record in records:
-        for col in standard_columns():
-            for lang in _cells_of(col, record, primary):
-                used[(col.name, lang)] = None
+    for cells in records:
+        for col, lang, _cell in cells:
+            used[(col.name, lang)] = None
     header: list[tuple[Column, str | None]] = []
     for col in standard_columns():
         langs = [lang for (name, lang) in used if name == col.name]
@@ -95,12 +118,13 @@ def write_rows(
     Texts in ``text_language`` go to plain columns (``title``), others to ``title.<lang>``.
     """
     it = iter(credentials)
-    window: list[tuple[MicroCredential, dict[str, Any]]] = [
-        (c, c.to_json_dict()) for c in itertools.islice(it, HEADER_WINDOW)
+    window: list[tuple[MicroCredential, _Cells]] = [
+        (c, _record_cells(c.to_json_dict(), text_language))
+        for c in itertools.islice(it, HEADER_WINDOW)
     ]
     if not window:
         return
-    header = _header_for([r for _, r in window], text_language)
+    header = _header_for([cells for _, cells in window])
     names = [header_name(c, lang) for c, lang in header]
     reverse = {v: k for k, v in (column_map or {}).items()}
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
@@ -108,23 +132,22 @@ def write_rows(
     writer.writerow([reverse.get(n, n) for n in names])
     positions = {(c.name, lang): i for i, (c, lang) in enumerate(header)}
 
-    def rest() -> Iterator[tuple[MicroCredential, dict[str, Any]]]:
+    def rest() -> Iterator[tuple[MicroCredential, _Cells]]:
         yield from window
         for cred in it:
-            yield cred, cred.to_json_dict()
+            yield cred, _record_cells(cred.to_json_dict(), text_language)
 
-    for cred, record in rest():
+    for cred, cells in rest():
         row = [""] * len(header)
-        for col in standard_columns():
-            for lang, cell in _cells_of(col, record, text_language).items():
-                index = positions.get((col.name, lang))
-                if index is None:
-                    report.add(Code.DROPPED,
-                               f"no column {header_name(col, lang)} in the header chosen from the "
-                               f"first {HEADER_WINDOW} records", field=col.field, format=fmt.name,
-                               record=cred.id)
-                    continue
-                row[index] = cell if raw_cells else neutralise(cell)
+        for col, lang, cell in cells:
+            index = positions.get((col.name, lang))
+            if index is None:
+                report.add(Code.DROPPED,
+                           f"no column {header_name(col, lang)} in the header chosen from the "
+                           f"first {HEADER_WINDOW} records", field=col.field, format=fmt.name,
+                           record=cred.id)
+                continue
+            row[index] = cell if raw_cells else neutralise(cell)
         writer.writerow(row)
     text.flush()
     text.detach()
