@@ -54,6 +54,22 @@ def test_sealed_fixture_summary(fixtures: Path) -> None:
     assert summary["created"] == "2024-03-15T10:20:31+00:00"
 
 
+def test_certificate_only_seal_names_its_subject(fixtures: Path) -> None:
+    """EC software names the sealing organisation only by its certificate."""
+    root = etree.parse(str(fixtures / "edc-xml" / "sealed-certificate.xml"),
+                       xml_parser()).getroot()
+    summary = seals.summarise(root.find("{http://data.europa.eu/snb}proof"), "credential")
+    assert summary is not None
+    assert summary["signer"] == ("CN=Energieakademie Beispiel Gebäude-Siegel, "
+                                 "O=Energieakademie Beispiel gGmbH, "
+                                 "organizationIdentifier=VATDE-123456789, C=DE")
+
+
+@pytest.mark.parametrize("text", ["", "AAAA", "not base64!", "MIIB", "MAA="])
+def test_undecodable_certificates_give_none(text: str) -> None:
+    assert seals.certificate_subject(text) is None
+
+
 def test_schema_imports_resolve_locally(tmp_path: Path) -> None:
     """An import by URL is mapped to the file of the same name in the folder; an unknown URL
     is never fetched (libxml2 skips it)."""

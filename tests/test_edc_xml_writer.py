@@ -16,7 +16,8 @@ from lxml import etree
 
 SAMPLES = ["EDC_SampleDegree_AA.xml", "EDC_WileECoyote_Simple.xml",
            "credential-generic-contactPoint-choice-OK.xml"]
-FIXTURES = ["microcredential.xml", "sealed.xml", "presentation.xml", "two-achievements.xml"]
+FIXTURES = ["microcredential.xml", "sealed.xml", "sealed-certificate.xml", "presentation.xml",
+            "two-achievements.xml"]
 
 
 def c14n(data: bytes) -> str:

@@ -7,6 +7,8 @@ the document and when (``kind`` ``xades``, ``signer``, ``created``); the writer 
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from credbridge.report import Code, Report
@@ -35,10 +37,15 @@ def summarise(proof: Any | None, where: str) -> dict[str, Any] | None:
         return {"kind": "other", "detail": f"{where}: a proof without ds:Signature"}
     out: dict[str, Any] = {"kind": "xades"}
     subject = signature.find(f".//{q('X509SubjectName', DS)}")
+    certificate = signature.find(f"{q('KeyInfo', DS)}//{q('X509Certificate', DS)}")
     if subject is not None and (subject.text or "").strip():
         out["signer"] = " ".join(subject.text.split())
-    elif signature.find(f".//{q('X509Certificate', DS)}") is not None:
-        out["detail"] = "signer certificate present (subject not decoded)"
+    elif certificate is not None:
+        decoded = certificate_subject(certificate.text or "")
+        if decoded:
+            out["signer"] = decoded
+        else:
+            out["detail"] = "signer certificate present (subject not decoded)"
     signing_time = _find_xades(signature, "SigningTime")
     if signing_time is not None and signing_time.text:
         created = parse_datetime(signing_time.text)
@@ -64,3 +71,71 @@ def report_not_carried(proofs: list[dict[str, Any]], report: Report, format_name
 def has_signature(element: Any) -> bool:
     """True when ``element`` (a ``proof``) holds a ``ds:Signature``."""
     return any(local(c) == "Signature" for c in element)
+
+
+# --- the subject of an X.509 certificate (DER), without a cryptography dependency -----------
+
+_NAME_ATTRIBUTES = {
+    bytes([0x55, 0x04, 0x03]): "CN",
+    bytes([0x55, 0x04, 0x0A]): "O",
+    bytes([0x55, 0x04, 0x0B]): "OU",
+    bytes([0x55, 0x04, 0x61]): "organizationIdentifier",
+    bytes([0x55, 0x04, 0x05]): "serialNumber",
+    bytes([0x55, 0x04, 0x07]): "L",
+    bytes([0x55, 0x04, 0x06]): "C",
+}
+_STRING_CODECS = {0x0C: "utf-8", 0x13: "ascii", 0x16: "ascii", 0x14: "latin-1",
+                  0x1E: "utf-16-be"}
+
+
+def _tlv(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
+    """(tag, value start, value end) of the DER element at ``pos`` (bounded by ``end``)."""
+    if pos + 2 > end:
+        raise ValueError("truncated DER")
+    tag, length = data[pos], data[pos + 1]
+    pos += 2
+    if length & 0x80:
+        n = length & 0x7F
+        if not 1 <= n <= 4 or pos + n > end:
+            raise ValueError("bad DER length")
+        length = int.from_bytes(data[pos:pos + n], "big")
+        pos += n
+    if pos + length > end:
+        raise ValueError("truncated DER")
+    return tag, pos, pos + length
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        tag, s, e = _tlv(data, pos, end)
+        out.append((tag, s, e))
+        pos = e
+    return out
+
+
+def certificate_subject(text: str) -> str | None:
+    """The subject of a base64 DER X.509 certificate as ``CN=…, O=…, C=…`` (the attributes
+    that name a sealing organisation), ``None`` when it cannot be decoded."""
+    try:
+        data = base64.b64decode("".join(text.split()), validate=True)
+        _, cs, ce = _tlv(data, 0, len(data))
+        tbs = _children(data, cs, ce)[0]
+        fields = _children(data, tbs[1], tbs[2])
+        if fields and fields[0][0] == 0xA0:  # explicit version
+            fields = fields[1:]
+        _, ns, ne = fields[4]  # serial, signature algorithm, issuer, validity, subject
+        parts = []
+        for _, rs, re_ in _children(data, ns, ne):
+            for _, as_, ae in _children(data, rs, re_):
+                (otag, os_, oe), (vtag, vs, ve) = _children(data, as_, ae)[:2]
+                name = _NAME_ATTRIBUTES.get(data[os_:oe])
+                codec = _STRING_CODECS.get(vtag)
+                if otag == 0x06 and name and codec:
+                    parts.append(f"{name}={data[vs:ve].decode(codec)}")
+    except (ValueError, IndexError, binascii.Error, UnicodeDecodeError):
+        return None
+    order = ["CN", "O", "OU", "organizationIdentifier", "serialNumber", "L", "C"]
+    parts.sort(key=lambda p: order.index(p.split("=", 1)[0]))
+    return ", ".join(parts) or None
