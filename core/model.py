@@ -155,7 +155,9 @@ GradeStatusCode = Annotated[str, _coded("grade_status", allow_uri=True)]
 
 @_plain
 def _eqf(value: Any) -> Any:
-    if isinstance(value, str | int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise ValueError(f"an EQF level is a number from 1 to 8, not {value!r}")
+    if isinstance(value, str | int):
         return vocab.eqf_level(value)
     return value
 
