@@ -202,3 +202,36 @@ def test_entities_and_doctypes_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="DOCTYPE") as info:
         read_all(data)
     assert "TOP SECRET" not in str(info.value)
+
+
+BAD_VALUES = b"""<europassCredential xmlns="http://data.europa.eu/snb"
+ xmlns:cred="http://data.europa.eu/europass/model/credentials/w3c#" cred:id="urn:x">
+  <cred:validFrom>yesterday</cred:validFrom>
+  <cred:issuer idref="urn:nowhere"/>
+  <title><text lang="en" content-type="text/plain">Bad but readable</text></title>
+  <credentialSubject id="urn:p">
+    <givenNames><text lang="en" content-type="text/plain">A</text></givenNames>
+    <familyName><text lang="xx" content-type="text/plain">B</text></familyName>
+    <dateOfBirth>1990-13-45</dateOfBirth>
+    <achievements><learningAchievement id="urn:a"><title/><specifiedBy idref="urn:q"/>
+    </learningAchievement></achievements>
+  </credentialSubject>
+  <learningSpecificationReferences><qualification id="urn:q"><title/>
+    <hasECTSCreditPoints>five</hasECTSCreditPoints>
+    <hasCreditPoints schemeID="ECTS points">3</hasCreditPoints>
+    <eqfLevel targetFrameworkUrl="http://data.europa.eu/snb/eqf/25831c2"
+              uri="http://data.europa.eu/snb/eqf/9"><targetName/></eqfLevel>
+  </qualification></learningSpecificationReferences>
+</europassCredential>"""
+
+
+def test_bad_values_are_left_out_not_the_credential() -> None:
+    [cred], report = read_all(BAD_VALUES)
+    assert cred.title == {"en": "Bad but readable"}
+    assert cred.learner is not None and cred.learner.family_name == "B"
+    assert cred.learner.birth_date is None and cred.levels is None and cred.workload is None
+    fields = {m.field for m in report.by_code(Code.INVALID_VALUE)}
+    assert {"issued", "learner.birth_date", "levels.eqf", "workload.ects",
+            "workload.credits[0].system"} <= fields
+    assert any("urn:nowhere" in m.detail for m in report.by_code(Code.INVALID_VALUE))
+    assert not report.by_code(Code.INVALID_RECORD)

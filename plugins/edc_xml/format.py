@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
+from credbridge.model import MicroCredential, prune, validation_problems
 from credbridge.options import Options
-from credbridge.report import Report
+from credbridge.report import Code, Report
+from pydantic import ValidationError
 
 from .names import SNB, VP
 from .reader import read_document
@@ -111,7 +112,7 @@ class EdcXmlFormat(Format):
         def build(data: dict[str, Any], record: str | int) -> MicroCredential | None:
             report.record = record
             try:
-                return self.build(data, report, record)
+                return build_tolerant(self, data, report, record)
             finally:
                 report.record = None
 
@@ -133,3 +134,56 @@ class EdcXmlFormat(Format):
 
 
 SNIFF_LIMIT = 8192
+MAX_REPAIRS = 25
+
+
+def build_tolerant(fmt: Format, data: dict[str, Any], report: Report,
+                   record: str | int) -> MicroCredential | None:
+    """Build a credential from what the reader found; a value the canonical model refuses
+    (an EQF level 9, a birth date that is not a date...) is reported as ``invalid-value`` and
+    left out, so one bad element does not cost the whole credential."""
+    for _ in range(MAX_REPAIRS):
+        try:
+            return MicroCredential.model_validate(data)
+        except ValidationError as exc:
+            problems = validation_problems(exc)
+        removed = False
+        for path, message in problems:
+            # a bad leaf is left out; a missing required one takes its list item or object
+            field = path
+            while field and not _remove(data, field):
+                cut = max(field.rfind("."), field.rfind("["))
+                field = field[:cut] if cut > 0 else ""
+            if field:
+                removed = True
+                report.add(Code.INVALID_VALUE, f"{message}; left out", field=path,
+                           format=fmt.name, record=record)
+        if not removed:
+            break
+        data = prune(data)  # no empty object stays behind (levels {} after a bad eqf)
+    return fmt.build(data, report, record)
+
+
+def _remove(data: Any, path: str) -> bool:
+    """Delete the value at a canonical path such as ``workload.credits[0].system``."""
+    steps: list[str | int] = []
+    for part in path.split("."):
+        name, _, rest = part.partition("[")
+        if name:
+            steps.append(name)
+        for index in rest.replace("]", "").split("[") if rest else []:
+            if not index.isdigit():
+                return False
+            steps.append(int(index))
+    parent = data
+    for step in steps[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = steps[-1] if steps else None
+    try:
+        del parent[last]
+    except (KeyError, IndexError, TypeError):
+        return False
+    return True

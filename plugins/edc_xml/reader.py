@@ -116,7 +116,7 @@ class _CredentialReader:
         """All children ``name`` of ``parent``, marked as used."""
         if parent is None:
             return []
-        found = parent.findall(q(name, ns))
+        found: list[Any] = parent.findall(q(name, ns))
         for f in found:
             self.doc.use(f)
         return found
@@ -172,6 +172,25 @@ class _CredentialReader:
         self.doc.use(element, deep=True)
         text = (element.text or "").strip()
         return text or None
+
+    def date(self, text: str, field: str) -> Any:
+        """An ``xs:dateTime``/``xs:date`` value; one that is not a date is reported."""
+        parsed = parse_datetime(text)
+        if parsed is None:
+            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a date or date-time; left out",
+                            field=field, format=FORMAT)
+        return parsed
+
+    def number(self, text: str | None, field: str) -> Any:
+        """A positive decimal (credit points); anything else is reported."""
+        if text is None:
+            return None
+        value = parse_decimal(text)
+        if value is None or value <= 0:
+            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a positive number; left out",
+                            field=field, format=FORMAT)
+            return None
+        return value
 
     def coded(self, uri: str | None, vocabulary: str, field: str) -> str | None:
         """A vocabulary code for a URI; an unknown URI is kept as the URI when the canonical
@@ -253,16 +272,16 @@ class _CredentialReader:
         valid_from = self.value(self.child(root, "validFrom", CRED))
         issued = self.value(self.child(root, "issued", CRED))
         if valid_from:
-            data["issued"] = parse_datetime(valid_from)
+            data["issued"] = self.date(valid_from, "issued")
             if issued:
                 data["extensions"]["edc-xml:sealed"] = issued
         elif issued:
-            data["issued"] = parse_datetime(issued)
+            data["issued"] = self.date(issued, "issued")
             self.report.add(Code.NOTE, "no cred:validFrom: the sealing time cred:issued is "
                             "taken as the date of issuing", field="issued", format=FORMAT)
         valid_until = self.value(self.child(root, "validUntil", CRED))
         if valid_until:
-            data["valid_until"] = parse_datetime(valid_until)
+            data["valid_until"] = self.date(valid_until, "valid_until")
         issuer = self.doc.resolve(self.child(root, "issuer", CRED), "organization")
         if issuer is not None:
             data["issuer"] = self.organisation(issuer)
@@ -432,8 +451,8 @@ class _CredentialReader:
         if many:
             title_keys = ("achievement_title", "specification_title", "credential_title")
         data["title"] = next((texts[k] for k in title_keys if texts.get(k)), {})
-        desc_keys = ("credential_description", "achievement_description",
-                     "specification_description")
+        desc_keys: tuple[str, ...] = ("credential_description", "achievement_description",
+                                      "specification_description")
         if many:
             desc_keys = desc_keys[1:]
         data["description"] = next((texts[k] for k in desc_keys if texts.get(k)), {})
@@ -517,15 +536,15 @@ class _CredentialReader:
                     self.report.add(Code.APPROXIMATED, f"volumeOfLearning {volume} counted "
                                     "with 24-hour days", field="workload.hours", format=FORMAT)
         ects_el = self.child(spec, "hasECTSCreditPoints")
-        ects = parse_decimal(self.value(ects_el))
-        if ects is not None and ects > 0:
+        ects = self.number(self.value(ects_el), "workload.ects")
+        if ects is not None:
             workload["ects"] = ects
         credits = []
         unscheduled = []
         for cp in self.children(spec, "hasCreditPoints"):
-            amount = parse_decimal(self.value(cp))
+            amount = self.number(self.value(cp), "workload.credits")
             scheme = clean_uri(cp.get("schemeID"))
-            if amount is None or amount <= 0:
+            if amount is None:
                 continue
             if scheme:
                 credits.append({"system": self.coded(scheme, "credit_system",
@@ -684,7 +703,7 @@ class _CredentialReader:
             grade_out["value"] = grade
         issued = self.value(self.child(element, "issuedDate"))
         if issued:
-            data["assessed"] = parse_datetime(issued)
+            data["assessed"] = self.date(issued, "assessed")
         supervision = self.code(self.child(element, "idVerificationMethod"))
         if supervision:
             out["supervision"] = self.coded(supervision, "supervision", "assessment.supervision")
@@ -754,7 +773,7 @@ class _CredentialReader:
             out["register_entry"] = clean_uri(report_el.get("uri"))
         expiry = self.value(self.child(acc, "expiryDate"))
         if expiry:
-            out["valid_until"] = parse_datetime(expiry)
+            out["valid_until"] = self.date(expiry, "quality_assurance[].valid_until")
         return {k: v for k, v in out.items() if v not in (None, [], {})}
 
 
