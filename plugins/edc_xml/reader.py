@@ -561,8 +561,14 @@ class _CredentialReader:
             workload["credits"] = credits
         if workload:
             data["workload"] = workload
-        for level in self.children(spec, "hasEducationLevel"):
-            self.code(level)
+        for level in spec.findall(q("hasEducationLevel")):
+            # no official ISCED 2011 scheme: a URI ending in the level digit is read as one
+            tail = (clean_uri(level.get("uri")) or "").rstrip("/").rsplit("/", 1)[-1]
+            if tail in "012345678" and len(tail) == 1 and "isced_level" not in levels:
+                self.code(level)
+                levels["isced_level"] = int(tail)
+                self.report.add(Code.APPROXIMATED, f"hasEducationLevel {level.get('uri')} read "
+                                "as ISCED 2011 level", field="levels.isced_level", format=FORMAT)
         data["languages"] = [lang for lang in (self.language(self.code(e)) for e in
                                                self.children(spec, "language")) if lang]
         participation["modes"] = [self.coded(self.code(e), "mode", "participation.modes")
