@@ -305,12 +305,9 @@ class _CredentialReader:
         """``credentialSubject`` -> canonical learner."""
         out: dict[str, Any] = {"id": clean_uri(subject.get("id"))}
         out["identifiers"] = [self.identifier(i) for i in self.children(subject, "identifier")]
-        for cp in self.children(subject, "contactPoint"):
-            for mb in self.children(cp, "mailBox"):
-                self.doc.use(mb, deep=True)
-                email = _mail(mb.get("uri"))
-                if email and "email" not in out:
-                    out["email"] = email
+        email = self.first_email(subject)
+        if email:
+            out["email"] = email
         nid = self.child(subject, "nationalId")
         if nid is not None:
             self.doc.use(nid, deep=True)
@@ -328,6 +325,18 @@ class _CredentialReader:
                                           for e in self.children(subject, "citizenshipCountry"))
                               if c]
         return {k: v for k, v in out.items() if v not in (None, [], {})}
+
+    def first_email(self, agent: Any) -> str | None:
+        """The first ``contactPoint/mailBox`` address of a person or organisation (further
+        ones stay unread and are reported)."""
+        for cp in agent.findall(q("contactPoint")):
+            box = cp.find(q("mailBox"))
+            email = _mail(box.get("uri")) if box is not None else None
+            if email:
+                self.doc.use(cp)
+                self.doc.use(box, deep=True)
+                return email
+        return None
 
     def identifier(self, element: Any) -> dict[str, Any]:
         """An IdentifierType -> canonical Identifier."""
@@ -354,12 +363,9 @@ class _CredentialReader:
         self.doc.use(org)
         out: dict[str, Any] = {"id": clean_uri(org.get("id"))}
         out["identifiers"] = [self.identifier(i) for i in self.children(org, "identifier")]
-        for cp in self.children(org, "contactPoint"):
-            for mb in self.children(cp, "mailBox"):
-                self.doc.use(mb, deep=True)
-                email = _mail(mb.get("uri"))
-                if email and "email" not in out:
-                    out["email"] = email
+        email = self.first_email(org)
+        if email:
+            out["email"] = email
         reg = self.child(org, "registration")
         if reg is not None and (reg.text or "").strip():
             self.doc.use(reg, deep=True)
@@ -369,29 +375,36 @@ class _CredentialReader:
                 legal["country"] = country
             out["legal_identifier"] = legal
         out["name"] = self.text(self.child(org, "prefLabel"))
-        homepage = self.children(org, "homepage")
-        if homepage:
-            self.doc.use(homepage[0], deep=True)
-            out["url"] = clean_uri(homepage[0].get("uri"))
-        for location in self.children(org, "hasLocation"):
-            self.doc.use(location.find(q("id")))
-            for address in self.children(location, "hasAddress"):
+        homepage = org.find(q("homepage"))
+        if homepage is not None:
+            self.doc.use(homepage, deep=True)
+            out["url"] = clean_uri(homepage.get("uri"))
+        # the first location with an address gives country and address, the first spatial
+        # code the region; further ones stay unread (reported)
+        for location in org.findall(q("hasLocation")):
+            address = location.find(q("hasAddress"))
+            if address is not None and "country" not in out:
+                self.doc.use(location)
+                self.doc.use(address)
                 country = self.country(self.code(self.child(address, "country")),
                                        "awarding_bodies[].country")
-                if country and "country" not in out:
+                if country:
                     out["country"] = country
                 full = self.child(address, "fullAddress")
-                if full is not None and "address" not in out:
+                if full is not None:
                     text = self.plain(full, "address")
                     if text:
                         out["address"] = text
-            for spatial in self.children(location, "spatialCode"):
-                if "region" not in out:
-                    out["region"] = self.code(spatial)
-        out["accreditations"] = [clean_uri(a.get("idref")) for a in
-                                 self.children(org, "hasAccreditation")]
-        for a in self.children(org, "hasAccreditation"):
+            spatial = location.find(q("spatialCode"))
+            if spatial is not None and "region" not in out:
+                self.doc.use(location)
+                out["region"] = self.code(spatial)
+            if not len(location):
+                self.doc.use(location)
+        accreditations = self.children(org, "hasAccreditation")
+        for a in accreditations:
             self.doc.use(a, deep=True)
+        out["accreditations"] = [clean_uri(a.get("idref")) for a in accreditations]
         return {k: v for k, v in out.items() if v not in (None, [], {})}
 
     # --- one achievement ------------------------------------------------------------------
