@@ -136,12 +136,20 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
               help="CSV: keep cells that start with = + - @ as they are (not neutralised).")
 @click.option("--text-lang", help="CSV: language of plain text columns such as 'title' "
                                   "(default: und, unknown).")
+@click.option("--hash-recipient", is_flag=True,
+              help="Open Badges: write the learner's e-mail only as a salted SHA-256 hash.")
+@click.option("--salt", help="Open Badges: the salt for --hash-recipient (default: random).")
+@click.option("--omit-learner", metavar="FIELDS",
+              help="Open Badges: learner fields not to write (comma-separated, or 'all').")
+@click.option("--bake", "bake_image", type=click.Path(dir_okay=False, exists=True),
+              help="Open Badges: bake the credential into this PNG or SVG badge image.")
 @handle_errors
 def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, output: str,
             report_path: str | None, strict: bool, fail_on: str | None, fail_if_warnings: bool,
             stop_on_error: bool, quiet: bool, jobs: int, max_bytes: str | None,
             columns_map: str | None,
-            csvw: bool, raw_cells: bool, text_lang: str | None) -> None:
+            csvw: bool, raw_cells: bool, text_lang: str | None, hash_recipient: bool,
+            salt: str | None, omit_learner: str | None, bake_image: str | None) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .convert import write
 
@@ -160,9 +168,16 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
         if output == "-" or os.path.isdir(output):
             raise UsageError("--csvw needs -o FILE (the metadata is written beside it)")
         options["csvw_path"] = output + "-metadata.json"
+    for key, value in (("hash_recipient", hash_recipient), ("salt", salt),
+                       ("omit_learner", omit_learner), ("bake", bake_image)):
+        if value:
+            options[key] = value
     fail_codes = _fail_codes(fail_on, strict)
     report = Report()
     paths = expand_inputs(inputs)
+    # Documents given together (an OB 2.0 assertion and the BadgeClass/issuer it names by URL)
+    # complete each other; formats that need this read them from here, never from a network.
+    options["documents"] = paths
     progress = Progress(_total_size(paths), quiet=quiet)
     report.progress = progress
     if jobs > 1:
