@@ -8,6 +8,7 @@ from collections.abc import Callable
 from credbridge.formats import Format
 from credbridge.hookspecs import hookimpl
 
+from .ob2_format import Ob2Format
 from .ob3_format import Ob3Format
 
 
@@ -15,3 +16,4 @@ from .ob3_format import Ob3Format
 def register_formats(register: Callable[[Format], None]) -> None:
     """Register the Open Badges formats."""
     register(Ob3Format())
+    register(Ob2Format())

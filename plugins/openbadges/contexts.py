@@ -14,12 +14,27 @@ VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+OB2_ASSERTION_TYPE = "https://w3id.org/openbadges#Assertion"
+"""The evidence type of an upgraded OB 2.0 assertion (1EdTech upgrade guidance)."""
 EDUC_CONTEXT = (
     "https://raw.githubusercontent.com/educredentials/obv3-examples/refs/heads/main/contexts/"
     "educredential.json"
 )
 """The eduCredentials context as its examples name it (itself not valid JSON-LD: the
 ``supervisionType`` term has a ``context`` key where ``@context`` is meant)."""
+
+KNOWN_CONTEXT_PREFIXES = (
+    "https://purl.imsglobal.org/spec/",  # Open Badges 3.0, CLR 2.0 and 1EdTech extensions
+    "https://w3id.org/openbadges/",  # Open Badges 1.1 / 2.0
+    "https://raw.githubusercontent.com/educredentials/",
+)
+
+
+def known_context(url: str) -> bool:
+    """True for a context URL whose terms credbridge knows (it never fetches any)."""
+    return url in (VC1_CONTEXT, VC2_CONTEXT, EDUC_CONTEXT) or url.startswith(
+        KNOWN_CONTEXT_PREFIXES)
+
 
 OB3_SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"

@@ -76,6 +76,7 @@ OB3_FIELDS: dict[str, Predicate] = {
     "languages": "lossy",
     "further_information": "lossy",
     "verification": "lossy",
+    "extensions.ob2": "lossy",
 }
 """What ob3 carries (crosswalk §2): "extension" = eduCredentials terms, EU-vocabulary
 alignments or the credbridge extension."""

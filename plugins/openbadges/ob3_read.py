@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credbridge import vocab
-from credbridge.errors import InputError
+from credbridge.errors import InputError, UnsafeInputError
 from credbridge.report import Code, Report
 
 from . import contexts as C
@@ -23,6 +23,9 @@ FMT = "ob3"
 _RESULT_STATUS = {"Completed": "passed", "Failed": "failed", "InProgress": "in-progress",
                   "Enrolled": "in-progress", "OnHold": "in-progress", "Provisional": "passed",
                   "Withdrew": "failed"}
+PROFILE_KEYS = frozenset({"@context", "id", "type", "name", "url", "email", "address",
+                          "otherIdentifier"})
+"""Profile properties the readers map (the others are kept as ``<fmt>:issuer``)."""
 _EXACT_STATUS = {"Completed": "passed", "Failed": "failed", "InProgress": "in-progress"}
 
 
@@ -87,6 +90,12 @@ class Ob3Reader:
     def _contexts(self, value: Any) -> None:
         contexts = as_list(value)
         urls = [c for c in contexts if isinstance(c, str)]
+        for url in urls:
+            if not C.known_context(url):
+                raise UnsafeInputError(
+                    f"unknown JSON-LD context {url}: credbridge never fetches contexts and "
+                    "knows only the VC, Open Badges 3.0, 1EdTech extension and eduCredentials "
+                    "ones", field="@context")
         if C.VC1_CONTEXT in urls:
             self.note(Code.NOTE, "VC Data Model 1.1 context: read issuanceDate/expirationDate; "
                       "written as VC 2.0 (validFrom/validUntil)")
@@ -172,11 +181,19 @@ class Ob3Reader:
                     {"value": entry["identifier"], "scheme": kind})
         return org
 
+    def _profile_rest(self, value: Any, key: str) -> None:
+        """Keep the profile properties no canonical field holds (image, phone, endorsement…)."""
+        if isinstance(value, dict):
+            rest = {k: v for k, v in value.items() if k not in PROFILE_KEYS}
+            if rest:
+                self.extensions[key] = rest
+
     def _issuer(self, value: Any, out: dict[str, Any]) -> None:
         org = self.profile(value, "awarding_bodies[]")
         if org:
             out["awarding_bodies"] = [org]
             self.raws["issuer"] = value
+            self._profile_rest(value, "ob3:issuer")
 
     # --- subject --------------------------------------------------------------------------
 
@@ -285,6 +302,7 @@ class Ob3Reader:
         if creator:
             self.raws["creator"] = ach.take("creator")
             out["provider"] = creator
+            self._profile_rest(self.raws["creator"], "ob3:creator")
         self._alignments(ach, out)
 
     def _number(self, value: Any, field: str) -> Decimal | None:
@@ -429,7 +447,8 @@ class Ob3Reader:
         info: dict[str, Any] = {}
         if isinstance(criteria, dict) and isinstance(criteria.get("narrative"), str):
             info["text"] = {"und": criteria["narrative"]}
-        links = [e["id"] for e in evidence if isinstance(e, dict) and isinstance(e.get("id"), str)]
+        links = [e["id"] for e in evidence if isinstance(e, dict) and isinstance(e.get("id"), str)
+                 and C.OB2_ASSERTION_TYPE not in types_of(e)]
         links += [e for e in evidence if isinstance(e, str)]
         if isinstance(criteria, dict) and isinstance(criteria.get("id"), str):
             links.insert(0, criteria["id"])

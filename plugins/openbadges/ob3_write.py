@@ -24,7 +24,7 @@ from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .normal_form import normal_form
 from .overlay import deep_diff
-from .sections import raw_if_unchanged
+from .sections import criteria_page, raw_if_unchanged
 
 FMT = "ob3"
 
@@ -124,10 +124,56 @@ class Ob3Writer:
             self.note(Code.APPROXIMATED, "OB 3.0 has no verification page URL; kept in the "
                       "credbridge extension", "verification.url")
         _merge(doc, rest)
+        self._from_ob2(cred, doc)
         if cred.proof:
             self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
                       "credential is unsigned", "proof")
         return normal_form(prune_json(doc))  # type: ignore[no-any-return]
+
+    def _from_ob2(self, cred: MicroCredential, doc: dict[str, Any]) -> None:
+        """1EdTech's OB 2.0 -> 3.0 upgrade guidance, and the OB 2.0 elements kept on read."""
+        source = cred.extensions.get("ob2:source")
+        subject = doc["credentialSubject"]
+        ach = subject["achievement"]
+        if isinstance(source, dict):
+            old_id = source.get("assertion")
+            if isinstance(old_id, str) and old_id == cred.id:
+                doc["id"] = stable_urn("ob2-upgrade", old_id)
+                self.note(Code.APPROXIMATED, f"new id {doc['id']} (1EdTech upgrade guidance: "
+                          "an OB 3.0 credential gets its own id); the OB 2.0 assertion "
+                          f"{old_id} is linked as evidence", "id")
+                if old_id.startswith(("http://", "https://")):
+                    doc.setdefault("evidence", []).append(
+                        {"id": old_id, "type": ["Evidence", C.OB2_ASSERTION_TYPE]})
+            badge_id = source.get("badgeclass")
+            if isinstance(badge_id, str) and badge_id.startswith(("http://", "https://")):
+                ach.setdefault("related", []).append(
+                    {"id": badge_id, "type": ["Related"], "version": "Open Badges v2p0"})
+                self.note(Code.NOTE, f"the OB 2.0 BadgeClass {badge_id} is linked as a related "
+                          "achievement (1EdTech upgrade guidance)", "title")
+        for key, value in (cred.extensions.get("ob2:assertion") or {}).items():
+            if key == "image":
+                subject.setdefault("image", _image(value))
+            elif key == "narrative" and isinstance(value, str):
+                subject.setdefault("narrative", value)
+            else:
+                self.note(Code.DROPPED, f"OB 2.0 assertion element {key!r} has no OB 3.0 place",
+                          f"extensions.ob2:assertion.{key}")
+        issuer = doc.get("issuer") if isinstance(doc.get("issuer"), dict) else {}
+        for key, value in (cred.extensions.get("ob2:issuer") or {}).items():
+            if key == "image" and issuer:
+                issuer.setdefault("image", _image(value))
+            else:
+                self.note(Code.DROPPED, f"OB 2.0 issuer element {key!r} has no OB 3.0 place",
+                          f"extensions.ob2:issuer.{key}")
+        for key, value in (cred.extensions.get("ob2:badge") or {}).items():
+            if key == "image":
+                ach.setdefault("image", _image(value))
+            elif key == "tags" and isinstance(value, list):
+                ach.setdefault("tag", value)
+            else:
+                self.note(Code.DROPPED, f"OB 2.0 BadgeClass element {key!r} has no OB 3.0 "
+                          "place", f"extensions.ob2:badge.{key}")
 
     def _text(self, text: dict[str, str], field: str) -> str | None:
         lang, value = pick_text(text)
@@ -199,7 +245,9 @@ class Ob3Writer:
             self.note(Code.APPROXIMATED, f"OB 3.0 has one issuer: the first of "
                       f"{len(cred.awarding_bodies)} awarding bodies written; all kept in the "
                       "credbridge extension", "awarding_bodies")
-        return self.profile(cred.awarding_bodies[0], "awarding_bodies[]", cred_id)
+        profile = self.profile(cred.awarding_bodies[0], "awarding_bodies[]", cred_id)
+        _merge(profile, cred.extensions.get("ob3:issuer") or {})
+        return profile
 
     # --- subject --------------------------------------------------------------------------
 
@@ -300,9 +348,13 @@ class Ob3Writer:
                 self.note(Code.APPROXIMATED, f"OB 3.0 inLanguage holds one language: {lang} "
                           "written; all kept in the credbridge extension", "languages")
         if cred.provider:
-            ach["creator"] = raw_if_unchanged(cred, self.fmt, "creator") or self.profile(
-                cred.provider, "provider", cred_id)
-        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or self._alignments(cred)
+            ach["creator"] = raw_if_unchanged(cred, self.fmt, "creator") or {
+                **self.profile(cred.provider, "provider", cred_id),
+                **(cred.extensions.get("ob3:creator") or {})}
+        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or [
+            {"type": ["Alignment"], **{k: v for k, v in al.items() if k != "type"}}
+            for al in raw_if_unchanged(cred, "ob2", "alignment") or [] if isinstance(al, dict)
+        ] or self._alignments(cred)
         if alignments:
             ach["alignment"] = alignments
         self._educ_terms(cred, ach)
@@ -319,9 +371,12 @@ class Ob3Writer:
         if raw and isinstance(raw.get("criteria"), dict) and raw["criteria"]:
             return dict(raw["criteria"])
         info = cred.further_information
+        page = criteria_page(cred)
         if info and info.text:
             _lang, text = pick_text(info.text)
-            return {"narrative": text}
+            return {"id": page, "narrative": text} if page else {"narrative": text}
+        if page:
+            return {"id": page}
         outcomes = [pick_text(lo.text)[1] for lo in cred.learning_outcomes if lo.text]
         narrative = ("Learning outcomes: " + "; ".join(o for o in outcomes if o)) if outcomes \
             else "Awarded as described."
@@ -337,7 +392,8 @@ class Ob3Writer:
         info = cred.further_information
         if not info or not info.links:
             return []
-        return [{"id": link, "type": ["Evidence"]} for link in info.links]
+        page = criteria_page(cred)
+        return [{"id": link, "type": ["Evidence"]} for link in info.links if link != page]
 
     def _alignments(self, cred: MicroCredential) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -485,6 +541,18 @@ class Ob3Writer:
             self.note(Code.NOTE, "only credbridge-aware readers will understand in full: "
                       + ", ".join(kept) + " (credbridge extension credbridgeCanonical)")
         return out
+
+
+def _image(value: Any) -> Any:
+    """An OB 3.0 Image for an OB 2.0 image (a URL/data URI or an object with an id)."""
+    if isinstance(value, str):
+        return {"id": value, "type": "Image"}
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        image = {"id": value["id"], "type": "Image"}
+        if isinstance(value.get("caption"), str):
+            image["caption"] = value["caption"]
+        return image
+    return None
 
 
 def _merge(target: dict[str, Any], rest: dict[str, Any]) -> None:

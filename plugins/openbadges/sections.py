@@ -33,6 +33,10 @@ SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "identifier": lambda d: d.get("learner"),
     "evidence": lambda d: d.get("further_information"),
     "badge": lambda d: {k: d.get(k) for k in ("title", "description", "credential_type")},
+    "badge_ref": lambda d: {k: d.get(k) for k in (
+        "title", "description", "credential_type", "further_information", "learning_outcomes",
+        "levels", "fields_of_study", "awarding_bodies")},
+    "verification": lambda d: d.get("verification"),
 }
 """Section name -> the canonical values the section's JSON produced."""
 
@@ -63,4 +67,18 @@ def raw_if_unchanged(cred: MicroCredential, fmt: str, name: str) -> Any:
     entry = sections[name]
     if entry.get("read") == snapshot(cred, name):
         return entry.get("raw")
+    return None
+
+
+def criteria_page(cred: MicroCredential) -> str | None:
+    """The criteria page URL an Open Badges source named (``criteria`` as a URL or
+    ``criteria.id``), when it is still among the further-information links."""
+    info = cred.further_information
+    for fmt in ("ob2", "ob3"):
+        sections = cred.extensions.get(f"{fmt}:sections") or {}
+        raw = (sections.get("evidence") or {}).get("raw") if isinstance(sections, dict) else None
+        criteria = raw.get("criteria") if isinstance(raw, dict) else None
+        page = criteria.get("id") if isinstance(criteria, dict) else criteria
+        if isinstance(page, str) and info and page in info.links:
+            return page
     return None

@@ -1,0 +1,200 @@
+"""The ``ob2`` format: Open Badges 2.0 assertions as JSON, JSON Lines, signed JWS or baked
+images; BadgeClass and Issuer documents given alongside complete hosted assertions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from credbridge.errors import InputError
+from credbridge.formats import Format, Predicate
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+from credbridge.safety import DEFAULT_MAX_BYTES
+
+from . import baking, jws, privacy
+from . import contexts as C
+from .common import Source, open_document
+from .ob2_read import ob2_kind, read_document
+from .ob2_write import Ob2Writer
+from .ob3_format import _documents, _is_lines, write_documents
+from .overlay import overlay
+from .sections import keep
+
+OB2_FIELDS: dict[str, Predicate] = {
+    "id": "exact",
+    "credential_type": "extension",
+    "title": "lossy",
+    "description": "lossy",
+    "learner.id": "extension",
+    "learner.email": "exact",
+    "learner.identifiers": "lossy",
+    "learner.given_name": "extension",
+    "learner.family_name": "extension",
+    "learner.full_name": "extension",
+    "learner.birth_date": "extension",
+    "learner.national_id": "extension",
+    "learner.citizenship": "extension",
+    "issued": "exact",
+    "assessed": "extension",
+    "valid_until": "exact",
+    "awarding_bodies": "lossy",
+    "awarding_bodies[].id": "exact",
+    "awarding_bodies[].name": "lossy",
+    "awarding_bodies[].url": "exact",
+    "awarding_bodies[].email": "exact",
+    "awarding_bodies[].country": "extension",
+    "awarding_bodies[].region": "extension",
+    "awarding_bodies[].address": "extension",
+    "awarding_bodies[].legal_identifier": "extension",
+    "awarding_bodies[].identifiers": "extension",
+    "awarding_bodies[].accreditations": "extension",
+    "provider": "extension",
+    "issuer": "extension",
+    "learning_outcomes[].text": "lossy",
+    "learning_outcomes[].esco_skill": "exact",
+    "learning_outcomes[].code": "exact",
+    "learning_outcomes[].related": "lossy",
+    "learning_outcomes[].skill_type": "extension",
+    "workload": "extension",
+    "levels": "extension",
+    "fields_of_study": "extension",
+    "assessment": "extension",
+    "participation": "extension",
+    "quality_assurance": "extension",
+    "access_requirements": "extension",
+    "stackability": "extension",
+    "languages": "extension",
+    "further_information": "lossy",
+    "verification": "lossy",
+    "extensions.ob3": "lossy",
+}
+"""What ob2 carries (crosswalk §2); "extension" = the credbridge OB 2.0 extension object."""
+
+
+class Ob2Format(Format):
+    """Open Badges 2.0 Assertion + BadgeClass + Issuer profile."""
+
+    name = "ob2"
+    title = "Open Badges 2.0 (Assertion with BadgeClass and Issuer; JSON, JWS, baked PNG/SVG)"
+    extensions = (".ob2.json", ".ob2.jsonl", ".ob2.png", ".ob2.svg")
+    # Plain .json, .png and .svg files are recognised by content (sniff).
+    media_types = ("application/ld+json",)
+    fields: ClassVar[dict[str, Predicate]] = OB2_FIELDS
+    json_lines = True
+    binary = True
+
+    def sniff(self, head: bytes) -> bool:
+        """An OB 2.0 document: JSON with the OB 2.0 context, a JWS whose payload is one, or a
+        PNG/SVG baked with the OB 2.0 keyword or element."""
+        if baking.is_png(head):
+            return baking.OB2_KEYWORD.encode() + b"\x00" in head
+        if baking.is_svg(head):
+            return baking.OB2_SVG_NS.encode() + b'"' in head
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if text.startswith(b"eyJ"):
+            text = jws.peek_payload(text)
+        return text.startswith(b"{") and b"w3id.org/openbadges/v2" in text
+
+    def read(
+        self, stream: IO[bytes], report: Report, options: Options
+    ) -> Iterator[MicroCredential]:
+        """One assertion (JSON, JWS, PNG, SVG), a badge class, or JSON Lines of assertions."""
+        raw = stream.read()
+        documents = options.get("_ob2_index")
+        if not isinstance(documents, dict):
+            documents = _index(options.get("documents"), report)
+            options["_ob2_index"] = documents
+        for position, chunk in enumerate(_documents(raw), start=1):
+            try:
+                source = open_document(chunk, what="OB 2.0 document")
+                cred = self._read_one(source, report, position, documents)
+            except InputError as exc:
+                if position == 1 and not _is_lines(raw):
+                    raise
+                report.add(Code.INVALID_RECORD, exc.message, field=exc.field, format=self.name,
+                           record=position)
+                report.records_failed += 1
+                continue
+            if cred is not None:
+                yield cred
+
+    def _read_one(self, source: Source, report: Report, position: int,
+                  documents: dict[str, dict[str, Any]]) -> MicroCredential | None:
+        data = dict(source.data)
+        extension = data.pop(C.OB2_CREDBRIDGE_EXTENSION, None)
+        if ob2_kind(data) == "BadgeClass" and _completes_an_assertion(data, documents):
+            report.add(Code.NOTE, f"BadgeClass {data.get('id')} completes an assertion given "
+                       "alongside: not read as a credential of its own", format=self.name)
+            return None
+        out, reader = read_document(data, report, documents)
+        if out is None or reader is None:
+            return None
+        if source.jws_header is not None:
+            header = source.jws_header
+            out.setdefault("proof", []).append({
+                "kind": "ob2-jws", "signer": header.get("kid"),
+                "detail": f"JWS alg {header.get('alg')}" if header.get("alg") else None})
+            report.add(Code.NOTE, "signed OB 2.0 assertion: the JWS payload was decoded; the "
+                       "signature is not verified and never carried", field="proof",
+                       format=self.name)
+        if isinstance(extension, dict):
+            overlay(out, extension.get(C.CREDBRIDGE_TERM), report, self.name)
+        cred = self.build(out, report, out.get("id") or position)
+        return keep(cred, self.name, reader.raws) if cred is not None else None
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """One assertion: indented JSON (or a baked image with ``bake``); several: JSON Lines."""
+        docs = (self.document(c, report, options) for c in credentials)
+        write_documents(docs, stream, options, "ob2")
+
+    def document(self, cred: MicroCredential, report: Report, options: Options
+                 ) -> dict[str, Any]:
+        """The OB 2.0 JSON of one credential (privacy options applied)."""
+        cred = privacy.apply(cred, options, report, self.name)
+        return Ob2Writer(report, self.name).document(cred)
+
+
+def _completes_an_assertion(badge: dict[str, Any], documents: dict[str, dict[str, Any]]
+                            ) -> bool:
+    bid = badge.get("id")
+    for doc in documents.values():
+        if ob2_kind(doc) == "Assertion":
+            ref = doc.get("badge")
+            if ref == bid or (isinstance(ref, dict) and ref.get("id") == bid):
+                return True
+    return False
+
+
+def _index(documents: Any, report: Report) -> dict[str, dict[str, Any]]:
+    """OB 2.0 documents given alongside, by id (paths, bytes or parsed JSON objects)."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in documents or []:
+        data: Any = item
+        if isinstance(item, str | os.PathLike):
+            try:
+                if os.path.getsize(item) > DEFAULT_MAX_BYTES:
+                    continue
+                data = Path(item).read_bytes()
+            except OSError:
+                continue
+        if isinstance(data, bytes):
+            try:
+                data = open_document(data, what="OB 2.0 document").data
+            except InputError:
+                continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str) and ob2_kind(data):
+            out.setdefault(data["id"], data)
+            badge = data.get("badge")
+            if isinstance(badge, dict) and isinstance(badge.get("id"), str):
+                out.setdefault(badge["id"], badge)
+    return out

@@ -1,0 +1,301 @@
+"""Canonical credential -> Open Badges 2.0 Assertion with embedded BadgeClass and Issuer.
+
+Hosted verification by default (the assertion must then be published at its ``id``). What
+OB 2.0 has no term for goes into the ``extensions:CredbridgeExtension`` extension object (the
+OB 2.0 extension mechanism), holding canonical credbridge JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError
+from credbridge.model import MicroCredential, Organisation, build
+from credbridge.report import Code, Report
+
+from . import contexts as C
+from .common import iso_datetime, pick_text, prune_json, stable_urn
+from .overlay import deep_diff
+from .sections import criteria_page, raw_if_unchanged
+
+FMT = "ob2"
+_NOT_IN_EXTENSION = ("extensions", "proof")
+
+
+class Ob2Writer:
+    """Builds the OB 2.0 JSON of one canonical credential."""
+
+    def __init__(self, report: Report, fmt: str = FMT) -> None:
+        self.report = report
+        self.fmt = fmt
+
+    def note(self, code: Code, detail: str, field: str | None = None) -> None:
+        """Add a message for this format."""
+        self.report.add(code, detail, field=field, format=self.fmt)
+
+    def document(self, cred: MicroCredential) -> dict[str, Any]:
+        """The complete OB 2.0 assertion for ``cred`` (with the credbridge extension)."""
+        doc = self.standard(cred)
+        extension = self.extension(cred, doc)
+        if extension:
+            doc[C.OB2_CREDBRIDGE_EXTENSION] = {
+                "@context": copy.deepcopy(C.OB2_CREDBRIDGE_CONTEXT),
+                "type": ["Extension", C.OB2_CREDBRIDGE_EXTENSION],
+                C.CREDBRIDGE_TERM: extension}
+        return doc
+
+    def standard(self, cred: MicroCredential) -> dict[str, Any]:
+        """The OB 2.0 JSON of ``cred`` without the credbridge extension."""
+        ext = cred.extensions
+        assertion_id = cred.id or stable_urn("assertion", cred.to_json_dict())
+        if not cred.id:
+            self.note(Code.DEFAULTED, f"OB 2.0 requires an id: {assertion_id} generated", "id")
+        doc: dict[str, Any] = {"@context": C.OB2_CONTEXT, "type": "Assertion",
+                               "id": assertion_id}
+        doc["recipient"] = self._recipient(cred)
+        badge_raw = raw_if_unchanged(cred, self.fmt, "badge_ref")
+        doc["badge"] = badge_raw["badge"] if badge_raw and isinstance(
+            badge_raw.get("badge"), str) else self._badgeclass(cred, assertion_id)
+        if cred.issued:
+            doc["issuedOn"] = iso_datetime(cred.issued)
+        else:
+            self.note(Code.DEFAULTED, "OB 2.0 requires issuedOn: none known, "
+                      "1970-01-01T00:00:00Z written", "issued")
+            doc["issuedOn"] = "1970-01-01T00:00:00Z"
+        if cred.valid_until:
+            doc["expires"] = iso_datetime(cred.valid_until)
+        evidence = self._evidence(cred)
+        if evidence:
+            doc["evidence"] = evidence
+        raw_ver = raw_if_unchanged(cred, self.fmt, "verification")
+        doc["verification"] = raw_ver or {"type": "hosted"}
+        if not raw_ver and not assertion_id.startswith(("http://", "https://")):
+            self.note(Code.NOTE, "hosted verification needs the assertion published at an "
+                      f"HTTPS id; {assertion_id} is not one", "verification")
+        if cred.verification and (cred.verification.status_service or
+                                  cred.verification.method not in (None, "hosted", "signed")):
+            self.note(Code.APPROXIMATED, "OB 2.0 has no status service: kept in the credbridge "
+                      "extension", "verification")
+        for key, value in (ext.get("ob2:assertion") or {}).items():
+            doc.setdefault(key, value)
+        self._from_ob3(cred, doc)
+        if isinstance(doc["badge"], dict) and "image" not in doc["badge"]:
+            self.note(Code.NOTE, "OB 2.0 requires a BadgeClass image and none is known: add "
+                      "one (or bake the assertion into the badge image with --bake)", "image")
+        if cred.proof:
+            self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
+                      "assertion is unsigned", "proof")
+        return prune_json(doc)  # type: ignore[no-any-return]
+
+    def _text(self, text: dict[str, str], field: str) -> str | None:
+        lang, value = pick_text(text)
+        if value and len(text) > 1:
+            self.note(Code.APPROXIMATED, f"OB 2.0 holds one language: {lang} written; all "
+                      "languages kept in the credbridge extension", field)
+        return value
+
+    def _recipient(self, cred: MicroCredential) -> dict[str, Any]:
+        raw = raw_if_unchanged(cred, self.fmt, "identifier")
+        if raw and isinstance(raw.get("recipient"), dict):
+            return dict(raw["recipient"])
+        learner = cred.learner
+        if learner and learner.email:
+            if learner.identifiers:
+                self.note(Code.APPROXIMATED, "OB 2.0 has one recipient identity: the e-mail "
+                          "written; the other identifiers are kept in the credbridge "
+                          "extension", "learner.identifiers")
+            return {"type": "email", "hashed": False, "identity": learner.email}
+        if learner and learner.identifiers:
+            ident = learner.identifiers[0]
+            kind = {"emailAddress": "email"}.get(ident.scheme or "", ident.scheme or "id")
+            out: dict[str, Any] = {"type": kind, "hashed": bool(ident.hashed),
+                                   "identity": ident.value}
+            if ident.salt:
+                out["salt"] = ident.salt
+            return out
+        if learner and learner.id:
+            return {"type": "url", "hashed": False, "identity": learner.id}
+        self.note(Code.DEFAULTED, "OB 2.0 requires a recipient: none known, an empty "
+                  "hashed identity written", "learner")
+        return {"type": "email", "hashed": True, "identity": "sha256$" + "0" * 64}
+
+    def _badgeclass(self, cred: MicroCredential, assertion_id: str) -> dict[str, Any]:
+        badge_raw = (cred.extensions.get("ob2:sections") or {}).get("badge", {}).get("raw", {})
+        badge: dict[str, Any] = {
+            "type": "BadgeClass",
+            "id": badge_raw.get("id") or stable_urn("badgeclass", assertion_id)}
+        name = self._text(cred.title, "title")
+        if not name:
+            name = "Untitled credential"
+            self.note(Code.DEFAULTED, f"OB 2.0 requires a badge name: {name!r} written",
+                      "title")
+        badge["name"] = name
+        description = self._text(cred.description, "description")
+        if not description:
+            description = name
+            self.note(Code.DEFAULTED, "OB 2.0 requires a badge description: the title written",
+                      "description")
+        badge["description"] = description
+        badge["criteria"] = self._criteria(cred)
+        raw_issuer = raw_if_unchanged(cred, self.fmt, "issuer")
+        badge["issuer"] = raw_issuer or self._issuer(cred, assertion_id)
+        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or [
+            {k: v for k, v in al.items() if k not in ("type", "targetType")}
+            for al in raw_if_unchanged(cred, "ob3", "alignment") or [] if isinstance(al, dict)
+        ] or self._alignments(cred)
+        if alignments:
+            badge["alignment"] = alignments
+        for key, value in (cred.extensions.get("ob2:badge") or {}).items():
+            badge.setdefault(key, value)
+        return badge
+
+    def _criteria(self, cred: MicroCredential) -> Any:
+        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        if raw and raw.get("criteria"):
+            return raw["criteria"]
+        info = cred.further_information
+        page = criteria_page(cred)
+        if info and info.text:
+            text = pick_text(info.text)[1]
+            return {"id": page, "narrative": text} if page else {"narrative": text}
+        if page:
+            return page
+        outcomes = [pick_text(lo.text)[1] for lo in cred.learning_outcomes if lo.text]
+        self.note(Code.DEFAULTED, "OB 2.0 requires criteria: a narrative written from the "
+                  "learning outcomes" if outcomes else "OB 2.0 requires criteria: a generic "
+                  "narrative written", "further_information.text")
+        return {"narrative": ("Learning outcomes: " + "; ".join(o for o in outcomes if o))
+                if outcomes else "Awarded as described."}
+
+    def _evidence(self, cred: MicroCredential) -> Any:
+        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        if raw:
+            return raw.get("evidence")
+        info = cred.further_information
+        page = criteria_page(cred)
+        links = [link for link in info.links if link != page] if info else []
+        return links or None
+
+    def _issuer(self, cred: MicroCredential, assertion_id: str) -> dict[str, Any]:
+        org = cred.awarding_bodies[0] if cred.awarding_bodies else cred.issuer
+        if org is None:
+            org = Organisation()
+            self.note(Code.DEFAULTED, "OB 2.0 requires an issuer: an unnamed profile written",
+                      "awarding_bodies")
+        elif len(cred.awarding_bodies) > 1:
+            self.note(Code.APPROXIMATED, f"OB 2.0 has one issuer: the first of "
+                      f"{len(cred.awarding_bodies)} awarding bodies written; all kept in the "
+                      "credbridge extension", "awarding_bodies")
+        profile: dict[str, Any] = {"type": "Issuer",
+                                   "id": org.id or stable_urn("issuer", assertion_id)}
+        kept = cred.extensions.get("ob2:issuer") or {}
+        name = self._text(org.name, "awarding_bodies[].name")
+        if name:
+            profile["name"] = name
+        for key in ("url", "email"):
+            value = getattr(org, key)
+            if value:
+                profile[key] = value
+            else:
+                self.note(Code.NOTE, f"OB 2.0 requires the issuer {key} and it is unknown",
+                          f"awarding_bodies[].{key}")
+        for key, value in kept.items():
+            profile.setdefault(key, value)
+        return profile
+
+    def _alignments(self, cred: MicroCredential) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for lo in cred.learning_outcomes:
+            url = lo.esco_skill or (lo.related[0] if lo.related else None)
+            text = pick_text(lo.text)[1]
+            if not url or not text:
+                continue
+            al = {"targetName": text, "targetUrl": url}
+            if lo.esco_skill:
+                al["targetFramework"] = C.ESCO_FRAMEWORK
+            if lo.code:
+                al["targetCode"] = lo.code
+            out.append(al)
+        if cred.levels and cred.levels.eqf:
+            n = cred.levels.eqf
+            out.append({"targetName": f"EQF level {n}", "targetUrl": f"{C.EQF_URI}{n}",
+                        "targetCode": str(n), "targetFramework": C.EQF_FRAMEWORK})
+        isced = vocab.vocabulary("isced_f")
+        for code in cred.fields_of_study:
+            out.append({"targetName": isced.label(code), "targetUrl": isced.uri(code),
+                        "targetCode": code, "targetFramework": C.ISCED_F_FRAMEWORK})
+        return out
+
+    def _from_ob3(self, cred: MicroCredential, doc: dict[str, Any]) -> None:
+        """Carry what an OB 3.0 source kept that OB 2.0 can hold; report the rest dropped."""
+        ach = cred.extensions.get("ob3:achievement") or {}
+        badge = doc.get("badge") if isinstance(doc.get("badge"), dict) else None
+        for key, value in ach.items():
+            if badge is not None and key == "image" and isinstance(value, dict) and \
+                    value.get("id"):
+                badge.setdefault("image", value["id"])
+            elif badge is not None and key == "tag" and isinstance(value, list):
+                badge.setdefault("tags", value)
+            elif badge is not None and key == "related" and _ob2_badge_id(value):
+                badge["id"] = _ob2_badge_id(value)
+            else:
+                self.note(Code.DROPPED, f"OB 3.0 achievement element {key!r} has no OB 2.0 "
+                          "place", f"extensions.ob3:achievement.{key}")
+        subject = cred.extensions.get("ob3:subject") or {}
+        for key, value in subject.items():
+            if key == "narrative" and isinstance(value, str):
+                doc.setdefault("narrative", value)
+            elif key == "image" and isinstance(value, dict) and value.get("id"):
+                doc.setdefault("image", value["id"])
+            else:
+                self.note(Code.DROPPED, f"OB 3.0 subject element {key!r} has no OB 2.0 place",
+                          f"extensions.ob3:subject.{key}")
+        issuer = badge.get("issuer") if badge is not None else None
+        for key, value in (cred.extensions.get("ob3:issuer") or {}).items():
+            if isinstance(issuer, dict) and key in ("image", "description", "telephone",
+                                                    "phone"):
+                target = "telephone" if key == "phone" else key
+                image = value.get("id") if key == "image" and isinstance(value, dict) else value
+                issuer.setdefault(target, image)
+            else:
+                self.note(Code.DROPPED, f"OB 3.0 issuer element {key!r} has no OB 2.0 place",
+                          f"extensions.ob3:issuer.{key}")
+        for key in (cred.extensions.get("ob3:creator") or {}):
+            self.note(Code.DROPPED, f"OB 3.0 achievement creator element {key!r} has no OB 2.0 "
+                      "place", f"extensions.ob3:creator.{key}")
+        for key in (cred.extensions.get("ob3:credential") or {}):
+            if key not in ("name", "description"):
+                self.note(Code.DROPPED, f"OB 3.0 credential element {key!r} has no OB 2.0 "
+                          "place", f"extensions.ob3:credential.{key}")
+
+    def extension(self, cred: MicroCredential, doc: dict[str, Any]) -> dict[str, Any]:
+        """Canonical JSON of what a standard reading of ``doc`` does not give back."""
+        from .ob2_read import read_document
+
+        scratch = Report()
+        data, _ = read_document(copy.deepcopy(doc), scratch, {})
+        if data is not None:
+            data.pop("extensions", None)
+        try:
+            back = build(data or {}).to_json_dict()
+        except InputError:
+            back = {}
+        want = cred.to_json_dict()
+        out = {k: v for k, v in deep_diff(want, back).items() if k not in _NOT_IN_EXTENSION}
+        kept = [k for k, v in out.items() if v is not None and not (
+            k in ("issued", "valid_until") and str(back.get(k, "")).startswith(str(v)))]
+        if kept:
+            self.note(Code.NOTE, "only credbridge-aware readers will understand in full: "
+                      + ", ".join(kept) + " (extensions:CredbridgeExtension)")
+        return out
+
+
+def _ob2_badge_id(related: Any) -> str | None:
+    """The OB 2.0 BadgeClass an upgraded OB 3.0 achievement names in ``related``."""
+    for item in related if isinstance(related, list) else []:
+        if isinstance(item, dict) and item.get("version") == "Open Badges v2p0" and \
+                isinstance(item.get("id"), str):
+            return str(item["id"])
+    return None

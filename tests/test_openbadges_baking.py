@@ -1,0 +1,83 @@
+"""Baked badges: OB 2.0 and OB 3.0 in PNG iTXt chunks and SVG elements, both directions."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from credbridge.cli import cli
+from credbridge.convert import read, write
+from credbridge.errors import InputError
+from credbridge.plugin_manager import get_formats
+from credbridge.plugins.openbadges import baking
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 grey PNG."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (baking.PNG_SIGNATURE + chunk(b"IHDR", ihdr) +
+            chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" '
+       b'height="10"><circle r="4" cx="5" cy="5"/></svg>')
+
+
+@pytest.fixture(scope="session")
+def mc(fixtures: Path) -> object:
+    """The complete micro-credential."""
+    return next(read(fixtures / "ob3" / "microcredential.canonical.json"))
+
+
+@pytest.mark.parametrize("fmt", ["ob3", "ob2"])
+@pytest.mark.parametrize("image", ["png", "svg"])
+def test_bake_and_unbake(mc: object, fmt: str, image: str) -> None:
+    picture = tiny_png() if image == "png" else SVG
+    baked = write([mc], None, to=fmt, options={"bake": picture}) or b""  # type: ignore[list-item]
+    plain = write([mc], None, to=fmt) or b""  # type: ignore[list-item]
+    assert baked.startswith(b"\x89PNG") if image == "png" else b"<svg" in baked
+    found = baking.unbake(baked)
+    assert (found.version, found.container) == (fmt, image)
+    assert json.loads(found.text) == json.loads(plain)
+    assert get_formats().detect(baked[:8192]).name == fmt
+    [back] = list(read(baked))
+    assert back.title == mc.title  # type: ignore[attr-defined]
+    assert back.to_json_dict() == next(read(plain)).to_json_dict()
+
+
+def test_png_chunk_is_well_formed() -> None:
+    baked = baking.bake_png(tiny_png(), '{"a": 1}', "ob3")
+    kinds = [kind for kind, _ in baking.png_chunks(baked)]
+    assert kinds == [b"IHDR", b"iTXt", b"IDAT", b"IEND"]
+    rebaked = baking.bake_png(baked, '{"a": 2}', "ob3")
+    assert baking.unbake_png(rebaked).text == '{"a": 2}'
+    assert [k for k, _ in baking.png_chunks(rebaked)].count(b"iTXt") == 1
+
+
+def test_cli_bake(fixtures: Path, tmp_path: Path) -> None:
+    image = tmp_path / "badge.png"
+    image.write_bytes(tiny_png())
+    out = tmp_path / "baked.png"
+    result = CliRunner().invoke(cli, ["convert", str(fixtures / "ob3" / "vc11-hashed-"
+                                      "recipient.json"), "--to", "ob3", "--bake", str(image),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["show", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Circular Product Design" in result.output
+
+
+def test_image_without_badge_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no baked badge"):
+        list(read(tiny_png(), from_format="ob3"))
+    with pytest.raises(InputError, match="no baked badge"):
+        list(read(SVG, from_format="ob2"))
+    with pytest.raises(InputError, match="truncated"):
+        baking.png_chunks(tiny_png()[:20])
