@@ -181,3 +181,14 @@ def test_awkward_credential_reports_its_approximations() -> None:
                      "no EU concept URI",
                      "EDC XML has no grade status", "min/max/pass"):
         assert expected in details
+
+
+def test_non_http_concept_uris_are_written() -> None:
+    """ELM documents name some concepts by URN (urn:epass:concept:…): @uri takes any URI."""
+    cred = build({"title": {"en": "URN concepts"},
+                  "assessment": {"types": ["urn:epass:concept:d1ebf223"], "grade": {"value": "A"}},
+                  "participation": {"modes": ["urn:example:mode:1"]}})
+    [xml] = to_xml([cred])
+    [back] = from_xml(xml)
+    assert back.assessment is not None and back.assessment.types == ["urn:epass:concept:d1ebf223"]
+    assert back.participation is not None and back.participation.modes == ["urn:example:mode:1"]

@@ -10,6 +10,7 @@ sealed. Values the schema cannot hold are reported (``approximated``, ``defaulte
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable
 from typing import IO, Any
@@ -78,6 +79,11 @@ def write_documents(credentials: Iterable[MicroCredential], stream: IO[bytes],
 def to_element(cred: MicroCredential, report: Report | None = None) -> Any:
     """The ``europassCredential`` element of one credential (no serialisation)."""
     return _Writer(cred, report or Report()).build()
+
+
+def _is_uri(value: str) -> bool:
+    """An absolute URI (``http://…``, ``urn:…``): what a coded element's ``@uri`` may hold."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value) is not None
 
 
 def _sub(parent: Any, name: str, text: str | None = None, ns: str | None = None,
@@ -191,7 +197,7 @@ class _Writer:
     def build(self) -> Any:
         """The ``europassCredential`` element, children in schema order."""
         cred = self.cred
-        root = etree.Element(q("europassCredential"), nsmap=NSMAP)  # type: ignore[arg-type]
+        root = etree.Element(q("europassCredential"), nsmap=NSMAP)
         root.set(q("schemaLocation", XSI), SCHEMA_LOCATION)
         root.set("xsdVersion", XSD_VERSION)
         doc_id = cred.id
@@ -413,7 +419,7 @@ class _Writer:
         if a is not None and a.supervision:
             voc = vocab.vocabulary("supervision")
             uri = voc.lookup(a.supervision) and voc.uri(a.supervision)
-            if uri is None and a.supervision.startswith("http"):
+            if uri is None and _is_uri(a.supervision):
                 uri = a.supervision
             if uri:
                 label = voc.label(a.supervision) if a.supervision in voc.codes else uri
@@ -448,7 +454,7 @@ class _Writer:
             self.text_el(spec, "title", title, "assessment")
         voc = vocab.vocabulary("assessment_type")
         for t in a.types:
-            uri = voc.uri(t) if t in voc.codes else (t if t.startswith("http") else None)
+            uri = voc.uri(t) if t in voc.codes else (t if _is_uri(t) else None)
             if uri is None:
                 self.note(Code.APPROXIMATED, f"assessment type {t!r} has no EU concept URI; "
                           "not written", "assessment.types")
@@ -514,7 +520,7 @@ class _Writer:
             voc = vocab.vocabulary("mode")
             for mode in p.modes:
                 uri = voc.uri(mode) if mode in voc.codes else mode
-                if not uri or not uri.startswith("http"):
+                if not uri or not _is_uri(uri):
                     self.note(Code.APPROXIMATED, f"mode {mode!r} has no URI; not written",
                               "participation.modes")
                     continue
@@ -668,8 +674,8 @@ class _Writer:
         el = etree.Element(q("learningOutcome"), id=lo_id)
         if lo.code:
             _sub(el, "identifier", lo.code)
-        if not self.text_el(el, "prefLabel", lo.text, "learning_outcomes[].text",
-                            always=True).getchildren():
+        label = self.text_el(el, "prefLabel", lo.text, "learning_outcomes[].text", always=True)
+        if label is None or not len(label):
             self.note(Code.DEFAULTED, "a learning outcome without text is written with an "
                       "empty label", "learning_outcomes[].text")
         if lo.skill_type:
@@ -677,7 +683,7 @@ class _Writer:
                 self.code_el(el, "learningOutcomeType", SKILL_TYPE_BASE + lo.skill_type,
                              SKILL_TYPE_FW, lo.skill_type,
                              framework_name="ESCO Skill Pillar concept (sub-) Types")
-            elif lo.skill_type.startswith("http"):
+            elif _is_uri(lo.skill_type):
                 self.code_el(el, "learningOutcomeType", lo.skill_type, SKILL_TYPE_FW,
                              lo.skill_type)
             else:
