@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.canonical",
     "credbridge.plugins.csv",
     "credbridge.plugins.elmo",
+    "credbridge.plugins.elm",
     "credbridge.plugins.edc_xml",
     "credbridge.plugins.openbadges",
 )

@@ -1,0 +1,280 @@
+"""The ``elm`` (EDC 3 JSON-LD), ``elm-ttl`` (Turtle / N-Triples) and ``elm-rdfxml`` formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from credbridge.errors import InputError
+from credbridge.formats import Format, Predicate
+from credbridge.model import MicroCredential
+from credbridge.options import Options
+from credbridge.report import Code, Report
+from credbridge.safety import load_json
+from rdflib import Graph
+
+from . import jades
+from .graphs import bind_prefixes, jsonld_graph, lexical_literals, rdf_graph, unknown_keys
+from .reader import ElmReader, credential_nodes
+from .shacl import load_shapes, shapes_folder, validate
+from .writer import ElmWriter
+
+_ORG: dict[str, Predicate] = {
+    "id": "exact", "name": "exact", "legal_identifier": "exact", "identifiers": "exact",
+    "country": "exact", "region": "exact", "address": "exact", "url": "exact", "email": "exact",
+}
+
+
+def _org(prefix: str, how: Predicate | None = None) -> dict[str, Predicate]:
+    return {f"{prefix}.{k}": how or v for k, v in _ORG.items()}
+
+
+FIELDS: dict[str, Predicate] = {
+    "id": "exact", "credential_type": "exact", "title": "exact", "description": "exact",
+    "learner.id": "exact", "learner.given_name": "exact", "learner.family_name": "exact",
+    "learner.full_name": "exact", "learner.birth_date": "lossy", "learner.national_id": "exact",
+    "learner.identifiers[].value": "exact", "learner.identifiers[].scheme": "exact",
+    "learner.email": "exact", "learner.citizenship": "exact",
+    "issued": "exact", "assessed": "exact", "valid_until": "exact",
+    **_org("awarding_bodies[]"), **_org("issuer"), **_org("provider", "lossy"),
+    "learning_outcomes[].text": "exact", "learning_outcomes[].esco_skill": "exact",
+    "learning_outcomes[].related": "exact", "learning_outcomes[].code": "exact",
+    "workload.ects": "exact", "workload.hours": "exact", "workload.credits": "exact",
+    "levels.eqf": "exact", "levels.nqf[].uri": "exact", "levels.nqf[].label": "exact",
+    "fields_of_study": "exact",
+    "assessment.types": "exact", "assessment.description": "exact",
+    "assessment.grade.value": "exact", "assessment.grade.status": "exact",
+    "assessment.grade.scheme.name": "exact", "assessment.grade.scheme.description": "exact",
+    "assessment.supervision": "exact", **_org("assessment.assessors[]"),
+    "participation.modes": "exact", "participation.setting": "exact",
+    "quality_assurance": "lossy", "access_requirements": "exact",
+    "stackability.partial_qualification": "exact", "stackability.stacks_into": "lossy",
+    "stackability.parts": "lossy", "languages": "exact",
+    "further_information.text": "exact", "further_information.links": "exact",
+    "verification.status_service": "lossy",
+    # elm-ttl and elm-rdfxml write the same graph: they carry the "elm:" extensions too.
+    "extensions.elm": "exact",
+}
+
+
+class _ElmBase(Format):
+    """Shared reading and writing of the three ELM serialisations."""
+
+    fields = FIELDS
+    rdf_format: ClassVar[str] = ""
+
+    # --- reading --------------------------------------------------------------------------
+
+    def read(
+        self, stream: IO[bytes], report: Report, options: Options
+    ) -> Iterator[MicroCredential]:
+        """Yield the EDC credentials of the document (several for JSON Lines)."""
+        data = stream.read()
+        for graph, proofs, record in self._graphs(data, report):
+            nodes = credential_nodes(graph)
+            if not nodes:
+                raise InputError("no EuropeanDigitalCredential in the document", record=record)
+            for i, node in enumerate(nodes, start=1):
+                label: str | int = str(node) if len(nodes) > 1 or record is None else record
+                reader = ElmReader(graph, report, self.name, label if label else i)
+                canonical = reader.read(node)
+                if proofs:
+                    canonical["proof"] = proofs
+                cred = self.build(canonical, report, label or i)
+                if cred is not None:
+                    yield cred
+
+    def _graphs(self, data: bytes,
+                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+        yield rdf_graph(data, self.rdf_format), [], None
+
+    # --- writing --------------------------------------------------------------------------
+
+    def document(self, cred: MicroCredential, report: Report, position: int) -> dict[str, Any]:
+        """The EDC 3 JSON-LD document (a dict) of one credential."""
+        return ElmWriter(report, self.name, cred.id or position).document(cred)
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """Write each credential (JSON Lines for several ``elm`` documents)."""
+        for i, cred in enumerate(credentials, start=1):
+            doc = self.document(cred, report, i)
+            stream.write(self.serialise(doc, i))
+
+    def serialise(self, doc: dict[str, Any], position: int) -> bytes:
+        """The bytes of one document in this serialisation."""
+        graph = bind_prefixes(jsonld_graph(doc))
+        with lexical_literals():
+            return graph.serialize(format=self.rdf_format, encoding="utf-8")
+
+    # --- validation -----------------------------------------------------------------------
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """Problems against the EC shapes ``edc-generic-full`` in pre-seal mode."""
+        shapes = load_shapes(shapes_folder(schemas))
+        problems = []
+        for graph, _, record in self._graphs(data, Report()):
+            prefix = f"record {record}: " if record else ""
+            problems += [prefix + p for p in validate(graph, shapes)]
+        return problems
+
+
+class ElmJsonLdFormat(_ElmBase):
+    """EDC 3 JSON-LD (the EC samples' compact form, contexts VC 1.1 + edc-ap), plain or
+    JAdES-sealed; several credentials are JSON Lines."""
+
+    name = "elm"
+    title = "European Digital Credential 3 (ELM JSON-LD)"
+    extensions = (".jsonld",)
+    media_types = ("application/ld+json", "application/vc+ld+json")
+    json_lines = True
+
+    def sniff(self, head: bytes) -> bool:
+        """EDC JSON-LD names the EDC type or the edc-ap context; a JAdES seal has a payload."""
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not text.startswith(b"{"):
+            return False
+        if _names_edc(head):
+            return True
+        return b'"payload"' in head and _names_edc(jades.payload_head(head))
+
+    def _graphs(self, data: bytes,
+                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+        documents = _json_documents(data)
+        many = len(documents) > 1
+        for i, doc in enumerate(documents, start=1):
+            record = i if many else None
+            try:
+                yield self._graph(doc, report, record)
+            except InputError as exc:
+                raise exc.with_context(record=record) from None
+
+    def _graph(self, doc: Any, report: Report,
+               record: Any) -> tuple[Graph, list[dict[str, Any]], Any]:
+        proofs: list[dict[str, Any]] = []
+        if jades.is_jades(doc):
+            doc, seal = jades.unwrap(doc)
+            proofs.append(_jades_proof(seal))
+            report.add(Code.NOTE, "JAdES seal unwrapped (not verified); it is recorded in "
+                       "proof and never carried to an output", field="proof", format=self.name,
+                       record=record)
+        if isinstance(doc, dict) and "proof" in doc:
+            proofs.append({"kind": "data-integrity", "detail": "embedded proof (not verified)"})
+            doc = {k: v for k, v in doc.items() if k != "proof"}
+        if isinstance(doc, dict) and "@context" not in doc:
+            raise InputError("not JSON-LD: the document has no @context", field="@context")
+        for key, count in sorted(unknown_keys(doc).items()):
+            report.add(Code.IGNORED_INPUT, f"JSON key {key!r} ({count}x) is not an EDC 3 term",
+                       field=None, format=self.name, record=record)
+        return jsonld_graph(doc), proofs, record
+
+    def serialise(self, doc: dict[str, Any], position: int) -> bytes:
+        """One JSON document per line (JSON Lines when several are written)."""
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+class ElmTurtleFormat(_ElmBase):
+    """The ELM graph as Turtle (reads N-Triples too)."""
+
+    name = "elm-ttl"
+    title = "European Digital Credential 3 (ELM RDF, Turtle)"
+    extensions = (".ttl", ".nt")
+    media_types = ("text/turtle", "application/n-triples")
+    rdf_format = "turtle"
+
+    def sniff(self, head: bytes) -> bool:
+        """Turtle or N-Triples that uses the ELM namespace."""
+        text = head.lstrip()
+        return not text.startswith((b"{", b"<?xml", b"<rdf")) and (
+            b"data.europa.eu/snb/model/elm/" in head
+            or b"data.europa.eu/snb/model/ontology/" in head)
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """One Turtle document (several credentials share one graph)."""
+        graph = Graph()
+        for i, cred in enumerate(credentials, start=1):
+            graph += jsonld_graph(self.document(cred, report, i))
+        bind_prefixes(graph)
+        with lexical_literals():
+            stream.write(graph.serialize(format="turtle", encoding="utf-8"))
+
+    def _graphs(self, data: bytes,
+                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+        head = data.lstrip()[:1]
+        fmt = "turtle" if head in (b"@", b"P", b"p", b"#") or b"@prefix" in data[:4096] \
+            else "nt"
+        try:
+            yield rdf_graph(data, fmt), [], None
+        except InputError:
+            if fmt == "nt":
+                yield rdf_graph(data, "turtle"), [], None
+            else:
+                raise
+
+
+class ElmRdfXmlFormat(_ElmBase):
+    """The ELM graph as RDF/XML."""
+
+    name = "elm-rdfxml"
+    title = "European Digital Credential 3 (ELM RDF/XML)"
+    extensions = (".rdf",)
+    media_types = ("application/rdf+xml",)
+    rdf_format = "xml"
+
+    def sniff(self, head: bytes) -> bool:
+        """RDF/XML using the ELM namespace."""
+        return b"<rdf:RDF" in head and (b"data.europa.eu/snb/model/elm/" in head
+                                        or b"data.europa.eu/snb/model/ontology/" in head)
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """One RDF/XML document (several credentials share one graph)."""
+        graph = Graph()
+        for i, cred in enumerate(credentials, start=1):
+            graph += jsonld_graph(self.document(cred, report, i))
+        bind_prefixes(graph)
+        with lexical_literals():
+            stream.write(graph.serialize(format="xml", encoding="utf-8"))
+
+
+def _names_edc(head: bytes) -> bool:
+    return b"EuropeanDigitalCredential" in head or b"snb/model/context/edc-ap" in head
+
+
+def _json_documents(data: bytes) -> list[Any]:
+    """One JSON document, or several as JSON Lines."""
+    try:
+        return [load_json(data, what="JSON-LD")]
+    except InputError as first:
+        lines = [line for line in data.splitlines() if line.strip()]
+        if len(lines) < 2 or not all(line.lstrip().startswith(b"{") for line in lines):
+            raise first from None
+        docs = []
+        for n, line in enumerate(lines, start=1):
+            try:
+                docs.append(load_json(line, what=f"JSON-LD (line {n})"))
+            except InputError as exc:
+                raise exc.with_context(record=n) from None
+        return docs
+
+
+def _jades_proof(seal: jades.Seal) -> dict[str, Any]:
+    detail = "JAdES seal, not verified"
+    if seal.algorithm:
+        detail += f"; alg {seal.algorithm}"
+    if seal.count > 1:
+        detail += f"; {seal.count} signatures"
+    proof: dict[str, Any] = {"kind": "jades", "detail": detail}
+    if seal.signer:
+        proof["signer"] = seal.signer
+    if seal.signing_time:
+        proof["created"] = seal.signing_time
+    return proof

@@ -1,0 +1,126 @@
+"""A read-only view of an RDF graph that remembers which (node, property) pairs were used.
+
+The reader interprets the graph through :class:`GraphView`; whatever it never looked at is
+reported as ``ignored-input`` afterwards, so nothing in the input is lost silently.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .terms import expand
+
+
+def iri(compact: str) -> URIRef:
+    """A URIRef from a compact IRI (``elm:title``)."""
+    return URIRef(expand(compact))
+
+
+class GraphView:
+    """Access to a graph that records every (subject, predicate) it reads."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.used: set[tuple[Node, Node]] = set()
+
+    def objects(self, node: Node | None, prop: str) -> list[Node]:
+        """The values of ``prop`` on ``node``, in a stable order (by IRI / literal text)."""
+        if node is None:
+            return []
+        p = iri(prop)
+        self.used.add((node, p))
+        return sorted(self.graph.objects(node, p), key=_order_key)
+
+    def one(self, node: Node | None, prop: str) -> Node | None:
+        """The first value of ``prop`` (in stable order), or ``None``."""
+        values = self.objects(node, prop)
+        return values[0] if values else None
+
+    def use_all(self, node: Node | None) -> None:
+        """Mark every property of ``node`` (and of nodes below it) as used: a subtree the
+        format defines but the canonical model has no place for and need not report."""
+        if node is None:
+            return
+        seen: set[Node] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for p, o in self.graph.predicate_objects(n):
+                self.used.add((n, p))
+                if isinstance(o, URIRef | BNode):
+                    stack.append(o)
+
+    def types(self, node: Node) -> set[str]:
+        """The rdf:type IRIs of ``node``."""
+        self.used.add((node, RDF.type))
+        return {str(t) for t in self.graph.objects(node, RDF.type)}
+
+    def text(self, node: Node | None, prop: str) -> str | None:
+        """The first literal value as text."""
+        value = self.one(node, prop)
+        return str(value) if value is not None else None
+
+    def lang_map(self, node: Node | None, prop: str) -> dict[str, str]:
+        """A language map from language-tagged literals (``und`` for untagged)."""
+        out: dict[str, str] = {}
+        for value in self.objects(node, prop):
+            if isinstance(value, Literal):
+                out.setdefault(value.language or "und", str(value))
+        return out
+
+    def note(self, node: Node | None, prop: str) -> dict[str, str]:
+        """The text of a Note (``noteLiteral``) linked by ``prop``."""
+        return self.lang_map(self.one(node, prop), "elm:noteLiteral")
+
+    def concept(self, node: Node | None, prop: str) -> str | None:
+        """The IRI of a Concept linked by ``prop``; its scheme and labels count as read."""
+        values = self.concepts(node, prop)
+        return values[0] if values else None
+
+    def concepts(self, node: Node | None, prop: str) -> list[str]:
+        """The IRIs of the Concepts linked by ``prop``."""
+        out = []
+        for value in self.objects(node, prop):
+            if isinstance(value, URIRef):
+                self.use_all(value)
+                out.append(str(value))
+        return out
+
+    def unused(self) -> dict[str, int]:
+        """Properties of visited nodes that were never read: compact name -> count. (What lies
+        below such a property is covered by reporting the property itself.)"""
+        visited = {s for s, _ in self.used}
+        counts: dict[str, int] = {}
+        for s, p, _ in self.graph:
+            if (s, p) in self.used or s not in visited:
+                continue
+            name = _compact(str(p))
+            counts[name] = counts.get(name, 0) + 1
+        return counts
+
+
+def _order_key(node: Node) -> tuple[int, Any]:
+    """Literals after IRIs; each in natural order."""
+    return (0 if isinstance(node, URIRef) else 1, natural_key(str(node)))
+
+
+def natural_key(text: str) -> list[tuple[int, Any]]:
+    """Natural order: ``…:2`` before ``…:10``. RDF values are unordered: the reader lists
+    them in this order, and the writer reports a list that will come back reordered."""
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text)]
+
+
+def _compact(uri: str) -> str:
+    from .terms import PREFIXES
+
+    for prefix, ns in PREFIXES.items():
+        if uri.startswith(ns):
+            return f"{prefix}:{uri[len(ns):]}"
+    return uri

@@ -1,0 +1,98 @@
+"""Validation against the EC SHACL shapes ``edc-generic-full`` (pyshacl, offline).
+
+``edc-generic-full`` imports ``edc-generic-no-cv``; both are loaded from the local folder of
+official shapes, never fetched. In *pre-seal* mode the two constraints the EC fills when it
+seals a credential are tolerated: ``cred:issued`` (sealing time) missing on the credential,
+and the issuer's missing eIDAS legal identifier.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from credbridge.errors import UsageError
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from .graphs import lexical_literals
+from .terms import expand
+
+SHAPES = ("EDC-generic-full.ttl", "EDC-generic-no-cv.ttl")
+CRED_ISSUED = URIRef(expand("cred:issued"))
+CRED_ISSUER = URIRef(expand("cred:issuer"))
+EIDAS = URIRef(expand("elm:eidasLegalIdentifier"))
+
+
+def shapes_folder(schemas: Path) -> Path:
+    """The folder of the ELM shapes under a schemas folder (or the folder itself)."""
+    for candidate in (schemas / "elm-shacl", schemas):
+        if (candidate / SHAPES[0]).is_file():
+            return candidate
+    raise UsageError(f"no {SHAPES[0]} under {schemas} (give the official schemas folder)")
+
+
+@cache
+def load_shapes(folder: Path) -> Graph:
+    """The shapes graph of ``edc-generic-full`` and its import, loaded once per folder."""
+    graph = Graph()
+    for name in SHAPES:
+        graph.parse(folder / name, format="turtle")
+    return graph
+
+
+def validate(data: Graph, shapes: Graph, *, pre_seal: bool = True) -> list[str]:
+    """Problems of ``data`` against ``shapes``; [] when it conforms (in pre-seal mode:
+    apart from the sealing-time constraints)."""
+    import pyshacl
+
+    with lexical_literals():
+        conforms, results, _ = pyshacl.validate(
+            data, shacl_graph=shapes, advanced=True, allow_warnings=True, do_owl_imports=False,
+        )
+    if conforms:
+        return []
+    problems = []
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        for result in results.objects(report, SH.result):
+            if pre_seal and _filled_at_sealing(results, result):
+                continue
+            problems.append(_describe(results, result))
+    return sorted(problems)
+
+
+def _filled_at_sealing(results: Graph, result: Node) -> bool:
+    path = results.value(result, SH.resultPath)
+    component = results.value(result, SH.sourceConstraintComponent)
+    if path == CRED_ISSUED and component == SH.MinCountConstraintComponent:
+        return True
+    if path == CRED_ISSUER and component == SH.NodeConstraintComponent:
+        details = list(results.objects(result, SH.detail))
+        return bool(details) and all(
+            results.value(d, SH.resultPath) == EIDAS
+            and results.value(d, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+            for d in details
+        )
+    return False
+
+
+def _describe(results: Graph, result: Node) -> str:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    message = results.value(result, SH.resultMessage)
+    details = [str(results.value(d, SH.resultMessage)) for d in results.objects(result, SH.detail)]
+    text = f"{focus} {_short(path)}: {message}"
+    if details:
+        text += " (" + "; ".join(sorted(details)[:3]) + ")"
+    return " ".join(text.split())
+
+
+def _short(path: Node | None) -> str:
+    from .terms import PREFIXES
+
+    value = str(path) if path is not None else "-"
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns):
+            return f"{prefix}:{value[len(ns):]}"
+    return value

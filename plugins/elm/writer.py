@@ -1,0 +1,649 @@
+"""Canonical credential -> EDC 3 JSON-LD in the compact shape of the EC samples.
+
+The credential is a Generic EDC; its claim is a ``LearningAchievement`` specified by a
+``Qualification`` when levels are present (as in the EC Annex I sample), else by a
+``LearningAchievementSpecification``. Turtle and RDF/XML are this document's graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from credbridge import vocab
+from credbridge.model import LangText, MicroCredential, Organisation
+from credbridge.report import Code, Report
+
+from .concepts import (
+    LOCAL_ID_PREFIX,
+    NOTE_QA,
+    NOTE_SETTING,
+    PLACEHOLDER_ASSESSMENT,
+    coded,
+    concept,
+    country,
+    language,
+)
+from .contexts import EDC_AP_URL, VC1_URL
+from .nodes import natural_key
+
+GENERIC_PROFILE = "http://data.europa.eu/snb/credential/e34929035b"
+SCHEMA_FULL = "http://data.europa.eu/snb/model/ap/edc-generic-full"
+BASE64 = "http://data.europa.eu/snb/encoding/6146cde7dd"
+PNG = "http://publications.europa.eu/resource/authority/file-type/PNG"
+# A 1x1 transparent PNG: the display image the shapes require; the EDC viewer renders its own.
+PLACEHOLDER_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+_ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
+
+
+class ElmWriter:
+    """Builds the EDC 3 JSON-LD document of one canonical credential."""
+
+    def __init__(self, report: Report, fmt: str, record: str | int) -> None:
+        self.report = report
+        self.fmt = fmt
+        self.record = record
+        self._counters: dict[str, int] = defaultdict(int)
+        self._orgs: dict[str, dict[str, Any]] = {}
+        self._token = ""
+        self.default_language = "en"
+
+    def _say(self, code: Code, detail: str, field: str | None = None) -> None:
+        self.report.add(code, detail, field=field, format=self.fmt, record=self.record)
+
+    def _id(self, kind: str) -> str:
+        self._counters[kind] += 1
+        return f"{LOCAL_ID_PREFIX}{self._token}{kind}:{self._counters[kind]}"
+
+    # --- texts ----------------------------------------------------------------------------
+
+    def _lang(self, text: dict[str, str]) -> dict[str, str]:
+        """A language map; ``und`` (unknown) is written as the document's language."""
+        out: dict[str, str] = {}
+        for lang, value in text.items():
+            out.setdefault(self.default_language if lang == "und" else lang, value)
+        return out
+
+    def _keep_order(self, field: str, keys: list[str]) -> None:
+        """Report a list whose order the graph cannot keep (RDF values are unordered)."""
+        if keys != sorted(keys, key=natural_key):
+            self._say(Code.APPROXIMATED, "RDF values are unordered: the list comes back in "
+                      "IRI order", field=field)
+
+    def _note(self, text: dict[str, str]) -> dict[str, Any]:
+        return {"id": self._id("note"), "type": "Note", "noteLiteral": self._lang(text)}
+
+    # --- document -------------------------------------------------------------------------
+
+    def document(self, cred: MicroCredential) -> dict[str, Any]:
+        """The JSON-LD document of ``cred``."""
+        ext = cred.extensions
+        self.default_language = self._default_language(cred)
+        cred_id = cred.id or self._credential_id(cred)
+        # Local node ids are unique per credential, so several credentials can share a graph.
+        self._token = str(uuid.uuid5(_ID_NAMESPACE, cred_id))[:8] + ":"
+        doc: dict[str, Any] = {
+            "@context": [VC1_URL, EDC_AP_URL],
+            "id": cred_id,
+            "type": ["VerifiableCredential", "EuropeanDigitalCredential"],
+        }
+        doc["credentialProfiles"] = self._profiles(cred)
+        doc["credentialSchema"] = {"id": SCHEMA_FULL, "type": "ShaclValidator2017"}
+        idents = ext.get("elm:credential_identifiers")
+        if isinstance(idents, list) and idents:
+            doc["identifier"] = [self._identifier(i) for i in idents if isinstance(i, dict)]
+        doc["displayParameter"] = self._display(cred)
+        doc["credentialSubject"] = self._subject(cred)
+        issuer = cred.issuer or (cred.awarding_bodies[0] if cred.awarding_bodies else None)
+        if issuer is None:
+            self._say(Code.DROPPED, "no issuer and no awarding body: the EDC has no issuer "
+                      "(it will not conform to the EC shapes)", field="issuer")
+        else:
+            doc["issuer"] = self._organisation(issuer, "issuer", eidas=ext.get("elm:issuer_eidas"))
+        if cred.issued is not None:
+            doc["validFrom"] = _datetime(cred.issued)
+        else:
+            self._say(Code.DROPPED, "no date of issuing: validFrom is required by the EC shapes",
+                      field="issued")
+        if cred.valid_until is not None:
+            doc["validUntil"] = _datetime(cred.valid_until)
+        if isinstance(ext.get("elm:sealed"), str):
+            doc["issued"] = ext["elm:sealed"]
+        if isinstance(ext.get("elm:issuance_date"), str):
+            doc["issuanceDate"] = ext["elm:issuance_date"]
+        if cred.verification and cred.verification.status_service:
+            doc["credentialStatus"] = {"id": cred.verification.status_service,
+                                       "type": "CredentialStatus"}
+        return doc
+
+    def _default_language(self, cred: MicroCredential) -> str:
+        """The language of the document: the title's, else the language of instruction, else
+        English; texts of unknown language (``und``) are written in it (reported)."""
+        for lang in cred.title:
+            if lang != "und":
+                return str(lang)
+        if cred.languages:
+            chosen, why = str(cred.languages[0]), "the language of instruction"
+        else:
+            chosen, why = "en", "no language is known"
+        if "und" in cred.title:
+            self._say(Code.APPROXIMATED, f"texts of unknown language are written as '{chosen}' "
+                      f"({why}); ELM texts need a language", field="title")
+        return chosen
+
+    def _credential_id(self, cred: MicroCredential) -> str:
+        seed = repr(sorted(cred.to_json_dict().items()))
+        value = f"urn:credential:{uuid.uuid5(_ID_NAMESPACE, seed)}"
+        self._say(Code.DEFAULTED, f"the credential has no id; wrote {value}", field="id")
+        return value
+
+    def _profiles(self, cred: MicroCredential) -> Any:
+        profiles = cred.extensions.get("elm:credential_profiles")
+        if isinstance(profiles, list) and profiles:
+            return [concept(p, _label("credential_type", p)) for p in profiles]
+        uri = GENERIC_PROFILE
+        if not cred.credential_type:
+            self._say(Code.DEFAULTED, "no credential type: written as the Generic EDC profile",
+                      field="credential_type")
+        else:
+            found, _ = coded("credential_type", cred.credential_type)
+            if found is None:
+                self._say(Code.APPROXIMATED, f"credential type {cred.credential_type} has no "
+                          "EDC credential profile; written as Generic", field="credential_type")
+            else:
+                uri = found
+        return concept(uri, _label("credential_type", uri))
+
+    def _display(self, cred: MicroCredential) -> dict[str, Any]:
+        ext = cred.extensions
+        title = ext.get("elm:display_title") or cred.title
+        if not title:
+            title = {"en": "Credential"}
+            self._say(Code.DEFAULTED, "no title: the display title is 'Credential'",
+                      field="title")
+        langs = [lang for lang in self._lang(title) if lang != "und"] or [self.default_language]
+        primary = language(langs[0])
+        display: dict[str, Any] = {
+            "id": self._id("displayParameter"),
+            "type": "DisplayParameter",
+            "title": self._lang(title),
+            "language": [language(lang) for lang in langs],
+            "primaryLanguage": primary,
+            "individualDisplay": {
+                "id": self._id("individualDisplay"),
+                "type": "IndividualDisplay",
+                "language": primary,
+                "displayDetail": {
+                    "id": self._id("displayDetail"),
+                    "type": "DisplayDetail",
+                    "image": {
+                        "id": self._id("mediaObject"),
+                        "type": "MediaObject",
+                        "content": PLACEHOLDER_PNG,
+                        "contentEncoding": concept(BASE64, "base64"),
+                        "contentType": concept(PNG, "PNG"),
+                    },
+                    "page": 1,
+                },
+            },
+        }
+        if isinstance(ext.get("elm:display_description"), dict):
+            display["description"] = self._lang(ext["elm:display_description"])
+        self._say(Code.DEFAULTED, "the display image (required by the EC shapes) is a blank "
+                  "placeholder; the EDC viewer renders the credential itself",
+                  field="displayParameter")
+        return display
+
+    # --- learner ----------------------------------------------------------------------------
+
+    def _subject(self, cred: MicroCredential) -> dict[str, Any]:
+        learner = cred.learner
+        subject: dict[str, Any] = {"id": (learner.id if learner and learner.id
+                                          else self._id("person")), "type": "Person"}
+        if learner:
+            lang = self.default_language
+            for key, prop in (("given_name", "givenName"), ("family_name", "familyName"),
+                              ("full_name", "fullName")):
+                value = getattr(learner, key)
+                if value:
+                    subject[prop] = {lang: value}
+            if learner.birth_date:
+                subject["dateOfBirth"] = f"{learner.birth_date.isoformat()}T00:00:00Z"
+            if learner.national_id:
+                nid = learner.national_id
+                subject["nationalID"] = self._legal({"value": nid.value,
+                                                     "country": nid.country}, "learner")
+            if learner.identifiers:
+                subject["identifier"] = [self._identifier(i.model_dump())
+                                         for i in learner.identifiers]
+                if any(i.hashed or i.salt for i in learner.identifiers):
+                    self._say(Code.APPROXIMATED, "hashed identifiers are written without "
+                              "their hash flag and salt", field="learner.identifiers")
+            if learner.email:
+                subject["contactPoint"] = self._contact(learner.email)
+            if learner.citizenship:
+                subject["citizenshipCountry"] = [country(c) for c in learner.citizenship]
+                self._keep_order("learner.citizenship",
+                                 [c["id"] for c in subject["citizenshipCountry"]])
+        subject["hasClaim"] = self._claim(cred)
+        return subject
+
+    def _identifier(self, ident: dict[str, Any]) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": self._id("identifier"), "type": "Identifier",
+                                "notation": ident["value"]}
+        if ident.get("scheme"):
+            node["schemeName"] = ident["scheme"]
+        return node
+
+    def _legal(self, ident: dict[str, Any], fallback_country: str | None) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": self._id("legalIdentifier"), "type": "LegalIdentifier",
+                                "notation": ident["value"]}
+        where = ident.get("country") or fallback_country
+        if where and len(where) == 2:
+            node["spatial"] = country(where)
+        elif where:
+            node["spatial"] = concept(where)
+        return node
+
+    def _contact(self, email: str) -> dict[str, Any]:
+        mailto = email if email.startswith("mailto:") else f"mailto:{email}"
+        return {"id": self._id("contactPoint"), "type": "ContactPoint",
+                "emailAddress": {"id": mailto, "type": "Mailbox"}}
+
+    # --- organisations -------------------------------------------------------------------
+
+    def _organisation(self, org: Organisation, field: str,
+                      eidas: Any = None) -> dict[str, Any]:
+        """An Organisation node; the same organisation is written as the same node (the EC
+        shape repeats it in full wherever it is used)."""
+        key = org.model_dump_json()
+        if key in self._orgs:
+            node = self._orgs[key]
+            if isinstance(eidas, dict) and eidas.get("value") and "eIDASIdentifier" not in node:
+                node["eIDASIdentifier"] = self._legal(eidas, org.country)
+            return node
+        node = self._new_organisation(org, field, eidas)
+        self._orgs[key] = node
+        return node
+
+    def _new_organisation(self, org: Organisation, field: str, eidas: Any) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": org.id or self._id("org"), "type": "Organisation"}
+        name: LangText = org.name
+        if not name:
+            name = {"en": "Unknown organisation"}
+            self._say(Code.DEFAULTED, "an organisation without a name is written as "
+                      "'Unknown organisation' (the EC shapes require a legal name)", field=field)
+        node["legalName"] = self._lang(name)
+        if isinstance(eidas, dict) and eidas.get("value"):
+            node["eIDASIdentifier"] = self._legal(eidas, org.country)
+        if org.legal_identifier:
+            node["registration"] = self._legal(org.legal_identifier.model_dump(), org.country)
+        idents = [i for i in org.identifiers if i.scheme != "vat"]
+        vat = [i for i in org.identifiers if i.scheme == "vat"]
+        if idents:
+            node["identifier"] = [self._identifier(i.model_dump()) for i in idents]
+        if vat:
+            node["vatIdentifier"] = self._legal({"value": vat[0].value}, org.country)
+        if org.country:
+            address: dict[str, Any] = {"id": self._id("address"), "type": "Address",
+                                       "countryCode": country(org.country)}
+            if org.address:
+                address["fullAddress"] = self._note({"und": org.address})
+            location: dict[str, Any] = {"id": self._id("location"), "type": "Location",
+                                        "address": address}
+            if org.region:
+                location["spatialCode"] = concept(org.region)
+            node["location"] = location
+        else:
+            self._say(Code.DROPPED, "an organisation without a country has no location; the EC "
+                      "shapes require one", field=f"{field}.country")
+        if org.url:
+            node["homepage"] = {"id": self._id("webResource"), "type": "WebResource",
+                                "contentURL": org.url}
+        if org.email:
+            node["contactPoint"] = self._contact(org.email)
+        return node
+
+    # --- the claim -----------------------------------------------------------------------
+
+    def _claim(self, cred: MicroCredential) -> dict[str, Any]:
+        claim: dict[str, Any] = {"id": self._id("learningAchievement"),
+                                 "type": "LearningAchievement"}
+        title = cred.title or {"en": "Credential"}
+        claim["title"] = self._lang(title)
+        if cred.description:
+            claim["description"] = self._lang(cred.description)
+        process = self._awarding(cred)
+        claim["awardedBy"] = process
+        if cred.provider:
+            claim["influencedBy"] = {
+                "id": self._id("activity"), "type": "LearningActivity",
+                "title": self._lang(title), "awardedBy": process,
+                "directedBy": self._organisation(cred.provider, "provider"),
+            }
+            self._say(Code.APPROXIMATED, "the provider is written as the director of a learning "
+                      "activity that influenced the achievement", field="provider")
+        if cred.assessment or cred.assessed:
+            claim["provenBy"] = self._assessment(cred, process)
+        claim["specifiedBy"] = self._specification(cred)
+        return claim
+
+    def _awarding(self, cred: MicroCredential) -> dict[str, Any]:
+        bodies = [self._organisation(b, "awarding_bodies") for b in cred.awarding_bodies]
+        self._keep_order("awarding_bodies", [b["id"] for b in bodies])
+        if not bodies and cred.issuer:
+            bodies = [self._organisation(cred.issuer, "issuer")]
+        process: dict[str, Any] = {"id": self._id("awardingProcess"), "type": "AwardingProcess"}
+        if bodies:
+            process["awardingBody"] = bodies if len(bodies) > 1 else bodies[0]
+        else:
+            self._say(Code.DROPPED, "no awarding body: the EC shapes require one",
+                      field="awarding_bodies")
+        awarded = cred.extensions.get("elm:awarding_date")
+        if isinstance(awarded, str):
+            process["awardingDate"] = awarded
+        return process
+
+    def _assessment(self, cred: MicroCredential, process: dict[str, Any]) -> dict[str, Any]:
+        a = cred.assessment
+        ext = cred.extensions
+        title = ext.get("elm:assessment_title")
+        if not isinstance(title, dict) or not title:
+            title = {self.default_language: PLACEHOLDER_ASSESSMENT}
+            self._say(Code.DEFAULTED, "the assessment has no title of its own; written as "
+                      "'Assessment' (the EC shapes require one)", field="assessment")
+        node: dict[str, Any] = {"id": self._id("learningAssessment"),
+                                "type": "LearningAssessment", "title": self._lang(title)}
+        grade = a.grade if a else None
+        grade_text = grade.value if grade and grade.value else None
+        if grade_text is None:
+            grade_text = "-"
+            self._say(Code.DEFAULTED, "no grade: written as '-' (the EC shapes require a grade)",
+                      field="assessment.grade.value")
+        node["grade"] = self._note({"und": grade_text})
+        node["awardedBy"] = process
+        if grade and grade.status:
+            uri, label = coded("grade_status", grade.status)
+            if uri:
+                node["gradeStatus"] = concept(uri, label)
+            else:
+                self._say(Code.DROPPED, f"grade status {grade.status} has no EU concept",
+                          field="assessment.grade.status")
+        if a and a.supervision:
+            uri, label = coded("supervision", a.supervision)
+            if uri:
+                node["idVerification"] = concept(uri, label)
+            else:
+                self._say(Code.DROPPED, f"supervision {a.supervision!r} has no EU concept in the "
+                          "supervision-verification scheme", field="assessment.supervision")
+        if cred.assessed is not None:
+            node["dateIssued"] = _datetime(cred.assessed)
+        if a and a.assessors:
+            node["assessedBy"] = [self._organisation(o, "assessment.assessors")
+                                  for o in a.assessors]
+            self._keep_order("assessment.assessors", [o["id"] for o in node["assessedBy"]])
+        if a and a.description:
+            node["description"] = self._lang(a.description)
+        spec = self._assessment_spec(cred)
+        if spec:
+            node["specifiedBy"] = spec
+        return node
+
+    def _assessment_spec(self, cred: MicroCredential) -> dict[str, Any] | None:
+        a = cred.assessment
+        scheme = a.grade.scheme if a and a.grade and a.grade.scheme else None
+        if not (a and a.types) and scheme is None:
+            return None
+        title = cred.extensions.get("elm:assessment_specification_title") or \
+            cred.extensions.get("elm:assessment_title") or \
+            {self.default_language: PLACEHOLDER_ASSESSMENT}
+        spec: dict[str, Any] = {"id": self._id("learningAssessmentSpec"),
+                                "type": "LearningAssessmentSpecification",
+                                "title": self._lang(title)}
+        if a and a.types:
+            types = []
+            for t in a.types:
+                uri, label = coded("assessment_type", t)
+                if uri:
+                    types.append(concept(uri, label))
+                else:
+                    self._say(Code.DROPPED, f"assessment type {t!r} has no EU concept",
+                              field="assessment.types")
+            if types:
+                spec["dcType"] = types[0]
+            if len(types) > 1:
+                self._say(Code.DROPPED, "the EC shapes allow one type per assessment "
+                          f"specification; {len(types) - 1} further type(s) not written",
+                          field="assessment.types")
+        if scheme is not None:
+            gs: dict[str, Any] = {"id": self._id("gradingScheme"), "type": "GradingScheme",
+                                  "title": self._lang(scheme.name or {"en": "Grading scheme"})}
+            if scheme.description:
+                gs["description"] = self._lang(scheme.description)
+            if scheme.min or scheme.max or scheme.pass_:
+                self._say(Code.DROPPED, "grading scheme min/max/pass have no ELM property",
+                          field="assessment.grade.scheme")
+            spec["gradingScheme"] = gs
+        return spec
+
+    # --- the specification --------------------------------------------------------------
+
+    def _specification(self, cred: MicroCredential) -> dict[str, Any]:
+        levels = cred.levels
+        qualification = bool(levels and (levels.eqf or levels.nqf))
+        spec: dict[str, Any] = {
+            "id": self._id("qualification" if qualification else "learningAchievementSpec"),
+            "type": "Qualification" if qualification else "LearningAchievementSpecification",
+        }
+        title = cred.extensions.get("elm:specification_title") or cred.title or \
+            {"en": "Credential"}
+        spec["title"] = self._lang(title)
+        if cred.description:
+            spec["description"] = self._lang(cred.description)
+        kind = cred.extensions.get("elm:specification_type")
+        if isinstance(kind, str):
+            spec["dcType"] = concept(kind)
+        if levels and levels.eqf:
+            spec["eqfLevel"] = concept(vocab.vocabulary("eqf").uri(str(levels.eqf)) or "",
+                                       {"en": f"Level {levels.eqf}"})
+        if levels and levels.nqf:
+            nqf = [concept(n.uri, n.label or None) for n in levels.nqf if n.uri]
+            if len(nqf) < len(levels.nqf):
+                self._say(Code.DROPPED, "an NQF level without a URI cannot be written",
+                          field="levels.nqf")
+            if nqf:
+                spec["nqfLevel"] = nqf if len(nqf) > 1 else nqf[0]
+                self._keep_order("levels.nqf", [n["id"] for n in nqf])
+        if cred.fields_of_study:
+            self._keep_order("fields_of_study",
+                             [vocab.isced_f().uri(c) or "" for c in cred.fields_of_study])
+            spec["thematicArea"] = [concept(vocab.isced_f().uri(c) or "",
+                                            vocab.isced_f().label(c))
+                                    for c in cred.fields_of_study]
+        self._workload(cred, spec)
+        if cred.learning_outcomes:
+            spec["learningOutcome"] = [self._outcome(o) for o in cred.learning_outcomes]
+        self._participation(cred, spec)
+        if cred.languages:
+            spec["language"] = [language(lang) for lang in cred.languages]
+            self._keep_order("languages", [c["id"] for c in spec["language"]])
+        if cred.access_requirements:
+            spec["entryRequirement"] = self._note(cred.access_requirements)
+        self._stackability(cred, spec, qualification)
+        self._further(cred, spec)
+        if cred.quality_assurance:
+            self._quality(cred, spec)
+        return spec
+
+    def _workload(self, cred: MicroCredential, spec: dict[str, Any]) -> None:
+        w = cred.workload
+        if w is None:
+            return
+        credits = list(w.credits)
+        if len(credits) == 1 and credits[0].system == "ects" and w.ects in (None,
+                                                                           credits[0].value):
+            self._say(Code.APPROXIMATED, "a lone ECTS credit entry is written as the ECTS "
+                      "credit points; it comes back as workload.ects", field="workload")
+        if w.ects is not None and not any(c.system == "ects" for c in credits):
+            from credbridge.model import Credit
+
+            credits.insert(0, Credit(system="ects", value=w.ects))
+        points = []
+        for c in credits:
+            uri, label = coded("credit_system", c.system)
+            if not uri:
+                self._say(Code.DROPPED, f"credit system {c.system!r} has no EU concept",
+                          field="workload.credits")
+                continue
+            points.append({"id": self._id("creditPoint"), "type": "CreditPoint",
+                           "framework": concept(uri, label),
+                           "point": format(c.value.normalize(), "f")})
+        if points:
+            spec["creditPoint"] = points if len(points) > 1 else points[0]
+        lexical = cred.extensions.get("elm:volume_of_learning")
+        if isinstance(lexical, str):
+            spec["volumeOfLearning"] = lexical
+        elif w.hours is not None:
+            spec["volumeOfLearning"] = f"PT{format(w.hours.normalize(), 'f')}H"
+
+    def _outcome(self, outcome: Any) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": self._id("learningOutcome"), "type": "LearningOutcome",
+                                "title": self._lang(outcome.text or {"en": "-"})}
+        if outcome.esco_skill:
+            node["relatedESCOSkill"] = concept(outcome.esco_skill)
+        if outcome.related:
+            esco = [r for r in outcome.related if r.startswith("http://data.europa.eu/esco/")]
+            other = [r for r in outcome.related if r not in esco]
+            if esco:
+                node["relatedESCOSkill"] = [concept(outcome.esco_skill)] * bool(
+                    outcome.esco_skill) + [concept(r) for r in esco]
+            if other:
+                node["relatedSkill"] = [concept(r) for r in other]
+        esco_all = ([outcome.esco_skill] if outcome.esco_skill else []) + [
+            r for r in outcome.related if r.startswith("http://data.europa.eu/esco/")]
+        other_all = [r for r in outcome.related if not r.startswith("http://data.europa.eu/esco/")]
+        esco_back = sorted(esco_all, key=natural_key)
+        back = (esco_back[:1], esco_back[1:] + sorted(other_all, key=natural_key))
+        if back != (esco_all[:1], list(outcome.related)):
+            self._say(Code.APPROXIMATED, "RDF values are unordered: the ESCO skill and related "
+                      "skills come back in IRI order", field="learning_outcomes[].related")
+        if outcome.skill_type:
+            uri, label = coded("skill_type", outcome.skill_type)
+            if uri:
+                node["dcType"] = concept(uri, label)
+            else:
+                self._say(Code.DROPPED, f"skill type {outcome.skill_type!r} has no EU concept "
+                          "URI here", field="learning_outcomes[].skill_type")
+        if outcome.code:
+            node["identifier"] = self._identifier({"value": outcome.code})
+        return node
+
+    def _participation(self, cred: MicroCredential, spec: dict[str, Any]) -> None:
+        p = cred.participation
+        if p is None:
+            return
+        modes = []
+        for m in p.modes:
+            uri, label = coded("mode", m)
+            if uri:
+                modes.append(concept(uri, label))
+        if modes:
+            spec["mode"] = modes if len(modes) > 1 else modes[0]
+            self._keep_order("participation.modes", [m["id"] for m in modes])
+        if p.setting:
+            uri, label = coded("setting", p.setting)
+            if uri:
+                spec["learningSetting"] = concept(uri, label)
+            else:
+                self._say(Code.APPROXIMATED, f"learning setting {p.setting} has no EU concept; "
+                          "written as an additional note", field="participation.setting")
+                spec.setdefault("additionalNote", []).append(
+                    self._note({"en": f"{NOTE_SETTING}{p.setting}"}))
+        if p.languages and not cred.languages:
+            spec["language"] = [language(lang) for lang in p.languages]
+
+    def _stackability(self, cred: MicroCredential, spec: dict[str, Any],
+                      qualification: bool) -> None:
+        s = cred.stackability
+        if s is None:
+            return
+        if s.partial_qualification is not None:
+            if qualification:
+                spec["isPartialQualification"] = s.partial_qualification
+            else:
+                self._say(Code.DROPPED, "isPartialQualification exists only on a Qualification "
+                          "(no levels here)", field="stackability.partial_qualification")
+        # The shapes want parts and wholes of the same class as the specification itself.
+        kind = "Qualification" if qualification else "LearningAchievementSpecification"
+        for key, prop in (("stacks_into", "isPartOf"), ("parts", "hasPart")):
+            refs = getattr(s, key)
+            nodes = []
+            for ref in refs:
+                node: dict[str, Any] = {"id": ref.id or self._id("specification"),
+                                        "type": kind,
+                                        "title": self._lang(ref.title or {"en": "-"})}
+                nodes.append(node)
+            if nodes:
+                spec[prop] = nodes
+                self._keep_order(f"stackability.{key}", [n["id"] for n in nodes])
+
+    def _further(self, cred: MicroCredential, spec: dict[str, Any]) -> None:
+        f = cred.further_information
+        if f is None:
+            return
+        if f.text:
+            spec.setdefault("additionalNote", []).insert(0, self._note(f.text))
+        if f.links:
+            spec["supplementaryDocument"] = [
+                {"id": self._id("webResource"), "type": "WebResource", "contentURL": link}
+                for link in f.links
+            ]
+
+    def _quality(self, cred: MicroCredential, spec: dict[str, Any]) -> None:
+        """Accreditations when the QA type is a concept URI and a QA body is known; otherwise
+        the QA text goes to an additional note (the shapes require both on an Accreditation)."""
+        nodes = []
+        for i, qa in enumerate(cred.quality_assurance):
+            field = f"quality_assurance[{i}]"
+            if qa.type and ":" in qa.type and qa.body:
+                nodes.append(self._accreditation(qa, field))
+                continue
+            text = qa.description or ({"en": qa.type} if qa.type else {})
+            if text:
+                spec.setdefault("additionalNote", []).append(self._note(
+                    {lang: f"{NOTE_QA}{t}" for lang, t in text.items()}))
+            self._say(Code.APPROXIMATED, "quality assurance without a type URI and a QA body "
+                      "is written as an additional note", field=field)
+        if nodes:
+            spec["accreditation"] = nodes
+
+    def _accreditation(self, qa: Any, field: str) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": self._id("accreditation"), "type": "Accreditation",
+                                "dcType": concept(qa.type),
+                                "title": self._lang(qa.description or {"en": "Accreditation"}),
+                                "accreditingAgent": self._organisation(qa.body, f"{field}.body")}
+        if qa.decision:
+            node["decision"] = concept(qa.decision)
+        if qa.register_entry:
+            node["report"] = {"id": self._id("webResource"), "type": "WebResource",
+                              "contentURL": qa.register_entry}
+        if qa.valid_until:
+            node["expiryDate"] = f"{qa.valid_until.isoformat()}T00:00:00Z"
+        return node
+
+
+def _label(vocab_name: str, uri: str) -> str | None:
+    voc = vocab.vocabulary(vocab_name)
+    code = voc.lookup(uri)
+    return voc.label(code) if code else None
+
+
+def _datetime(value: dt.date | dt.datetime) -> str:
+    """An ``xsd:dateTime``: a plain date becomes midnight UTC."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return f"{value.isoformat()}T00:00:00Z"

@@ -1,0 +1,398 @@
+"""ELM formats (EDC 3): reading the EC samples, writing JSON-LD / Turtle / RDF/XML that
+conforms to the EC shapes edc-generic-full (pre-seal), round trips, JAdES, safety."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from credbridge import convert, read
+from credbridge.errors import InputError
+from credbridge.model import MicroCredential
+from credbridge.plugin_manager import get_formats
+from credbridge.plugins.elm.graphs import jsonld_graph, rdf_graph
+from credbridge.plugins.elm.reader import duration_hours
+from credbridge.plugins.elm.shacl import load_shapes, shapes_folder, validate
+from credbridge.report import Code, Report
+from credbridge.testing import write_read
+from rdflib import Graph, Literal, URIRef
+
+ELM = "http://data.europa.eu/snb/model/elm/"
+ANNEX = "Sample-MC-Annex1-unsigned.jsonld"
+CERT = "Sample-CertOfPart-unsigned.jsonld"
+MODEL_SAMPLE = "credential-sample_v3.2.jsonld"
+
+
+@pytest.fixture(scope="session")
+def samples(shared: Path) -> Path:
+    return shared / "samples" / "elm"
+
+
+@pytest.fixture(scope="session")
+def shapes(shared: Path) -> Graph:
+    """The EC shapes, loaded once per session (pyshacl is slow)."""
+    return load_shapes(shapes_folder(shared / "schemas"))
+
+
+@pytest.fixture(scope="session")
+def annex(samples: Path) -> MicroCredential:
+    return _one(samples / ANNEX)
+
+
+@pytest.fixture(scope="session")
+def full(fixtures: Path) -> MicroCredential:
+    return _one(fixtures / "elm" / "microcredential-full.canonical.json")
+
+
+def _one(path: Path, **kw: Any) -> MicroCredential:
+    creds = list(read(path, **kw))
+    assert len(creds) == 1
+    return creds[0]
+
+
+def _elm_graph(data: bytes, fmt: str) -> Graph:
+    if fmt == "elm":
+        graph = Graph()
+        for line in data.splitlines():
+            graph += jsonld_graph(json.loads(line))
+        return graph
+    return rdf_graph(data, {"elm-ttl": "turtle", "elm-rdfxml": "xml"}[fmt])
+
+
+# --- reading the EC samples ------------------------------------------------------------------
+
+
+def test_annex1_sample_reads_with_its_values(annex: MicroCredential) -> None:
+    c = annex
+    assert c.id == "urn:credential:3ef0ac26-9a1f-41c6-871b-2b82e670907b"
+    assert c.credential_type == "generic"
+    assert c.title == {"en": "Digital micro-credential creation"}
+    assert c.extensions["elm:display_title"] == {"en": "Micro-Credential"}
+    assert c.issued == dt.datetime(2022, 12, 31, 23, 0, tzinfo=dt.UTC)
+    # learner (the EC writes local midnight in UTC: 1999-10-01T22:00:00Z is 2 October)
+    assert c.learner is not None
+    assert (c.learner.given_name, c.learner.family_name) == ("Ana", "Andromeda")
+    assert c.learner.birth_date == dt.date(1999, 10, 2)
+    assert c.learner.national_id and c.learner.national_id.value == "LA-234218"
+    assert c.learner.national_id.country == "IT"
+    assert c.learner.email == "ana.andromeda@email.com"
+    # awarding body and country
+    [body] = c.awarding_bodies
+    assert body.name == {"en": "University of Zed"} and body.country == "IE"
+    assert body.url == "https://uniz.edu"
+    assert body.address == "Instant Street 16, D08 Dublin"
+    assert c.issuer is None  # the issuer is the awarding body
+    assert c.provider and c.provider.name == {
+        "en": "European Digital Credentials for Learning Support Team"}
+    assert c.provider.country == "BE"
+    # workload, levels, fields
+    assert c.workload and c.workload.ects == Decimal(2) and c.workload.hours == Decimal(60)
+    assert c.levels and c.levels.eqf == 6
+    assert [n.uri for n in c.levels.nqf] == ["http://data.europa.eu/snb/qdr/c_c392e7a2"]
+    assert c.fields_of_study == ["003", "0688"]
+    # participation, languages, entry requirement
+    assert c.participation and c.participation.modes == ["blended"]
+    assert c.participation.setting == "non-formal"
+    assert c.languages == ["en"]
+    assert "EU Login ID" in c.access_requirements["en"]
+    assert c.stackability and c.stackability.partial_qualification is False
+    # learning outcomes linked to ESCO
+    texts = [o.text["en"] for o in c.learning_outcomes]
+    assert texts == ["Communication, collaboration and creativity", "Developing digital content"]
+    assert c.learning_outcomes[1].text["es"] == "Contento digital"
+    esco = {o.esco_skill for o in c.learning_outcomes} | {
+        r for o in c.learning_outcomes for r in o.related}
+    assert "http://data.europa.eu/esco/skill/ccdf3597-5c80-410f-896d-e1bdfa223de9" in esco
+    assert "http://data.europa.eu/esco/skill/5fd5c985-eaaa-47aa-8314-62359c54505a" in esco
+    # assessment: grade, supervision, grading scheme, assessor
+    a = c.assessment
+    assert a and a.grade and a.grade.value == "Pass"
+    assert a.supervision == "unsupervised-no-id"
+    assert a.grade.scheme and a.grade.scheme.name == {"en": "Standard grading"}
+    assert [o.country for o in a.assessors] == ["BE"]
+    assert a.types == ["urn:epass:concept:d1ebf223-3c68-449a-9023-90bc245a0079"]
+
+
+def test_annex1_sample_reports_what_it_does_not_map(samples: Path) -> None:
+    report = Report()
+    list(read(samples / ANNEX, report=report))
+    ignored = " ".join(m.detail for m in report.messages if m.code == Code.IGNORED_INPUT)
+    for name in ("elm:logo", "elm:maximumDuration", "elm:reusabilityLevel", "skos:altLabel",
+                 "elm:groupMemberOf"):
+        assert name in ignored
+    assert any(m.code == Code.APPROXIMATED and m.field == "learner.birth_date"
+               for m in report.messages)
+
+
+def test_certificate_of_participation_reads(samples: Path) -> None:
+    c = _one(samples / CERT)
+    assert c.title == {"en": "EDC Updates Webinar"}
+    assert [b.name["en"] for b in c.awarding_bodies] == [
+        "European Digital Credentials for Learning Support Team"]
+    assert c.awarding_bodies[0].country == "BE"
+    assert c.workload and c.workload.hours == Decimal(2)  # the activity's workload PT2H
+    assert c.participation and c.participation.modes == ["online"]
+    assert c.learner and c.learner.citizenship == ["IT"]
+    assert c.learner.identifiers[0].value == "97168A"
+    assert c.further_information and len(c.further_information.links) == 4
+    assert c.issued == dt.datetime(2023, 6, 28, 14, 30, tzinfo=dt.UTC)
+
+
+def test_elm_model_sample_reads_with_issuer_and_eidas(samples: Path) -> None:
+    report = Report()
+    c = _one(samples / MODEL_SAMPLE, report=report)
+    assert c.credential_type == "learning-entitlement"
+    assert c.title == {"en": "some kind of learning achievement",
+                       "fr": "une sorte de réussite scolaire"}
+    assert c.issuer and c.issuer.name["fr"] == "un nom légal" and c.issuer.country == "FR"
+    assert c.awarding_bodies[0].country == "FR"
+    assert c.extensions["elm:issuer_eidas"] == {"value": "126839", "country": "FR"}
+    assert c.issued == dt.date(2010, 10, 1) and c.valid_until == dt.date(2024, 9, 25)
+    ignored = " ".join(m.detail for m in report.messages if m.code == Code.IGNORED_INPUT)
+    assert "cred:evidence" in ignored and "person:birthName" in ignored
+
+
+def test_elm_sniffs_the_ec_samples_and_not_other_json(samples: Path, shared: Path) -> None:
+    elm = get_formats().get("elm")
+    for path in samples.glob("*.jsonld"):
+        assert elm.sniff(path.read_bytes()[:8192])
+    for path in (shared / "samples" / "ob3").glob("*.json"):
+        assert not elm.sniff(path.read_bytes()[:8192]), path.name
+    assert not elm.sniff(b'{"title": {"en": "x"}}')
+
+
+# --- writing: the EC shapes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["elm", "elm-ttl", "elm-rdfxml"])
+def test_fixture_output_conforms_to_edc_generic_full(fmt: str, full: MicroCredential,
+                                                     shapes: Graph) -> None:
+    back, data, _ = write_read(fmt, full)
+    assert validate(_elm_graph(data, fmt), shapes) == []
+    assert back[0].title == full.title
+
+
+def test_every_sample_and_the_csv_sample_write_valid_elm(samples: Path, shared: Path,
+                                                         shapes: Graph) -> None:
+    csv_sample = shared / "samples" / "csv" / "microcredentials.csv"
+    sources = [*sorted(samples.glob("*.jsonld")), csv_sample]
+    for source in sources:
+        result = convert(source, to="elm")
+        assert result.output
+        assert validate(_elm_graph(result.output, "elm"), shapes) == [], source.name
+
+
+def test_pre_seal_mode_tolerates_only_the_sealing_constraints(full: MicroCredential,
+                                                              shapes: Graph) -> None:
+    _, out, _ = write_read("elm", full)
+    graph = _elm_graph(out, "elm")
+    strict = validate(graph, shapes, pre_seal=False)
+    assert any("cred:issued" in p for p in strict)
+    assert any("cred:issuer" in p for p in strict)
+    assert validate(graph, shapes) == []
+    # a real violation is not hidden: remove the awarding body's legal name
+    body = URIRef("urn:epass:org:zed")
+    graph.remove((body, URIRef("http://www.w3.org/ns/regorg#legalName"), None))
+    assert any("legalName" in p for p in validate(graph, shapes))
+
+
+def test_validate_method_reads_the_schemas_folder(full: MicroCredential, shared: Path) -> None:
+    _, out, _ = write_read("elm-ttl", full)
+    assert get_formats().get("elm-ttl").validate(out, shared / "schemas") == []
+
+
+# --- round trips -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["elm", "elm-ttl", "elm-rdfxml"])
+def test_canonical_round_trip_keeps_the_fixture(fmt: str, full: MicroCredential) -> None:
+    back, _, report = write_read(fmt, full)
+    a, b = full.to_json_dict(), back[0].to_json_dict()
+    # RDF properties are unordered: lists come back in IRI order
+    assert sorted(b.pop("fields_of_study")) == sorted(a.pop("fields_of_study"))
+    # one assessment type per specification and no EU grade-status concepts (reported)
+    assert b["assessment"].pop("types") == ["written-exam"]
+    assert "status" not in b["assessment"]["grade"]
+    del a["assessment"]["types"], a["assessment"]["grade"]["status"]
+    assert a == b
+    dropped = {m.field for m in report.messages if m.code == Code.DROPPED}
+    assert {"assessment.types", "assessment.grade.status"} <= dropped
+
+
+@pytest.mark.parametrize("fmt", ["elm", "elm-ttl", "elm-rdfxml"])
+def test_samples_round_trip_through_every_serialisation(fmt: str, samples: Path) -> None:
+    for path in sorted(samples.glob("*.jsonld")):
+        original = _one(path)
+        back, _, _ = write_read(fmt, original)
+        assert back[0].to_json_dict() == original.to_json_dict(), path.name
+
+
+def _values(graph: Graph, root: URIRef, path: str) -> set[Any]:
+    nodes: set[Any] = {root}
+    for step in path.split("/"):
+        prefix, _, name = step.partition(":")
+        ns = {"elm": ELM, "cred": "https://www.w3.org/2018/credentials#",
+              "dc": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+              "rov": "http://www.w3.org/ns/regorg#", "skos": "http://www.w3.org/2004/02/skos/core#"
+              }[prefix]
+        nodes = {o for n in nodes for o in graph.objects(n, URIRef(ns + name))}
+    return {(str(n), n.language, n.datatype) if isinstance(n, Literal) else str(n) for n in nodes}
+
+
+EXACT_PATHS = [
+    "cred:validFrom",
+    "cred:credentialSubject/foaf:givenName", "cred:credentialSubject/foaf:familyName",
+    "cred:credentialSubject/elm:nationalId/skos:notation",
+    "cred:credentialSubject/elm:nationalId/dc:spatial",
+    "cred:credentialSubject/elm:hasClaim/dc:title",
+    "cred:credentialSubject/elm:hasClaim/elm:awardedBy/elm:awardingBody",
+    "cred:credentialSubject/elm:hasClaim/elm:awardedBy/elm:awardingBody/rov:legalName",
+    "cred:credentialSubject/elm:hasClaim/elm:awardedBy/elm:awardingBody/elm:location/"
+    "elm:address/elm:countryCode",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:EQFLevel",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:NQFLevel",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:ISCEDFCode",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:creditPoint/elm:point",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:creditPoint/elm:framework",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:volumeOfLearning",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningOutcome/dc:title",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningOutcome/"
+    "elm:relatedESCOSkill",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:mode",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningSetting",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/dc:language",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:entryRequirement/elm:noteLiteral",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:isPartialQualification",
+    "cred:credentialSubject/elm:hasClaim/elm:provenBy/elm:grade/elm:noteLiteral",
+    "cred:credentialSubject/elm:hasClaim/elm:provenBy/elm:idVerification",
+]
+
+
+def test_annex1_sample_to_elm_keeps_the_exact_elements_of_the_graph(samples: Path) -> None:
+    source = jsonld_graph(json.loads((samples / ANNEX).read_bytes()))
+    out = convert(samples / ANNEX, to="elm").output
+    assert out
+    written = _elm_graph(out, "elm")
+    root = URIRef("urn:credential:3ef0ac26-9a1f-41c6-871b-2b82e670907b")
+    for path in EXACT_PATHS:
+        assert _values(source, root, path), path  # the sample has it
+        assert _values(written, root, path) == _values(source, root, path), path
+
+
+def test_turtle_of_the_annex1_sample(samples: Path, snapshot: Any) -> None:
+    out = convert(samples / ANNEX, to="elm-ttl").output
+    assert out and b'"PT60H"^^xsd:duration' in out  # the lexical form is kept
+    assert out.decode("utf-8") == snapshot
+
+
+def test_turtle_of_the_fixture(full: MicroCredential, snapshot: Any) -> None:
+    _, out, _ = write_read("elm-ttl", full)
+    assert out.decode("utf-8") == snapshot
+
+
+def test_jsonld_of_the_fixture_has_the_ec_compact_shape(full: MicroCredential) -> None:
+    _, out, _ = write_read("elm", full)
+    doc = json.loads(out)
+    assert doc["@context"] == ["https://www.w3.org/2018/credentials/v1",
+                               "http://data.europa.eu/snb/model/context/edc-ap"]
+    assert doc["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
+    assert doc["credentialSchema"]["id"] == "http://data.europa.eu/snb/model/ap/edc-generic-full"
+    spec = doc["credentialSubject"]["hasClaim"]["specifiedBy"]
+    assert spec["type"] == "Qualification"  # levels are present
+    assert spec["eqfLevel"]["id"] == "http://data.europa.eu/snb/eqf/6"
+    assert spec["volumeOfLearning"] == "PT125H"
+    assert {c["point"] for c in spec["creditPoint"]} == {"5", "4"}
+    assert doc["validFrom"] == "2024-06-30T10:00:00Z"
+    assert "issued" not in doc and "proof" not in doc
+
+
+# --- other inputs -----------------------------------------------------------------------------
+
+
+def test_n_triples_and_the_other_elm_namespace_read_the_same(full: MicroCredential) -> None:
+    _, ttl, _ = write_read("elm-ttl", full)
+    graph = rdf_graph(ttl, "turtle")
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    assert _one_bytes(nt, "elm-ttl").to_json_dict() == _one_bytes(ttl, "elm-ttl").to_json_dict()
+    other = ttl.replace(b"/snb/model/elm/", b"/snb/model/ontology/")
+    assert b"/snb/model/elm/" not in other
+    assert _one_bytes(other, "elm-ttl").to_json_dict() == _one_bytes(ttl, "elm-ttl").to_json_dict()
+
+
+def _one_bytes(data: bytes, fmt: str, report: Report | None = None) -> MicroCredential:
+    creds = list(read(io.BytesIO(data), from_format=fmt, report=report))
+    assert len(creds) == 1
+    return creds[0]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def test_jades_sealed_credential_is_unwrapped_and_the_seal_recorded(full: MicroCredential) -> None:
+    _, doc, _ = write_read("elm", full)
+    header = {"alg": "ES256", "sigT": "2024-07-01T08:00:00Z", "kid": "urn:test:seal-key"}
+    sealed = json.dumps({"payload": _b64(doc.strip()), "signatures": [
+        {"protected": _b64(json.dumps(header).encode()), "signature": _b64(b"not-a-signature")}]})
+    assert get_formats().get("elm").sniff(sealed.encode()[:8192])
+    report = Report()
+    c = _one_bytes(sealed.encode(), "elm", report)
+    [proof] = c.proof
+    assert proof.kind == "jades" and proof.signer == "urn:test:seal-key"
+    assert proof.created == dt.datetime(2024, 7, 1, 8, 0, tzinfo=dt.UTC)
+    assert c.model_copy(update={"proof": []}).to_json_dict() == \
+        _one_bytes(doc, "elm").to_json_dict()
+    # the seal is never written again, and the writer says so
+    out = convert(io.BytesIO(sealed.encode()), to="elm", from_format="elm")
+    assert out.output and b"signatures" not in out.output and b"ES256" not in out.output
+    assert any(m.code == Code.DROPPED and m.field == "proof" for m in out.report.messages)
+
+
+def test_several_credentials_are_json_lines_and_read_back(full: MicroCredential,
+                                                         annex: MicroCredential) -> None:
+    back, data, _ = write_read("elm", [full, annex])
+    assert len(data.strip().splitlines()) == 2
+    assert [c.id for c in back] == [full.id, annex.id]
+    back_ttl, _, _ = write_read("elm-ttl", [full, annex])
+    assert sorted(c.id or "" for c in back_ttl) == sorted([full.id or "", annex.id or ""])
+
+
+# --- safety and errors ------------------------------------------------------------------------
+
+
+def test_an_unknown_remote_context_is_an_error_not_a_fetch() -> None:
+    doc = {"@context": ["https://www.w3.org/2018/credentials/v1", "https://evil.example/ctx"],
+           "type": ["VerifiableCredential", "EuropeanDigitalCredential"]}
+    with pytest.raises(InputError, match=r"evil\.example"):
+        _one_bytes(json.dumps(doc).encode(), "elm")
+    doc = {"@context": [{"@import": "https://evil.example/ctx"}], "id": "urn:x"}
+    with pytest.raises(InputError, match="@import"):
+        _one_bytes(json.dumps(doc).encode(), "elm")
+
+
+@pytest.mark.parametrize("data, fmt, message", [
+    (b"{not json", "elm", "invalid JSON-LD"),
+    (b'{"@context": "http://data.europa.eu/snb/model/context/edc-ap", "id": "urn:x"}', "elm",
+     "no EuropeanDigitalCredential"),
+    (b'{"payload": "%%%", "signatures": []}', "elm", "base64url"),
+    (b"@prefix elm: <http://data.europa.eu/snb/model/elm/> . elm:x elm:y", "elm-ttl",
+     "invalid Turtle"),
+    (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r/>',
+     "elm-rdfxml", "DOCTYPE"),
+])
+def test_bad_documents_are_one_line_input_errors(data: bytes, fmt: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        _one_bytes(data, fmt)
+
+
+def test_duration_hours_keeps_months_apart() -> None:
+    assert duration_hours("PT60H") == Decimal(60)
+    assert duration_hours("P1DT2H30M") == Decimal("26.50")
+    assert duration_hours("P60M") is None  # sixty months, not minutes
+    assert duration_hours("P") is None
