@@ -49,9 +49,9 @@ REPORT_KNOWN = {"issuer", "learningOpportunitySpecification", "issueDate", "grad
 ROOT_KNOWN = {"generatedDate", "learner", "report", "attachment"}
 
 
-def read_elmo(fmt: Format, data: bytes, report: Report) -> Iterator[MicroCredential]:
+def read_elmo(fmt: Format, source: bytes, report: Report) -> Iterator[MicroCredential]:
     """Yield one credential per top-level ``learningOpportunitySpecification`` of each report."""
-    root = parse_xml(data, "the ELMO document")
+    root = parse_xml(source, "the ELMO document")
     if root.tag != q("elmo"):
         raise InputError(f"not an ELMO document: the root element is <{local(root)}>, "
                          "expected <elmo> in the ELMO namespace")
@@ -347,7 +347,7 @@ def _level(level: Any, data: dict[str, Any], report: Report) -> None:
         del data["levels"]
 
 
-def _attachments(refs: list[str | None], attachments: list[Any], data: dict[str, Any],
+def _attachments(refs: list[str], attachments: list[Any], data: dict[str, Any],
                  report: Report) -> None:
     """Attachments are kept verbatim (``elmo:attachments``); one of type "Micro Credential"
     makes the credential a micro-credential."""
@@ -358,7 +358,7 @@ def _attachments(refs: list[str | None], attachments: list[Any], data: dict[str,
     kept = [verbatim(a) for a in attachments]
     data.setdefault("extensions", {})["elmo:attachments"] = kept
     if refs:
-        data["extensions"]["elmo:attachment-refs"] = [r for r in refs if r]
+        data["extensions"]["elmo:attachment-refs"] = list(refs)
     types = {token(child(a, "type")) for a in attachments}
     if "Micro Credential" in types:
         data["credential_type"] = "micro-credential"

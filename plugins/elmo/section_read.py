@@ -191,7 +191,8 @@ def _r_3_2(content: str | None, info: list[str], lang: str) -> Values:
 
 def _r_4_1(content: str | None, info: list[str], lang: str) -> Values:
     _no_info(info)
-    modes, out = [], []
+    modes: list[str] = []
+    out: Values = []
     for item in _items(content):
         mode = vocab.vocabulary("mode").lookup(item)
         setting = vocab.vocabulary("setting").lookup(item)

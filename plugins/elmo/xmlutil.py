@@ -105,7 +105,8 @@ def sub(parent: Any, name: str, value: str | None = None, lang: str | None = Non
 def serialise(root: Any) -> bytes:
     """Pretty-printed UTF-8 XML with a declaration."""
     etree.indent(root, space="  ")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                pretty_print=True))
 
 
 def root_name(head: bytes) -> tuple[str | None, bytes]:
@@ -145,4 +146,4 @@ def verbatim(el: Any) -> str:
         if node.tail is not None and not node.tail.strip():
             node.tail = None
     etree.cleanup_namespaces(el)
-    return etree.tostring(el, encoding="unicode", with_tail=False)
+    return str(etree.tostring(el, encoding="unicode", with_tail=False))
