@@ -137,14 +137,14 @@ class Ob3Writer:
         ach = subject["achievement"]
         if isinstance(source, dict):
             old_id = source.get("assertion")
-            if isinstance(old_id, str) and old_id == cred.id:
+            if isinstance(old_id, str) and old_id == cred.id and old_id.startswith(
+                    ("http://", "https://")):
                 doc["id"] = stable_urn("ob2-upgrade", old_id)
                 self.note(Code.APPROXIMATED, f"new id {doc['id']} (1EdTech upgrade guidance: "
-                          "an OB 3.0 credential gets its own id); the OB 2.0 assertion "
+                          "an OB 3.0 credential gets its own id); the hosted OB 2.0 assertion "
                           f"{old_id} is linked as evidence", "id")
-                if old_id.startswith(("http://", "https://")):
-                    doc.setdefault("evidence", []).append(
-                        {"id": old_id, "type": ["Evidence", C.OB2_ASSERTION_TYPE]})
+                doc.setdefault("evidence", []).append(
+                    {"id": old_id, "type": ["Evidence", C.OB2_ASSERTION_TYPE]})
             badge_id = source.get("badgeclass")
             if isinstance(badge_id, str) and badge_id.startswith(("http://", "https://")):
                 ach.setdefault("related", []).append(
