@@ -396,3 +396,15 @@ def test_duration_hours_keeps_months_apart() -> None:
     assert duration_hours("P1DT2H30M") == Decimal("26.50")
     assert duration_hours("P60M") is None  # sixty months, not minutes
     assert duration_hours("P") is None
+
+
+@pytest.mark.parametrize("name, fmt", [("microcredential-full.jsonld", "elm"),
+                                       ("microcredential-full.ttl", "elm-ttl")])
+def test_written_fixtures_are_what_the_writer_writes_now(name: str, fmt: str, fixtures: Path,
+                                                         full: MicroCredential) -> None:
+    """fixtures/elm holds the fixture credential as credbridge writes it (regenerate with
+    ``credbridge convert fixtures/elm/microcredential-full.canonical.json --to FMT -o FILE``)."""
+    path = fixtures / "elm" / name
+    _, out, _ = write_read(fmt, full)
+    assert path.read_bytes() == out
+    assert _one(path).to_json_dict() == _one_bytes(out, fmt).to_json_dict()

@@ -337,8 +337,9 @@ class ElmReader:
             v.used.add((activity, pred))
         for name in ("elm:specifiedBy", "dc:temporal"):
             v.use_all(v.one(activity, name))
-        self._say(Code.IGNORED_INPUT, "the learning activity behind the achievement is not "
-                  "carried (only who directed it, as the provider)", field="provider")
+        if _identifying(activity):  # not the activity credbridge writes for the provider
+            self._say(Code.IGNORED_INPUT, "the learning activity behind the achievement is not "
+                      "carried (only who directed it, as the provider)", field="provider")
 
     def _hours(self, duration: str, data: dict[str, Any]) -> None:
         hours = duration_hours(duration)
