@@ -12,7 +12,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 # Public names and the module that defines each; imported on first use (PEP 562) so that
@@ -40,6 +42,24 @@ if TYPE_CHECKING:
     from .options import Options
     from .plugin_manager import get_formats
     from .report import Code, Message, Report, Severity
+
+
+_SHADOWED = frozenset({"check", "convert"})
+"""Public functions named like the submodule that defines them."""
+
+
+class _Package(ModuleType):
+    """Importing ``credbridge.convert`` (or ``.check``) makes the import system set the package
+    attribute to the submodule; the public name must stay the function, whatever was imported
+    first (as it was when these names were imported eagerly)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
