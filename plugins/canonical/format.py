@@ -90,9 +90,12 @@ class CanonicalFormat(Format):
                     record=f"line {line_no}")
             if line.strip():
                 try:
-                    value = load_json(line, what="JSON line")
+                    value = load_json(line.rstrip(b"\r\n"), what="JSON line")
                 except InputError as exc:
-                    report.add(Code.INVALID_RECORD, exc.message, format=self.name,
+                    # the record is the line: give the column only ("at line 1, column 9"
+                    # inside "line 2" would send the reader to the wrong line)
+                    detail = re.sub(r" at line 1, column (\d+)$", r" at column \1", exc.message)
+                    report.add(Code.INVALID_RECORD, detail, format=self.name,
                                record=f"line {line_no}")
                     report.records_failed += 1
                 else:
