@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import resource
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -294,6 +295,16 @@ def test_csvw_metadata_names_every_column(two_csv: Path, tmp_path: Path) -> None
     assert by_title["isced_f"]["separator"] == ";"
     assert by_title["eqf_level"]["valueUrl"] == "http://data.europa.eu/snb/eqf/{eqf_level}"
     assert by_title["learner_date_of_birth"]["datatype"] == "date"
+    # issue and expiry dates may be date-times: an ISO 8601 pattern, not xsd:date
+    assert by_title["issue_date"]["datatype"]["base"] == "string"
+    assert re.match(by_title["issue_date"]["datatype"]["format"], "2025-09-15T10:00:00Z")
+    assert re.match(by_title["expiry_date"]["datatype"]["format"], "2028-06-30")
+    data_rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"), newline="")))
+    for row in data_rows:  # every written value matches its declared pattern
+        for title, column in by_title.items():
+            datatype = column["datatype"]
+            if row[title] and isinstance(datatype, dict):
+                assert re.match(datatype["format"], row[title]), (title, row[title])
     assert meta["tableSchema"]["primaryKey"] == "credential_id"
     assert meta["dialect"]["lineTerminators"] == ["\r\n"]
 

@@ -6,6 +6,21 @@ from typing import Any
 
 from .columns import Column
 
+DATE_OR_DATETIME_FIELDS = frozenset({"issued", "assessed", "valid_until"})
+"""Canonical fields that hold a date or a timezone-aware date-time (model.DateOrDateTime)."""
+
+DATE_OR_DATETIME: dict[str, Any] = {
+    "base": "string",
+    "format": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$",
+}
+"""CSVW has no date-or-dateTime type: such a column is an ISO 8601 string, checked by pattern."""
+
+
+def _datatype(col: Column) -> Any:
+    if col.datatype == "date" and col.field in DATE_OR_DATETIME_FIELDS:
+        return DATE_OR_DATETIME
+    return col.datatype
+
 
 def csvw_metadata(header: list[tuple[Column, str | None]], url: str) -> dict[str, Any]:
     """The ``<file>-metadata.json`` document for a CSV with these columns."""
@@ -15,7 +30,7 @@ def csvw_metadata(header: list[tuple[Column, str | None]], url: str) -> dict[str
         entry: dict[str, Any] = {
             "name": name.replace(".", "_"),
             "titles": name,
-            "datatype": col.datatype,
+            "datatype": _datatype(col),
             "dc:description": col.description,
         }
         if lang is not None:
