@@ -486,7 +486,7 @@ class _CredentialReader:
         spec_types = [self.code(t) for t in self.children(spec, "type")]
         if spec_types:
             data["extensions"]["edc-xml:specification_types"] = [t for t in spec_types if t]
-        info_text: list[str] = []
+        info_text: dict[str, list[str]] = {}
         further: dict[str, Any] = {}
         stack: dict[str, Any] = {}
         levels: dict[str, Any] = {}
@@ -514,18 +514,16 @@ class _CredentialReader:
                 qas.append({"description": content})
             elif topic == TOPIC_PATHWAYS:
                 stack["note"] = content
-            elif first:
-                info_text.append(f"{subject}: {first}" if subject else first)
-                if len(content) > 1:
-                    self.report.add(Code.APPROXIMATED, "additional note: only the first "
-                                    "language is kept", field="further_information.text",
-                                    format=FORMAT)
+            else:
+                for lang, value in content.items():
+                    info_text.setdefault(lang, []).append(f"{subject}: {value}" if subject
+                                                          else value)
         links = [clean_uri(d.get("uri")) for d in
                  self.children(spec, "homepage") + self.children(spec, "supplementaryDoc")]
         for d in spec.findall(q("homepage")) + spec.findall(q("supplementaryDoc")):
             self.doc.use(d, deep=True)
         if info_text:
-            further["text"] = {self._first_lang(spec): "\n".join(info_text)}
+            further["text"] = {lang: "\n".join(lines) for lang, lines in info_text.items()}
         if links:
             further["links"] = [link for link in links if link]
         if further:
@@ -655,11 +653,6 @@ class _CredentialReader:
             if item["id"] == clean_uri(ref.get("idref")) and title is not None:
                 self.doc.use(target)
                 item["title"] = self.text(title)
-
-    def _first_lang(self, element: Any) -> str:
-        for t in element.iter(q("text")):
-            return self.lang(t.get("lang"), t)
-        return "und"
 
     def isced_f(self, uri: str | None) -> str | None:
         """An ISCED-F URI -> code; unknown ones are reported."""
