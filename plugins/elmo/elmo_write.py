@@ -90,6 +90,9 @@ def _learner(root: Any, cred: MicroCredential, report: Report) -> None:
                        "ELMO", field="learner.national_id.country", format=FMT)
     for ident in learner.identifiers:
         sub(el, "identifier", ident.value).set("type", ident.scheme or "local")
+        if not ident.scheme:
+            report.add(Code.APPROXIMATED, "an identifier without a scheme is written with type "
+                       "'local'", field="learner.identifiers[].scheme", format=FMT)
         if ident.hashed or ident.salt:
             report.add(Code.APPROXIMATED, "identifier hashing details have no place in ELMO",
                        field="learner.identifiers[].hashed", format=FMT)
@@ -125,6 +128,9 @@ def _issuer(rep: Any, cred: MicroCredential, report: Report) -> None:
                        "country list and is left out", field="awarding_bodies[].country",
                        format=FMT)
     idents = [(i.scheme or "local", i.value) for i in org.identifiers]
+    if any(not i.scheme for i in org.identifiers):
+        report.add(Code.APPROXIMATED, "an identifier without a scheme is written with type "
+                   "'local'", field="awarding_bodies[].identifiers[].scheme", format=FMT)
     if org.legal_identifier:
         idents.append((LEGAL_ID, org.legal_identifier.value))
         if org.legal_identifier.country:

@@ -35,25 +35,29 @@ class _Writer:
     fmt: str
 
     def pick(self, text: dict[str, str] | None, path: str) -> str | None:
-        """The text in the DS language (else the first one, reported as approximated)."""
+        """The text in the DS language, else the one of unknown language, else the first one;
+        anything else about the choice is reported as approximated."""
         if not text:
             return None
-        if self.lang in text:
-            value = text[self.lang]
-        elif "und" in text:
-            value = text["und"]
-        else:
-            first = next(iter(text))
-            value = text[first]
-            self.report.add(Code.APPROXIMATED, f"no {self.lang!r} text: the {first!r} one is "
-                            f"written in a {self.lang!r} Diploma Supplement", field=path,
-                            format=self.fmt)
-            return value
-        others = [k for k in text if k not in (self.lang, "und")]
+        key = self.lang if self.lang in text else "und" if "und" in text else next(iter(text))
+        if key != self.lang:
+            self.report.add(Code.APPROXIMATED, f"the {key!r} text is written in a "
+                            f"{self.lang!r} Diploma Supplement (read back as {self.lang!r})",
+                            field=path, format=self.fmt)
+        others = [k for k in text if k != key]
         if others:
             self.report.add(Code.APPROXIMATED, "a Diploma Supplement has one language: "
                             f"{', '.join(others)} text left out", field=path, format=self.fmt)
-        return value
+        return text[key]
+
+    def join(self, items: list[str], path: str) -> str | None:
+        """List items joined with "; " (``None`` for none); an item holding ";" would be read
+        back as several, which is reported."""
+        if any(";" in item for item in items):
+            self.report.add(Code.APPROXIMATED, "a value holds ';', which separates the items of "
+                            "a Diploma Supplement section: it is read back split", field=path,
+                            format=self.fmt)
+        return "; ".join(items) or None
 
 
 def _yes(value: bool) -> str:
@@ -100,7 +104,7 @@ def _w_1_4(w: _Writer) -> tuple[str | None, list[str]]:
         nid = learner.national_id
         items.append(f"{nid.value} (national identifier"
                      + (f" {nid.country})" if nid.country else ")"))
-    return ("; ".join(items) or None), []
+    return w.join(items, "learner.identifiers"), []
 
 
 def _w_2_1(w: _Writer) -> tuple[str | None, list[str]]:
@@ -112,12 +116,12 @@ def _w_2_2(w: _Writer) -> tuple[str | None, list[str]]:
     for code in w.cred.fields_of_study:
         label = vocab.isced_f().label(code)
         items.append(f"{code} {label}" if label else code)
-    return ("; ".join(items) or None), []
+    return w.join(items, "fields_of_study"), []
 
 
 def _w_2_3(w: _Writer) -> tuple[str | None, list[str]]:
     items = [_org(w, o, "awarding_bodies[]") for o in w.cred.awarding_bodies]
-    return ("; ".join(items) or None), []
+    return w.join(items, "awarding_bodies[].name"), []
 
 
 def _w_2_4(w: _Writer) -> tuple[str | None, list[str]]:
@@ -130,7 +134,7 @@ def _w_2_5(w: _Writer) -> tuple[str | None, list[str]]:
         primary = code.split("-")[0]
         label = vocab.languages().label(primary) if vocab.languages().lookup(primary) else None
         items.append(f"{label} ({code})" if label else code)
-    return ("; ".join(items) or None), []
+    return w.join(items, "languages"), []
 
 
 def _w_3_1(w: _Writer) -> tuple[str | None, list[str]]:
@@ -157,7 +161,7 @@ def _w_3_1(w: _Writer) -> tuple[str | None, list[str]]:
     if levels.sqf:
         items.append(f"SQF level {levels.sqf.level}"
                      + (f", sector {levels.sqf.sector}" if levels.sqf.sector else ""))
-    return ("; ".join(items) or None), []
+    return w.join(items, "levels"), []
 
 
 def _w_3_2(w: _Writer) -> tuple[str | None, list[str]]:
@@ -177,7 +181,7 @@ def _w_3_2(w: _Writer) -> tuple[str | None, list[str]]:
         items.append(f"{_decimal(credit.value)} {system} credits")
     if wl.hours is not None:
         items.append(f"{_decimal(wl.hours)} hours")
-    return ("; ".join(items) or None), []
+    return w.join(items, "workload"), []
 
 
 def _w_3_3(w: _Writer) -> tuple[str | None, list[str]]:
@@ -192,7 +196,7 @@ def _w_4_1(w: _Writer) -> tuple[str | None, list[str]]:
              not m.startswith(("http:", "https:")) else m for m in part.modes]
     if part.setting:
         items.append(vocab.vocabulary("setting").label(part.setting))
-    return ("; ".join(items) or None), []
+    return w.join(items, "participation"), []
 
 
 def _w_4_2(w: _Writer) -> tuple[str | None, list[str]]:
