@@ -90,7 +90,8 @@ def test_signed_assertion_sample(ob2_samples: Path) -> None:
     assert cred.id == "urn:uuid:a953081a-4bbd-4927-9653-7219bca00e3b"
     assert cred.verification is not None
     assert cred.verification.method == "signed"
-    assert cred.verification.status_service == "https://example.org/publicKey.json"
+    assert cred.extensions["ob2:sections"]["verification"]["raw"]["creator"] == (
+        "https://example.org/publicKey.json")
 
 
 def test_completed_from_documents_given_alongside(ob2_samples: Path) -> None:
@@ -205,3 +206,12 @@ def test_detection(ob2_samples: Path, embedded: Path) -> None:
     registry = get_formats()
     for path in [*ob2_samples.iterdir(), embedded]:
         assert registry.detect(path.read_bytes()[:8192], str(path)).name == "ob2"
+
+
+@pytest.mark.parametrize("name", [ASSERTION, BADGECLASS, SIGNED])
+def test_every_sample_converts_to_valid_ob3(ob2_samples: Path, shared: Path, name: str) -> None:
+    docs = [ob2_samples / n for n in (ASSERTION, BADGECLASS, ISSUER, SIGNED)]
+    creds = read_all(ob2_samples / name, documents=docs if name != BADGECLASS else [])
+    assert len(creds) == 1
+    data = write(creds, None, to="ob3") or b""
+    assert get_formats().get("ob3").validate(data, shared / "schemas") == []

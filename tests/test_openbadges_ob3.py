@@ -292,8 +292,9 @@ def test_hash_recipient(mc: MicroCredential, schemas: Path) -> None:
     assert any(m.field == "learner.email" and m.code == "note" for m in report.messages)
 
 
-def test_omit_learner_fields(mc: MicroCredential) -> None:
+def test_omit_learner_fields(mc: MicroCredential, schemas: Path) -> None:
     out = to_ob3(mc, omit_learner="birth_date,citizenship,email")
+    assert_valid(out, schemas)
     assert b"2001-03-17" not in out and b"siofra@" not in out
     back = read_one(out)
     assert back.learner is not None and back.learner.given_name == "Síofra"

@@ -29,13 +29,17 @@ names hold a plain string elsewhere, e.g. ``IdentifierEntry.identifier``)."""
 STRING_ARRAYS = frozenset({"tag", "allowedValue", "endorsementJwt"})
 """Array properties whose items are strings (a single string is wrapped)."""
 
+SINGLE_TYPED = frozenset({"credentialStatus", "refreshService", "credentialSchema",
+                          "termsOfUse", "image", "identifier", "otherIdentifier", "geo"})
+"""Properties whose objects the schema types with a single string."""
+
 _OPAQUE = frozenset({"@context", C.CREDBRIDGE_TERM, "proof"})
 
 
 def normal_form(value: Any, key: str | None = None) -> Any:
     """``value`` with ``type`` and array-valued properties in the schema's form."""
     if isinstance(value, list):
-        return [normal_form(v) for v in value]
+        return [normal_form(v, key) for v in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
@@ -44,11 +48,13 @@ def normal_form(value: Any, key: str | None = None) -> Any:
             out[k] = v
         elif k == "type":
             types = v if isinstance(v, list) else [v]
-            single = len(types) == 1 and types[0] in SINGLE_TYPES
+            single = len(types) == 1 and (types[0] in SINGLE_TYPES or key in SINGLE_TYPED)
             out[k] = types[0] if single else list(types)
         elif k in ARRAY_PROPERTIES and (isinstance(v, dict) or (
                 isinstance(v, str) and k in STRING_ARRAYS)):
             out[k] = [normal_form(v, k)]
+        elif k in SINGLE_TYPED and isinstance(v, list):
+            out[k] = [normal_form(item, k) for item in v]
         else:
             out[k] = normal_form(v, k)
     return out

@@ -184,8 +184,6 @@ class Ob2Reader:
                 out["verification"]["url"] = out["id"]
         elif kind in ("signed", "SignedBadge"):
             out["verification"] = {"method": "signed"}
-            if isinstance(value.get("creator"), str):
-                out["verification"]["status_service"] = value["creator"]
             self.note(Code.NOTE, "OB 2.0 signed verification: the signature is not verified "
                       "and never carried to an output", "proof")
         elif kind:

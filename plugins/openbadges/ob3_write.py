@@ -113,6 +113,7 @@ class Ob3Writer:
                                    *ext.get("ob3:credentialSchema", [])]
         rest = ext.get("ob3:credential") or {}
         if cred.verification and cred.verification.status_service and \
+                cred.verification.method not in ("hosted", "signed") and \
                 "credentialStatus" not in rest:
             doc["credentialStatus"] = {
                 "id": cred.verification.status_service,
