@@ -235,3 +235,19 @@ def test_bad_values_are_left_out_not_the_credential() -> None:
             "workload.credits[0].system"} <= fields
     assert any("urn:nowhere" in m.detail for m in report.by_code(Code.INVALID_VALUE))
     assert not report.by_code(Code.INVALID_RECORD)
+
+
+@pytest.mark.parametrize("head, expected", [
+    (b'<?xml version="1.0"?>\n<!-- c -->\n<europassCredential xmlns="http://data.europa.eu/snb">',
+     True),
+    (b"<vp:verifiablePresentation xmlns:vp='http://data.europa.eu/snb/vp'>", True),
+    (b'<europassCredential xmlns="urn:other">', False),
+    (b'<rdf:RDF xmlns:elm="http://data.europa.eu/snb/model/elm/"><elm:europassCredential/>',
+     False),
+    (b'<elmo xmlns="https://github.com/emrex-eu/elmo-schemas/tree/v1">', False),
+    (b"\xff\xfe garbage", False),
+])
+def test_sniff(head: bytes, expected: bool) -> None:
+    from credbridge.plugin_manager import get_formats
+
+    assert get_formats().get("edc-xml").sniff(head) is expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -91,19 +92,21 @@ class EdcXmlFormat(Format):
 
     name = "edc-xml"
     title = "Europass EDC XML (ELM v2, XSD 1.2)"
-    extensions = (".xml",)
+    extensions = (".edc.xml", ".xml")
     media_types = ("application/xml",)
     fields = FIELDS
     binary = True
 
     def sniff(self, head: bytes) -> bool:
-        """An EDC XML document: a ``europassCredential`` (or an EDC verifiable presentation)
-        element in the EDC namespace near the start."""
+        """An EDC XML document: the first element is a ``europassCredential`` (or an EDC
+        ``vp:verifiablePresentation``) and the EDC namespace is declared."""
         text = head[:SNIFF_LIMIT]
-        if SNB.encode() not in text:
+        m = _FIRST_ELEMENT.search(_PROLOG.sub(b"", text, count=1))
+        if m is None:
             return False
-        return b"europassCredential" in text or (VP.encode() in text and
-                                                 b"verifiablePresentation" in text)
+        if m.group(1) == b"europassCredential":
+            return b'"' + SNB.encode() + b'"' in text or b"'" + SNB.encode() + b"'" in text
+        return VP.encode() in text
 
     def read(
         self, stream: IO[bytes], report: Report, options: Options
@@ -134,6 +137,9 @@ class EdcXmlFormat(Format):
 
 
 SNIFF_LIMIT = 8192
+_PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->)*", re.S)
+_FIRST_ELEMENT = re.compile(
+    rb"\A<(?:[A-Za-z_][\w.-]*:)?(europassCredential|verifiablePresentation)[\s>/]")
 MAX_REPAIRS = 25
 
 
