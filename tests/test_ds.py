@@ -159,3 +159,73 @@ def test_html_escapes_foreign_html(fixtures: Path) -> None:
     (cred,) = read(fixtures / "ds" / "foreign-sections.ds.xml")
     page = (write([cred], None, to="ds-html") or b"").decode()
     assert "&lt;p&gt;The Italian system" in page and "<p>The Italian system" not in page
+
+
+def _fixture_credentials(fixtures: Path) -> list[tuple[str, MicroCredential]]:
+    paths = [fixtures / "csv" / "two-credentials.csv",
+             fixtures / "ds" / "full-credential.canonical.json",
+             fixtures / "ds" / "foreign-sections.ds.xml",
+             *sorted((fixtures / "canonical").glob("*.canonical.json"))]
+    out = []
+    for path in paths:
+        fmt = "canonical" if path.name.endswith(".canonical.json") else None
+        out += [(path.name, c) for c in read(path, from_format=fmt)]
+    return out
+
+
+def test_every_fixture_output_validates(fixtures: Path, schemas: Path) -> None:
+    creds = _fixture_credentials(fixtures)
+    assert len(creds) >= 4
+    for to in ("ds", "elmo"):
+        fmt = get_formats().get(to)
+        for name, cred in creds:
+            data = write([cred], None, to=to, options={"generated_date": "2025-01-01T00:00:00Z"})
+            assert fmt.validate(data or b"", schemas) == [], (to, name)
+
+
+def test_foreign_sections_survive_elmo(fixtures: Path) -> None:
+    (cred,) = read(fixtures / "ds" / "foreign-sections.ds.xml")
+    (via_elmo,), _, _ = write_read("elmo", cred, {"generated_date": "2025-01-01T00:00:00Z"})
+    assert via_elmo.extensions["ds:sections"] == cred.extensions["ds:sections"]
+    back, _data, _ = write_read("ds", via_elmo)
+    assert back[0].extensions["ds:sections"] == cred.extensions["ds:sections"]
+    assert back[0].learner == cred.learner and back[0].levels == cred.levels
+
+
+@pytest.mark.parametrize(("number", "content", "info", "expected"), [
+    ("1.3", "02/10/1999", [], [(("learner", "birth_date"), "1999-10-02")]),
+    ("3.1", "EQF 6", [], [(("levels", "eqf"), 6)]),
+    ("3.1", "EQF level 7; QF-EHEA second cycle", [],
+     [(("levels", "eqf"), 7), (("levels", "qf_ehea"), "second")]),
+    ("3.2", "5 ECTS", [], [(("workload", "ects"), "5")]),
+    ("3.2", "2.5 ECTS credits; 60 hours", [],
+     [(("workload", "ects"), "2.5"), (("workload", "hours"), "60")]),
+    ("2.5", "English (en); fr", [], [(("languages",), ["en", "fr"])]),
+    ("4.5", "B+", ["Status: passed"],
+     [(("assessment", "grade", "value"), "B+"), (("assessment", "grade", "status"), "passed")]),
+    ("7.1", "7 September 2018", [], [(("issued",), "2018-09-07")]),
+])
+def test_convention_reads(number: str, content: str, info: list[str],
+                          expected: list[tuple[tuple[str, ...], object]]) -> None:
+    from credbridge.plugins.elmo.section import Section
+    from credbridge.plugins.elmo.section_read import interpret
+
+    found = interpret([Section(number, "any title", content, None, info)], "en")
+    assert not found.kept
+    assert found.values[number] == expected
+
+
+@pytest.mark.parametrize(("number", "content", "info"), [
+    ("3.2", "48 months / 240 ECTS credits", []),
+    ("3.1", "Master's degree", ["Second-cycle university degree. See 8."]),
+    ("2.5", "Mainly Swedish", []),
+    ("4.5", "A", ["Classification: first class"]),
+    ("7.2", "Vice Rector Ola Nordmann", []),
+])
+def test_convention_keeps_what_it_cannot_read(number: str, content: str,
+                                              info: list[str]) -> None:
+    from credbridge.plugins.elmo.section import Section
+    from credbridge.plugins.elmo.section_read import interpret
+
+    found = interpret([Section(number, "t", content, None, info)], "en")
+    assert number in found.kept and number not in found.values
