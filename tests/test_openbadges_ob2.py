@@ -215,3 +215,23 @@ def test_every_sample_converts_to_valid_ob3(ob2_samples: Path, shared: Path, nam
     assert len(creds) == 1
     data = write(creds, None, to="ob3") or b""
     assert get_formats().get("ob3").validate(data, shared / "schemas") == []
+
+
+def test_edubadges_extensions(fixtures: Path, shared: Path) -> None:
+    """SURF eduBadges BadgeClass extensions (ECTS, EQF, language, learning outcome)."""
+    path = fixtures / "ob2" / "edubadges-microcredential.ob2.json"
+    [cred] = read_all(path)
+    assert cred.workload is not None and str(cred.workload.ects) == "2.5"
+    assert cred.levels is not None and cred.levels.eqf == 7
+    assert cred.languages == ["en"]
+    assert [lo.text["und"] for lo in cred.learning_outcomes] == [
+        "The student can write a data management plan for a research project."]
+    assert cred.awarding_bodies[0].email == "edubadges@example.nl"
+    again = json.loads(write([cred], None, to="ob2") or b"")
+    original = json.loads(path.read_text())
+    for name in ("ECTSExtension", "EQFExtension", "LanguageExtension",
+                 "LearningOutcomeExtension"):
+        assert again["badge"][f"extensions:{name}"] == original["badge"][f"extensions:{name}"]
+    ob3 = write([cred], None, to="ob3") or b""
+    assert get_formats().get("ob3").validate(ob3, shared / "schemas") == []
+    assert json.loads(ob3)["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5

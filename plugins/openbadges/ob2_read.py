@@ -17,6 +17,15 @@ from .ob3_read import PROFILE_KEYS, Ob3Reader
 
 FMT = "ob2"
 _RECIPIENT_SCHEMES = {"email", "url", "telephone", "id"}
+EDUBADGES = {
+    "ECTSExtension": ("ECTS", "workload.ects"),
+    "EQFExtension": ("EQF", "levels.eqf"),
+    "TimeInvestmentExtension": ("TimeInvestment", "workload.hours"),
+    "LanguageExtension": ("Language", "languages"),
+    "LearningOutcomeExtension": ("LearningOutcome", "learning_outcomes"),
+}
+"""eduBadges (SURF) BadgeClass extensions: extension name -> (its property, canonical field).
+Their ``en_EN``/``nl_NL`` language values are read as ``en``/``nl``."""
 
 
 def ob2_kind(data: dict[str, Any]) -> str | None:
@@ -170,9 +179,37 @@ class Ob2Reader:
             out["awarding_bodies"] = [{"id": issuer_ref}]
             self.raws["issuer"] = issuer_ref
         self.raws["badge"] = {"id": badge.get("id"), "type": badge.get("type")}
+        self._edubadges(node, out)
         rest = node.rest()
         if rest:
             self.extensions["ob2:badge"] = rest
+
+    def _edubadges(self, node: Node, out: dict[str, Any]) -> None:
+        """eduBadges BadgeClass extensions (``extensions:ECTSExtension`` {"ECTS": 2.5}...)."""
+        found: dict[str, Any] = {}
+        for name, (key, target) in EDUBADGES.items():
+            ext = node.data.get(f"extensions:{name}")
+            value = ext.get(key) if isinstance(ext, dict) else None
+            if value is None:
+                continue
+            if target in ("workload.ects", "workload.hours"):
+                number = self.helper._number(value, target)
+                if number is None:
+                    continue
+                out.setdefault("workload", {})[target.split(".")[1]] = str(number)
+            elif target == "levels.eqf":
+                out.setdefault("levels", {})["eqf"] = value
+            elif target == "languages" and isinstance(value, str):
+                lang = value.replace("_", "-")
+                out["languages"] = [lang.split("-")[0] if lang.lower() in ("en-en", "nl-nl")
+                                    else lang]
+            elif target == "learning_outcomes" and isinstance(value, str):
+                out.setdefault("learning_outcomes", []).append({"text": {"und": value}})
+            else:
+                continue
+            found[f"extensions:{name}"] = node.take(f"extensions:{name}")
+        if found:
+            self.raws["edubadges"] = found
 
     def _verification(self, value: Any, out: dict[str, Any]) -> None:
         if not isinstance(value, dict):

@@ -149,6 +149,8 @@ class Ob2Writer:
             badge["alignment"] = alignments
         for key, value in (cred.extensions.get("ob2:badge") or {}).items():
             badge.setdefault(key, value)
+        for key, value in (raw_if_unchanged(cred, self.fmt, "edubadges") or {}).items():
+            badge.setdefault(key, value)
         return badge
 
     def _criteria(self, cred: MicroCredential) -> Any:

@@ -37,6 +37,8 @@ SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
         "title", "description", "credential_type", "further_information", "learning_outcomes",
         "levels", "fields_of_study", "awarding_bodies")},
     "verification": lambda d: d.get("verification"),
+    "edubadges": lambda d: {k: d.get(k) for k in ("workload", "levels", "languages",
+                                                   "learning_outcomes")},
 }
 """Section name -> the canonical values the section's JSON produced."""
 
