@@ -10,10 +10,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from click.testing import CliRunner
+from credbridge import Format, MicroCredential, Options, Report, hookimpl, plugin_manager
 from credbridge.cli import cli
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "credbridge"
@@ -178,18 +181,57 @@ def test_missing_required_option_is_a_usage_error(runner: CliRunner, two_csv: Pa
     assert "Missing option '--to'" in result.stderr
 
 
-def test_several_credentials_to_a_single_document_format_need_a_directory(
-    runner: CliRunner, two_csv: Path
-) -> None:
-    from credbridge.plugin_manager import get_formats
+class OnePerDocument(Format):
+    """A write-only format that holds one credential per document (like XML formats)."""
 
-    single = [f.name for f in get_formats() if f.can_write and not (f.many or f.json_lines)]
-    if not single:  # only canonical and csv are installed: every writer takes many
-        assert {f.name for f in get_formats()} >= {"canonical", "csv"}
-        return
-    result = runner.invoke(cli, ["convert", str(two_csv), "--to", single[0]])
+    name = "one-per-doc"
+    title = "one credential per document (test)"
+    extensions = (".one",)
+    fields = {"*": "exact"}
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """The credential's id."""
+        for cred in credentials:
+            stream.write((cred.id or "").encode() + b"\n")
+
+
+class OnePerDocumentPlugin:
+    """Registers :class:`OnePerDocument`."""
+
+    @hookimpl
+    def register_formats(self, register: Callable[[Format], None]) -> None:
+        """Register the test format."""
+        register(OnePerDocument())
+
+
+@pytest.fixture
+def one_per_document() -> Iterator[str]:
+    """The ``one-per-doc`` format, registered for one test."""
+    plugin_manager.register_plugin(OnePerDocumentPlugin(), name="test-one-per-doc")
+    yield "one-per-doc"
+    plugin_manager.unregister_plugin("test-one-per-doc")
+
+
+def test_several_credentials_to_a_single_document_format_need_a_directory(
+    runner: CliRunner, two_csv: Path, one_per_document: str, tmp_path: Path
+) -> None:
+    result = runner.invoke(cli, ["convert", str(two_csv), "--to", one_per_document])
     assert result.exit_code == 2
     assert "use -o DIR" in one_error_line(result.stderr)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = runner.invoke(cli, ["convert", str(two_csv), "--to", one_per_document,
+                                 "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "urn_uuid_6a1f3f0e-2c44-4b8e-9a11-0c2b7f9d1e01.one",
+        "urn_uuid_6a1f3f0e-2c44-4b8e-9a11-0c2b7f9d1e02.one"]
+    single = runner.invoke(cli, ["convert", str(two_csv), "--to", "canonical", "-q"])
+    first = single.stdout.splitlines()[0]
+    one = runner.invoke(cli, ["convert", "-", "--from", "canonical", "--to", one_per_document,
+                              "-q"], input=first)
+    assert one.exit_code == 0 and one.stdout == "urn:uuid:6a1f3f0e-2c44-4b8e-9a11-0c2b7f9d1e01\n"
 
 
 # --- formats, detect, show ---------------------------------------------------------------------
