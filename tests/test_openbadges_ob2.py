@@ -16,6 +16,7 @@ from credbridge.cli import cli
 from credbridge.convert import read, write
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
+from credbridge.testing import FormatConformance, shared_dir
 
 ASSERTION = "ob2-spec-example-00-Assertion.json"
 BADGECLASS = "ob2-spec-example-01-BadgeClass.json"
@@ -235,3 +236,18 @@ def test_edubadges_extensions(fixtures: Path, shared: Path) -> None:
     ob3 = write([cred], None, to="ob3") or b""
     assert get_formats().get("ob3").validate(ob3, shared / "schemas") == []
     assert json.loads(ob3)["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5
+
+
+_SHARED = shared_dir(Path(__file__).resolve().parent.parent)
+
+
+class TestOb2Conformance(FormatConformance):
+    """The plugin conformance kit, with the OB 2.0 samples that are credentials (an issuer
+    profile alone is not) and the project's own."""
+
+    format_name = "ob2"
+    sample_files = (
+        *(sorted(p for p in (_SHARED / "samples" / "ob2").glob("*.json") if "Issuer" not in
+                 p.name) if _SHARED else []),
+        *sorted((Path(__file__).resolve().parent.parent / "fixtures" / "ob2").glob("*.json")),
+    )

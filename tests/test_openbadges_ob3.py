@@ -14,6 +14,7 @@ from credbridge import MicroCredential, Report
 from credbridge.convert import read, write
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
+from credbridge.testing import FormatConformance, shared_dir
 
 
 @pytest.fixture(scope="session")
@@ -334,3 +335,17 @@ def test_detection(ob3_samples: Path, fixtures: Path) -> None:
     ob3 = registry.get("ob3")
     assert not ob3.sniff(b'{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}')
     assert not ob3.sniff(b"<?xml version='1.0'?><europassCredential/>")
+
+
+_SHARED = shared_dir(Path(__file__).resolve().parent.parent)
+
+
+class TestOb3Conformance(FormatConformance):
+    """The plugin conformance kit, with every shared OB 3.0 sample and the project's own."""
+
+    format_name = "ob3"
+    sample_files = (
+        *(sorted((_SHARED / "samples" / "ob3").glob("*.json")) if _SHARED else []),
+        *sorted(p for p in (Path(__file__).resolve().parent.parent / "fixtures" / "ob3").glob(
+            "*.j*") if not p.name.endswith(".canonical.json")),
+    )
