@@ -166,7 +166,7 @@ def test_convert_to_and_from_the_thirdparty_format(installed: Path, fixtures: Pa
 
 def test_thirdparty_format_is_detected_by_content_and_round_trips(installed: Path,
                                                                   tmp_path: Path) -> None:
-    source = tmp_path / "credential.json"  # .json: no extension match, the sniffer decides
+    source = tmp_path / "credential.dat"  # no extension match: the sniffer decides
     source.write_text(json.dumps({**EXAMPLE, "colour": "blue"}), "utf-8")
     detected = CliRunner().invoke(cli, ["detect", str(source)])
     assert detected.output == f"{source}: example-json\n"
