@@ -267,6 +267,12 @@ class Ob2Writer:
         for key in (cred.extensions.get("ob3:creator") or {}):
             self.note(Code.DROPPED, f"OB 3.0 achievement creator element {key!r} has no OB 2.0 "
                       "place", f"extensions.ob3:creator.{key}")
+        if cred.extensions.get("ob3:more_subjects"):
+            self.note(Code.DROPPED, "OB 2.0 has one recipient: the other credential subjects "
+                      "of the OB 3.0 source are not written", "extensions.ob3:more_subjects")
+        if cred.extensions.get("ob3:credentialSchema"):
+            self.note(Code.DROPPED, "the OB 3.0 source's other credentialSchema entries have no "
+                      "OB 2.0 place", "extensions.ob3:credentialSchema")
         for key in (cred.extensions.get("ob3:credential") or {}):
             if key not in ("name", "description"):
                 self.note(Code.DROPPED, f"OB 3.0 credential element {key!r} has no OB 2.0 "
