@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+FORMAT = "edc-xml"
+"""The format's name (report messages, extension keys ``edc-xml:…``)."""
+
 SNB = "http://data.europa.eu/snb"
 """The default namespace of ``europassCredential``."""
 CRED = "http://data.europa.eu/europass/model/credentials/w3c#"
@@ -43,6 +46,13 @@ TOPIC = "http://data.europa.eu/snb/qualification-topics#"
 TOPIC_QA = TOPIC + "accreditation-and-quality-assurance"
 TOPIC_PATHWAYS = TOPIC + "pathways"
 TOPIC_ASSESSMENT = TOPIC + "assessment"
+
+# credbridge's own additionalNote subjects for canonical fields EDC XML has no element for
+NOTE_QF_EHEA = "credbridge:qf_ehea"
+NOTE_SQF = "credbridge:sqf"
+NOTE_ISCED_LEVEL = "credbridge:isced_level"
+NOTE_INFORMAL = "credbridge:informal-learning"
+NOTE_STANDALONE = "credbridge:standalone"
 
 XML_LANGUAGES = frozenset([
     "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "is", "it",

@@ -32,6 +32,11 @@ from .names import (
     ISCED_F_FW,
     LANGUAGE_FW,
     MODE_FW,
+    NOTE_INFORMAL,
+    NOTE_ISCED_LEVEL,
+    NOTE_QF_EHEA,
+    NOTE_SQF,
+    NOTE_STANDALONE,
     NQF_FW,
     NSMAP,
     SCHEMA_LOCATION,
@@ -45,13 +50,6 @@ from .names import (
     XSD_VERSION,
     XSI,
     q,
-)
-from .reader import (
-    NOTE_INFORMAL,
-    NOTE_ISCED_LEVEL,
-    NOTE_QF_EHEA,
-    NOTE_SQF,
-    NOTE_STANDALONE,
 )
 from .values import decimal_text, format_datetime, hours_duration
 

@@ -1,0 +1,171 @@
+"""Element-level helpers of the EDC XML reader: texts, codes, dates, numbers, vocabularies.
+
+Every helper marks what it reads in the document's used-element ledger
+(:class:`~.references.Document`), so that whatever no helper read is reported as ignored input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from credbridge import vocab
+from credbridge.errors import InputError
+from credbridge.report import Code
+
+from .names import FORMAT, SNB, clean_uri, q
+from .references import Document
+from .values import parse_datetime, parse_decimal
+
+
+class ElementReader:
+    """Reads values out of the elements of one document, reporting what it cannot use."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.root = doc.root
+        self.report = doc.report
+
+    def child(self, parent: Any | None, name: str, ns: str = SNB) -> Any | None:
+        """The first child ``name`` of ``parent``, marked as used."""
+        if parent is None:
+            return None
+        found = parent.find(q(name, ns))
+        self.doc.use(found)
+        return found
+
+    def children(self, parent: Any | None, name: str, ns: str = SNB) -> list[Any]:
+        """All children ``name`` of ``parent``, marked as used."""
+        if parent is None:
+            return []
+        found: list[Any] = parent.findall(q(name, ns))
+        for f in found:
+            self.doc.use(f)
+        return found
+
+    def text(self, element: Any | None) -> dict[str, str]:
+        """A TextType/NoteType as LangText (one entry per ``text/@lang``)."""
+        out: dict[str, str] = {}
+        if element is None:
+            return out
+        self.doc.use(element)
+        for t in element.findall(q("text")):
+            self.doc.use(t, deep=True)
+            value = t.text or ""
+            if not value.strip():
+                continue
+            lang = self.lang(t.get("lang"), t)
+            out.setdefault(lang, value.strip())
+        return out
+
+    def lang(self, value: str | None, element: Any) -> str:
+        """A language tag from ``@lang``; an unknown one is reported and becomes ``und``."""
+        if not value:
+            return "und"
+        try:
+            return vocab.language_code(value)
+        except InputError:
+            self.report.add(Code.INVALID_VALUE, f"unknown language {value!r} (line "
+                            f"{element.sourceline}); kept as 'und'", format=FORMAT)
+            return "und"
+
+    def plain(self, element: Any | None, field: str) -> str | None:
+        """The one text of a TextType (first language; others reported as approximated)."""
+        texts = self.text(element)
+        if not texts:
+            return None
+        values = list(dict.fromkeys(texts.values()))
+        if len(values) > 1:
+            self.report.add(Code.APPROXIMATED, f"{len(values)} language versions; the first "
+                            f"({next(iter(texts))}) is kept", field=field, format=FORMAT)
+        return values[0]
+
+    def code(self, element: Any | None) -> str | None:
+        """The cleaned ``@uri`` of a coded element (which is used with its labels)."""
+        if element is None:
+            return None
+        self.doc.use(element, deep=True)
+        return clean_uri(element.get("uri"))
+
+    def value(self, element: Any | None) -> str | None:
+        """The stripped text of a simple element."""
+        if element is None:
+            return None
+        self.doc.use(element, deep=True)
+        text = (element.text or "").strip()
+        return text or None
+
+    def date(self, text: str, field: str) -> Any:
+        """An ``xs:dateTime``/``xs:date`` value; one that is not a date is reported."""
+        parsed = parse_datetime(text)
+        if parsed is None:
+            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a date or date-time; left out",
+                            field=field, format=FORMAT)
+        return parsed
+
+    def number(self, text: str | None, field: str) -> Any:
+        """A positive decimal (credit points); anything else is reported."""
+        if text is None:
+            return None
+        value = parse_decimal(text)
+        if value is None or value <= 0:
+            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a positive number; left out",
+                            field=field, format=FORMAT)
+            return None
+        return value
+
+    def coded(self, uri: str | None, vocabulary: str, field: str) -> str | None:
+        """A vocabulary code for a URI; an unknown URI is kept as the URI when the canonical
+        model allows it, else reported."""
+        if uri is None:
+            return None
+        voc = vocab.vocabulary(vocabulary)
+        code = voc.lookup(uri)
+        if code is not None:
+            return code
+        if vocabulary in ("setting",):
+            self.report.add(Code.INVALID_VALUE, f"unknown {vocabulary} {uri!r}; ignored",
+                            field=field, format=FORMAT)
+            return None
+        return uri
+
+    def country(self, value: str | None, field: str) -> str | None:
+        """A country code/URI -> alpha-2; an unknown one is reported."""
+        if not value:
+            return None
+        try:
+            return vocab.country_code(value, field=field)
+        except InputError:
+            self.report.add(Code.INVALID_VALUE, f"unknown country {value!r}; ignored",
+                            field=field, format=FORMAT)
+            return None
+
+    def isced_f(self, uri: str | None) -> str | None:
+        """An ISCED-F URI -> code; unknown ones are reported."""
+        if not uri:
+            return None
+        try:
+            return vocab.isced_f_code(uri)
+        except InputError:
+            self.report.add(Code.INVALID_VALUE, f"unknown ISCED-F code {uri!r}; ignored",
+                            field="fields_of_study", format=FORMAT)
+            return None
+
+    def language(self, uri: str | None) -> str | None:
+        """A language NAL URI -> ISO 639-1; unknown ones are reported."""
+        if not uri:
+            return None
+        try:
+            return vocab.language_code(uri)
+        except InputError:
+            self.report.add(Code.INVALID_VALUE, f"unknown language {uri!r}; ignored",
+                            field="languages", format=FORMAT)
+            return None
+
+    def identifier(self, element: Any) -> dict[str, Any]:
+        """An IdentifierType -> canonical Identifier."""
+        self.doc.use(element, deep=True)
+        scheme = element.get("schemeID") or element.get("schemeName")
+        out = {"value": (element.text or "").strip()}
+        if scheme:
+            out["scheme"] = scheme
+        return out
