@@ -143,13 +143,16 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
               help="Open Badges: learner fields not to write (comma-separated, or 'all').")
 @click.option("--bake", "bake_image", type=click.Path(dir_okay=False, exists=True),
               help="Open Badges: bake the credential into this PNG or SVG badge image.")
+@click.option("--embed-source", is_flag=True,
+              help="ELM: embed the input document as evidence (EC 'converted' profile).")
 @handle_errors
 def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, output: str,
             report_path: str | None, strict: bool, fail_on: str | None, fail_if_warnings: bool,
             stop_on_error: bool, quiet: bool, jobs: int, max_bytes: str | None,
             columns_map: str | None,
             csvw: bool, raw_cells: bool, text_lang: str | None, hash_recipient: bool,
-            salt: str | None, omit_learner: str | None, bake_image: str | None) -> None:
+            salt: str | None, omit_learner: str | None, bake_image: str | None,
+            embed_source: bool) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .convert import write
 
@@ -169,7 +172,8 @@ def convert(inputs: tuple[str, ...], to_format: str, from_format: str | None, ou
             raise UsageError("--csvw needs -o FILE (the metadata is written beside it)")
         options["csvw_path"] = output + "-metadata.json"
     for key, value in (("hash_recipient", hash_recipient), ("salt", salt),
-                       ("omit_learner", omit_learner), ("bake", bake_image)):
+                       ("omit_learner", omit_learner), ("bake", bake_image),
+                       ("embed_source", embed_source)):
         if value:
             options[key] = value
     fail_codes = _fail_codes(fail_on, strict)
