@@ -408,3 +408,44 @@ def test_written_fixtures_are_what_the_writer_writes_now(name: str, fmt: str, fi
     _, out, _ = write_read(fmt, full)
     assert path.read_bytes() == out
     assert _one(path).to_json_dict() == _one_bytes(out, fmt).to_json_dict()
+
+
+# --- EDC v2 (XML) -> EDC 3 upgrade --------------------------------------------------------------
+
+
+def test_edc_xml_samples_upgrade_to_valid_edc3(shared: Path, shapes: Graph) -> None:
+    samples = sorted((shared / "samples" / "edc-xml").glob("*.xml"))
+    assert samples
+    for source in samples:
+        original = _one(source)
+        result = convert(source, to="elm")
+        assert result.output
+        assert validate(_elm_graph(result.output, "elm"), shapes) == [], source.name
+        back = _one_bytes(result.output, "elm")
+        assert back.title == original.title
+        assert [b.name for b in back.awarding_bodies] == [b.name for b in original.awarding_bodies]
+
+
+def test_embed_source_follows_the_converted_profile(shared: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from credbridge.cli import cli
+
+    source = shared / "samples" / "edc-xml" / "EDC_WileECoyote_Simple.xml"
+    out = tmp_path / "converted.jsonld"
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "elm", "--embed-source",
+                                      "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text("utf-8"))
+    profiles = {p["id"] for p in doc["credentialProfiles"]}
+    assert "http://data.europa.eu/snb/credential/c_7e400154" in profiles  # Converted
+    evidence = doc["evidence"]
+    assert evidence["dcType"]["id"] == "http://data.europa.eu/snb/evidence-type/c_c4f849d7"
+    embedded = evidence["embeddedEvidence"]
+    assert base64.b64decode(embedded["content"]) == source.read_bytes()
+    assert embedded["contentType"]["id"].endswith("/file-type/XML")
+    shapes = Graph()
+    for name in ("EDC-converted.ttl", "EDC-generic-full.ttl", "EDC-generic-no-cv.ttl"):
+        shapes.parse(shared / "schemas" / "elm-shacl" / name, format="turtle")
+    assert validate(jsonld_graph(doc), shapes) == []
+    back = _one(out)
+    assert back.credential_type == "generic"

@@ -92,9 +92,17 @@ class _ElmBase(Format):
 
     # --- writing --------------------------------------------------------------------------
 
-    def document(self, cred: MicroCredential, report: Report, position: int) -> dict[str, Any]:
-        """The EDC 3 JSON-LD document (a dict) of one credential."""
-        return ElmWriter(report, self.name, cred.id or position).document(cred)
+    def document(self, cred: MicroCredential, report: Report, position: int,
+                 options: Options | None = None) -> dict[str, Any]:
+        """The EDC 3 JSON-LD document (a dict) of one credential; with the ``embed_source``
+        option, the input document is embedded as evidence (EC "converted" profile)."""
+        writer = ElmWriter(report, self.name, cred.id or position)
+        source = source_document(report) if options and options.get("embed_source") else None
+        if options and options.get("embed_source") and source is None:
+            report.add(Code.DROPPED, "--embed-source: the input is not a file that can be "
+                       "embedded (stdin?)", field="evidence", format=self.name,
+                       record=cred.id or position)
+        return writer.document(cred, source)
 
     def write(
         self,
@@ -105,7 +113,7 @@ class _ElmBase(Format):
     ) -> None:
         """Write each credential (JSON Lines for several ``elm`` documents)."""
         for i, cred in enumerate(credentials, start=1):
-            doc = self.document(cred, report, i)
+            doc = self.document(cred, report, i, options)
             stream.write(self.serialise(doc, i))
 
     def serialise(self, doc: dict[str, Any], position: int) -> bytes:
@@ -201,7 +209,7 @@ class ElmTurtleFormat(_ElmBase):
         """One Turtle document (several credentials share one graph)."""
         graph = Graph()
         for i, cred in enumerate(credentials, start=1):
-            graph += jsonld_graph(self.document(cred, report, i))
+            graph += jsonld_graph(self.document(cred, report, i, options))
         bind_prefixes(graph)
         with lexical_literals():
             stream.write(graph.serialize(format="turtle", encoding="utf-8"))
@@ -239,10 +247,18 @@ class ElmRdfXmlFormat(_ElmBase):
         """One RDF/XML document (several credentials share one graph)."""
         graph = Graph()
         for i, cred in enumerate(credentials, start=1):
-            graph += jsonld_graph(self.document(cred, report, i))
+            graph += jsonld_graph(self.document(cred, report, i, options))
         bind_prefixes(graph)
         with lexical_literals():
             stream.write(graph.serialize(format="xml", encoding="utf-8"))
+
+
+def source_document(report: Report) -> tuple[bytes, str] | None:
+    """The input document being converted (the file the reader is on) and its format name."""
+    name = report.file
+    if not name or name == "-" or not Path(name).is_file():
+        return None
+    return Path(name).read_bytes(), report.source_format or ""
 
 
 def _names_edc(head: bytes) -> bool:

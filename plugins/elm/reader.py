@@ -24,6 +24,12 @@ from .terms import ELM
 EDC = ELM + "EuropeanDigitalCredential"
 ECTS_URI = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 
+_QUALIFYING_PROFILES = {
+    "http://data.europa.eu/snb/credential/c_7e400154",  # Converted
+    "http://data.europa.eu/snb/credential/c_ae121a00",  # Accredited
+    "http://data.europa.eu/snb/credential/c_9a31f32a",  # Issued by mandate
+}
+
 # Properties of structural nodes credbridge knowingly does not carry (display, schema, logos).
 _NOT_REPORTED = {"elm:displayParameter", "cred:credentialSchema"}
 
@@ -66,8 +72,9 @@ class ElmReader:
             data["id"] = str(cred)
         profiles = v.concepts(cred, "elm:credentialProfiles")
         if profiles:
-            data["credential_type"] = self._code("credential_type", profiles[0],
-                                                 "credential_type")
+            # "Converted" and the like qualify a credential; its kind is the other profile.
+            main = [p for p in profiles if p not in _QUALIFYING_PROFILES] or profiles
+            data["credential_type"] = self._code("credential_type", main[0], "credential_type")
             if len(profiles) > 1:
                 self.ext["elm:credential_profiles"] = profiles
         v.use_all(v.one(cred, "cred:credentialSchema"))

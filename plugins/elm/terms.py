@@ -138,6 +138,7 @@ emailAddress elm:emailAddress @id
 embeddedEvidence elm:embeddedEvidence @id
 endDate elm:endDate xsd:dateTime
 entryRequirement elm:entryRequirement @id
+evidenceStatement elm:evidenceStatement xsd:string
 eqfLevel elm:EQFLevel @id
 expiryDate elm:expiryDate xsd:dateTime
 familyName foaf:familyName @language

@@ -7,6 +7,7 @@ The credential is a Generic EDC; its claim is a ``LearningAchievement`` specifie
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -33,6 +34,10 @@ GENERIC_PROFILE = "http://data.europa.eu/snb/credential/e34929035b"
 SCHEMA_FULL = "http://data.europa.eu/snb/model/ap/edc-generic-full"
 BASE64 = "http://data.europa.eu/snb/encoding/6146cde7dd"
 PNG = "http://publications.europa.eu/resource/authority/file-type/PNG"
+XML_TYPE = "http://publications.europa.eu/resource/authority/file-type/XML"
+JSON_TYPE = "http://publications.europa.eu/resource/authority/file-type/JSON"
+CONVERTED_PROFILE = "http://data.europa.eu/snb/credential/c_7e400154"
+CONVERSION_EVIDENCE = "http://data.europa.eu/snb/evidence-type/c_c4f849d7"
 # A 1x1 transparent PNG: the display image the shapes require; the EDC viewer renders its own.
 PLACEHOLDER_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
@@ -79,8 +84,10 @@ class ElmWriter:
 
     # --- document -------------------------------------------------------------------------
 
-    def document(self, cred: MicroCredential) -> dict[str, Any]:
-        """The JSON-LD document of ``cred``."""
+    def document(self, cred: MicroCredential,
+                 source: tuple[bytes, str] | None = None) -> dict[str, Any]:
+        """The JSON-LD document of ``cred``; ``source`` (bytes, format name) is embedded as
+        evidence following the EC "converted" profile."""
         ext = cred.extensions
         self.default_language = self._default_language(cred)
         cred_id = cred.id or self._credential_id(cred)
@@ -115,10 +122,31 @@ class ElmWriter:
             doc["issued"] = ext["elm:sealed"]
         if isinstance(ext.get("elm:issuance_date"), str):
             doc["issuanceDate"] = ext["elm:issuance_date"]
+        if source is not None:
+            doc["credentialProfiles"] = [*_as_list(doc["credentialProfiles"]),
+                                         concept(CONVERTED_PROFILE, "Converted")]
+            doc["evidence"] = self._evidence(*source)
         if cred.verification and cred.verification.status_service:
             doc["credentialStatus"] = {"id": cred.verification.status_service,
                                        "type": "CredentialStatus"}
         return doc
+
+    def _evidence(self, data: bytes, source_format: str) -> dict[str, Any]:
+        """The original document as embedded evidence (base64 MediaObject)."""
+        xml = data.lstrip().startswith(b"<")
+        return {
+            "id": self._id("evidence"),
+            "type": "Evidence",
+            "dcType": concept(CONVERSION_EVIDENCE),
+            "evidenceStatement": f"Converted by credbridge from {source_format or 'the source'}",
+            "embeddedEvidence": {
+                "id": self._id("mediaObject"),
+                "type": "MediaObject",
+                "content": base64.b64encode(data).decode("ascii"),
+                "contentEncoding": concept(BASE64, "base64"),
+                "contentType": concept(XML_TYPE if xml else JSON_TYPE, "XML" if xml else "JSON"),
+            },
+        }
 
     def _default_language(self, cred: MicroCredential) -> str:
         """The language of the document: the title's, else the language of instruction, else
@@ -634,6 +662,10 @@ class ElmWriter:
         if qa.valid_until:
             node["expiryDate"] = f"{qa.valid_until.isoformat()}T00:00:00Z"
         return node
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _label(vocab_name: str, uri: str) -> str | None:
