@@ -349,3 +349,19 @@ class TestOb3Conformance(FormatConformance):
         *sorted(p for p in (Path(__file__).resolve().parent.parent / "fixtures" / "ob3").glob(
             "*.j*") if not p.name.endswith(".canonical.json")),
     )
+
+
+def test_unknown_remote_context_is_refused_known_ones_pass() -> None:
+    from credbridge.errors import UnsafeInputError
+
+    base = {"id": "urn:uuid:1", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": "https://issuer.example.org", "validFrom": "2024-01-01T00:00:00Z",
+            "credentialSubject": {"achievement": {"id": "urn:a", "name": "A"}}}
+    ok = {**base, "@context": ["https://www.w3.org/2018/credentials/v1",
+                               "https://imsglobal.github.io/openbadges-specification/context.json",
+                               "https://w3id.org/security/suites/ed25519-2020/v1"]}
+    assert read_one(json.dumps(ok).encode()).title == {"und": "A"}
+    bad = {**base, "@context": ["https://www.w3.org/ns/credentials/v2",
+                                "https://evil.example/context.json"]}
+    with pytest.raises(UnsafeInputError, match="never fetches"):
+        read_one(json.dumps(bad).encode())

@@ -25,9 +25,16 @@ EDUC_CONTEXT = (
 
 KNOWN_CONTEXT_PREFIXES = (
     "https://purl.imsglobal.org/spec/",  # Open Badges 3.0, CLR 2.0 and 1EdTech extensions
+    "https://imsglobal.github.io/openbadges-specification/",  # OB 3.0 drafts (2022)
     "https://w3id.org/openbadges/",  # Open Badges 1.1 / 2.0
+    "https://www.w3.org/ns/credentials/",  # VC 2.0 and its status/examples contexts
+    "https://www.w3.org/2018/credentials/",  # VC 1.1
+    "https://w3id.org/security/",  # proof suites (terms of the proof only)
+    "https://w3id.org/vc/",  # status lists
     "https://raw.githubusercontent.com/educredentials/",
 )
+"""Context URLs whose terms credbridge knows or can safely leave uninterpreted (proofs,
+status lists); a document naming any other remote context is refused."""
 
 
 def known_context(url: str) -> bool:
