@@ -113,6 +113,7 @@ class EdcXmlFormat(Format):
     ) -> Iterator[MicroCredential]:
         """One credential per top-level achievement of each ``europassCredential``."""
         def build(data: dict[str, Any], record: str | int) -> MicroCredential | None:
+            """One canonical credential from the reader's dict (bad values left out)."""
             report.record = record
             try:
                 return build_tolerant(self, data, report, record)

@@ -40,6 +40,7 @@ class _LocalResolver(etree.Resolver):  # type: ignore[misc]
         self.refused: list[str] = []
 
     def resolve(self, url: str | None, pubid: str | None, context: Any) -> Any:
+        """The local file for a schema import, else ``None`` (libxml2 skips it offline)."""
         if not url:
             return None
         name = PurePosixPath(url.replace("\\", "/")).name

@@ -1,0 +1,138 @@
+"""Building blocks of the EDC XML writer: element helpers, texts in the 29 XSD languages,
+coded elements, and the per-document state (ids, organisations, languages, messages)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from credbridge import vocab
+from credbridge.model import MicroCredential, Organisation
+from credbridge.report import Code, Report
+from lxml import etree
+
+from .names import (
+    COUNTRY_FW,
+    FORMAT,
+    XML_LANGUAGES,
+    q,
+)
+
+
+def is_uri(value: str) -> bool:
+    """An absolute URI (``http://…``, ``urn:…``): what a coded element's ``@uri`` may hold."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", value) is not None
+
+
+def sub(parent: Any, name: str, text: str | None = None, ns: str | None = None,
+        **attrs: str) -> Any:
+    """Append element ``name`` (EDC namespace unless ``ns``) to ``parent``, with its text and
+    attributes (``content_type`` is written ``content-type``)."""
+    element = etree.SubElement(parent, q(name, ns) if ns else q(name))
+    for key, value in attrs.items():
+        element.set(key.replace("_", "-"), value)
+    if text is not None:
+        element.text = text
+    return element
+
+
+class WriterBase:
+    """State of one document being written (``ext`` holds this format's own extensions) and
+    the text and code elements every part uses."""
+
+    def __init__(self, cred: MicroCredential, report: Report) -> None:
+        self.cred = cred
+        self.report = report
+        self.ext: dict[str, Any] = {k.split(":", 1)[1]: v for k, v in cred.extensions.items()
+                                    if k.startswith(f"{FORMAT}:")}
+        self.texts: dict[str, Any] = dict(self.ext.get("texts") or {})
+        self.ids: dict[str, Any] = dict(self.ext.get("ids") or {})
+        if self.ext.get("document_id"):
+            # one achievement of a several-achievement document: written as a credential of
+            # its own, under its own id and title
+            self.texts.pop("credential_title", None)
+            self.texts.pop("credential_description", None)
+        self.orgs: dict[str, tuple[Organisation, str, str]] = {}
+        self.languages: list[str] = []
+        self._said: set[tuple[Code, str, str]] = set()
+        self.primary = self._primary_language()
+
+    def note(self, code: Code, detail: str, field: str) -> None:
+        """Add a writer message for the current record (once per message)."""
+        key = (code, detail, field)
+        if key in self._said:
+            return
+        self._said.add(key)
+        self.report.add(code, detail, field=field, format=FORMAT)
+
+    def _primary_language(self) -> str:
+        for lang in self.cred.title:
+            base = lang.split("-")[0]
+            if base in XML_LANGUAGES:
+                return base
+        return "en"
+
+    def lang_texts(self, text: dict[str, str], field: str) -> list[tuple[str, str]]:
+        """(lang, text) pairs the XSD accepts: one per allowed language; ``und`` becomes the
+        primary language; other languages are left out and reported."""
+        out: dict[str, str] = {}
+        for lang, value in text.items():
+            base = lang.split("-")[0]
+            if base == "und":
+                if self.primary in out or self.primary in text:
+                    self.note(Code.APPROXIMATED, "a text of unknown language was left out "
+                              f"(the {self.primary} text is written)", field)
+                    continue
+                self.note(Code.APPROXIMATED, f"text of unknown language written as "
+                          f"{self.primary!r}", field)
+                base = self.primary
+            if base not in XML_LANGUAGES:
+                self.note(Code.APPROXIMATED, f"language {lang!r} is not one of the 29 that "
+                          "EDC XML allows; that text is left out", field)
+                continue
+            if base in out:
+                continue
+            out[base] = value
+            if base not in self.languages:
+                self.languages.append(base)
+        return list(out.items())
+
+    def text_el(self, parent: Any, name: str, text: dict[str, str], field: str,
+                *, note: bool = False, always: bool = False) -> Any | None:
+        """A TextType (or NoteType when ``note``) element; none when empty and not ``always``.
+        A NoteType needs one text, so an empty note is not written."""
+        pairs = self.lang_texts(text, field)
+        if not pairs and (note or not always):
+            return None
+        element = sub(parent, name)
+        for lang, value in pairs:
+            sub(element, "text", value, lang=lang, content_type="text/plain")
+        return element
+
+    def one_text(self, parent: Any, name: str, value: str | None, field: str,
+                 *, always: bool = False) -> Any | None:
+        """A TextType holding a plain string in the primary language."""
+        if value is None:
+            return sub(parent, name) if always else None
+        return self.text_el(parent, name, {self.primary: value}, field, always=always)
+
+    def code_el(self, parent: Any, name: str, uri: str, framework: str, label: str,
+                *, notation: str | None = None, framework_name: str | None = None) -> Any:
+        """A CodeType element: ``@uri``, ``@targetFrameworkUrl`` and a ``targetName``."""
+        element = sub(parent, name)
+        element.set("targetFrameworkUrl", framework)
+        if notation:
+            element.set("targetNotation", notation)
+        element.set("uri", uri)
+        target = sub(element, "targetName")
+        sub(target, "text", label or uri, lang="en", content_type="text/plain")
+        if framework_name:
+            fw = sub(element, "targetFrameworkName")
+            sub(fw, "text", framework_name, lang="en", content_type="text/plain")
+        return element
+
+    def country_el(self, parent: Any, name: str, code: str) -> Any:
+        """A country CodeType (EU country authority)."""
+        concept = vocab.countries().get(code)
+        return self.code_el(parent, name, concept.uri or "", COUNTRY_FW, concept.label,
+                            notation="country", framework_name="Country")
