@@ -365,3 +365,28 @@ def test_unknown_remote_context_is_refused_known_ones_pass() -> None:
                                 "https://evil.example/context.json"]}
     with pytest.raises(UnsafeInputError, match="never fetches"):
         read_one(json.dumps(bad).encode())
+
+
+def test_credbridge_term_is_defined_in_the_document(mc: MicroCredential, shared: Path) -> None:
+    """With the official VC 2.0 and OB 3.0 contexts from ../shared put in place of their URLs
+    (offline), rdflib's JSON-LD parser expands the credbridge extension to its own IRI and the
+    standard terms to the OB vocabulary (the eduCredentials context is left out: it is not valid
+    JSON-LD)."""
+    import rdflib
+
+    folder = shared / "schemas" / "jsonld-contexts"
+    local = {
+        "https://www.w3.org/ns/credentials/v2":
+            json.loads((folder / "w3c-credentials-v2.jsonld").read_text())["@context"],
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json":
+            json.loads((folder / "ob-v3p0-context-3.0.3.json").read_text())["@context"],
+    }
+    doc = json.loads(to_ob3(mc))
+    doc["@context"] = [local[c] if isinstance(c, str) else c for c in doc["@context"]
+                       if not isinstance(c, str) or c in local]
+    graph = rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+    predicates = {str(p) for p in graph.predicates()}
+    assert "urn:credbridge:canonical" in predicates
+    assert "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsAvailable" in predicates
+    [literal] = graph.objects(predicate=rdflib.URIRef("urn:credbridge:canonical"))
+    assert json.loads(str(literal))["stackability"]["standalone"] is True
