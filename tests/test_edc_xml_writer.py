@@ -192,3 +192,16 @@ def test_non_http_concept_uris_are_written() -> None:
     [back] = from_xml(xml)
     assert back.assessment is not None and back.assessment.types == ["urn:epass:concept:d1ebf223"]
     assert back.participation is not None and back.participation.modes == ["urn:example:mode:1"]
+
+
+def test_every_canonical_fixture_of_the_project_writes_valid_edc_xml(
+        fixtures: Path, problems: Any) -> None:
+    """The canonical fixtures other formats use too (complete, no outcomes, OB3, ELM, DS)."""
+    paths = sorted(fixtures.glob("*/*.canonical.json"))
+    assert paths
+    for path in paths:
+        for cred in read(path, from_format="canonical"):
+            report = Report()
+            [xml] = to_xml([cred], report)
+            assert problems(xml) == [], path.name
+            assert not report.by_code(Code.INVALID_RECORD)
