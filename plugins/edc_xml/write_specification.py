@@ -102,9 +102,6 @@ class SpecificationWriter(AgentWriter):
                 self.code_el(spec, "learningSettingType", setting.uri(p.setting) or "",
                              SETTING_FW, setting.label(p.setting),
                              framework_name="Europass Standard List Of Learning Setting Types")
-            if p.languages:
-                self.note(Code.APPROXIMATED, "participation.languages are not written (use "
-                          "languages)", "participation.languages")
         if cred.access_requirements:
             self.text_el(spec, "entryRequirementsNote", cred.access_requirements,
                          "access_requirements", note=True)

@@ -188,9 +188,6 @@ class _Writer(SpecificationWriter):
             self.note(Code.DEFAULTED, "an assessment needs a grade: an empty grade is written",
                       "assessment.grade.value")
         sub(el, "grade", grade or "")
-        if a is not None and a.grade is not None and a.grade.status:
-            self.note(Code.APPROXIMATED, "EDC XML has no grade status; not written",
-                      "assessment.grade.status")
         if self.cred.assessed is not None:
             sub(el, "issuedDate", format_datetime(self.cred.assessed))
         if a is not None and a.supervision:
