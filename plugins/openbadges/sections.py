@@ -1,14 +1,16 @@
 """Re-use of the original JSON on a same-format round trip ("raw if unchanged").
 
 A reader keeps, for a few parts of the input (the issuer profile, the alignments, the results,
-the recipient identifiers...), the original JSON together with the canonical values it produced
-from them. A writer that finds the canonical values unchanged writes the original JSON back, so
-OB → canonical → OB keeps every detail the canonical model has no place for; when the values
-were changed, it writes them from the canonical model instead.
+the recipient identifiers...), the original JSON together with a digest of the canonical values
+it produced from them. A writer that finds the canonical values unchanged writes the original
+JSON back, so OB → canonical → OB keeps every detail the canonical model has no place for; when
+the values were changed, it writes them from the canonical model instead.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -43,16 +45,18 @@ SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
 """Section name -> the canonical values the section's JSON produced."""
 
 
-def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> Any:
-    """The canonical values of section ``name`` of ``cred`` (JSON form)."""
+def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> str:
+    """A digest of the canonical values of section ``name`` of ``cred`` (what the section's
+    JSON gave on read; compared on write)."""
     data = cred.to_json_dict() if isinstance(cred, MicroCredential) else cred
-    return SNAPSHOTS[name](data)
+    text = json.dumps(SNAPSHOTS[name](data), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any]) -> MicroCredential:
     """``cred`` with ``extensions["<fmt>:sections"]``: each raw part and its snapshot."""
     data = cred.to_json_dict()
-    sections = {name: {"raw": raw, "read": SNAPSHOTS[name](data)}
+    sections = {name: {"raw": raw, "read": snapshot(data, name)}
                 for name, raw in raws.items() if raw not in (None, [], {})}
     if not sections:
         return cred
