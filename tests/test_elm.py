@@ -449,3 +449,27 @@ def test_embed_source_follows_the_converted_profile(shared: Path, tmp_path: Path
     assert validate(jsonld_graph(doc), shapes) == []
     back = _one(out)
     assert back.credential_type == "generic"
+
+
+def test_sniffers_tell_the_three_serialisations_apart(full: MicroCredential, shared: Path) -> None:
+    formats = get_formats()
+    outputs = {fmt: write_read(fmt, full)[1] for fmt in ("elm", "elm-ttl", "elm-rdfxml")}
+    outputs["elm-ttl (N-Triples)"] = rdf_graph(outputs["elm-ttl"], "turtle").serialize(
+        format="nt", encoding="utf-8")
+    for name, data in outputs.items():
+        claimed = [f.name for f in formats if f.name.startswith("elm") and f.name != "elmo"
+                   and f.sniff(data[:8192])]
+        assert claimed == [name.split()[0]], name
+    for path in (shared / "samples" / "edc-xml").glob("*.xml"):
+        head = path.read_bytes()[:8192]
+        assert not any(formats.get(n).sniff(head) for n in ("elm", "elm-ttl", "elm-rdfxml"))
+
+
+def test_a_context_nested_in_the_document_is_resolved_offline_too(samples: Path) -> None:
+    doc = json.loads((samples / MODEL_SAMPLE).read_bytes())
+    doc["credentialSubject"]["@context"] = "https://evil.example/nested"
+    with pytest.raises(InputError, match="never fetched"):
+        _one_bytes(json.dumps(doc).encode(), "elm")
+    doc["credentialSubject"]["@context"] = "http://data.europa.eu/snb/model/context/edc-ap"
+    assert _one_bytes(json.dumps(doc).encode(), "elm").title == {
+        "en": "some kind of learning achievement", "fr": "une sorte de réussite scolaire"}

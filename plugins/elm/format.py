@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -200,7 +201,8 @@ class ElmTurtleFormat(_ElmBase):
     def sniff(self, head: bytes) -> bool:
         """Turtle or N-Triples that uses the ELM namespace."""
         text = head.lstrip()
-        return not text.startswith((b"{", b"<?xml", b"<rdf")) and (
+        xml_or_json = text.startswith((b"{", b"[", b"<?", b"<!")) or re.search(rb"xmlns[:=]", head)
+        return not xml_or_json and (
             b"data.europa.eu/snb/model/elm/" in head
             or b"data.europa.eu/snb/model/ontology/" in head)
 
