@@ -97,6 +97,9 @@ def _learner(root: Any, cred: MicroCredential, report: Report) -> None:
             report.add(Code.APPROXIMATED, "identifier hashing details have no place in ELMO",
                        field="learner.identifiers[].hashed", format=FMT)
     given, family = learner.given_name, learner.family_name
+    if learner.full_name and (given or family):
+        report.add(Code.APPROXIMATED, "the full name is not written: the given and family names "
+                   "are", field="learner.full_name", format=FMT)
     if given is None and family is None and learner.full_name:
         given = learner.full_name
         report.add(Code.APPROXIMATED, "the full name is written as givenNames (familyName left "
@@ -247,7 +250,12 @@ def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> N
         if wl.ects is not None:
             _credit(loi, "ects", wl.ects)
         for credit in wl.credits:
-            if credit.system == "ects" and wl.ects is not None:
+            if credit.system == "ects":
+                report.add(Code.APPROXIMATED, "the ECTS entry of workload.credits is written as "
+                           "the ECTS credit (read back as workload.ects)",
+                           field="workload.credits", format=FMT)
+                if wl.ects is None:
+                    _credit(loi, "ects", credit.value)
                 continue
             _credit(loi, credit.system.upper() if credit.system == "ecvet" else credit.system,
                     credit.value)

@@ -26,7 +26,7 @@ def merge_value(existing: Any, new: Any) -> tuple[Any, bool]:
             if conflict:
                 return existing, True
             out[key] = merged
-        return out, False
+        return _drop_duplicate_und(out), False
     if isinstance(existing, list) and isinstance(new, list):
         # a format that holds one value (ELMO's iscedCode) gives the head of a longer list
         if len(existing) > len(new):
@@ -40,6 +40,15 @@ def merge_value(existing: Any, new: Any) -> tuple[Any, bool]:
         return items + new[len(existing):], False
     same = " ".join(str(existing).split()) == " ".join(str(new).split())
     return existing, not same
+
+
+def _drop_duplicate_und(text: dict[str, Any]) -> dict[str, Any]:
+    """A multilingual text that holds the same words under ``und`` and a language (ELMO wrote
+    them without a language, the supplement with one) keeps the language only."""
+    und = text.get("und")
+    if isinstance(und, str) and any(k != "und" and v == und for k, v in text.items()):
+        return {k: v for k, v in text.items() if k != "und"}
+    return text
 
 
 def put(data: dict[str, Any], path: Path, value: Any) -> bool:

@@ -82,6 +82,9 @@ def _w_1_2(w: _Writer) -> tuple[str | None, list[str]]:
     if learner is None:
         return None, []
     if learner.given_name:
+        if learner.full_name:
+            w.report.add(Code.APPROXIMATED, "the full name is not written: the given and family "
+                         "names are", field="learner.full_name", format=w.fmt)
         return learner.given_name, []
     if learner.full_name and not learner.family_name:
         w.report.add(Code.APPROXIMATED, "the full name is written as the given name(s)",
@@ -172,10 +175,12 @@ def _w_3_2(w: _Writer) -> tuple[str | None, list[str]]:
     if wl.ects is not None:
         items.append(f"{_decimal(wl.ects)} ECTS credits")
     for credit in wl.credits:
-        if credit.system == "ects" and wl.ects is not None:
-            if credit.value != wl.ects:
-                w.report.add(Code.APPROXIMATED, "a second ECTS value is left out",
-                             field="workload.credits", format=w.fmt)
+        if credit.system == "ects":
+            w.report.add(Code.APPROXIMATED, "the ECTS entry of workload.credits is written as "
+                         "the ECTS credits (read back as workload.ects)", field="workload.credits",
+                         format=w.fmt)
+            if wl.ects is None:
+                items.append(f"{_decimal(credit.value)} ECTS credits")
             continue
         system = credit.system.upper() if credit.system in ("ects", "ecvet") else credit.system
         items.append(f"{_decimal(credit.value)} {system} credits")
