@@ -81,3 +81,24 @@ def test_image_without_badge_is_an_input_error() -> None:
         list(read(SVG, from_format="ob2"))
     with pytest.raises(InputError, match="truncated"):
         baking.png_chunks(tiny_png()[:20])
+
+
+def test_badge_chunk_beyond_the_sniffed_bytes(mc: object) -> None:
+    """A PNG whose badge chunk comes after a large image chunk is still detected (as ob3, whose
+    reader reads either version) and read."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    png = tiny_png()
+    padded = png[:-12] + chunk(b"tEXt", b"Comment\x00" + b"x" * 20000) + png[-12:]
+    for fmt in ("ob2", "ob3"):
+        baked = write([mc], None, to=fmt, options={"bake": padded}) or b""  # type: ignore[list-item]
+        # move the badge chunk to the end: after the big tEXt chunk
+        chunks = baking.png_chunks(baked)
+        badge = next(c for c in chunks if c[0] == b"iTXt")
+        rest = [c for c in chunks if c[0] != b"iTXt"]
+        rebuilt = baking.PNG_SIGNATURE + b"".join(chunk(k, b) for k, b in rest[:-1]) + \
+            chunk(*badge) + chunk(b"IEND", b"")
+        assert get_formats().detect(rebuilt[:8192]).name == "ob3"
+        [back] = list(read(rebuilt))
+        assert back.title == mc.title  # type: ignore[attr-defined]

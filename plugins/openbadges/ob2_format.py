@@ -122,6 +122,12 @@ class Ob2Format(Format):
             if cred is not None:
                 yield cred
 
+    def read_source(self, source: Source, report: Report, position: int,
+                    documents: dict[str, dict[str, Any]]) -> MicroCredential | None:
+        """The credential of one decoded OB 2.0 document (None for an issuer profile or a
+        badge class that completes an assertion given alongside)."""
+        return self._read_one(source, report, position, documents)
+
     def _read_one(self, source: Source, report: Report, position: int,
                   documents: dict[str, dict[str, Any]]) -> MicroCredential | None:
         data = dict(source.data)

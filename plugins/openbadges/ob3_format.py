@@ -16,7 +16,7 @@ from credbridge.report import Code, Report
 from . import baking, jws, privacy
 from . import contexts as C
 from .common import Source, dumps, open_document
-from .ob3_read import Ob3Reader
+from .ob3_read import Ob3Reader, is_ob3
 from .ob3_write import Ob3Writer
 from .overlay import overlay
 from .sections import keep
@@ -96,11 +96,12 @@ class Ob3Format(Format):
 
     def sniff(self, head: bytes) -> bool:
         """An OB 3.0 credential: JSON with an OB 3.0 context or type, a JWT whose payload is
-        one, or a PNG/SVG baked with the OB 3.0 keyword or element."""
+        one, or a PNG/SVG image not visibly baked with OB 2.0 (the badge chunk may lie beyond
+        the bytes sniffed; the reader reads either version's baked badge)."""
         if baking.is_png(head):
-            return baking.OB3_KEYWORD.encode() + b"\x00" in head
+            return baking.OB2_KEYWORD.encode() + b"\x00" not in head
         if baking.is_svg(head):
-            return baking.OB3_SVG_NS.encode() in head
+            return baking.OB2_SVG_NS.encode() + b'"' not in head
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"eyJ"):
             text = jws.peek_payload(text)
@@ -133,6 +134,12 @@ class Ob3Format(Format):
 
     def _read_one(self, source: Source, report: Report, position: int
                   ) -> MicroCredential | None:
+        if source.container in ("png", "svg") and not is_ob3(source.data):
+            from .ob2_format import Ob2Format
+
+            report.add(Code.NOTE, f"the {source.container.upper()} holds an Open Badges 2.0 "
+                       "badge: read as ob2", format=self.name)
+            return Ob2Format().read_source(source, report, position, {})
         data = dict(source.data)
         extension = data.pop(C.CREDBRIDGE_TERM, None)
         reader = Ob3Reader(report, self.name)
