@@ -155,6 +155,17 @@ def test_v2_detected_by_structure(samples: Path) -> None:
     (cred,) = read(io.BytesIO(v2.encode()), from_format="elmo", report=report)
     assert cred.learner is not None and cred.learner.birth_date == dt.date(1999, 10, 2)
     assert any("v2.0" in m.detail for m in report.messages)
+    # validated against the 2.0.0 schema (chosen by structure); 1.7.0 refuses it
+    assert get_formats().get("elmo").validate(v2.encode(), shared_schemas(samples)) == []
+    from credbridge.plugins.elmo.schema import validate_tree
+    from credbridge.plugins.elmo.xmlutil import parse_xml
+
+    assert validate_tree(parse_xml(v2.encode(), "v2"), shared_schemas(samples), "1")
+
+
+def shared_schemas(samples: Path) -> Path:
+    """The schemas folder beside the samples folder."""
+    return samples.parent.parent / "schemas"
 
 
 def test_malformed_elmo_names_the_line(fixtures: Path) -> None:
