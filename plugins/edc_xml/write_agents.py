@@ -141,7 +141,4 @@ class AgentWriter(WriterBase):
             else:
                 self.note(Code.APPROXIMATED, f"region {org.region!r} is not a URI; not written",
                           f"{role}.region")
-        if org.accreditations:
-            self.note(Code.APPROXIMATED, "organisation accreditations are not written",
-                      f"{role}.accreditations")
         return el
