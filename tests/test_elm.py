@@ -348,6 +348,10 @@ def test_jades_sealed_credential_is_unwrapped_and_the_seal_recorded(full: MicroC
     assert proof.created == dt.datetime(2024, 7, 1, 8, 0, tzinfo=dt.UTC)
     assert c.model_copy(update={"proof": []}).to_json_dict() == \
         _one_bytes(doc, "elm").to_json_dict()
+    # the same seal in the compact serialisation
+    compact = ".".join([_b64(json.dumps(header).encode()), _b64(doc.strip()), _b64(b"sig")])
+    assert get_formats().get("elm").sniff(compact.encode()[:8192])
+    assert _one_bytes(compact.encode(), "elm").to_json_dict() == c.to_json_dict()
     # the seal is never written again, and the writer says so
     out = convert(io.BytesIO(sealed.encode()), to="elm", from_format="elm")
     assert out.output and b"signatures" not in out.output and b"ES256" not in out.output

@@ -148,10 +148,14 @@ class ElmJsonLdFormat(_ElmBase):
     def sniff(self, head: bytes) -> bool:
         """EDC JSON-LD names the EDC type or the edc-ap context; a JAdES seal has a payload."""
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not text.startswith(b"{"):
+        if not text.startswith((b"{", b"eyJ")):
             return False
         if _names_edc(head):
             return True
+        if text.startswith(b"eyJ"):  # a compact JWS: the payload is the second part
+            parts = text.split(b".")
+            return len(parts) > 1 and _names_edc(jades.payload_head(
+                b'"payload":"' + parts[1][:6000] + b'"'))
         return b'"payload"' in head and _names_edc(jades.payload_head(head))
 
     def _graphs(self, data: bytes,
@@ -269,6 +273,9 @@ def _names_edc(head: bytes) -> bool:
 
 def _json_documents(data: bytes) -> list[Any]:
     """One JSON document, or several as JSON Lines."""
+    compact = jades.from_compact(data) if data.lstrip()[:3] == b"eyJ" else None
+    if compact is not None:
+        return [compact]
     try:
         return [load_json(data, what="JSON-LD")]
     except InputError as first:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,18 +16,27 @@ from rdflib import Graph, URIRef
 from .contexts import resolve_contexts
 from .terms import ELM, ELM_ALT, PREFIXES, all_terms
 
+BASE = "http://credbridge.invalid/input/"
+"""Base IRI for relative references in an input (never the local file path; ``.invalid`` is a
+reserved domain that resolves nowhere)."""
+
 _KEYWORDS = {"@context", "@id", "@type", "@value", "@language", "@graph", "id", "type"}
 
 
 @contextmanager
 def lexical_literals() -> Iterator[None]:
-    """Keep literals as written (``PT60H`` stays ``PT60H``, not ``P2DT12H``) while inside."""
+    """Keep literals as written (``PT60H`` stays ``PT60H``, not ``P2DT12H``) while inside; and
+    keep rdflib's own warnings about odd input off the console (the reader reports problems)."""
     saved = rdflib.NORMALIZE_LITERALS
     rdflib.NORMALIZE_LITERALS = False
+    log = logging.getLogger("rdflib")
+    level = log.level
+    log.setLevel(logging.ERROR)
     try:
         yield
     finally:
         rdflib.NORMALIZE_LITERALS = saved
+        log.setLevel(level)
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -42,7 +52,7 @@ def jsonld_graph(doc: Any) -> Graph:
     graph = Graph()
     with lexical_literals():
         try:
-            graph.parse(data=json.dumps(resolved), format="json-ld")
+            graph.parse(data=json.dumps(resolved), format="json-ld", publicID=BASE)
         except UnsafeInputError:
             raise
         except Exception as exc:  # rdflib raises many kinds on bad JSON-LD
@@ -60,7 +70,7 @@ def rdf_graph(data: bytes, rdf_format: str) -> Graph:
     graph = Graph()
     with lexical_literals():
         try:
-            graph.parse(data=data, format=rdf_format)
+            graph.parse(data=data, format=rdf_format, publicID=BASE)
         except Exception as exc:
             raise InputError(f"invalid {rdf_format_label(rdf_format)}: {_one_line(exc)}") \
                 from None

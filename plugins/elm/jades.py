@@ -35,6 +35,19 @@ def is_jades(doc: Any) -> bool:
         "signatures" in doc or "signature" in doc or "protected" in doc)
 
 
+_COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]*)\s*$")
+
+
+def from_compact(data: bytes) -> dict[str, Any] | None:
+    """A compact JWS (``header.payload.signature``) as the JSON serialisation, else ``None``."""
+    m = _COMPACT.match(data)
+    if not m:
+        return None
+    protected, payload, signature = (g.decode("ascii") for g in m.groups())
+    return {"payload": payload, "signatures": [{"protected": protected,
+                                                "signature": signature}]}
+
+
 def payload_head(head: bytes) -> bytes:
     """The decoded start of a JAdES payload in the first bytes of a document (for sniffing)."""
     m = re.search(rb'"payload"\s*:\s*"([A-Za-z0-9_-]{4,})', head)
