@@ -207,6 +207,11 @@ def test_detection(ob2_samples: Path, embedded: Path) -> None:
     registry = get_formats()
     for path in [*ob2_samples.iterdir(), embedded]:
         assert registry.detect(path.read_bytes()[:8192], str(path)).name == "ob2"
+    # the JSON shape without a context; an OB 3.0 credential's shape is not OB 2.0
+    bare = b'{"recipient": {"identity": "a@b.c"}, "badge": "https://x/b", "issuedOn": "2020"}'
+    assert registry.detect(bare).name == "ob2"
+    shape3 = b'{"credentialSubject": {"achievement": {"name": "A"}}, "issuer": "https://x"}'
+    assert registry.detect(shape3).name == "ob3"
 
 
 @pytest.mark.parametrize("name", [ASSERTION, BADGECLASS, SIGNED])

@@ -97,7 +97,10 @@ class Ob2Format(Format):
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"eyJ"):
             text = jws.peek_payload(text)
-        return text.startswith(b"{") and b"w3id.org/openbadges/v2" in text
+        if not text.startswith(b"{") or b"purl.imsglobal.org/spec/ob/v3p0" in text:
+            return False
+        return b"w3id.org/openbadges/v" in text or (
+            b'"recipient"' in text and b'"badge"' in text and b'"issuedOn"' in text)
 
     def read(
         self, stream: IO[bytes], report: Report, options: Options

@@ -108,7 +108,8 @@ class Ob3Format(Format):
         if not text.startswith(b"{"):
             return False
         return (b"purl.imsglobal.org/spec/ob/v3p0" in text or b'"OpenBadgeCredential"' in text
-                or b'"AchievementCredential"' in text)
+                or b'"AchievementCredential"' in text
+                or (b'"credentialSubject"' in text and b'"achievement"' in text))
 
     def read(
         self, stream: IO[bytes], report: Report, options: Options
