@@ -79,3 +79,7 @@ def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], report: Report,
         data["issued"] = ds.issue_date
         report.add(Code.NOTE, "the supplement's issueDate is read as the issuing date",
                    field="issued", format=fmt)
+    elif ds.issue_date and not str(data["issued"]).startswith(ds.issue_date):
+        report.add(Code.IGNORED_INPUT, f"the supplement's issueDate {ds.issue_date} differs from "
+                   f"the issuing date {data['issued']} and is not kept", field="issued",
+                   format=fmt)
