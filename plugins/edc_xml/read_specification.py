@@ -36,12 +36,56 @@ class SpecificationReader(AgentReader):
         spec_types = [self.code(t) for t in self.children(spec, "type")]
         if spec_types:
             data["extensions"]["edc-xml:specification_types"] = [t for t in spec_types if t]
-        info_text: dict[str, list[str]] = {}
-        further: dict[str, Any] = {}
         stack: dict[str, Any] = {}
         levels: dict[str, Any] = {}
         participation: dict[str, Any] = {}
         qas: list[dict[str, Any]] = []
+        info_text = self._notes(spec, levels, participation, stack, qas)
+        further: dict[str, Any] = {}
+        links = [clean_uri(d.get("uri")) for d in
+                 self.children(spec, "homepage") + self.children(spec, "supplementaryDoc")]
+        for d in spec.findall(q("homepage")) + spec.findall(q("supplementaryDoc")):
+            self.doc.use(d, deep=True)
+        if info_text:
+            further["text"] = {lang: "\n".join(lines) for lang, lines in info_text.items()}
+        if links:
+            further["links"] = [link for link in links if link]
+        if further:
+            data["further_information"] = further
+        data["fields_of_study"] = [c for c in (self.isced_f(self.code(e)) for e in
+                                               self.children(spec, "hasISCED-FCode")) if c]
+        self._workload(spec, data)
+        self._education_level(spec, levels)
+        data["languages"] = [lang for lang in (self.language(self.code(e)) for e in
+                                               self.children(spec, "language")) if lang]
+        participation["modes"] = [self.coded(self.code(e), "mode", "participation.modes")
+                                  for e in self.children(spec, "mode")]
+        setting = self.code(self.child(spec, "learningSettingType"))
+        if setting:
+            participation["setting"] = self.coded(setting, "setting", "participation.setting")
+        participation = {k: v for k, v in participation.items() if v}
+        if participation:
+            data["participation"] = participation
+        entry = self.text(self.child(spec, "entryRequirementsNote"))
+        if entry:
+            data["access_requirements"] = entry
+        self._outcomes(spec, data, ids)
+        if local(spec) == "qualification":
+            self._qualification(spec, levels, stack, qas)
+        self._stack_links(spec, stack)
+        if stack:
+            data["stackability"] = {**data.get("stackability", {}), **stack}
+        if levels:
+            data["levels"] = levels
+        if qas:
+            data["quality_assurance"] = qas
+
+    def _notes(self, spec: Any, levels: dict[str, Any], participation: dict[str, Any],
+               stack: dict[str, Any], qas: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """The specification's ``additionalNote``s: credbridge notes fill levels, setting and
+        stackability; QA and pathway topics fill their fields; the rest, per language, is
+        further information (``subject: text`` lines)."""
+        info_text: dict[str, list[str]] = {}
         for note in self.children(spec, "additionalNote"):
             subject_el = note.find(q("subject"))
             self.doc.use(subject_el, deep=True)
@@ -68,18 +112,10 @@ class SpecificationReader(AgentReader):
                 for lang, value in content.items():
                     info_text.setdefault(lang, []).append(f"{subject}: {value}" if subject
                                                           else value)
-        links = [clean_uri(d.get("uri")) for d in
-                 self.children(spec, "homepage") + self.children(spec, "supplementaryDoc")]
-        for d in spec.findall(q("homepage")) + spec.findall(q("supplementaryDoc")):
-            self.doc.use(d, deep=True)
-        if info_text:
-            further["text"] = {lang: "\n".join(lines) for lang, lines in info_text.items()}
-        if links:
-            further["links"] = [link for link in links if link]
-        if further:
-            data["further_information"] = further
-        data["fields_of_study"] = [c for c in (self.isced_f(self.code(e)) for e in
-                                               self.children(spec, "hasISCED-FCode")) if c]
+        return info_text
+
+    def _workload(self, spec: Any, data: dict[str, Any]) -> None:
+        """``volumeOfLearning``, ``hasECTSCreditPoints`` and ``hasCreditPoints``."""
         workload: dict[str, Any] = {}
         volume = self.value(self.child(spec, "volumeOfLearning"))
         if volume:
@@ -96,8 +132,7 @@ class SpecificationReader(AgentReader):
                 if not exact:
                     self.report.add(Code.APPROXIMATED, f"volumeOfLearning {volume} counted "
                                     "with 24-hour days", field="workload.hours", format=FORMAT)
-        ects_el = self.child(spec, "hasECTSCreditPoints")
-        ects = self.number(self.value(ects_el), "workload.ects")
+        ects = self.number(self.value(self.child(spec, "hasECTSCreditPoints")), "workload.ects")
         if ects is not None:
             workload["ects"] = ects
         credits = []
@@ -122,27 +157,20 @@ class SpecificationReader(AgentReader):
             workload["credits"] = credits
         if workload:
             data["workload"] = workload
+
+    def _education_level(self, spec: Any, levels: dict[str, Any]) -> None:
+        """``hasEducationLevel``: no official ISCED 2011 scheme exists, so a URI ending in the
+        level digit is read as the ISCED level (approximated); others stay unread."""
         for level in spec.findall(q("hasEducationLevel")):
-            # no official ISCED 2011 scheme: a URI ending in the level digit is read as one
             tail = (clean_uri(level.get("uri")) or "").rstrip("/").rsplit("/", 1)[-1]
             if tail in "012345678" and len(tail) == 1 and "isced_level" not in levels:
                 self.code(level)
                 levels["isced_level"] = int(tail)
                 self.report.add(Code.APPROXIMATED, f"hasEducationLevel {level.get('uri')} read "
                                 "as ISCED 2011 level", field="levels.isced_level", format=FORMAT)
-        data["languages"] = [lang for lang in (self.language(self.code(e)) for e in
-                                               self.children(spec, "language")) if lang]
-        participation["modes"] = [self.coded(self.code(e), "mode", "participation.modes")
-                                  for e in self.children(spec, "mode")]
-        setting = self.code(self.child(spec, "learningSettingType"))
-        if setting:
-            participation["setting"] = self.coded(setting, "setting", "participation.setting")
-        participation = {k: v for k, v in participation.items() if v}
-        if participation:
-            data["participation"] = participation
-        entry = self.text(self.child(spec, "entryRequirementsNote"))
-        if entry:
-            data["access_requirements"] = entry
+
+    def _outcomes(self, spec: Any, data: dict[str, Any], ids: dict[str, Any]) -> None:
+        """``learningOutcomes/learningOutcome`` -> ``learningOutcomeReferences``."""
         los = self.child(spec, "learningOutcomes")
         outcomes = []
         lo_ids = []
@@ -155,26 +183,32 @@ class SpecificationReader(AgentReader):
         if outcomes:
             data["learning_outcomes"] = outcomes
             ids["learning_outcomes"] = lo_ids
-        if local(spec) == "qualification":
-            partial = self.value(self.child(spec, "isPartialQualification"))
-            if partial:
-                stack["partial_qualification"] = partial.lower() in ("true", "1")
-            eqf = self.code(self.child(spec, "eqfLevel"))
-            if eqf:
-                levels["eqf"] = eqf
-            nqf = []
-            for e in self.children(spec, "nqfLevel"):
-                uri = self.code(e)
-                label = self.text(e.find(q("targetName")))
-                if uri in label.values():
-                    label = {}  # the writer's stand-in when no label is known
-                nqf.append({"uri": uri, "label": label})
-            if nqf:
-                levels["nqf"] = nqf
-            for acc in self.children(spec, "hasAccreditation"):
-                target = self.doc.resolve(acc, "accreditation")
-                if target is not None:
-                    qas.append(self.accreditation(target))
+
+    def _qualification(self, spec: Any, levels: dict[str, Any], stack: dict[str, Any],
+                       qas: list[dict[str, Any]]) -> None:
+        """What only a ``qualification`` has: partial flag, EQF/NQF levels, accreditations."""
+        partial = self.value(self.child(spec, "isPartialQualification"))
+        if partial:
+            stack["partial_qualification"] = partial.lower() in ("true", "1")
+        eqf = self.code(self.child(spec, "eqfLevel"))
+        if eqf:
+            levels["eqf"] = eqf
+        nqf = []
+        for e in self.children(spec, "nqfLevel"):
+            uri = self.code(e)
+            label = self.text(e.find(q("targetName")))
+            if uri in label.values():
+                label = {}  # the writer's stand-in when no label is known
+            nqf.append({"uri": uri, "label": label})
+        if nqf:
+            levels["nqf"] = nqf
+        for acc in self.children(spec, "hasAccreditation"):
+            target = self.doc.resolve(acc, "accreditation")
+            if target is not None:
+                qas.append(self.accreditation(target))
+
+    def _stack_links(self, spec: Any, stack: dict[str, Any]) -> None:
+        """``hasPart`` / ``specializationOf`` -> stackability parts / stacks_into."""
         parts = [{"id": clean_uri(p.get("idref"))} for p in self.children(spec, "hasPart")]
         for p in spec.findall(q("hasPart")):
             self._reference_title(p, parts)
@@ -186,12 +220,6 @@ class SpecificationReader(AgentReader):
             stack["parts"] = parts
         if into:
             stack["stacks_into"] = into
-        if stack:
-            data["stackability"] = {**data.get("stackability", {}), **stack}
-        if levels:
-            data["levels"] = levels
-        if qas:
-            data["quality_assurance"] = qas
 
     def _reference_title(self, ref: Any, items: list[dict[str, Any]]) -> None:
         """Add the title of a referenced specification to the matching item."""
