@@ -205,3 +205,18 @@ def test_every_canonical_fixture_of_the_project_writes_valid_edc_xml(
             [xml] = to_xml([cred], report)
             assert problems(xml) == [], path.name
             assert not report.by_code(Code.INVALID_RECORD)
+
+
+def test_languages_outside_the_xsd_are_reported_not_fatal(problems: Any) -> None:
+    cred = build({"title": {"en": "x", "en-GB": "y", "pt-BR": "z"},
+                  "languages": ["und", "en-GB"]})
+    report = Report()
+    [xml] = to_xml([cred], report)
+    assert problems(xml) == []
+    [back] = from_xml(xml)
+    assert back.title == {"en": "x", "pt": "z"}
+    assert back.languages == ["en"]
+    details = " ".join(m.detail for m in report.by_code(Code.APPROXIMATED))
+    for expected in ("'en-GB' text is left out", "'pt-BR' text is written as 'pt'",
+                     "'und' has no EU language concept", "'en-GB' written as 'en'"):
+        assert expected in details

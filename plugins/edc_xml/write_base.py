@@ -91,7 +91,13 @@ class WriterBase:
                           "EDC XML allows; that text is left out", field)
                 continue
             if base in out:
+                if out[base] != value:
+                    self.note(Code.APPROXIMATED, f"the {lang!r} text is left out: EDC XML holds "
+                              f"one text per language and the {base!r} one is written", field)
                 continue
+            if lang != "und" and base != lang:
+                self.note(Code.APPROXIMATED, f"the {lang!r} text is written as {base!r} (EDC "
+                          "XML languages have no regional variants)", field)
             out[base] = value
             if base not in self.languages:
                 self.languages.append(base)

@@ -82,7 +82,15 @@ class SpecificationWriter(AgentWriter):
                          "Fields of Education and Training 2013")
         self.workload(spec)
         for lang in cred.languages:
-            concept = vocab.languages().get(lang.split("-")[0])
+            primary = lang.split("-")[0]
+            if primary not in vocab.languages():
+                self.note(Code.APPROXIMATED, f"language {lang!r} has no EU language concept; "
+                          "not written", "languages")
+                continue
+            if primary != lang:
+                self.note(Code.APPROXIMATED, f"language {lang!r} written as {primary!r} (the EU "
+                          "language authority has no regional variants)", "languages")
+            concept = vocab.languages().get(primary)
             self.code_el(spec, "language", concept.uri or "", LANGUAGE_FW, concept.label,
                          notation="language", framework_name="Language")
         p = cred.participation

@@ -96,7 +96,7 @@ class _Writer(SpecificationWriter):
             issuer = Organisation()
             self.note(Code.DEFAULTED, "no issuer or awarding body: an organisation without "
                       "name or registration is written as cred:issuer (required)", "issuer")
-        role = "issuer" if cred.issuer else "awarding_bodies[]"
+        role = "awarding_bodies[]" if cred.awarding_bodies and not cred.issuer else "issuer"
         sub(root, "issuer", ns=CRED, idref=self.org_id(issuer, role))
         title = self.texts.get("credential_title") or cred.title
         self.text_el(root, "title", title, "title", always=True)
