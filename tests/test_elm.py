@@ -264,6 +264,9 @@ EXACT_PATHS = [
     "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningOutcome/dc:title",
     "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningOutcome/"
     "elm:relatedESCOSkill",
+    "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningOutcome/"
+    "elm:relatedESCOSkill/skos:prefLabel",
+    "cred:credentialSubject/elm:hasClaim/elm:provenBy/elm:specifiedBy/dc:type/skos:prefLabel",
     "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:mode",
     "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/elm:learningSetting",
     "cred:credentialSubject/elm:hasClaim/elm:specifiedBy/dc:language",

@@ -48,6 +48,19 @@ def concept(uri: str, label: dict[str, str] | str | None = None,
     return node
 
 
+_VOCABULARIES = ("eqf", "mode", "setting", "supervision", "assessment_type", "credit_system",
+                 "credential_type", "country", "language", "isced_f")
+_FIXED = ("http://publications.europa.eu/resource/authority/file-type/",
+          "http://data.europa.eu/snb/encoding/")
+
+
+def known_concept(uri: str) -> bool:
+    """True when credbridge writes this concept from its own vocabularies (label and scheme)."""
+    if uri.startswith(_FIXED):
+        return True
+    return any(vocab.vocabulary(name).lookup(uri) for name in _VOCABULARIES)
+
+
 def coded(vocab_name: str, code: str) -> tuple[str | None, str]:
     """(URI, label) of a canonical code; a code that is already a URI is its own URI."""
     voc = vocab.vocabulary(vocab_name)

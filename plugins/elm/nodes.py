@@ -26,6 +26,7 @@ class GraphView:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.used: set[tuple[Node, Node]] = set()
+        self.concept_info: dict[str, dict[str, Any]] = {}
 
     def objects(self, node: Node | None, prop: str) -> list[Node]:
         """The values of ``prop`` on ``node``, in a stable order (by IRI / literal text)."""
@@ -91,7 +92,22 @@ class GraphView:
             if isinstance(value, URIRef):
                 self.use_all(value)
                 out.append(str(value))
+                self._remember(value)
         return out
+
+    def _remember(self, concept: URIRef) -> None:
+        """Keep the label and scheme of a concept (the writer restores them)."""
+        labels = {(lit.language or "und"): str(lit)
+                  for lit in self.graph.objects(concept, iri("skos:prefLabel"))
+                  if isinstance(lit, Literal)}
+        scheme = self.graph.value(concept, iri("skos:inScheme"))
+        info: dict[str, Any] = {}
+        if labels:
+            info["label"] = dict(sorted(labels.items()))
+        if isinstance(scheme, URIRef):
+            info["scheme"] = str(scheme)
+        if info:
+            self.concept_info[str(concept)] = info
 
     def unused(self) -> dict[str, int]:
         """Properties of visited nodes that were never read: compact name -> count. (What lies

@@ -17,7 +17,14 @@ from credbridge.report import Code, Report
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
-from .concepts import LOCAL_ID_PREFIX, NOTE_QA, NOTE_SETTING, PLACEHOLDER_ASSESSMENT
+from .concepts import (
+    LOCAL_ID_PREFIX,
+    NOTE_QA,
+    NOTE_SETTING,
+    PLACEHOLDER_ASSESSMENT,
+    known_concept,
+    scheme_of,
+)
 from .nodes import GraphView
 from .terms import ELM
 
@@ -123,6 +130,9 @@ class ElmReader:
             if not (isinstance(issuer_node, URIRef) and str(issuer_node) in bodies) and \
                     issuer_node not in self._body_nodes:
                 data["issuer"] = issuer
+        foreign = foreign_concepts(v.concept_info)
+        if foreign:
+            self.ext["elm:concepts"] = foreign
         if self.ext:
             data["extensions"] = dict(self.ext)
         self._report_unused()
@@ -627,6 +637,19 @@ class ElmReader:
 
 
 _DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?)?$")
+
+
+def foreign_concepts(info: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Labels and schemes of the concepts credbridge's vocabularies do not know (ESCO skills,
+    issuer-defined concepts...), so that writing ELM again restores them."""
+    out: dict[str, dict[str, Any]] = {}
+    for uri, facts in sorted(info.items()):
+        if known_concept(uri):
+            continue
+        kept = {k: v for k, v in facts.items() if not (k == "scheme" and v == scheme_of(uri))}
+        if kept:
+            out[uri] = kept
+    return out
 
 
 def _identifying(node: Node | None) -> bool:

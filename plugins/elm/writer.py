@@ -129,6 +129,9 @@ class ElmWriter:
         if cred.verification and cred.verification.status_service:
             doc["credentialStatus"] = {"id": cred.verification.status_service,
                                        "type": "CredentialStatus"}
+        known = ext.get("elm:concepts")
+        if isinstance(known, dict):
+            _restore_concepts(doc, known)
         return doc
 
     def _evidence(self, data: bytes, source_format: str) -> dict[str, Any]:
@@ -662,6 +665,26 @@ class ElmWriter:
         if qa.valid_until:
             node["expiryDate"] = f"{qa.valid_until.isoformat()}T00:00:00Z"
         return node
+
+
+def _restore_concepts(node: Any, known: dict[str, Any]) -> None:
+    """Put back the labels and schemes the reader kept for concepts credbridge's vocabularies
+    do not know."""
+    if isinstance(node, list):
+        for item in node:
+            _restore_concepts(item, known)
+        return
+    if not isinstance(node, dict):
+        return
+    facts = known.get(node.get("id", "")) if node.get("type") == "Concept" else None
+    if isinstance(facts, dict):
+        if isinstance(facts.get("scheme"), str):
+            node["inScheme"] = {"id": facts["scheme"], "type": "ConceptScheme"}
+        if isinstance(facts.get("label"), dict):
+            node["prefLabel"] = facts["label"]
+    for key, value in node.items():
+        if key != "inScheme":
+            _restore_concepts(value, known)
 
 
 def _as_list(value: Any) -> list[Any]:
