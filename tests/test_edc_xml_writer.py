@@ -220,3 +220,26 @@ def test_languages_outside_the_xsd_are_reported_not_fatal(problems: Any) -> None
     for expected in ("'en-GB' text is left out", "'pt-BR' text is written as 'pt'",
                      "'und' has no EU language concept", "'en-GB' written as 'en'"):
         assert expected in details
+
+
+ODD_VALUES: list[dict[str, Any]] = [
+    {"title": {"en": "x"}, "awarding_bodies": [{"id": "org 1 ä", "name": {"en": "a"},
+                                                  "url": "www.example.org", "email": "a b@c"}]},
+    {"id": "not a uri at all", "title": {"en": "x"}, "learner": {"id": "person #1"}},
+    {"title": {"en": "x"}, "learning_outcomes": [
+        {"text": {"en": "a"}, "related": ["urn:x:1", "http://a/b"], "esco_skill": "urn:esco:1"}]},
+    {"title": {"en": "line1\nline2\ttab"},
+     "learner": {"identifiers": [{"value": "a\nb", "scheme": "s\tt"}]}},
+    {"title": {"en": "x"}, "provider": {"name": {"en": "p"}, "url": "ftp://x"},
+     "issuer": {"name": {"en": "i"}, "region": "Bavaria"}},
+    {"title": {"en": "x"}, "workload": {"hours": "0.0001", "ects": "0.5"},
+     "issued": "2024-01-01T10:00:00.123456+05:30"},
+]
+
+
+@pytest.mark.parametrize("data", ODD_VALUES)
+def test_odd_values_still_give_valid_documents(data: dict[str, Any], problems: Any) -> None:
+    report = Report()
+    [xml] = to_xml([build(data)], report)
+    assert problems(xml) == []
+    assert len(from_xml(xml)) == 1

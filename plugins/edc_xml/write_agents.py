@@ -121,7 +121,11 @@ class AgentWriter(WriterBase):
                       "one is written", f"{role}.name")
         self.text_el(el, "prefLabel", org.name, f"{role}.name", always=True)
         if org.url:
-            sub(el, "homepage", uri=org.url)
+            if org.url.startswith(("http://", "https://")):
+                sub(el, "homepage", uri=org.url)
+            else:
+                self.note(Code.APPROXIMATED, f"organisation {ident}: homepage {org.url!r} is not "
+                          "an http(s) URL (the schema requires one); not written", f"{role}.url")
         location = sub(el, "hasLocation")
         if org.country or org.address:
             address = sub(location, "hasAddress")

@@ -271,6 +271,10 @@ class SpecificationWriter(AgentWriter):
                 fw = r.rsplit("/", 1)[0] if "/" in r else r
                 if fw.startswith(("http://", "https://")):
                     self.code_el(el, "relatedSkill", r, fw, r)
+                else:
+                    self.note(Code.APPROXIMATED, f"related skill {r!r} has no http(s) framework "
+                              "(the schema requires one); not written",
+                              "learning_outcomes[].related")
         for uri in ([lo.esco_skill] if lo.esco_skill else []) + related_esco:
             self.code_el(el, "relatedEscoSkill", uri, ESCO_FW, uri, notation="Skill")
         return el
