@@ -243,3 +243,18 @@ def test_odd_values_still_give_valid_documents(data: dict[str, Any], problems: A
     [xml] = to_xml([build(data)], report)
     assert problems(xml) == []
     assert len(from_xml(xml)) == 1
+
+
+def test_generated_credentials_always_validate(shared: Path) -> None:
+    """Hypothesis-generated canonical credentials (the laws' strategy) give XSD 1.2 documents."""
+    from credbridge.strategies import micro_credentials
+    from hypothesis import given
+
+    fmt = get_formats().get("edc-xml")
+
+    @given(micro_credentials())
+    def check(cred: MicroCredential) -> None:
+        [xml] = to_xml([cred], Report())
+        assert fmt.validate(xml, shared / "schemas") == []
+
+    check()
