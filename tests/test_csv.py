@@ -501,3 +501,38 @@ def test_streaming_keeps_memory_flat() -> None:
     growth = samples[rows] - samples[early]
     # 108,000 more credentials: keeping even 80 bytes of each would add over 8 MiB
     assert growth < 8 * 1024 * 1024, f"memory grew by {growth / 2**20:.1f} MiB"
+
+
+# --- tables that are not credential tables ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["edc2_generic_template_columns.csv",
+                                  "edc2_recipients_template_columns.csv",
+                                  "edc2_diploma_supplement_template_columns.csv"])
+def test_a_table_of_other_columns_is_refused_not_read_as_empty_credentials(
+    shared: Path, name: str
+) -> None:
+    # these shared samples describe the EDC bulk-issuance spreadsheets: one row per column,
+    # whose only credbridge-like header is "language"
+    result = CliRunner().invoke(cli, ["convert", str(shared / "samples" / "csv" / name),
+                                      "--to", "canonical"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("credbridge: error: ")
+    assert f"{name}, header: not a credential table: 7 of 8 columns" in line
+    assert "--columns" in line
+
+
+def test_an_unmapped_platform_export_is_refused(fixtures: Path) -> None:
+    result = CliRunner().invoke(cli, ["convert", str(fixtures / "csv" / "learnbase" /
+                                                     "export.csv"), "--to", "canonical"])
+    assert result.exit_code == 1
+    assert "14 of 14 columns are not credbridge columns (Badge ID, Course name" in result.stderr
+
+
+def test_a_table_with_a_title_and_unknown_columns_is_read() -> None:
+    (cred,), report = read_csv(csv_bytes("title,colour,size,weight\nCooking,red,L,3\n"))
+    assert cred.title == {"und": "Cooking"}
+    assert [m.detail for m in report.by_code("ignored-input")] == [
+        "columns not understood and ignored: colour, size, weight (map them with --columns)"]

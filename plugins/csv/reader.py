@@ -45,6 +45,13 @@ def read_rows(
     mapped = [column_map.get(h, h) if column_map else h for h in header]
     cells_meaning = [interpret_header(h) for h in mapped]
     unknown = [h for h, m in zip(header, cells_meaning, strict=True) if m is None and h]
+    known = {m.column.name for m in cells_meaning if m is not None}
+    if len(unknown) > len(known) and not known & {"credential_id", "title"}:
+        raise InputError(
+            f"not a credential table: {len(unknown)} of {len(header)} columns are not credbridge "
+            f"columns ({', '.join(unknown[:6])}{', ...' if len(unknown) > 6 else ''}) and there "
+            "is no credential_id or title column; map the columns with --columns",
+            record="header")
     if unknown:
         report.add(Code.IGNORED_INPUT,
                    f"columns not understood and ignored: {', '.join(unknown)} (map them with "
