@@ -48,7 +48,8 @@ def normal_form(value: Any, key: str | None = None) -> Any:
             out[k] = v
         elif k == "type":
             types = v if isinstance(v, list) else [v]
-            single = len(types) == 1 and (types[0] in SINGLE_TYPES or key in SINGLE_TYPED)
+            single = len(types) == 1 and isinstance(types[0], str) and (
+                types[0] in SINGLE_TYPES or key in SINGLE_TYPED)
             out[k] = types[0] if single else list(types)
         elif k in ARRAY_PROPERTIES and (isinstance(v, dict) or (
                 isinstance(v, str) and k in STRING_ARRAYS)):
