@@ -390,3 +390,32 @@ def test_credbridge_term_is_defined_in_the_document(mc: MicroCredential, shared:
     assert "https://purl.imsglobal.org/spec/vc/ob/vocab.html#creditsAvailable" in predicates
     [literal] = graph.objects(predicate=rdflib.URIRef("urn:credbridge:canonical"))
     assert json.loads(str(literal))["stackability"]["standalone"] is True
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    (("type",), {"a": 1}),
+    (("issuer",), 42),
+    (("issuer", "type"), {"x": 1}),
+    (("credentialSubject",), "did:example:1"),
+    (("credentialSubject", "achievement", "alignment"), {"targetName": 3}),
+    (("credentialSubject", "achievement", "creditsAvailable"), "lots"),
+    (("credentialSubject", "identifier"), [{"type": 3}]),
+    (("validFrom",), "2024-13-45"),
+])
+def test_odd_values_end_in_credbridge_errors_or_reports(fixtures: Path, path: tuple[str, ...],
+                                                        value: Any) -> None:
+    from credbridge.errors import CredbridgeError
+
+    doc = json.loads((fixtures / "ob3" / "vc11-hashed-recipient.json").read_text())
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    report = Report()
+    try:
+        creds = list(read(json.dumps(doc).encode(), from_format="ob3", report=report))
+        write(creds, None, to="ob3")
+        write(creds, None, to="ob2")
+    except CredbridgeError:
+        return
+    assert creds or report.has_errors
