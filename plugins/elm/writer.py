@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -42,6 +43,8 @@ CONVERSION_EVIDENCE = "http://data.europa.eu/snb/evidence-type/c_c4f849d7"
 PLACEHOLDER_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
+ESCO = "http://data.europa.eu/esco/"
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
 
 
@@ -73,6 +76,22 @@ class ElmWriter:
             out.setdefault(self.default_language if lang == "und" else lang, value)
         return out
 
+    def _iri(self, value: str, kind: str, field: str) -> str:
+        """``value`` when it is an absolute IRI; else a minted node id (reported)."""
+        if _IRI.match(value):
+            return value
+        minted = self._id(kind)
+        self._say(Code.APPROXIMATED, f"{value!r} is not an IRI; the node is written as {minted}",
+                  field=field)
+        return minted
+
+    def _iri_or_drop(self, value: str, field: str, why: str = "ELM wants an IRI") -> bool:
+        """True when ``value`` is an absolute IRI; else report it dropped."""
+        if _IRI.match(value):
+            return True
+        self._say(Code.DROPPED, f"{value!r} is not an IRI ({why})", field=field)
+        return False
+
     def _keep_order(self, field: str, keys: list[str]) -> None:
         """Report a list whose order the graph cannot keep (RDF values are unordered)."""
         if keys != sorted(keys, key=natural_key):
@@ -90,7 +109,8 @@ class ElmWriter:
         evidence following the EC "converted" profile."""
         ext = cred.extensions
         self.default_language = self._default_language(cred)
-        cred_id = cred.id or self._credential_id(cred)
+        cred_id = self._iri(cred.id, "credential", "id") if cred.id else \
+            self._credential_id(cred)
         # Local node ids are unique per credential, so several credentials can share a graph.
         self._token = str(uuid.uuid5(_ID_NAMESPACE, cred_id))[:8] + ":"
         doc: dict[str, Any] = {
@@ -126,7 +146,8 @@ class ElmWriter:
             doc["credentialProfiles"] = [*_as_list(doc["credentialProfiles"]),
                                          concept(CONVERTED_PROFILE, "Converted")]
             doc["evidence"] = self._evidence(*source)
-        if cred.verification and cred.verification.status_service:
+        if cred.verification and cred.verification.status_service and \
+                self._iri_or_drop(cred.verification.status_service, "verification.status_service"):
             doc["credentialStatus"] = {"id": cred.verification.status_service,
                                        "type": "CredentialStatus"}
         known = ext.get("elm:concepts")
@@ -233,8 +254,9 @@ class ElmWriter:
 
     def _subject(self, cred: MicroCredential) -> dict[str, Any]:
         learner = cred.learner
-        subject: dict[str, Any] = {"id": (learner.id if learner and learner.id
-                                          else self._id("person")), "type": "Person"}
+        subject: dict[str, Any] = {"id": (self._iri(learner.id, "person", "learner.id")
+                                          if learner and learner.id else self._id("person")),
+                                   "type": "Person"}
         if learner:
             lang = self.default_language
             for key, prop in (("given_name", "givenName"), ("family_name", "familyName"),
@@ -302,7 +324,8 @@ class ElmWriter:
         return node
 
     def _new_organisation(self, org: Organisation, field: str, eidas: Any) -> dict[str, Any]:
-        node: dict[str, Any] = {"id": org.id or self._id("org"), "type": "Organisation"}
+        node: dict[str, Any] = {"id": self._iri(org.id, "org", f"{field}.id") if org.id
+                                else self._id("org"), "type": "Organisation"}
         name: LangText = org.name
         if not name:
             name = {"en": "Unknown organisation"}
@@ -326,7 +349,8 @@ class ElmWriter:
                 address["fullAddress"] = self._note({"und": org.address})
             location: dict[str, Any] = {"id": self._id("location"), "type": "Location",
                                         "address": address}
-            if org.region:
+            if org.region and self._iri_or_drop(org.region, f"{field}.region",
+                                                "ELM wants an ATU concept URI"):
                 location["spatialCode"] = concept(org.region)
             node["location"] = location
         else:
@@ -364,7 +388,7 @@ class ElmWriter:
         return claim
 
     def _awarding(self, cred: MicroCredential) -> dict[str, Any]:
-        bodies = [self._organisation(b, "awarding_bodies") for b in cred.awarding_bodies]
+        bodies = [self._organisation(b, "awarding_bodies[]") for b in cred.awarding_bodies]
         self._keep_order("awarding_bodies", [b["id"] for b in bodies])
         if not bodies and cred.issuer:
             bodies = [self._organisation(cred.issuer, "issuer")]
@@ -414,7 +438,7 @@ class ElmWriter:
         if cred.assessed is not None:
             node["dateIssued"] = _datetime(cred.assessed)
         if a and a.assessors:
-            node["assessedBy"] = [self._organisation(o, "assessment.assessors")
+            node["assessedBy"] = [self._organisation(o, "assessment.assessors[]")
                                   for o in a.assessors]
             self._keep_order("assessment.assessors", [o["id"] for o in node["assessedBy"]])
         if a and a.description:
@@ -544,24 +568,23 @@ class ElmWriter:
     def _outcome(self, outcome: Any) -> dict[str, Any]:
         node: dict[str, Any] = {"id": self._id("learningOutcome"), "type": "LearningOutcome",
                                 "title": self._lang(outcome.text or {"en": "-"})}
-        if outcome.esco_skill:
-            node["relatedESCOSkill"] = concept(outcome.esco_skill)
-        if outcome.related:
-            esco = [r for r in outcome.related if r.startswith("http://data.europa.eu/esco/")]
-            other = [r for r in outcome.related if r not in esco]
-            if esco:
-                node["relatedESCOSkill"] = [concept(outcome.esco_skill)] * bool(
-                    outcome.esco_skill) + [concept(r) for r in esco]
-            if other:
-                node["relatedSkill"] = [concept(r) for r in other]
-        esco_all = ([outcome.esco_skill] if outcome.esco_skill else []) + [
-            r for r in outcome.related if r.startswith("http://data.europa.eu/esco/")]
-        other_all = [r for r in outcome.related if not r.startswith("http://data.europa.eu/esco/")]
+        skill = outcome.esco_skill if outcome.esco_skill and self._iri_or_drop(
+            outcome.esco_skill, "learning_outcomes[].esco_skill") else None
+        related = [r for r in outcome.related
+                   if self._iri_or_drop(r, "learning_outcomes[].related")]
+        esco_all = ([skill] if skill else []) + [r for r in related if r.startswith(ESCO)]
+        other = [r for r in related if not r.startswith(ESCO)]
+        if esco_all:
+            node["relatedESCOSkill"] = [concept(r) for r in esco_all] if len(esco_all) > 1 \
+                else concept(esco_all[0])
+        if other:
+            node["relatedSkill"] = [concept(r) for r in other]
         esco_back = sorted(esco_all, key=natural_key)
-        back = (esco_back[:1], esco_back[1:] + sorted(other_all, key=natural_key))
-        if back != (esco_all[:1], list(outcome.related)):
-            self._say(Code.APPROXIMATED, "RDF values are unordered: the ESCO skill and related "
-                      "skills come back in IRI order", field="learning_outcomes[].related")
+        back = (esco_back[:1], esco_back[1:] + sorted(other, key=natural_key))
+        if back != ([skill] if skill else [], related):
+            self._say(Code.APPROXIMATED, "RDF values are unordered: the first ESCO skill (in IRI "
+                      "order) comes back as the outcome's ESCO skill, the others as related",
+                      field="learning_outcomes[]")
         if outcome.skill_type:
             uri, label = coded("skill_type", outcome.skill_type)
             if uri:
@@ -614,7 +637,9 @@ class ElmWriter:
             refs = getattr(s, key)
             nodes = []
             for ref in refs:
-                node: dict[str, Any] = {"id": ref.id or self._id("specification"),
+                node: dict[str, Any] = {"id": self._iri(ref.id, "specification",
+                                                        f"stackability.{key}")
+                                        if ref.id else self._id("specification"),
                                         "type": kind,
                                         "title": self._lang(ref.title or {"en": "-"})}
                 nodes.append(node)
@@ -657,7 +682,7 @@ class ElmWriter:
                                 "dcType": concept(qa.type),
                                 "title": self._lang(qa.description or {"en": "Accreditation"}),
                                 "accreditingAgent": self._organisation(qa.body, f"{field}.body")}
-        if qa.decision:
+        if qa.decision and self._iri_or_drop(qa.decision, f"{field}.decision"):
             node["decision"] = concept(qa.decision)
         if qa.register_entry:
             node["report"] = {"id": self._id("webResource"), "type": "WebResource",
