@@ -296,6 +296,10 @@ def _finish(report: Report, report_path: str | None, quiet: bool, fail_codes: se
             click.echo(line, err=True)
         click.echo(f"{report.records_written} written, {report.records_failed} failed",
                    err=True)
+    elif report.has_errors:  # quiet drops the summary, never the reason for exit 1
+        for line in report.summary_lines():
+            if line.startswith(("error:", "... and")):
+                click.echo(line, err=True)
     if report.has_errors:
         sys.exit(1)
     failing = {code: n for code, n in report.counts().items() if code in fail_codes}

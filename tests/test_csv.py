@@ -357,6 +357,9 @@ def test_malformed_date_in_row_3(fixtures: Path) -> None:
     assert "row 3" in line and "issue_date" in line and "issued" in line
     assert "'2025-02-31'" in line and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == "3 written, 1 failed"
+    quiet = CliRunner().invoke(cli, ["convert", str(source), "--to", "canonical", "-q"])
+    assert quiet.exit_code == 1
+    assert quiet.stderr == line + "\n"  # -q drops the summary, not the reason for exit 1
 
 
 def test_bad_rows_are_reported_and_the_batch_goes_on() -> None:
