@@ -480,3 +480,23 @@ def test_a_context_nested_in_the_document_is_resolved_offline_too(samples: Path)
     doc["credentialSubject"]["@context"] = "http://data.europa.eu/snb/model/context/edc-ap"
     assert _one_bytes(json.dumps(doc).encode(), "elm").title == {
         "en": "some kind of learning achievement", "fr": "une sorte de réussite scolaire"}
+
+
+def test_vc2_ebsi_flavour_reads_like_the_vc11_original(samples: Path, annex: MicroCredential
+                                                       ) -> None:
+    """The EBSI flavour: VC 2.0 context, the https edc-ap URL, VerifiableAttestation."""
+    doc = json.loads((samples / ANNEX).read_bytes())
+    doc["@context"] = ["https://www.w3.org/ns/credentials/v2",
+                       "https://data.europa.eu/snb/model/context/edc-ap"]
+    doc["type"] = ["VerifiableCredential", "VerifiableAttestation", "EuropeanDigitalCredential"]
+    assert _one_bytes(json.dumps(doc).encode(), "elm").to_json_dict() == annex.to_json_dict()
+
+
+def test_relative_iris_never_resolve_against_the_local_path(samples: Path) -> None:
+    doc = json.loads((samples / MODEL_SAMPLE).read_bytes())
+    doc["id"] = "credential132"
+    c = _one_bytes(json.dumps(doc).encode(), "elm")
+    assert c.id == "credential132"  # as written, not file:///<cwd>/credential132
+    _, written, report = write_read("elm", c)
+    assert json.loads(written)["id"].startswith("urn:credbridge:")  # not an IRI: minted
+    assert any(m.field == "id" and m.code == Code.APPROXIMATED for m in report.messages)

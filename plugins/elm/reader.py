@@ -25,6 +25,7 @@ from .concepts import (
     known_concept,
     scheme_of,
 )
+from .graphs import BASE
 from .nodes import GraphView
 from .terms import ELM
 
@@ -76,7 +77,7 @@ class ElmReader:
         v.types(cred)
         data: dict[str, Any] = {}
         if isinstance(cred, URIRef):
-            data["id"] = str(cred)
+            data["id"] = _id_text(cred)
         profiles = v.concepts(cred, "elm:credentialProfiles")
         if profiles:
             # "Converted" and the like qualify a credential; its kind is the other profile.
@@ -179,7 +180,7 @@ class ElmReader:
         v.types(node)
         out: dict[str, Any] = {}
         if _identifying(node):
-            out["id"] = str(node)
+            out["id"] = _id_text(node)
         for prop, key in (("foaf:givenName", "given_name"), ("foaf:familyName", "family_name"),
                           ("foaf:fullName", "full_name")):
             text = self._one_language(v.lang_map(node, prop), f"learner.{key}")
@@ -258,7 +259,7 @@ class ElmReader:
         v.types(node)
         out: dict[str, Any] = {}
         if _identifying(node):
-            out["id"] = str(node)
+            out["id"] = _id_text(node)
         name = v.lang_map(node, "rov:legalName")
         if name:
             out["name"] = name
@@ -564,7 +565,7 @@ class ElmReader:
             for node in v.objects(spec, prop):
                 ref: dict[str, Any] = {}
                 if _identifying(node):
-                    ref["id"] = str(node)
+                    ref["id"] = _id_text(node)
                 title = v.lang_map(node, "dc:title")
                 if title:
                     ref["title"] = title
@@ -650,6 +651,11 @@ def foreign_concepts(info: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any
         if kept:
             out[uri] = kept
     return out
+
+
+def _id_text(node: Node) -> str:
+    """An id as the document wrote it (a relative reference stays relative)."""
+    return str(node).removeprefix(BASE)
 
 
 def _identifying(node: Node | None) -> bool:
