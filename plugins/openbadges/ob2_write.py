@@ -267,6 +267,13 @@ class Ob2Writer:
         for key in (cred.extensions.get("ob3:creator") or {}):
             self.note(Code.DROPPED, f"OB 3.0 achievement creator element {key!r} has no OB 2.0 "
                       "place", f"extensions.ob3:creator.{key}")
+        for key, what in (("ob3:sections", "the original OB 3.0 JSON of the issuer, "
+                            "alignments, results, identifiers and evidence"),
+                          ("ob3:contexts", "the other contexts the OB 3.0 source named")):
+            if cred.extensions.get(key):
+                self.note(Code.APPROXIMATED, f"OB 2.0 is written from the canonical values: "
+                          f"{what} (kept for an ob3 round trip) is not carried",
+                          f"extensions.{key}")
         if cred.extensions.get("ob3:more_subjects"):
             self.note(Code.DROPPED, "OB 2.0 has one recipient: the other credential subjects "
                       "of the OB 3.0 source are not written", "extensions.ob3:more_subjects")

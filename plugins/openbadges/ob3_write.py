@@ -152,6 +152,15 @@ class Ob3Writer:
                     {"id": badge_id, "type": ["Related"], "version": "Open Badges v2p0"})
                 self.note(Code.NOTE, f"the OB 2.0 BadgeClass {badge_id} is linked as a related "
                           "achievement (1EdTech upgrade guidance)", "title")
+        if isinstance(source, dict):
+            self.note(Code.APPROXIMATED, "the OB 2.0 assertion and BadgeClass ids are carried as "
+                      "the evidence and related achievement of the upgrade",
+                      "extensions.ob2:source")
+        if cred.extensions.get("ob2:sections"):
+            self.note(Code.APPROXIMATED, "OB 3.0 is written from the canonical values: the "
+                      "original OB 2.0 JSON of the recipient, badge, alignments and evidence "
+                      "(kept for an ob2 round trip) is not carried as it is",
+                      "extensions.ob2:sections")
         for key, value in (cred.extensions.get("ob2:assertion") or {}).items():
             if key == "image":
                 subject.setdefault("image", _image(value))
