@@ -119,3 +119,42 @@ def unknown_field_paths(fields: Mapping[str, Predicate]) -> list[str]:
     known = model_paths()
     return sorted(p for p in fields if p != "*" and p not in known
                   and not p.startswith("extensions."))
+
+
+def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
+    """A -> B -> A: what ``credential`` keeps after a round trip through A, then through B and
+    back to A. Fields both formats carry (exact or extension) must survive unchanged or be
+    reported; the rest must be reported by the B step."""
+    from .plugin_manager import get_formats
+    from .testing import write_read
+
+    fa, fb = get_formats().get(a), get_formats().get(b)
+    back_a, _, _ = write_read(a, credential)
+    if len(back_a) != 1:
+        return [f"{a} gave {len(back_a)} credentials for one"]
+    ca = back_a[0]
+    back_b, _, report_b = write_read(b, ca)
+    if len(back_b) != 1:
+        return [f"{b} gave {len(back_b)} credentials for one"]
+    back_aba, _, report_a = write_read(a, back_b[0])
+    if len(back_aba) != 1:
+        return [f"{a} gave {len(back_aba)} credentials for one on the way back"]
+    report = Report()
+    report.extend(report_b)
+    report.extend(report_a)
+    x, y = ca.to_json_dict(), back_aba[0].to_json_dict()
+    problems = []
+    for path in present_fields(ca):
+        both = carried_as(path, fa.fields) in ("exact", "extension") and \
+            carried_as(path, fb.fields) in ("exact", "extension")
+        if path.startswith("extensions."):
+            both = False
+        if both:
+            if value_at(x, path) != value_at(y, path) and not _reported(
+                    report, path, (Code.APPROXIMATED, Code.DROPPED)):
+                problems.append(f"{a}->{b}->{a}: {path} carried by both but changed without a "
+                                f"message: {value_at(x, path)!r} -> {value_at(y, path)!r}")
+        elif value_at(x, path) != value_at(y, path) and not _reported(
+                report_b, path, (Code.DROPPED, Code.APPROXIMATED, Code.KEPT_AS_EXTENSION)):
+            problems.append(f"{a}->{b}->{a}: {path} was lost in {b} without a message")
+    return problems
