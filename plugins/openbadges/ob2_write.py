@@ -237,7 +237,7 @@ class Ob2Writer:
         for key, value in ach.items():
             if badge is not None and key == "image" and isinstance(value, dict) and \
                     value.get("id"):
-                badge.setdefault("image", value["id"])
+                badge.setdefault("image", self._image(value, "extensions.ob3:achievement"))
             elif badge is not None and key == "tag" and isinstance(value, list):
                 badge.setdefault("tags", value)
             elif badge is not None and key == "related" and _ob2_badge_id(value):
@@ -250,7 +250,7 @@ class Ob2Writer:
             if key == "narrative" and isinstance(value, str):
                 doc.setdefault("narrative", value)
             elif key == "image" and isinstance(value, dict) and value.get("id"):
-                doc.setdefault("image", value["id"])
+                doc.setdefault("image", self._image(value, "extensions.ob3:subject"))
             else:
                 self.note(Code.DROPPED, f"OB 3.0 subject element {key!r} has no OB 2.0 place",
                           f"extensions.ob3:subject.{key}")
@@ -259,7 +259,8 @@ class Ob2Writer:
             if isinstance(issuer, dict) and key in ("image", "description", "telephone",
                                                     "phone"):
                 target = "telephone" if key == "phone" else key
-                image = value.get("id") if key == "image" and isinstance(value, dict) else value
+                image = self._image(value, "extensions.ob3:issuer") if key == "image" and \
+                    isinstance(value, dict) else value
                 issuer.setdefault(target, image)
             else:
                 self.note(Code.DROPPED, f"OB 3.0 issuer element {key!r} has no OB 2.0 place",
@@ -281,9 +282,16 @@ class Ob2Writer:
             self.note(Code.DROPPED, "the OB 3.0 source's other credentialSchema entries have no "
                       "OB 2.0 place", "extensions.ob3:credentialSchema")
         for key in (cred.extensions.get("ob3:credential") or {}):
-            if key not in ("name", "description"):
-                self.note(Code.DROPPED, f"OB 3.0 credential element {key!r} has no OB 2.0 "
-                          "place", f"extensions.ob3:credential.{key}")
+            self.note(Code.DROPPED, f"OB 3.0 credential element {key!r} has no OB 2.0 place"
+                      + (" (the badge name and description are shown)" if key in (
+                          "name", "description") else ""), f"extensions.ob3:credential.{key}")
+
+    def _image(self, image: dict[str, Any], field: str) -> Any:
+        """An OB 2.0 image (its URL) for an OB 3.0 Image; a caption is reported."""
+        if set(image) - {"id", "type"}:
+            self.note(Code.APPROXIMATED, "OB 2.0 images are URLs: the caption of the OB 3.0 "
+                      "image is not carried", field)
+        return image["id"]
 
     def extension(self, cred: MicroCredential, doc: dict[str, Any]) -> dict[str, Any]:
         """Canonical JSON of what a standard reading of ``doc`` does not give back."""

@@ -173,6 +173,8 @@ class Ob3Writer:
         for key, value in (cred.extensions.get("ob2:issuer") or {}).items():
             if key == "image" and issuer:
                 issuer.setdefault("image", _image(value))
+            elif key in ("description", "telephone") and issuer and isinstance(value, str):
+                issuer.setdefault("phone" if key == "telephone" else key, value)
             else:
                 self.note(Code.DROPPED, f"OB 2.0 issuer element {key!r} has no OB 3.0 place",
                           f"extensions.ob2:issuer.{key}")
