@@ -25,7 +25,9 @@ _KNOWN: dict[str, Callable[[], dict[str, Any]]] = {
 
 
 def _key(url: str) -> str:
-    url = url.strip().rstrip("/")
+    """The same context under its spelling variants: http/https for data.europa.eu, a trailing
+    slash, a ``.jsonld`` / ``.json`` file suffix."""
+    url = url.strip().rstrip("/").removesuffix(".jsonld").removesuffix(".json")
     if url.startswith("https://data.europa.eu/"):
         url = "http://" + url.removeprefix("https://")
     return url
