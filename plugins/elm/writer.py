@@ -44,6 +44,7 @@ PLACEHOLDER_PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 ESCO = "http://data.europa.eu/esco/"
+EIDAS_FIELD = "extensions.elm:issuer_eidas"
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
 
@@ -268,8 +269,10 @@ class ElmWriter:
                 subject["dateOfBirth"] = f"{learner.birth_date.isoformat()}T00:00:00Z"
             if learner.national_id:
                 nid = learner.national_id
-                subject["nationalID"] = self._legal({"value": nid.value,
-                                                     "country": nid.country}, "learner")
+                subject["nationalID"] = self._legal(
+                    {"value": nid.value, "country": nid.country},
+                    learner.citizenship[0] if learner.citizenship else None,
+                    "learner.national_id", "the learner's citizenship")
             if learner.identifiers:
                 subject["identifier"] = [self._identifier(i.model_dump())
                                          for i in learner.identifiers]
@@ -292,10 +295,21 @@ class ElmWriter:
             node["schemeName"] = ident["scheme"]
         return node
 
-    def _legal(self, ident: dict[str, Any], fallback_country: str | None) -> dict[str, Any]:
+    def _legal(self, ident: dict[str, Any], fallback_country: str | None, field: str,
+               fallback_from: str = "the organisation's country") -> dict[str, Any]:
+        """A LegalIdentifier; the shapes require its country (``spatial``): when the identifier
+        has none, ``fallback_country`` is used and reported."""
         node: dict[str, Any] = {"id": self._id("legalIdentifier"), "type": "LegalIdentifier",
                                 "notation": ident["value"]}
-        where = ident.get("country") or fallback_country
+        where = ident.get("country")
+        if not where and fallback_country:
+            where = fallback_country
+            self._say(Code.DEFAULTED, f"the identifier has no country; written with "
+                      f"{fallback_from} ({where}), which the EC shapes require",
+                      field=f"{field}.country")
+        elif not where:
+            self._say(Code.DROPPED, "the identifier has no country, which the EC shapes require",
+                      field=f"{field}.country")
         if where and len(where) == 2:
             node["spatial"] = country(where)
         elif where:
@@ -317,7 +331,7 @@ class ElmWriter:
         if key in self._orgs:
             node = self._orgs[key]
             if isinstance(eidas, dict) and eidas.get("value") and "eIDASIdentifier" not in node:
-                node["eIDASIdentifier"] = self._legal(eidas, org.country)
+                node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
             return node
         node = self._new_organisation(org, field, eidas)
         self._orgs[key] = node
@@ -333,15 +347,17 @@ class ElmWriter:
                       "'Unknown organisation' (the EC shapes require a legal name)", field=field)
         node["legalName"] = self._lang(name)
         if isinstance(eidas, dict) and eidas.get("value"):
-            node["eIDASIdentifier"] = self._legal(eidas, org.country)
+            node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
         if org.legal_identifier:
-            node["registration"] = self._legal(org.legal_identifier.model_dump(), org.country)
+            node["registration"] = self._legal(org.legal_identifier.model_dump(), org.country,
+                                               f"{field}.legal_identifier")
         idents = [i for i in org.identifiers if i.scheme != "vat"]
         vat = [i for i in org.identifiers if i.scheme == "vat"]
         if idents:
             node["identifier"] = [self._identifier(i.model_dump()) for i in idents]
         if vat:
-            node["vatIdentifier"] = self._legal({"value": vat[0].value}, org.country)
+            node["vatIdentifier"] = self._legal({"value": vat[0].value}, org.country,
+                                                f"{field}.identifiers")
         if org.country:
             address: dict[str, Any] = {"id": self._id("address"), "type": "Address",
                                        "countryCode": country(org.country)}
