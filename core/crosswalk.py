@@ -1,0 +1,102 @@
+"""The crosswalk as data (``credbridge.mappings/crosswalk.toml``): canonical field x format ->
+target path and predicate, as the code behaves.
+
+Each ``[[field]]`` entry of the file has a canonical ``path``, the ``element`` it stands for
+(the Annex I element or a short meaning) and a ``[field.formats]`` table: format name ->
+``{how, target, note}``, where ``how`` is ``exact``, ``lossy``, ``extension`` or ``none``.
+
+Built-in formats take their ``fields`` from here (:func:`fields_for`), ``docs/formats.md`` is
+generated from it, and ``tests/test_crosswalk.py`` checks the code against it. This module does
+not import the pydantic model, so a format module can call :func:`fields_for` cheaply at import.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Literal, cast, get_args
+
+from .formats import Predicate
+
+How = Literal["exact", "lossy", "extension", "none"]
+HOWS: tuple[str, ...] = get_args(How)
+"""The four predicates, strongest first."""
+
+MARK: dict[str, str] = {"exact": "E", "lossy": "L", "extension": "X", "none": "N"}
+"""The one-letter mark of each predicate (the crosswalk's §0)."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How one format carries one canonical field, and where."""
+
+    how: How
+    target: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One canonical field across formats."""
+
+    path: str
+    element: str
+    cells: MappingProxyType[str, Cell]
+
+
+def _cell(path: str, name: str, spec: dict[str, str]) -> Cell:
+    how = spec.get("how")
+    if how not in HOWS:
+        raise ValueError(f"crosswalk.toml: {path} / {name}: how = {how!r} is not one of "
+                         f"{', '.join(HOWS)}")
+    return Cell(cast(How, how), spec.get("target", ""), spec.get("note", ""))
+
+
+@cache
+def rows() -> tuple[Row, ...]:
+    """The crosswalk rows in file order (read once)."""
+    text = resources.files("credbridge.mappings").joinpath("crosswalk.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    out = []
+    for entry in data.get("field", []):
+        path = entry["path"]
+        cells = {name: _cell(path, name, spec)
+                 for name, spec in entry.get("formats", {}).items()}
+        out.append(Row(path, entry.get("element", ""), MappingProxyType(cells)))
+    return tuple(out)
+
+
+@cache
+def formats() -> tuple[str, ...]:
+    """Formats the crosswalk describes, in first-mention order."""
+    seen: dict[str, None] = {}
+    for row in rows():
+        for name in row.cells:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+@cache
+def _carried(format_name: str) -> tuple[tuple[str, Predicate], ...]:
+    out = tuple((row.path, cast(Predicate, row.cells[format_name].how)) for row in rows()
+                if format_name in row.cells and row.cells[format_name].how != "none")
+    if not out:
+        raise KeyError(f"the crosswalk has no column for format {format_name!r}")
+    return out
+
+
+def fields_for(format_name: str) -> dict[str, Predicate]:
+    """The ``fields`` of a built-in format: every path it carries, with the predicate (a fresh
+    dict each call; the file is parsed once). ``KeyError`` for a format the crosswalk lacks."""
+    return dict(_carried(format_name))
+
+
+def cell(path: str, format_name: str) -> Cell:
+    """The cell of ``path`` for ``format_name`` (``none`` when the crosswalk has no entry)."""
+    for row in rows():
+        if row.path == path:
+            return row.cells.get(format_name, Cell("none"))
+    raise KeyError(f"the crosswalk has no row for {path!r}")
