@@ -1,9 +1,11 @@
-"""Documentation generated from the code: the CLI reference, the CSV column table and the
-canonical field tables, so that the docs cannot drift from what credbridge really does.
+"""Documentation generated from the code: the CLI reference, the format matrix, the CSV column
+table and the canonical field tables, so that the docs cannot drift from what credbridge really
+does.
 
-``docs/cli.md`` is generated whole; ``docs/formats/csv.md`` and ``docs/formats/canonical.md``
-hold generated blocks between ``<!-- BEGIN GENERATED name -->`` and ``<!-- END GENERATED name
--->`` markers. After changing the CLI, ``mappings/csv/columns.toml`` or the model, run from the
+``docs/cli.md`` and ``docs/formats.md`` (the format matrix, from ``mappings/crosswalk.toml``)
+are generated whole; ``docs/formats/csv.md`` and ``docs/formats/canonical.md`` hold generated
+blocks between ``<!-- BEGIN GENERATED name -->`` and ``<!-- END GENERATED name -->`` markers.
+After changing the CLI, the crosswalk, ``mappings/csv/columns.toml`` or the model, run from the
 repository root::
 
     python -m credbridge.docgen --update docs
@@ -322,9 +324,120 @@ def code_vocabularies() -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- the format matrix ------------------------------------------------------------------------
+
+FORMAT_PAGES: dict[str, str] = {
+    "canonical": "formats/canonical.md", "csv": "formats/csv.md", "ob3": "formats/ob3.md",
+    "ob2": "formats/ob2.md", "edc-xml": "formats/edc-xml.md", "elm": "formats/elm.md",
+    "elm-ttl": "formats/elm.md", "elm-rdfxml": "formats/elm.md", "elmo": "formats/elmo.md",
+    "ds": "formats/ds.md", "ds-html": "formats/ds.md",
+}
+"""The page of each built-in format, relative to the docs folder."""
+
+BELOW = "\u2193"
+"""The matrix mark (a down arrow) of a field a format carries only in part: see the rows below."""
+
+ABSENT = "\u2013"
+"""The matrix mark (an en dash) of a field a format does not carry."""
+
+
+def _effective(path: str, fields: dict[str, Any], prefixes: frozenset[str]) -> str:
+    """The matrix mark of ``path`` for a format with ``fields``: the predicate of the path or
+    of the nearest declared path above it (which covers it), ``↓`` when only paths below it
+    are declared, :data:`ABSENT` when the format does not carry it."""
+    from .coverage import carried_as
+    from .crosswalk import MARK
+
+    how = carried_as(path, fields)
+    if how is not None:
+        return MARK[how]
+    if path in prefixes or f"{path}[]" in prefixes:
+        return BELOW
+    return ABSENT
+
+
+def formats_matrix() -> str:
+    """``docs/formats.md``: which canonical fields each format carries, how and where, from
+    ``mappings/crosswalk.toml``."""
+    from .coverage import declared_prefixes
+    from .crosswalk import fields_for, formats, rows
+
+    names = list(formats())
+    fields = {n: dict(fields_for(n)) for n in names}
+    prefixes = {n: declared_prefixes(fields[n]) for n in names}
+    marks = {(r.path, n): _effective(r.path, fields[n], prefixes[n]) for r in rows() for n in names}
+    lines = [
+        "# Formats: what each one carries",
+        "",
+        "<!-- Generated from mappings/crosswalk.toml by credbridge.docgen: do not edit by hand; "
+        f"after changing the crosswalk run `{REGENERATE}` from the repository root. -->",
+        "",
+        "Which canonical fields each format carries, how well, and where: read it to pick a "
+        "format, or to know what a conversion will keep. The table is the crosswalk as the code "
+        "behaves (`mappings/crosswalk.toml`; the tests fail when a format's declared fields and "
+        "the crosswalk differ). A conversion A → B keeps, for each field, at best the weaker of "
+        "the two marks, and its report names every field it drops or approximates.",
+        "",
+        "| Mark | Meaning (round trip canonical → format → canonical) |",
+        "|---|---|",
+        "| **E** exact | carried with the same meaning and value |",
+        "| **L** lossy | carried approximately (one language of several, code → free text, the "
+        "first of several, unit assumed); the writer reports `approximated` |",
+        "| **X** extension | the format has no standard place; carried in a community profile or "
+        "a documented credbridge extension; reported `kept-as-extension` |",
+        f"| **{ABSENT}** none (N) | the format cannot hold it; reported `dropped` |",
+        f"| **{BELOW}** | carried in part: see the rows below it |",
+        "",
+        "A mark on a field covers everything below it (`learner` covers `learner.email`). "
+        "`ds-html` is written only (the HTML view of a Diploma Supplement).",
+        "",
+        "## Matrix",
+        "",
+        "| Field | Element | " + " | ".join(f"[{n}](#{n})" for n in names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
+    for row in rows():
+        cells = " | ".join(marks[(row.path, n)] for n in names)
+        lines.append(f"| `{row.path}` | {_cell(row.element)} | {cells} |")
+    lines.append("")
+    columns: dict[str, str] = {}
+    for name in names:
+        page = FORMAT_PAGES.get(name)
+        link = f" See [{page.split('/')[-1]}]({page})." if page else ""
+        lines += [f"## {name}", ""]
+        key = repr([(r.path, r.cells[name].how, r.cells[name].target) for r in rows()])
+        if key in columns:
+            lines += [f"Carries the same fields as [`{columns[key]}`](#{columns[key]}), in the "
+                      f"same places.{link}", ""]
+            continue
+        columns[key] = name
+        if link:
+            lines += [link.strip(), ""]
+        if all(r.cells[name].how == "exact" for r in rows()):
+            lines += ["Carries every field exactly, under the paths above (its JSON keys).", ""]
+            continue
+        lines += ["| Field | Mark | Where | Note |", "|---|---|---|---|"]
+        dropped: list[str] = []
+        for row in rows():
+            cell = row.cells[name]
+            mark = marks[(row.path, name)]
+            if cell.how == "none":
+                if mark == ABSENT and not any(row.path.startswith((f"{d}.", f"{d}[]"))
+                                           for d in dropped):
+                    dropped.append(row.path)
+                continue
+            lines.append(f"| `{row.path}` | {mark} | {_cell(cell.target)} | {_cell(cell.note)} |")
+        lines.append("")
+        if dropped:
+            listed = ", ".join(f"`{d}`" for d in dropped)
+            lines += [f"Not carried (reported `dropped`), with everything below them: {listed}.",
+                      ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 # --- generated files and blocks ---------------------------------------------------------------
 
-PAGES: dict[str, Callable[[], str]] = {"cli.md": cli_reference}
+PAGES: dict[str, Callable[[], str]] = {"cli.md": cli_reference, "formats.md": formats_matrix}
 """Pages generated whole, relative to the docs folder."""
 
 BLOCKS: dict[str, Callable[[], str]] = {
@@ -385,10 +498,10 @@ def update(docs: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m credbridge.docgen [cli|csv-columns|canonical-fields] [--update DOCS]``."""
+    """``python -m credbridge.docgen [cli|formats|csv-columns|...] [--update DOCS]``."""
     parser = argparse.ArgumentParser(prog="python -m credbridge.docgen",
                                      description="Print or update credbridge's generated docs.")
-    parser.add_argument("part", nargs="?", choices=["cli", *BLOCKS],
+    parser.add_argument("part", nargs="?", choices=["cli", "formats", *BLOCKS],
                         help="print one generated part on stdout")
     parser.add_argument("--update", metavar="DOCS", type=Path,
                         help="rewrite the generated pages and blocks in the DOCS folder")
@@ -405,7 +518,8 @@ def main(argv: list[str] | None = None) -> int:
         if old:
             return 1
     if args.part:
-        make = cli_reference if args.part == "cli" else BLOCKS[args.part]
+        whole = {"cli": cli_reference, "formats": formats_matrix}
+        make = whole.get(args.part) or BLOCKS[args.part]
         sys.stdout.write(make())
     elif not (args.update or args.check):
         parser.print_help()

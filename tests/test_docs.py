@@ -1,8 +1,9 @@
 """The docs cannot drift from the code.
 
-1. Generated pages and blocks (docs/cli.md, the CSV column table, the canonical field tables) must
-   equal what ``credbridge.docgen`` produces now: after changing the CLI, the CSV columns or the
-   model, run ``python -m credbridge.docgen --update docs`` from the repository root.
+1. Generated pages and blocks (docs/cli.md, docs/formats.md, the CSV column table, the canonical
+   field tables) must equal what ``credbridge.docgen`` produces now: after changing the CLI, the
+   crosswalk, the CSV columns or the model, run ``python -m credbridge.docgen --update docs``
+   from the repository root.
 2. Every ``$ command`` line in a ```` ```console ```` block of a docs page is run (bash, one
    page's commands in order, in a directory that links the repository root's files and folders,
    so paths are those of the checkout and the files examples write stay out of it). It must
@@ -69,6 +70,17 @@ def test_canonical_page_lists_every_model_field() -> None:
     assert "| `pass` | string |  |" in text  # the JSON key, not the Python name pass_
 
 
+def test_formats_page_shows_the_crosswalk_matrix() -> None:
+    text = (DOCS / "formats.md").read_text("utf-8")
+    assert "| Field | Element | [canonical](#canonical) | [csv](#csv) | [ob3](#ob3) |" in text
+    assert ("| `levels.eqf` | Annex I 8: level (EQF, QF-EHEA) | E | E | X | X | E | E | E | E | "
+            "E | E | E |") in text
+    assert ("| `assessment.grade.status` | Annex I 14: grade achieved | E | E | E | X | "
+            f"{docgen.ABSENT} | E |") in text
+    assert "| `levels.eqf` | E | eqf_level |  |" in text  # the csv list: field, mark, column
+    assert "Carries the same fields as [`elm`](#elm), in the same places." in text
+
+
 def test_docgen_update_rewrites_a_stale_page(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     (docs / "formats").mkdir(parents=True)
@@ -78,10 +90,11 @@ def test_docgen_update_rewrites_a_stale_page(tmp_path: Path) -> None:
                          text, flags=re.DOTALL)
         assert emptied != text
         (docs / rel).write_text(emptied, "utf-8")
-    assert set(docgen.stale(docs)) == {docs / "cli.md", *(docs / r for r in docgen.BLOCK_PAGES)}
+    assert set(docgen.stale(docs)) == {*(docs / r for r in docgen.PAGES),
+                                       *(docs / r for r in docgen.BLOCK_PAGES)}
     docgen.update(docs)
     assert docgen.stale(docs) == []
-    for rel in ["cli.md", *docgen.BLOCK_PAGES]:
+    for rel in [*docgen.PAGES, *docgen.BLOCK_PAGES]:
         assert (docs / rel).read_text("utf-8") == (DOCS / rel).read_text("utf-8")
     assert docgen.main(["--check", str(docs)]) == 0
 
