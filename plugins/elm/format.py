@@ -6,21 +6,21 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from credbridge.errors import InputError
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 from credbridge.safety import load_json
-from rdflib import Graph
 
 from . import jades
-from .graphs import bind_prefixes, jsonld_graph, lexical_literals, rdf_graph, unknown_keys
-from .reader import ElmReader, credential_nodes
-from .shacl import load_shapes, shapes_folder, validate
-from .writer import ElmWriter
+
+# rdflib, pyshacl and the pydantic model are imported when a document is read or written,
+# not when the format is registered: `credbridge formats` must start fast.
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
+    from rdflib import Graph
 
 _ORG: dict[str, Predicate] = {
     "id": "exact", "name": "exact", "legal_identifier": "exact", "identifiers": "exact",
@@ -72,6 +72,8 @@ class _ElmBase(Format):
         self, stream: IO[bytes], report: Report, options: Options
     ) -> Iterator[MicroCredential]:
         """Yield the EDC credentials of the document (several for JSON Lines)."""
+        from .reader import ElmReader, credential_nodes
+
         data = stream.read()
         for graph, proofs, record in self._graphs(data, report):
             nodes = credential_nodes(graph)
@@ -89,6 +91,8 @@ class _ElmBase(Format):
 
     def _graphs(self, data: bytes,
                 report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+        from .graphs import rdf_graph
+
         yield rdf_graph(data, self.rdf_format), [], None
 
     # --- writing --------------------------------------------------------------------------
@@ -97,6 +101,8 @@ class _ElmBase(Format):
                  options: Options | None = None) -> dict[str, Any]:
         """The EDC 3 JSON-LD document (a dict) of one credential; with the ``embed_source``
         option, the input document is embedded as evidence (EC "converted" profile)."""
+        from .writer import ElmWriter
+
         writer = ElmWriter(report, self.name, cred.id or position)
         source = source_document(report) if options and options.get("embed_source") else None
         if options and options.get("embed_source") and source is None:
@@ -119,6 +125,8 @@ class _ElmBase(Format):
 
     def serialise(self, doc: dict[str, Any], position: int) -> bytes:
         """The bytes of one document in this serialisation."""
+        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
+
         graph = bind_prefixes(jsonld_graph(doc))
         with lexical_literals():
             return graph.serialize(format=self.rdf_format, encoding="utf-8")
@@ -127,6 +135,8 @@ class _ElmBase(Format):
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against the EC shapes ``edc-generic-full`` in pre-seal mode."""
+        from .shacl import load_shapes, shapes_folder, validate
+
         shapes = load_shapes(shapes_folder(schemas))
         problems = []
         for graph, _, record in self._graphs(data, Report()):
@@ -171,6 +181,8 @@ class ElmJsonLdFormat(_ElmBase):
 
     def _graph(self, doc: Any, report: Report,
                record: Any) -> tuple[Graph, list[dict[str, Any]], Any]:
+        from .graphs import jsonld_graph, unknown_keys
+
         proofs: list[dict[str, Any]] = []
         if jades.is_jades(doc):
             doc, seal = jades.unwrap(doc)
@@ -213,6 +225,10 @@ class ElmTurtleFormat(_ElmBase):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
               options: Options) -> None:
         """One Turtle document (several credentials share one graph)."""
+        from rdflib import Graph
+
+        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
+
         graph = Graph()
         for i, cred in enumerate(credentials, start=1):
             graph += jsonld_graph(self.document(cred, report, i, options))
@@ -222,6 +238,8 @@ class ElmTurtleFormat(_ElmBase):
 
     def _graphs(self, data: bytes,
                 report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+        from .graphs import rdf_graph
+
         head = data.lstrip()[:1]
         fmt = "turtle" if head in (b"@", b"P", b"p", b"#") or b"@prefix" in data[:4096] \
             else "nt"
@@ -251,6 +269,10 @@ class ElmRdfXmlFormat(_ElmBase):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
               options: Options) -> None:
         """One RDF/XML document (several credentials share one graph)."""
+        from rdflib import Graph
+
+        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
+
         graph = Graph()
         for i, cred in enumerate(credentials, start=1):
             graph += jsonld_graph(self.document(cred, report, i, options))
