@@ -5,18 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential, prune, validation_problems
 from credbridge.options import Options
 from credbridge.report import Code, Report
-from pydantic import ValidationError
 
 from .names import SNB, VP
-from .reader import read_document
-from .validation import validate_bytes
-from .writer import write_documents
+
+# The model (pydantic), lxml and the reader/writer are imported when a document is read or
+# written, not when the format is registered: `credbridge formats` must start fast.
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 _ORG: dict[str, Predicate] = {
     "id": "exact", "name": "exact", "legal_identifier": "exact", "identifiers[].value": "exact",
@@ -120,6 +120,8 @@ class EdcXmlFormat(Format):
             finally:
                 report.record = None
 
+        from .reader import read_document
+
         return read_document(stream, report, build)
 
     def write(
@@ -130,10 +132,14 @@ class EdcXmlFormat(Format):
         options: Options,
     ) -> None:
         """One ``europassCredential`` document per credential (valid against XSD 1.2)."""
+        from .writer import write_documents
+
         write_documents(credentials, stream, report)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ``genericschema_1.2.xsd`` (offline); ``[]`` when valid."""
+        from .validation import validate_bytes
+
         return validate_bytes(data, schemas)
 
 
@@ -146,6 +152,9 @@ MAX_REPAIRS = 25
 
 def build_tolerant(fmt: Format, data: dict[str, Any], report: Report,
                    record: str | int) -> MicroCredential | None:
+    from credbridge.model import MicroCredential, prune, validation_problems
+    from pydantic import ValidationError
+
     """Build a credential from what the reader found; a value the canonical model refuses
     (an EQF level 9, a birth date that is not a date...) is reported as ``invalid-value`` and
     left out, so one bad element does not cost the whole credential."""
