@@ -152,12 +152,12 @@ MAX_REPAIRS = 25
 
 def build_tolerant(fmt: Format, data: dict[str, Any], report: Report,
                    record: str | int) -> MicroCredential | None:
-    from credbridge.model import MicroCredential, prune, validation_problems
-    from pydantic import ValidationError
-
     """Build a credential from what the reader found; a value the canonical model refuses
     (an EQF level 9, a birth date that is not a date...) is reported as ``invalid-value`` and
     left out, so one bad element does not cost the whole credential."""
+    from credbridge.model import MicroCredential, prune, validation_problems
+    from pydantic import ValidationError
+
     for _ in range(MAX_REPAIRS):
         try:
             return MicroCredential.model_validate(data)
