@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 
-from .ds_map import from_supplement, to_supplement
-from .ds_xml import build_element, read_element
-from .elmo_read import read_elmo
-from .elmo_write import build_elmo
-from .html import render
-from .schema import validate_tree, wrap_fragment
 from .section import KEPT_SECTIONS
 from .xmlutil import NS, local, parse_xml, q, root_name, serialise
+
+# lxml, the model and the mapping modules are imported when a document is read or written,
+# not when the format is registered: `credbridge formats` must start fast.
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 DS_FIELDS: dict[str, Predicate] = {
     "id": "exact",
@@ -105,17 +103,23 @@ class ElmoFormat(Format):
     def read(self, stream: IO[bytes], report: Report, options: Options
              ) -> Iterator[MicroCredential]:
         """One credential per top-level learning opportunity specification."""
+        from .elmo_read import read_elmo
+
         return read_elmo(self, stream.read(), report)
 
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
               options: Options) -> None:
         """One ELMO document for one credential."""
+        from .elmo_write import build_elmo
+
         cred = _only_one(credentials, self.name)
         if cred is not None:
             stream.write(serialise(build_elmo(cred, report, options)))
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ELMO 1.7.0 (or 2.0.0 when the document has the v2.0 structure)."""
+        from .schema import validate_tree
+
         try:
             root = parse_xml(data, "the document")
         except InputError as exc:
@@ -142,6 +146,9 @@ class DsFormat(Format):
     def read(self, stream: IO[bytes], report: Report, options: Options
              ) -> Iterator[MicroCredential]:
         """The one credential the supplement describes."""
+        from .ds_map import from_supplement
+        from .ds_xml import read_element
+
         root = parse_xml(stream.read(), "the Diploma Supplement")
         if root.tag != q("diplomaSupplement"):
             raise InputError(f"not a Diploma Supplement fragment: the root element is "
@@ -161,6 +168,9 @@ class DsFormat(Format):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
               options: Options) -> None:
         """The ``diplomaSupplement`` element of one credential."""
+        from .ds_map import to_supplement
+        from .ds_xml import build_element
+
         cred = _only_one(credentials, self.name)
         if cred is not None:
             ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
@@ -168,6 +178,8 @@ class DsFormat(Format):
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems of the fragment embedded in a minimal ELMO 1.7 document."""
+        from .schema import validate_tree, wrap_fragment
+
         try:
             root = parse_xml(data, "the document")
         except InputError as exc:
@@ -191,6 +203,9 @@ class DsHtmlFormat(Format):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
               options: Options) -> None:
         """The page of one credential."""
+        from .ds_map import to_supplement
+        from .html import render
+
         cred = _only_one(credentials, self.name)
         if cred is not None:
             ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
