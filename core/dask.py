@@ -67,7 +67,9 @@ def convert_files(paths: Sequence[str | Path], *, to: str, from_format: str | No
     """A bag with one :class:`ConvertedPart` per input file (one partition per file)."""
     names = [str(p) for p in paths]
     bag = db.from_sequence(names, npartitions=max(1, len(names)))
-    return bag.map(_convert_file, to=to, from_format=from_format, options=dict(options or {}))
+    converted: db.Bag = bag.map(_convert_file, to=to, from_format=from_format,
+                                options=dict(options or {}))
+    return converted
 
 
 def _convert_lines(lines: Iterable[str], to: str, from_format: str,
@@ -88,11 +90,12 @@ def convert_lines(lines: db.Bag, *, to: str, from_format: str = "canonical",
     """Convert a bag of JSON Lines text (e.g. ``dask.bag.read_text("part-*.jsonl")``),
     partition by partition; one :class:`ConvertedPart` per partition."""
     parts = lines.to_delayed()
-    import dask
+    from dask.delayed import delayed
 
-    converted = [dask.delayed(_convert_lines)(p, to, from_format, dict(options or {}), i)
+    converted = [delayed(_convert_lines)(p, to, from_format, dict(options or {}), i)
                  for i, p in enumerate(parts)]
-    return db.from_delayed(converted)
+    bag: db.Bag = db.from_delayed(converted)
+    return bag
 
 
 def write_parts(parts: db.Bag, output: str | Path) -> Report:
