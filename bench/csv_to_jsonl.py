@@ -59,7 +59,7 @@ import credbridge
 t = time.perf_counter()
 result = credbridge.convert(sys.argv[1], to="canonical", destination=sys.argv[2])
 elapsed = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = _peak_kib()
 print(result.report.records_written, result.report.records_failed, elapsed, peak)
 """
 

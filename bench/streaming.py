@@ -19,12 +19,24 @@ from csv_to_jsonl import generate
 
 CHILD = """
 import resource, sys
+
+def _peak_kib():
+    # VmHWM: this program's own peak; ru_maxrss would include the forking parent's.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 from credbridge.cli import main
 sys.argv = ["credbridge", *sys.argv[1:]]
 try:
     main()
 finally:
-    sys.stderr.write("PEAK_RSS_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    sys.stderr.write("PEAK_RSS_KIB=%d\\n" % _peak_kib())
 """
 
 

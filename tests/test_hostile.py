@@ -60,8 +60,17 @@ SITECUSTOMIZE = textwrap.dedent('''
     socket.getaddrinfo = _refuse
 
     def _rss():
+        # VmHWM is this program's own peak (ru_maxrss would include the forking parent's).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = int(line.split()[1])
+        except OSError:
+            pass
         with open(os.environ["CREDBRIDGE_RSS_FILE"], "w") as f:
-            f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+            f.write(str(peak))
 
     atexit.register(_rss)
 ''')
