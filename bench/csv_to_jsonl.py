@@ -55,6 +55,18 @@ def floor(src: Path, dst: Path) -> None:
 
 CHILD = """
 import resource, sys, time
+
+def _peak_kib():
+    # VmHWM: this program's own peak; ru_maxrss would include the forking parent's.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 import credbridge
 t = time.perf_counter()
 result = credbridge.convert(sys.argv[1], to="canonical", destination=sys.argv[2])
