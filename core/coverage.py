@@ -128,7 +128,9 @@ def report_coverage(
         # that carries it declares "extensions.<prefix>" in its fields.
         if family == format_name or "extensions" in fields or f"extensions.{family}" in fields:
             continue
-        report.add(Code.DROPPED, f"extension {key} is not understood by {format_name}",
+        report.add(Code.EXTENSION_DROPPED,
+                   f"extension {key} (data only its own format uses) is not carried by "
+                   f"{format_name}",
                    field=f"extensions.{key}", format=format_name, record=record)
     for path, how in uncovered(data, fields, prefixes):
         if how is None:

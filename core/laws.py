@@ -66,7 +66,8 @@ def round_trip_violations(
             if not equal and not _reported(report, path, (Code.APPROXIMATED, Code.DROPPED)):
                 problems.append(f"{path} (lossy) changed without an approximated/dropped message:"
                                 f" {value_at(a, path)!r} -> {value_at(b, path)!r}")
-        elif not _reported(report, path, (Code.DROPPED, Code.APPROXIMATED)):
+        elif not _reported(report, path, (Code.DROPPED, Code.APPROXIMATED,
+                                          Code.EXTENSION_DROPPED)):
             problems.append(f"{path} is not carried and the report does not say so")
     original_paths = set(present_fields(original))
     for path in present_fields(back):
@@ -155,6 +156,7 @@ def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
                 problems.append(f"{a}->{b}->{a}: {path} carried by both but changed without a "
                                 f"message: {value_at(x, path)!r} -> {value_at(y, path)!r}")
         elif value_at(x, path) != value_at(y, path) and not _reported(
-                report_b, path, (Code.DROPPED, Code.APPROXIMATED, Code.KEPT_AS_EXTENSION)):
+                report_b, path, (Code.DROPPED, Code.APPROXIMATED, Code.KEPT_AS_EXTENSION,
+                                 Code.EXTENSION_DROPPED)):
             problems.append(f"{a}->{b}->{a}: {path} was lost in {b} without a message")
     return problems

@@ -14,6 +14,10 @@ class Code(StrEnum):
     """What happened to an element."""
 
     DROPPED = "dropped"
+    EXTENSION_DROPPED = "extension-dropped"
+    """Format-specific data a reader kept in ``extensions`` that the target format cannot
+    hold. Reported, but not a canonical element: ``--strict`` does not fail on it
+    (``--fail-on extension-dropped`` does)."""
     APPROXIMATED = "approximated"
     DEFAULTED = "defaulted"
     KEPT_AS_EXTENSION = "kept-as-extension"
@@ -33,6 +37,7 @@ class Severity(StrEnum):
 
 DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.DROPPED: Severity.WARNING,
+    Code.EXTENSION_DROPPED: Severity.INFO,
     Code.APPROXIMATED: Severity.WARNING,
     Code.DEFAULTED: Severity.WARNING,
     Code.KEPT_AS_EXTENSION: Severity.INFO,
