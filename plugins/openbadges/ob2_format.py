@@ -6,23 +6,23 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from credbridge.errors import InputError
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 from credbridge.safety import DEFAULT_MAX_BYTES
 
-from . import baking, jws, privacy
+from . import baking, jws
 from . import contexts as C
 from .common import Source, open_document
-from .ob2_read import ob2_kind, read_document
-from .ob2_write import Ob2Writer
 from .ob3_format import _documents, _is_lines, write_documents
-from .overlay import overlay
-from .sections import keep
+
+# The readers, writers and the model (pydantic) are imported when a document is read or
+# written, not when the format is registered: start-up stays fast.
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 OB2_FIELDS: dict[str, Predicate] = {
     "id": "exact",
@@ -133,6 +133,10 @@ class Ob2Format(Format):
 
     def _read_one(self, source: Source, report: Report, position: int,
                   documents: dict[str, dict[str, Any]]) -> MicroCredential | None:
+        from .ob2_read import ob2_kind, read_document
+        from .overlay import overlay
+        from .sections import keep
+
         data = dict(source.data)
         extension = data.pop(C.OB2_CREDBRIDGE_EXTENSION, None)
         if ob2_kind(data) == "BadgeClass" and _completes_an_assertion(data, documents):
@@ -169,12 +173,17 @@ class Ob2Format(Format):
     def document(self, cred: MicroCredential, report: Report, options: Options
                  ) -> dict[str, Any]:
         """The OB 2.0 JSON of one credential (privacy options applied)."""
+        from . import privacy
+        from .ob2_write import Ob2Writer
+
         cred = privacy.apply(cred, options, report, self.name)
         return Ob2Writer(report, self.name).document(cred)
 
 
 def _completes_an_assertion(badge: dict[str, Any], documents: dict[str, dict[str, Any]]
                             ) -> bool:
+    from .ob2_read import ob2_kind
+
     bid = badge.get("id")
     for doc in documents.values():
         if ob2_kind(doc) == "Assertion":
@@ -186,6 +195,8 @@ def _completes_an_assertion(badge: dict[str, Any], documents: dict[str, dict[str
 
 def _index(documents: Any, report: Report) -> dict[str, dict[str, Any]]:
     """OB 2.0 documents given alongside, by id (paths, bytes or parsed JSON objects)."""
+    from .ob2_read import ob2_kind
+
     out: dict[str, dict[str, Any]] = {}
     for item in documents or []:
         data: Any = item

@@ -5,22 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format, Predicate
-from credbridge.model import MicroCredential
 from credbridge.options import Options
 from credbridge.report import Code, Report
 
-from . import baking, jws, privacy
+from . import baking, jws
 from . import contexts as C
 from .common import Source, dumps, open_document
-from .ob3_read import Ob3Reader, is_ob3
-from .ob3_write import Ob3Writer
-from .overlay import overlay
-from .sections import keep
-from .validation import schema_problems
+
+# The readers, writers, the JSON Schema validator and the model (pydantic) are imported when a
+# document is read or written, not when the format is registered: start-up stays fast.
+if TYPE_CHECKING:
+    from credbridge.model import MicroCredential
 
 OB3_FIELDS: dict[str, Predicate] = {
     "id": "exact",
@@ -135,6 +134,10 @@ class Ob3Format(Format):
 
     def _read_one(self, source: Source, report: Report, position: int
                   ) -> MicroCredential | None:
+        from .ob3_read import Ob3Reader, is_ob3
+        from .overlay import overlay
+        from .sections import keep
+
         if source.container in ("png", "svg") and not is_ob3(source.data):
             from .ob2_format import Ob2Format
 
@@ -177,11 +180,16 @@ class Ob3Format(Format):
     def document(self, cred: MicroCredential, report: Report, options: Options
                  ) -> dict[str, Any]:
         """The OB 3.0 JSON of one credential (privacy options applied)."""
+        from . import privacy
+        from .ob3_write import Ob3Writer
+
         cred = privacy.apply(cred, options, report, self.name)
         return Ob3Writer(report, self.name).document(cred)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against the official 1EdTech achievement-credential JSON Schema."""
+        from .validation import schema_problems
+
         problems: list[str] = []
         for position, chunk in enumerate(_documents(data), start=1):
             try:
