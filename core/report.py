@@ -217,7 +217,11 @@ class Report:
             sev, code, fmt, fld = key
             if sev == Severity.ERROR:
                 continue
-            times = f" for {n:,} records" if n > 1 else ""
+            # the coverage check gives one message per record and field; other messages
+            # (ignored input of one document) may repeat within a record
+            per_record = fld and code in (Code.DROPPED, Code.EXTENSION_DROPPED,
+                                          Code.KEPT_AS_EXTENSION)
+            times = "" if n == 1 else (f" for {n:,} records" if per_record else f" ({n:,} times)")
             fmt_part = f" [{fmt}]" if fmt else ""
             detail = examples.get(key, "")
             lines.append(f"{sev}: {code}{times}: {fld or '-'}{fmt_part}"
