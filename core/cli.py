@@ -127,8 +127,9 @@ def _safe_name(cred: MicroCredential, position: int) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes (CSV and JSON Lines inputs are split into chunks; output "
                    "order equals --jobs 1). Needs a JSON Lines target.")
-@click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB for "
-                                  "one-document formats, none for streamed ones (CSV, JSON Lines).")
+@click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB "
+                                  "per input document; none for CSV, which is streamed row by "
+                                  "row (each cell is limited to 8 MiB).")
 @click.option("--columns", "columns_map", type=click.Path(dir_okay=False),
               help="CSV: TOML column map (header in the file = credbridge column).")
 @click.option("--csvw", is_flag=True, help="CSV: write CSVW metadata beside the output file.")

@@ -126,6 +126,8 @@ class FormatRegistry:
 
     def __init__(self) -> None:
         self._formats: dict[str, Format] = {}
+        self.failed_plugins: list[str] = []
+        """Plugins that failed to load (named in "unknown format" errors)."""
 
     def register(self, fmt: Format, plugin: str = "?") -> None:
         """Add a format; a second format with the same name is a plugin error."""
@@ -155,8 +157,10 @@ class FormatRegistry:
         try:
             fmt = self._formats[name]
         except KeyError:
+            hint = (f" (plugins that failed to load: {', '.join(self.failed_plugins)}; see "
+                    "'credbridge plugins')" if self.failed_plugins else "")
             raise UnknownFormatNameError(
-                f"unknown format {name!r}; known formats: {', '.join(self._formats)}"
+                f"unknown format {name!r}; known formats: {', '.join(self._formats)}{hint}"
             ) from None
         if need == "read" and not fmt.can_read:
             raise UnknownFormatNameError(f"format {name!r} cannot be read")

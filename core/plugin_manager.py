@@ -162,6 +162,7 @@ def _build_registry() -> FormatRegistry:
             impl.function(register=register)
         except Exception as exc:
             _failures.append(LoadFailure(plugin_name, f"register_formats failed: {exc}"))
+    registry.failed_plugins = [f.name for f in _failures]
     return registry
 
 

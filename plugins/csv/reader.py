@@ -56,6 +56,7 @@ def read_rows(
         report.add(Code.IGNORED_INPUT,
                    f"columns not understood and ignored: {', '.join(unknown)} (map them with "
                    "--columns)", format=fmt.name, record="header")
+    _shadowed_plain_columns(fmt, header, cells_meaning, text_language, report)
     if len(set(mapped)) != len(mapped):
         dupes = sorted({h for h in mapped if mapped.count(h) > 1})
         raise InputError(f"duplicate columns in the header: {', '.join(dupes)}", record="header")
@@ -91,6 +92,25 @@ def read_rows(
         cred = _row_to_credential(fmt, header, cells_meaning, row, report, label, text_language)
         if cred is not None:
             yield cred
+
+
+def _shadowed_plain_columns(fmt: Format, header: list[str],
+                            meanings: list[HeaderCell | None], text_language: str,
+                            report: Report) -> None:
+    """A plain text column (``title``) read as ``text_language`` while ``title.<that
+    language>`` is also given: the explicit column wins, and the report says so (the plain
+    column would otherwise overwrite it silently)."""
+    explicit = {(m.column.name, m.lang, m.position) for m in meanings
+                if m is not None and m.lang is not None}
+    for i, m in enumerate(meanings):
+        if m is not None and m.column.lang and m.lang is None and \
+                (m.column.name, text_language, m.position) in explicit:
+            report.add(Code.IGNORED_INPUT,
+                       f"column {header[i]} is read as language {text_language} (--text-lang) "
+                       f"and {m.column.name}.{text_language} is also given: that column wins, "
+                       f"{header[i]} is ignored", field=m.column.field, format=fmt.name,
+                       record="header")
+            meanings[i] = None
 
 
 def _row_to_credential(
