@@ -405,6 +405,14 @@ class ElmWriter:
 
     def _awarding(self, cred: MicroCredential) -> dict[str, Any]:
         bodies = [self._organisation(b, "awarding_bodies[]") for b in cred.awarding_bodies]
+        distinct = list({b["id"]: b for b in reversed(bodies)}.values())[::-1]
+        if len(distinct) < len(bodies):
+            # an RDF graph holds one node per IRI: identical entries, or entries that share an
+            # id, become one organisation
+            self._say(Code.APPROXIMATED, f"{len(bodies) - len(distinct)} awarding bodies "
+                      "identical to another one, or sharing its id, are written as one "
+                      "organisation", field="awarding_bodies")
+            bodies = distinct
         self._keep_order("awarding_bodies", [b["id"] for b in bodies])
         if not bodies and cred.issuer:
             bodies = [self._organisation(cred.issuer, "issuer")]
