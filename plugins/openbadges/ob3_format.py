@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -238,7 +239,8 @@ def write_documents(docs: Iterable[dict[str, Any]], stream: IO[bytes], options: 
     if second is None and not options.get("json_lines"):
         stream.write(dumps(first))
         return
-    for doc in (first, second, *it):
+    # chain, not (first, second, *it): unpacking would hold every document in memory
+    for doc in itertools.chain((first, second), it):
         if doc is not None:
             stream.write(dumps(doc, indent=None))
 
