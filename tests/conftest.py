@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-
 from credbridge.testing import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+PLUGIN_SOURCE = ROOT / "tests" / "thirdparty_plugin"
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +34,17 @@ def shared() -> Path:
         pytest.skip("shared data not found: set CREDBRIDGE_SHARED or put it at ../shared "
                     "beside the repository (CI always has it)")
     return path
+
+
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the installed test plugin distribution (pip, offline, no deps)."""
+    target = tmp_path_factory.mktemp("plugin-site")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-index", "--no-deps", "--no-build-isolation", "--target", str(target),
+         str(PLUGIN_SOURCE)],
+        check=True, capture_output=True, text=True,
+    )
+    assert (target / "credbridge_example_format-1.0.0.dist-info" / "entry_points.txt").exists()
+    return target

@@ -31,20 +31,6 @@ PLUGIN_MODULES = ("credbridge_example_format", "credbridge_broken_plugin")
 CONSOLE_SCRIPT = Path(sys.executable).parent / "credbridge"
 
 
-@pytest.fixture(scope="session")
-def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding the installed test plugin distribution (pip, offline, no deps)."""
-    target = tmp_path_factory.mktemp("plugin-site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "--no-index", "--no-deps", "--no-build-isolation", "--target", str(target),
-         str(PLUGIN_SOURCE)],
-        check=True, capture_output=True, text=True,
-    )
-    assert (target / "credbridge_example_format-1.0.0.dist-info" / "entry_points.txt").exists()
-    return target
-
-
 def _forget_plugin_modules() -> None:
     for name in list(sys.modules):
         if name.split(".")[0] in PLUGIN_MODULES:
