@@ -53,8 +53,8 @@ def floor(src: Path, dst: Path) -> None:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-CHILD = """
-import resource, sys, time
+PEAK_RSS_HELPER = """
+import resource
 
 def _peak_kib():
     # VmHWM: this program's own peak; ru_maxrss would include the forking parent's.
@@ -66,6 +66,11 @@ def _peak_kib():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+"""Source of _peak_kib() for the child processes the benchmarks start."""
+
+CHILD = PEAK_RSS_HELPER + """
+import sys, time
 
 import credbridge
 t = time.perf_counter()

@@ -15,21 +15,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from csv_to_jsonl import generate
+from csv_to_jsonl import PEAK_RSS_HELPER, generate
 
-CHILD = """
-import resource, sys
-
-def _peak_kib():
-    # VmHWM: this program's own peak; ru_maxrss would include the forking parent's.
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+CHILD = PEAK_RSS_HELPER + """
+import sys
 
 from credbridge.cli import main
 sys.argv = ["credbridge", *sys.argv[1:]]
