@@ -458,12 +458,29 @@ class MicroCredential(CanonicalModel):
 
 def prune(value: Any) -> Any:
     """Remove ``None``, empty lists and empty dicts, recursively (keeps ``False`` and ``0``)."""
-    if isinstance(value, dict):
-        out = {k: prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
-    if isinstance(value, list):
-        items = [prune(v) for v in value]
-        return [v for v in items if v is not None and v != [] and v != {}]
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            if type(item) is dict or type(item) is list:
+                item = prune(item)
+                if not item:
+                    continue
+            out[key] = item
+        return out
+    if kind is list:
+        items = []
+        for item in value:
+            if item is None:
+                continue
+            if type(item) is dict or type(item) is list:
+                item = prune(item)
+                if not item:
+                    continue
+            items.append(item)
+        return items
     return value
 
 
