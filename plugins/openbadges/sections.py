@@ -45,10 +45,25 @@ SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
 """Section name -> the canonical values the section's JSON produced."""
 
 
+_last: tuple[MicroCredential, dict[str, Any]] | None = None
+
+
+def _canonical(cred: MicroCredential) -> dict[str, Any]:
+    """``cred.to_json_dict()``, remembered for the credential being written (a writer asks for
+    several sections of the same credential in a row; the dict is only read)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is cred:
+        return last[1]
+    data = cred.to_json_dict()
+    _last = (cred, data)
+    return data
+
+
 def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> str:
     """A digest of the canonical values of section ``name`` of ``cred`` (what the section's
     JSON gave on read; compared on write)."""
-    data = cred.to_json_dict() if isinstance(cred, MicroCredential) else cred
+    data = _canonical(cred) if isinstance(cred, MicroCredential) else cred
     text = json.dumps(SNAPSHOTS[name](data), sort_keys=True, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
