@@ -59,7 +59,23 @@ def carried_as(path: str, fields: Mapping[str, Predicate]) -> Predicate | None:
         probe = probe[:cut]
 
 
+_PREFIXES: dict[int, tuple[Mapping[str, Predicate], frozenset[str]]] = {}
+
+
 def declared_prefixes(fields: Mapping[str, Predicate]) -> frozenset[str]:
+    """Every proper prefix of a declared path (``awarding_bodies[]``, ``awarding_bodies``...),
+    computed once per field table (formats' tables live as long as the process)."""
+    cached = _PREFIXES.get(id(fields))
+    if cached is not None and cached[0] is fields:
+        return cached[1]
+    prefixes = _prefixes(fields)
+    if len(_PREFIXES) > 256:  # callers that build a table per call must not grow it forever
+        _PREFIXES.clear()
+    _PREFIXES[id(fields)] = (fields, prefixes)
+    return prefixes
+
+
+def _prefixes(fields: Mapping[str, Predicate]) -> frozenset[str]:
     """Every proper prefix of a declared path (``awarding_bodies[]``, ``awarding_bodies``...)."""
     out: set[str] = set()
     for path in fields:
