@@ -1,0 +1,243 @@
+"""A fast path for EDC 3 JSON-LD: the compact JSON read straight into an in-memory graph.
+
+rdflib's JSON-LD parser expands the whole document through a generic JSON-LD processor; for
+the compact shape the EC samples and credbridge's writer use (contexts VC 1.1 / 2.0 + edc-ap,
+only terms of the project's term table, string values) the triples follow directly from the
+term table. :func:`fast_graph` builds them into a :class:`FastGraph`, which answers the few
+graph queries :class:`~.reader.ElmReader` makes (``objects``, ``subjects``, ``predicates``,
+``predicate_objects``, ``value``, iteration) with the same rdflib terms the parser would
+produce. Anything outside that shape returns ``None`` and the caller uses the graph path;
+``tests/test_elm_fast.py`` proves both paths read every sample identically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .contexts import EDC_AP_URL, VC1_URL, VC2_URL, _key
+from .graphs import lexical_literals
+from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
+
+_CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
+# An absolute IRI whose scheme is not a prefix of the term table (those would be expanded).
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_UNSAFE = re.compile(r"[\s<>\"{}|\\^`]|/\.|#.*#")
+
+
+class NotFast(Exception):
+    """The document is outside the shape the fast path understands."""
+
+
+class FastGraph:
+    """The triples of one document, indexed by subject (the subset of rdflib's Graph API the
+    ELM reader uses)."""
+
+    def __init__(self) -> None:
+        self._spo: dict[Node, dict[Node, dict[Node, None]]] = {}
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        """Add one triple (duplicates are ignored)."""
+        self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
+        """The objects of ``subject`` for ``predicate``."""
+        if subject is None or predicate is None:
+            for s, p, o in self:
+                if (subject is None or s == subject) and (predicate is None or p == predicate):
+                    yield o
+            return
+        yield from self._spo.get(subject, {}).get(predicate, ())
+
+    def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> Iterator[Node]:
+        """The subjects having ``predicate`` ``obj`` (each once)."""
+        for s, props in self._spo.items():
+            values = props.get(predicate, {}) if predicate is not None else \
+                {o: None for v in props.values() for o in v}
+            if (obj is None and values) or (obj is not None and obj in values):
+                yield s
+
+    def predicates(self, subject: Node) -> Iterator[Node]:
+        """The predicates of ``subject``."""
+        yield from self._spo.get(subject, {})
+
+    def predicate_objects(self, subject: Node) -> Iterator[tuple[Node, Node]]:
+        """(predicate, object) pairs of ``subject``."""
+        for p, values in self._spo.get(subject, {}).items():
+            for o in values:
+                yield p, o
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """One object of ``subject`` for ``predicate``, or ``None``."""
+        return next(iter(self._spo.get(subject, {}).get(predicate, ())), None)
+
+    def to_rdflib(self) -> Graph:
+        """The same triples in an rdflib Graph (for pyshacl)."""
+        graph = Graph()
+        for triple in self:
+            graph.add(triple)
+        return graph
+
+    def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
+        for s, props in self._spo.items():
+            for p, values in props.items():
+                for o in values:
+                    yield s, p, o
+
+    def __len__(self) -> int:
+        return sum(len(v) for props in self._spo.values() for v in props.values())
+
+
+def fast_graph(doc: Any) -> FastGraph | None:
+    """The graph of a compact EDC 3 JSON-LD document, or ``None`` when it is outside the
+    fast path's shape (then rdflib's JSON-LD parser must read it)."""
+    if not isinstance(doc, dict):
+        return None
+    terms = _active_terms(doc.get("@context"))
+    if terms is None:
+        return None
+    graph = FastGraph()
+    try:
+        with lexical_literals():  # as the graph path: literals keep their lexical form
+            _Builder(graph, terms).node(doc, top=True)
+    except NotFast:
+        return None
+    return graph
+
+
+def _active_terms(context: Any) -> dict[str, Term] | None:
+    """The terms of the known context URLs, in document order (later ones override)."""
+    urls = context if isinstance(context, list) else [context]
+    terms: dict[str, Term] = {}
+    for url in urls:
+        factory = _CONTEXTS.get(_key(url)) if isinstance(url, str) else None
+        if factory is None:
+            return None
+        terms.update(factory())
+    return terms or None
+
+
+class _Builder:
+    """Turns node objects of the compact JSON into triples."""
+
+    def __init__(self, graph: FastGraph, terms: dict[str, Term]) -> None:
+        self.graph = graph
+        self.terms = terms
+        self._iris: dict[str, URIRef] = {}
+        self._types: dict[str, URIRef] = {}
+        self._datatypes: dict[str, URIRef] = {}
+
+    def iri(self, value: Any) -> URIRef:
+        """An absolute IRI as written (compact, relative or odd IRIs are not fast)."""
+        known = self._iris.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
+        if not isinstance(value, str) or not _ABSOLUTE.match(value) or _UNSAFE.search(value) \
+                or value.partition(":")[0] in PREFIXES or value.startswith(ELM_ALT) \
+                or value.startswith("_:"):
+            raise NotFast
+        ref = self._iris[value] = URIRef(value)
+        return ref
+
+    def type_iri(self, value: Any) -> URIRef:
+        """A class IRI: a term of the table or an absolute IRI."""
+        known = self._types.get(value) if isinstance(value, str) else None
+        if known is not None:
+            return known
+        term = self.terms.get(value) if isinstance(value, str) else None
+        ref = URIRef(expand(term.iri)) if term is not None and not term.kind else self.iri(value)
+        if str(ref).startswith(ELM_ALT):
+            raise NotFast
+        self._types[value] = ref
+        return ref
+
+    def node(self, obj: dict[str, Any], top: bool = False) -> Node:
+        """Add the triples of a node object; its subject."""
+        ident = obj.get("id", obj.get("@id"))
+        if "id" in obj and "@id" in obj:
+            raise NotFast
+        subject: Node = BNode() if ident is None and "id" not in obj and "@id" not in obj \
+            else self.iri(ident)
+        add = self.graph.add
+        for key, value in obj.items():
+            if key in ("id", "@id"):
+                continue
+            if key == "@context" and top:
+                continue
+            if key in ("type", "@type"):
+                if "type" in obj and "@type" in obj:
+                    raise NotFast
+                for t in value if isinstance(value, list) else [value]:
+                    add(subject, RDF.type, self.type_iri(t))
+                continue
+            term = self.terms.get(key) or self._compact_key(key)
+            if term is None:
+                continue  # an unknown plain key: JSON-LD drops it (the format reports it)
+            if not term.kind and term.iri in ("@id", "@type"):
+                raise NotFast
+            pred = self._predicate(term)
+            for item in value if isinstance(value, list) else [value]:
+                for o in self.values(term, item):
+                    add(subject, pred, o)
+        return subject
+
+    @staticmethod
+    def _compact_key(key: str) -> Term | None:
+        """A compact-IRI key of a known prefix (``sec:proof``): an uncoerced property.
+        Keywords and other keys with a colon are not fast; other keys are unknown."""
+        prefix, colon, rest = key.partition(":")
+        if key.startswith("@") or (colon and (prefix not in PREFIXES or rest.startswith("//"))):
+            raise NotFast
+        return Term(key, key, "") if colon else None
+
+    def _predicate(self, term: Term) -> URIRef:
+        ref = self._iris.get("\0" + term.name)
+        if ref is None:
+            full = expand(term.iri)
+            if not _ABSOLUTE.match(full) or full.startswith(ELM_ALT):
+                raise NotFast
+            ref = self._iris["\0" + term.name] = URIRef(full)
+        return ref
+
+    def values(self, term: Term, item: Any) -> list[Node]:
+        """The RDF values of one JSON value of ``term``."""
+        kind = term.kind
+        if isinstance(item, dict):
+            if any(k.startswith("@") and k not in ("@id", "@type") for k in item):
+                raise NotFast
+            if kind == "@language":
+                return self._language_map(item)
+            if kind and kind != "@id":
+                raise NotFast
+            return [self.node(item)]
+        if item is None or isinstance(item, list) or (kind in ("@id", "@language") \
+                and not isinstance(item, str)):
+            raise NotFast  # null, nested lists, non-string IRIs or language values
+        if kind == "@id":
+            return [self.iri(item)]
+        if kind == "@language":
+            raise NotFast
+        if kind:
+            # As rdflib's parser: a coerced value (string, number or boolean) is typed.
+            datatype = self._datatypes.get(kind)
+            if datatype is None:
+                datatype = self._datatypes[kind] = URIRef(expand(kind))
+            return [Literal(item, datatype=datatype)]
+        if isinstance(item, float):
+            return [Literal(item, datatype=XSD.double)]
+        return [Literal(item)]  # a string, or a native integer / boolean
+
+    def _language_map(self, obj: dict[str, Any]) -> list[Node]:
+        out: list[Node] = []
+        for lang, texts in obj.items():
+            if lang.startswith("@") or " " in lang or not lang:
+                raise NotFast
+            for text in texts if isinstance(texts, list) else [texts]:
+                if not isinstance(text, str):
+                    raise NotFast
+                out.append(Literal(text, lang=lang))
+        return out

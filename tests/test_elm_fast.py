@@ -1,0 +1,137 @@
+"""The ``elm`` fast path (plain-JSON read of compact EDC 3) reads exactly as the graph path.
+
+Every EC sample, every project fixture written to ``elm`` and 100 generated credentials are
+read twice, through :mod:`credbridge.plugins.elm.fast` and through rdflib's JSON-LD parser; the
+canonical credentials and every report message must be identical.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from credbridge.convert import read, write
+from credbridge.errors import CredbridgeError
+from credbridge.plugins.elm.fast import FastGraph, fast_graph
+from credbridge.plugins.elm.format import ElmJsonLdFormat
+from credbridge.report import Report
+from credbridge.strategies import micro_credentials
+from hypothesis import HealthCheck, given, settings
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def read_both(data: bytes) -> tuple[Any, Any]:
+    """(fast path result, graph path result): canonical dicts and report messages."""
+    results = []
+    for fast in (True, False):
+        ElmJsonLdFormat.fast_path = fast
+        report = Report()
+        try:
+            creds = [c.to_json_dict() for c in read(data, from_format="elm", report=report)]
+        finally:
+            ElmJsonLdFormat.fast_path = True
+        results.append((creds, [m.to_dict() for m in report]))
+    return results[0], results[1]
+
+
+def uses_fast_path(data: bytes) -> bool:
+    """True when every document of ``data`` is in the fast path's shape."""
+    try:
+        docs = [json.loads(data)]
+    except json.JSONDecodeError:  # JSON Lines
+        docs = [json.loads(line) for line in data.splitlines() if line.strip()]
+    return all(isinstance(fast_graph(d), FastGraph) for d in docs)
+
+
+def _fixture_documents() -> list[tuple[str, bytes]]:
+    """Every project fixture credential that reads, written to ``elm``."""
+    out = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if not path.is_file() or "invalid" in path.parts:
+            continue
+        try:
+            creds = list(read(path))
+        except CredbridgeError:
+            continue  # refusals (malformed documents) and non-credential files (tables)
+        if creds:
+            out.append((str(path.relative_to(FIXTURES)), write(creds, None, to="elm")))
+    return out
+
+
+def test_samples_read_identically(shared: Path) -> None:
+    """Each EC sample: same credential, same messages, and the fast path was taken."""
+    samples = sorted((shared / "samples" / "elm").glob("*.jsonld"))
+    assert len(samples) >= 3
+    for path in samples:
+        data = path.read_bytes()
+        fast, graph = read_both(data)
+        assert fast == graph, path.name
+        assert uses_fast_path(data), path.name
+    annex = (shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld").read_bytes()
+    (cred,), _ = read_both(annex)[0]
+    assert cred["levels"]["eqf"] == 6
+    assert cred["workload"]["ects"] == "2"
+
+
+def test_fixtures_written_to_elm_read_identically() -> None:
+    """Every fixture credential written to elm reads the same through both paths."""
+    documents = _fixture_documents()
+    assert len(documents) >= 10
+    for name, data in documents:
+        fast, graph = read_both(data)
+        assert fast == graph, name
+        assert fast[0], name
+        assert uses_fast_path(data), name
+
+
+@settings(max_examples=100, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(micro_credentials())
+def test_generated_credentials_read_identically(cred: Any) -> None:
+    """100 generated credentials written to elm read the same through both paths."""
+    data = write([cred], None, to="elm")
+    assert uses_fast_path(data)
+    fast, graph = read_both(data)
+    assert fast == graph
+
+
+def test_other_shapes_fall_back(shared: Path) -> None:
+    """A document outside the fast path's shape (an expanded property IRI, a value object)
+    is read by the graph path: same result as before, and fast_graph declines it."""
+    doc = json.loads((shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld")
+                     .read_bytes())
+    doc["http://data.europa.eu/snb/model/elm/extra"] = {"@value": "x", "@language": "en"}
+    assert fast_graph(doc) is None
+    data = json.dumps(doc).encode()
+    fast, graph = read_both(data)
+    assert fast == graph
+    assert any("elm:extra" in m["detail"] for m in fast[1])
+    assert fast_graph({"@context": "https://example.org/ctx", "id": "urn:x"}) is None
+    assert fast_graph({"@context": ["https://www.w3.org/2018/credentials/v1"],
+                       "id": "relative/id"}) is None
+
+
+def test_fast_graph_triples_match_rdflib(shared: Path) -> None:
+    """The fast graph holds the same triples as rdflib's parse (isomorphic graphs)."""
+    from credbridge.plugins.elm.graphs import jsonld_graph
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    for path in sorted((shared / "samples" / "elm").glob("*.jsonld")):
+        doc = json.loads(path.read_bytes())
+        fast = fast_graph(doc)
+        assert fast is not None
+        graph = Graph()
+        for triple in fast:
+            graph.add(triple)
+        assert isomorphic(graph, jsonld_graph(doc)), path.name
+        assert len(fast) == len(graph)
+
+
+@pytest.fixture(autouse=True)
+def _restore_fast_path() -> Any:
+    yield
+    ElmJsonLdFormat.fast_path = True
