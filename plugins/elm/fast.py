@@ -26,6 +26,7 @@ from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
 _CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
 # An absolute IRI whose scheme is not a prefix of the term table (those would be expanded).
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_RDF_TYPE = RDF.type  # rdflib resolves namespace attributes on every access
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`]|/\.|#.*#")
 
 
@@ -130,6 +131,8 @@ class _Builder:
         self._iris: dict[str, URIRef] = {}
         self._types: dict[str, URIRef] = {}
         self._datatypes: dict[str, URIRef] = {}
+        self._predicates: dict[str, URIRef] = {}
+        self._literals: dict[tuple[str, str], Literal] = {}
 
     def iri(self, value: Any) -> URIRef:
         """An absolute IRI as written (compact, relative or odd IRIs are not fast)."""
@@ -172,7 +175,7 @@ class _Builder:
                 if "type" in obj and "@type" in obj:
                     raise NotFast
                 for t in value if isinstance(value, list) else [value]:
-                    add(subject, RDF.type, self.type_iri(t))
+                    add(subject, _RDF_TYPE, self.type_iri(t))
                 continue
             term = self.terms.get(key) or self._compact_key(key)
             if term is None:
@@ -195,20 +198,19 @@ class _Builder:
         return Term(key, key, "") if colon else None
 
     def _predicate(self, term: Term) -> URIRef:
-        ref = self._iris.get("\0" + term.name)
+        ref = self._predicates.get(term.name)
         if ref is None:
             full = expand(term.iri)
             if not _ABSOLUTE.match(full) or full.startswith(ELM_ALT):
                 raise NotFast
-            ref = self._iris["\0" + term.name] = URIRef(full)
+            ref = self._predicates[term.name] = URIRef(full)
         return ref
 
     def values(self, term: Term, item: Any) -> list[Node]:
         """The RDF values of one JSON value of ``term``."""
         kind = term.kind
         if isinstance(item, dict):
-            if any(k.startswith("@") and k not in ("@id", "@type") for k in item):
-                raise NotFast
+            # (keyword keys other than @id / @type are refused by node() and _language_map)
             if kind == "@language":
                 return self._language_map(item)
             if kind and kind != "@id":
@@ -226,10 +228,21 @@ class _Builder:
             datatype = self._datatypes.get(kind)
             if datatype is None:
                 datatype = self._datatypes[kind] = URIRef(expand(kind))
+            if isinstance(item, str):
+                return [self._literal(item, kind, datatype=datatype)]
             return [Literal(item, datatype=datatype)]
         if isinstance(item, float):
             return [Literal(item, datatype=XSD.double)]
-        return [Literal(item)]  # a string, or a native integer / boolean
+        if isinstance(item, str):
+            return [self._literal(item, "")]
+        return [Literal(item)]  # a native integer / boolean
+
+    def _literal(self, text: str, key: str, **kwargs: Any) -> Literal:
+        """A string literal (a repeated one is built once: literals are immutable)."""
+        lit = self._literals.get((text, key))
+        if lit is None:
+            lit = self._literals[(text, key)] = Literal(text, **kwargs)
+        return lit
 
     def _language_map(self, obj: dict[str, Any]) -> list[Node]:
         out: list[Node] = []
@@ -239,5 +252,5 @@ class _Builder:
             for text in texts if isinstance(texts, list) else [texts]:
                 if not isinstance(text, str):
                     raise NotFast
-                out.append(Literal(text, lang=lang))
+                out.append(self._literal(text, "@" + lang, lang=lang))
         return out
