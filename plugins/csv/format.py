@@ -7,23 +7,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from credbridge import vocab
-from credbridge.formats import Format, Predicate
+from credbridge.crosswalk import fields_for
+from credbridge.formats import Format
 from credbridge.options import Options
 from credbridge.report import Report
 
-from .columns import load_column_map, standard_columns
+from .columns import load_column_map
 
 if TYPE_CHECKING:
     from credbridge.model import MicroCredential
-
-
-def _carried_fields() -> dict[str, Predicate]:
-    fields: dict[str, Predicate] = {}
-    for col in standard_columns():
-        fields[col.field] = "exact"
-    # a grading scheme is carried by its name only
-    fields["assessment.grade.scheme.name"] = "lossy"
-    return fields
 
 
 class CsvFormat(Format):
@@ -38,7 +30,7 @@ class CsvFormat(Format):
     title = "CSV table (one row per credential)"
     extensions = (".csv",)
     media_types = ("text/csv",)
-    fields = _carried_fields()
+    fields = fields_for("csv")
     many = True
 
     def sniff(self, head: bytes) -> bool:

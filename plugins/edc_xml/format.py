@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from credbridge.formats import Format, Predicate
+from credbridge.crosswalk import fields_for
+from credbridge.formats import Format
 from credbridge.options import Options
 from credbridge.report import Code, Report
 
@@ -18,72 +19,6 @@ from .names import SNB, VP
 if TYPE_CHECKING:
     from credbridge.model import MicroCredential
 
-_ORG: dict[str, Predicate] = {
-    "id": "exact", "name": "exact", "legal_identifier": "exact", "identifiers[].value": "exact",
-    "identifiers[].scheme": "exact", "country": "exact", "address": "exact", "url": "exact",
-    "email": "exact", "region": "lossy",
-}
-
-
-def _org_fields(prefix: str, how: Predicate | None = None) -> dict[str, Predicate]:
-    return {f"{prefix}.{k}": how or v for k, v in _ORG.items()}
-
-
-FIELDS: dict[str, Predicate] = {
-    "id": "exact",
-    "credential_type": "lossy",
-    "title": "exact",
-    "description": "exact",
-    "learner.id": "exact",
-    "learner.identifiers[].value": "exact",
-    "learner.identifiers[].scheme": "exact",
-    "learner.given_name": "exact",
-    "learner.family_name": "exact",
-    "learner.full_name": "exact",
-    "learner.birth_date": "exact",
-    "learner.national_id": "exact",
-    "learner.email": "exact",
-    "learner.citizenship": "exact",
-    "issued": "exact",
-    "assessed": "exact",
-    "valid_until": "exact",
-    **_org_fields("awarding_bodies[]"),
-    **_org_fields("issuer"),
-    **_org_fields("provider", "lossy"),
-    "learning_outcomes[].text": "exact",
-    "learning_outcomes[].esco_skill": "exact",
-    "learning_outcomes[].skill_type": "lossy",
-    "learning_outcomes[].code": "exact",
-    "learning_outcomes[].related": "exact",
-    "workload.ects": "exact",
-    "workload.hours": "exact",
-    "workload.credits": "lossy",
-    "levels.eqf": "exact",
-    "levels.nqf[].uri": "exact",
-    "levels.nqf[].label": "lossy",
-    "levels.qf_ehea": "extension",
-    "levels.sqf": "extension",
-    "levels.isced_level": "extension",
-    "fields_of_study": "exact",
-    "assessment.types": "lossy",
-    "assessment.description": "exact",
-    "assessment.grade.value": "exact",
-    "assessment.grade.scheme.name": "lossy",
-    "assessment.grade.scheme.description": "lossy",
-    "assessment.supervision": "lossy",
-    **_org_fields("assessment.assessors[]"),
-    "participation.modes": "exact",
-    "participation.setting": "exact",
-    "quality_assurance": "lossy",
-    "access_requirements": "exact",
-    "stackability.partial_qualification": "exact",
-    "stackability.standalone": "extension",
-    "stackability.stacks_into": "lossy",
-    "stackability.parts": "lossy",
-    "stackability.note": "lossy",
-    "languages": "exact",
-    "further_information": "lossy",
-}
 """What the writer carries (docs/formats/edc-xml.md); ``proof`` is never written."""
 
 
@@ -94,7 +29,7 @@ class EdcXmlFormat(Format):
     title = "Europass EDC XML (ELM v2, XSD 1.2)"
     extensions = (".edc.xml", ".xml")
     media_types = ("application/xml",)
-    fields = FIELDS
+    fields = fields_for("edc-xml")
     binary = True
 
     def sniff(self, head: bytes) -> bool:

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
-from credbridge.formats import Format, Predicate
+from credbridge.formats import Format
 from credbridge.options import Options
 from credbridge.report import Code, Report
 from credbridge.safety import load_json
@@ -22,48 +23,10 @@ if TYPE_CHECKING:
     from credbridge.model import MicroCredential
     from rdflib import Graph
 
-_ORG: dict[str, Predicate] = {
-    "id": "exact", "name": "exact", "legal_identifier": "exact", "identifiers": "exact",
-    "country": "exact", "region": "exact", "address": "exact", "url": "exact", "email": "exact",
-}
-
-
-def _org(prefix: str, how: Predicate | None = None) -> dict[str, Predicate]:
-    return {f"{prefix}.{k}": how or v for k, v in _ORG.items()}
-
-
-FIELDS: dict[str, Predicate] = {
-    "id": "exact", "credential_type": "exact", "title": "exact", "description": "exact",
-    "learner.id": "exact", "learner.given_name": "exact", "learner.family_name": "exact",
-    "learner.full_name": "exact", "learner.birth_date": "lossy", "learner.national_id": "exact",
-    "learner.identifiers[].value": "exact", "learner.identifiers[].scheme": "exact",
-    "learner.email": "exact", "learner.citizenship": "exact",
-    "issued": "exact", "assessed": "exact", "valid_until": "exact",
-    **_org("awarding_bodies[]"), **_org("issuer"), **_org("provider", "lossy"),
-    "learning_outcomes[].text": "exact", "learning_outcomes[].esco_skill": "exact",
-    "learning_outcomes[].related": "exact", "learning_outcomes[].code": "exact",
-    "workload.ects": "exact", "workload.hours": "exact", "workload.credits": "exact",
-    "levels.eqf": "exact", "levels.nqf[].uri": "exact", "levels.nqf[].label": "exact",
-    "fields_of_study": "exact",
-    "assessment.types": "exact", "assessment.description": "exact",
-    "assessment.grade.value": "exact", "assessment.grade.status": "exact",
-    "assessment.grade.scheme.name": "exact", "assessment.grade.scheme.description": "exact",
-    "assessment.supervision": "exact", **_org("assessment.assessors[]"),
-    "participation.modes": "exact", "participation.setting": "exact",
-    "quality_assurance": "lossy", "access_requirements": "exact",
-    "stackability.partial_qualification": "exact", "stackability.stacks_into": "lossy",
-    "stackability.parts": "lossy", "languages": "exact",
-    "further_information.text": "exact", "further_information.links": "exact",
-    "verification.status_service": "lossy",
-    # elm-ttl and elm-rdfxml write the same graph: they carry the "elm:" extensions too.
-    "extensions.elm": "exact",
-}
-
-
 class _ElmBase(Format):
     """Shared reading and writing of the three ELM serialisations."""
 
-    fields = FIELDS
+    fields = fields_for("elm")  # the three serialisations carry the same graph
     rdf_format: ClassVar[str] = ""
 
     # --- reading --------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, UsageError
-from credbridge.formats import Format, Predicate
+from credbridge.formats import Format
 from credbridge.options import Options
 from credbridge.report import Code, Report
 
@@ -19,64 +20,8 @@ from .xmlutil import NS, local, parse_xml, q, root_name, serialise
 if TYPE_CHECKING:
     from credbridge.model import MicroCredential
 
-DS_FIELDS: dict[str, Predicate] = {
-    "id": "exact",
-    "learner.family_name": "exact",
-    "learner.given_name": "exact",
-    "learner.birth_date": "exact",
-    "learner.full_name": "lossy",
-    "learner.identifiers": "lossy",
-    "learner.national_id": "lossy",
-    "title": "lossy",
-    "description": "lossy",
-    "fields_of_study": "exact",
-    "awarding_bodies[].name": "lossy",
-    "awarding_bodies[].country": "exact",
-    "provider.name": "lossy",
-    "provider.country": "exact",
-    "languages": "exact",
-    "levels.eqf": "exact",
-    "levels.qf_ehea": "exact",
-    "levels.isced_level": "exact",
-    "levels.sqf": "exact",
-    "levels.nqf": "lossy",
-    "workload.ects": "exact",
-    "workload.hours": "exact",
-    "workload.credits": "lossy",
-    "access_requirements": "exact",
-    "participation.modes": "exact",
-    "participation.setting": "exact",
-    "learning_outcomes[].text": "exact",
-    "learning_outcomes[].esco_skill": "exact",
-    "assessment.types": "exact",
-    "assessment.description": "lossy",
-    "assessment.supervision": "exact",
-    "assessment.identity_checked": "exact",
-    "assessment.grade.value": "exact",
-    "assessment.grade.status": "exact",
-    "assessment.grade.scheme": "lossy",
-    "assessed": "exact",
-    "stackability": "lossy",
-    "quality_assurance": "lossy",
-    "further_information": "exact",
-    "valid_until": "exact",
-    "issued": "exact",
-    "extensions.ds": "extension",
-}
 """What a Diploma Supplement fragment carries (crosswalk §3, as the code behaves)."""
 
-ELMO_FIELDS: dict[str, Predicate] = {
-    **DS_FIELDS,
-    "learner.identifiers": "exact",
-    "learner.citizenship": "lossy",
-    "title": "exact",
-    "description": "exact",
-    "awarding_bodies[].name": "exact",
-    "awarding_bodies[].identifiers": "exact",
-    "awarding_bodies[].url": "exact",
-    "awarding_bodies[].legal_identifier": "lossy",
-    "awarding_bodies[].id": "exact",
-}
 """ELMO elements plus the embedded Diploma Supplement (written unless disabled)."""
 
 def _is_elmo_tag(tag: bytes) -> bool:
@@ -92,7 +37,7 @@ class ElmoFormat(Format):
     title = "EMREX ELMO report (XML, schema v1.7)"
     extensions = (".elmo.xml", ".xml")
     media_types = ("application/xml",)
-    fields = ELMO_FIELDS
+    fields = fields_for("elmo")
     binary = True
 
     def sniff(self, head: bytes) -> bool:
@@ -135,7 +80,7 @@ class DsFormat(Format):
     title = "Diploma Supplement fragment (ELMO diplomaSupplement element)"
     extensions = (".ds.xml", ".xml")
     media_types = ("application/xml",)
-    fields = DS_FIELDS
+    fields = fields_for("ds")
     binary = True
 
     def sniff(self, head: bytes) -> bool:
@@ -197,7 +142,7 @@ class DsHtmlFormat(Format):
     title = "Diploma Supplement as an HTML page (human view)"
     extensions = (".html",)
     media_types = ("text/html",)
-    fields = DS_FIELDS
+    fields = fields_for("ds-html")
     binary = True
 
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,

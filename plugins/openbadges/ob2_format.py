@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
 from credbridge.formats import Format, Predicate
 from credbridge.options import Options
@@ -24,54 +25,6 @@ from .ob3_format import _documents, _is_lines, write_documents
 if TYPE_CHECKING:
     from credbridge.model import MicroCredential
 
-OB2_FIELDS: dict[str, Predicate] = {
-    "id": "exact",
-    "credential_type": "extension",
-    "title": "lossy",
-    "description": "lossy",
-    "learner.id": "extension",
-    "learner.email": "exact",
-    "learner.identifiers": "lossy",
-    "learner.given_name": "extension",
-    "learner.family_name": "extension",
-    "learner.full_name": "extension",
-    "learner.birth_date": "extension",
-    "learner.national_id": "extension",
-    "learner.citizenship": "extension",
-    "issued": "exact",
-    "assessed": "extension",
-    "valid_until": "exact",
-    "awarding_bodies": "lossy",
-    "awarding_bodies[].id": "exact",
-    "awarding_bodies[].name": "lossy",
-    "awarding_bodies[].url": "exact",
-    "awarding_bodies[].email": "exact",
-    "awarding_bodies[].country": "extension",
-    "awarding_bodies[].region": "extension",
-    "awarding_bodies[].address": "extension",
-    "awarding_bodies[].legal_identifier": "extension",
-    "awarding_bodies[].identifiers": "extension",
-    "awarding_bodies[].accreditations": "extension",
-    "provider": "extension",
-    "issuer": "extension",
-    "learning_outcomes[].text": "lossy",
-    "learning_outcomes[].esco_skill": "exact",
-    "learning_outcomes[].code": "exact",
-    "learning_outcomes[].related": "lossy",
-    "learning_outcomes[].skill_type": "extension",
-    "workload": "extension",
-    "levels": "extension",
-    "fields_of_study": "extension",
-    "assessment": "extension",
-    "participation": "extension",
-    "quality_assurance": "extension",
-    "access_requirements": "extension",
-    "stackability": "extension",
-    "languages": "extension",
-    "further_information": "lossy",
-    "verification": "lossy",
-    "extensions.ob3": "lossy",
-}
 """What ob2 carries (crosswalk §2); "extension" = the credbridge OB 2.0 extension object."""
 
 
@@ -83,7 +36,7 @@ class Ob2Format(Format):
     extensions = (".ob2.json", ".ob2.jsonl", ".ob2.png", ".ob2.svg")
     # Plain .json, .png and .svg files are recognised by content (sniff).
     media_types = ("application/ld+json",)
-    fields: ClassVar[dict[str, Predicate]] = OB2_FIELDS
+    fields: ClassVar[dict[str, Predicate]] = fields_for("ob2")
     json_lines = True
     binary = True
 

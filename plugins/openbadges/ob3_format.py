@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
+from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format, Predicate
 from credbridge.options import Options
@@ -22,62 +23,6 @@ from .common import Source, dumps, open_document
 if TYPE_CHECKING:
     from credbridge.model import MicroCredential
 
-OB3_FIELDS: dict[str, Predicate] = {
-    "id": "exact",
-    "credential_type": "lossy",
-    "title": "lossy",
-    "description": "lossy",
-    "learner.id": "exact",
-    "learner.identifiers": "exact",
-    "learner.email": "exact",
-    "learner.given_name": "exact",
-    "learner.family_name": "exact",
-    "learner.full_name": "exact",
-    "learner.birth_date": "exact",
-    "learner.national_id": "lossy",
-    "learner.citizenship": "extension",
-    "issued": "exact",
-    "assessed": "lossy",
-    "valid_until": "exact",
-    "awarding_bodies": "lossy",
-    "awarding_bodies[].id": "exact",
-    "awarding_bodies[].name": "lossy",
-    "awarding_bodies[].url": "exact",
-    "awarding_bodies[].email": "exact",
-    "awarding_bodies[].country": "exact",
-    "awarding_bodies[].region": "exact",
-    "awarding_bodies[].address": "lossy",
-    "awarding_bodies[].legal_identifier": "lossy",
-    "awarding_bodies[].identifiers": "exact",
-    "awarding_bodies[].accreditations": "extension",
-    "provider": "lossy",
-    "issuer": "extension",
-    "learning_outcomes[].text": "lossy",
-    "learning_outcomes[].esco_skill": "exact",
-    "learning_outcomes[].code": "exact",
-    "learning_outcomes[].related": "lossy",
-    "learning_outcomes[].skill_type": "extension",
-    "workload.ects": "exact",
-    "workload.hours": "extension",
-    "workload.credits": "extension",
-    "levels": "extension",
-    "fields_of_study": "extension",
-    "assessment.grade": "exact",
-    "assessment.types": "extension",
-    "assessment.description": "extension",
-    "assessment.supervision": "extension",
-    "assessment.identity_checked": "extension",
-    "assessment.date": "extension",
-    "assessment.assessors": "extension",
-    "participation": "extension",
-    "quality_assurance": "extension",
-    "access_requirements": "extension",
-    "stackability": "extension",
-    "languages": "lossy",
-    "further_information": "lossy",
-    "verification": "lossy",
-    "extensions.ob2": "lossy",
-}
 """What ob3 carries (crosswalk §2): "extension" = eduCredentials terms, EU-vocabulary
 alignments or the credbridge extension."""
 
@@ -90,7 +35,7 @@ class Ob3Format(Format):
     extensions = (".ob3.json", ".ob3.jsonl", ".ob3.jwt", ".ob3.png", ".ob3.svg")
     # Plain .json, .jwt, .png and .svg files are recognised by content (sniff).
     media_types = ("application/vc+ld+json", "application/vc+jwt")
-    fields: ClassVar[dict[str, Predicate]] = OB3_FIELDS
+    fields: ClassVar[dict[str, Predicate]] = fields_for("ob3")
     json_lines = True
     binary = True
 
