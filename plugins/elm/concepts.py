@@ -70,6 +70,17 @@ def coded(vocab_name: str, code: str) -> tuple[str | None, str]:
     return voc.uri(found), voc.label(found)
 
 
+PROVISIONAL_COUNTRY = vocab.COUNTRY_NAL + "OP_DATPRO"
+"""The EU country authority's "Provisional data" concept: the placeholder written when an
+organisation has no country (the EC shapes require one; it is reported as defaulted and read
+back as no country)."""
+
+
+def provisional_country() -> dict[str, Any]:
+    """The placeholder country concept."""
+    return concept(PROVISIONAL_COUNTRY, "Provisional data")
+
+
 def country(code: str) -> dict[str, Any]:
     """The country concept of an alpha-2 code."""
     voc = vocab.countries()

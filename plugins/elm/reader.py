@@ -22,6 +22,7 @@ from .concepts import (
     NOTE_QA,
     NOTE_SETTING,
     PLACEHOLDER_ASSESSMENT,
+    PROVISIONAL_COUNTRY,
     known_concept,
     scheme_of,
 )
@@ -277,7 +278,10 @@ class ElmReader:
             v.types(location)
             address = v.one(location, "elm:address")
             country = v.concept(address, "elm:countryCode")
-            if country:
+            if country == PROVISIONAL_COUNTRY:
+                self._say(Code.NOTE, "the organisation's country is the placeholder "
+                          "'Provisional data' (OP_DATPRO): read as no country", field="country")
+            elif country:
                 out["country"] = country
             full = v.note(address, "elm:fullAddress")
             if full:

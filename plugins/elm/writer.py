@@ -27,6 +27,7 @@ from .concepts import (
     concept,
     country,
     language,
+    provisional_country,
 )
 from .contexts import EDC_AP_URL, VC1_URL
 from .nodes import natural_key
@@ -370,8 +371,12 @@ class ElmWriter:
                 location["spatialCode"] = concept(org.region)
             node["location"] = location
         else:
-            self._say(Code.DROPPED, "an organisation without a country has no location; the EC "
-                      "shapes require one", field=f"{field}.country")
+            node["location"] = {"id": self._id("location"), "type": "Location", "address": {
+                "id": self._id("address"), "type": "Address",
+                "countryCode": provisional_country()}}
+            self._say(Code.DEFAULTED, "the organisation has no country, which the EC shapes "
+                      "require: written as the EU country authority's 'Provisional data' "
+                      "(OP_DATPRO), read back as no country", field=f"{field}.country")
         if org.url:
             node["homepage"] = {"id": self._id("webResource"), "type": "WebResource",
                                 "contentURL": org.url}
