@@ -179,7 +179,26 @@ class ElmJsonLdFormat(_ElmBase):
         return json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
-class ElmTurtleFormat(_ElmBase):
+class _ElmGraphFormat(_ElmBase):
+    """An RDF serialisation of the ELM graph (Turtle, RDF/XML): one document whatever the
+    number of credentials, which share one graph."""
+
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
+              options: Options) -> None:
+        """One document in ``rdf_format`` holding every credential's graph."""
+        from rdflib import Graph
+
+        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
+
+        graph = Graph()
+        for i, cred in enumerate(credentials, start=1):
+            graph += jsonld_graph(self.document(cred, report, i, options))
+        bind_prefixes(graph)
+        with lexical_literals():
+            stream.write(graph.serialize(format=self.rdf_format, encoding="utf-8"))
+
+
+class ElmTurtleFormat(_ElmGraphFormat):
     """The ELM graph as Turtle (reads N-Triples too)."""
 
     name = "elm-ttl"
@@ -195,20 +214,6 @@ class ElmTurtleFormat(_ElmBase):
         return not xml_or_json and (
             b"data.europa.eu/snb/model/elm/" in head
             or b"data.europa.eu/snb/model/ontology/" in head)
-
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
-        """One Turtle document (several credentials share one graph)."""
-        from rdflib import Graph
-
-        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
-
-        graph = Graph()
-        for i, cred in enumerate(credentials, start=1):
-            graph += jsonld_graph(self.document(cred, report, i, options))
-        bind_prefixes(graph)
-        with lexical_literals():
-            stream.write(graph.serialize(format="turtle", encoding="utf-8"))
 
     def _graphs(self, data: bytes,
                 report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
@@ -226,7 +231,7 @@ class ElmTurtleFormat(_ElmBase):
                 raise
 
 
-class ElmRdfXmlFormat(_ElmBase):
+class ElmRdfXmlFormat(_ElmGraphFormat):
     """The ELM graph as RDF/XML."""
 
     name = "elm-rdfxml"
@@ -239,20 +244,6 @@ class ElmRdfXmlFormat(_ElmBase):
         """RDF/XML using the ELM namespace."""
         return b"<rdf:RDF" in head and (b"data.europa.eu/snb/model/elm/" in head
                                         or b"data.europa.eu/snb/model/ontology/" in head)
-
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
-        """One RDF/XML document (several credentials share one graph)."""
-        from rdflib import Graph
-
-        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
-
-        graph = Graph()
-        for i, cred in enumerate(credentials, start=1):
-            graph += jsonld_graph(self.document(cred, report, i, options))
-        bind_prefixes(graph)
-        with lexical_literals():
-            stream.write(graph.serialize(format="xml", encoding="utf-8"))
 
 
 def source_document(report: Report) -> tuple[bytes, str] | None:
