@@ -4,13 +4,13 @@ images; BadgeClass and Issuer documents given alongside complete hosted assertio
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
-from credbridge.formats import Format, Predicate
+from credbridge.formats import Predicate
 from credbridge.options import Options
 from credbridge.report import Code, Report
 from credbridge.safety import DEFAULT_MAX_BYTES
@@ -18,7 +18,7 @@ from credbridge.safety import DEFAULT_MAX_BYTES
 from . import baking, jws
 from . import contexts as C
 from .common import Source, open_document
-from .ob3_format import _documents, _is_lines, write_documents
+from .ob3_format import BadgeFormat, _documents, _is_lines
 
 # The readers, writers and the model (pydantic) are imported when a document is read or
 # written, not when the format is registered: start-up stays fast.
@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 """What ob2 carries (crosswalk §2); "extension" = the credbridge OB 2.0 extension object."""
 
 
-class Ob2Format(Format):
+class Ob2Format(BadgeFormat):
     """Open Badges 2.0 Assertion + BadgeClass + Issuer profile."""
 
     name = "ob2"
+    badge_version = "ob2"
     title = "Open Badges 2.0 (Assertion with BadgeClass and Issuer; JSON, JWS, baked PNG/SVG)"
     extensions = (".ob2.json", ".ob2.jsonl", ".ob2.png", ".ob2.svg")
     # Plain .json, .png and .svg files are recognised by content (sniff).
@@ -112,25 +113,10 @@ class Ob2Format(Format):
         cred = self.build(out, report, out.get("id") or position)
         return keep(cred, self.name, reader.raws) if cred is not None else None
 
-    def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
-    ) -> None:
-        """One assertion: indented JSON (or a baked image with ``bake``); several: JSON Lines."""
-        docs = (self.document(c, report, options) for c in credentials)
-        write_documents(docs, stream, options, "ob2")
-
-    def document(self, cred: MicroCredential, report: Report, options: Options
-                 ) -> dict[str, Any]:
-        """The OB 2.0 JSON of one credential (privacy options applied)."""
-        from . import privacy
+    def _writer(self, report: Report) -> Any:
         from .ob2_write import Ob2Writer
 
-        cred = privacy.apply(cred, options, report, self.name)
-        return Ob2Writer(report, self.name).document(cred)
+        return Ob2Writer(report, self.name)
 
 
 def _completes_an_assertion(badge: dict[str, Any], documents: dict[str, dict[str, Any]]

@@ -27,10 +27,42 @@ if TYPE_CHECKING:
 alignments or the credbridge extension."""
 
 
-class Ob3Format(Format):
+class BadgeFormat(Format):
+    """What the OB 2.0 and OB 3.0 formats share: writing one document per credential (JSON,
+    a baked image, or JSON Lines for several), with the privacy options applied."""
+
+    badge_version: ClassVar[str] = ""
+
+    def write(
+        self,
+        credentials: Iterable[MicroCredential],
+        stream: IO[bytes],
+        report: Report,
+        options: Options,
+    ) -> None:
+        """One credential: indented JSON (or a baked image with ``bake``); several: JSON Lines."""
+        docs = (self.document(c, report, options) for c in credentials)
+        write_documents(docs, stream, options, self.badge_version)
+
+    def document(self, cred: MicroCredential, report: Report, options: Options
+                 ) -> dict[str, Any]:
+        """The badge JSON of one credential (privacy options applied)."""
+        from . import privacy
+
+        cred = privacy.apply(cred, options, report, self.name)
+        document: dict[str, Any] = self._writer(report).document(cred)
+        return document
+
+    def _writer(self, report: Report) -> Any:
+        """The writer of this badge version."""
+        raise NotImplementedError
+
+
+class Ob3Format(BadgeFormat):
     """Open Badges 3.0 ``OpenBadgeCredential`` / ``AchievementCredential``."""
 
     name = "ob3"
+    badge_version = "ob3"
     title = "Open Badges 3.0 (OpenBadgeCredential, VC 2.0; JSON, VC-JWT, baked PNG/SVG)"
     extensions = (".ob3.json", ".ob3.jsonl", ".ob3.jwt", ".ob3.png", ".ob3.svg")
     # Plain .json, .jwt, .png and .svg files are recognised by content (sniff).
@@ -112,25 +144,10 @@ class Ob3Format(Format):
             return None
         return keep(cred, self.name, reader.raws)
 
-    def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
-    ) -> None:
-        """One credential: indented JSON (or a baked image with ``bake``); several: JSON Lines."""
-        docs = (self.document(c, report, options) for c in credentials)
-        write_documents(docs, stream, options, "ob3")
-
-    def document(self, cred: MicroCredential, report: Report, options: Options
-                 ) -> dict[str, Any]:
-        """The OB 3.0 JSON of one credential (privacy options applied)."""
-        from . import privacy
+    def _writer(self, report: Report) -> Any:
         from .ob3_write import Ob3Writer
 
-        cred = privacy.apply(cred, options, report, self.name)
-        return Ob3Writer(report, self.name).document(cred)
+        return Ob3Writer(report, self.name)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against the official 1EdTech achievement-credential JSON Schema."""
