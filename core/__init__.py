@@ -20,26 +20,30 @@ from typing import TYPE_CHECKING, Any
 # Public names and the module that defines each; imported on first use (PEP 562) so that
 # `credbridge formats` starts without building the pydantic model.
 _LAZY = {
+    "Batch": "batch", "BatchResult": "batch",
     "check": "check",
+    "Context": "context", "Source": "context",
     "ConversionResult": "convert", "convert": "convert", "detect": "convert", "read": "convert",
     "write": "convert",
     "CredbridgeError": "errors", "InputError": "errors", "UsageError": "errors",
     "Format": "formats",
     "hookimpl": "hookspecs",
     "MicroCredential": "model",
-    "Options": "options",
+    "FormatOptions": "options",
     "get_formats": "plugin_manager",
     "Code": "report", "Message": "report", "Report": "report", "Severity": "report",
 }
 
 if TYPE_CHECKING:
+    from .batch import Batch, BatchResult
     from .check import check
+    from .context import Context, Source
     from .convert import ConversionResult, convert, detect, read, write
     from .errors import CredbridgeError, InputError, UsageError
     from .formats import Format
     from .hookspecs import hookimpl
     from .model import MicroCredential
-    from .options import Options
+    from .options import FormatOptions
     from .plugin_manager import get_formats
     from .report import Code, Message, Report, Severity
 
@@ -72,16 +76,20 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Batch",
+    "BatchResult",
     "Code",
+    "Context",
     "ConversionResult",
     "CredbridgeError",
     "Format",
     "InputError",
     "Message",
     "MicroCredential",
-    "Options",
+    "FormatOptions",
     "Report",
     "Severity",
+    "Source",
     "UsageError",
     "__version__",
     "check",

@@ -1,4 +1,4 @@
-"""The public API: read, write and convert credentials, streaming.
+"""The public API: read, write and convert credentials, streaming (built on the batch engine).
 
 >>> import credbridge
 >>> result = credbridge.convert("fixtures/csv/two-credentials.csv", to="canonical")
@@ -12,76 +12,41 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
-from .coverage import declared_prefixes, record_label, report_coverage
-from .errors import CredbridgeError, InputError, StrictModeError, UsageError
-from .formats import SNIFF_BYTES, Format
+from .batch import (
+    Batch,
+    BatchResult,
+    InputLike,
+    MaxBytes,
+    OutputLike,
+    Session,
+    atomic_output,
+    bare_items,
+    detect_format,
+    read_items,
+    run,
+    write_items,
+)
+from .errors import StrictModeError
+from .formats import Format
 from .model import MicroCredential
-from .options import Options
+from .options import OptionsInput, resolve_options
 from .plugin_manager import get_formats
 from .report import Report
-from .safety import DEFAULT_MAX_BYTES, LimitedReader, PrefixedReader
 
-Source = str | os.PathLike[str] | bytes | IO[bytes]
-Destination = str | os.PathLike[str] | IO[bytes] | None
+Source = InputLike
+Destination = OutputLike
+ConversionResult = BatchResult
+"""What :func:`convert` returns: ``output`` (bytes when no destination was given), ``report``,
+``source_format``, ``target_format``, ``credentials`` and ``exit_code``."""
 
-
-@dataclass
-class ConversionResult:
-    """What :func:`convert` returns: the output (bytes when no destination was given) and the
-    report of everything that was dropped, approximated or failed."""
-
-    output: bytes | None
-    report: Report
-    source_format: str | None = None
-    target_format: str | None = None
-    credentials: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when no record failed."""
-        return not self.report.has_errors
-
-
-def _source_name(source: Source) -> str | None:
-    if isinstance(source, str | os.PathLike):
-        return os.fspath(source)
-    if isinstance(source, bytes):
-        return None
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) else None
+__all__ = ["ConversionResult", "atomic_output", "convert", "detect", "read", "write"]
 
 
 def detect(source: Source) -> Format:
     """The format of ``source`` (by extension, else by content)."""
-    with ExitStack() as stack:
-        stream = _open_source(source, stack)
-        head = stream.read(SNIFF_BYTES)
-        return get_formats().detect(head, _source_name(source))
-
-
-def _open_source(source: Source, stack: ExitStack) -> IO[bytes]:
-    if isinstance(source, bytes):
-        return io.BytesIO(source)
-    if isinstance(source, str | os.PathLike):
-        path = os.fspath(source)
-        if path == "-":
-            return sys.stdin.buffer
-        try:
-            return stack.enter_context(open(path, "rb"))
-        except FileNotFoundError:
-            raise InputError("no such file", file=path) from None
-        except IsADirectoryError:
-            raise InputError("is a directory (convert takes the files in it)", file=path) \
-                from None
-        except OSError as exc:
-            raise InputError(f"cannot open: {exc.strerror}", file=path) from None
-    return source
+    return detect_format(source)
 
 
 def read(
@@ -89,57 +54,30 @@ def read(
     *,
     from_format: str | None = None,
     report: Report | None = None,
-    options: Options | dict[str, Any] | None = None,
-    max_bytes: int | str | None = "default",
+    options: OptionsInput = None,
+    max_bytes: MaxBytes = "default",
 ) -> Iterator[MicroCredential]:
     """Yield the credentials in ``source`` (a path, ``"-"``, bytes or a binary stream).
 
-    Records that cannot be read are reported (``invalid-record``) and skipped; a document that
-    cannot be read at all raises :class:`~credbridge.errors.InputError`. Streamed formats (CSV,
-    JSON Lines) are read lazily: memory stays flat whatever the number of records.
-    ``max_bytes`` limits the input size (default: 64 MiB for one-document formats, none for
-    streamed ones; ``None`` for no limit).
+    Records that cannot be read are reported (``invalid-record``) in ``report`` and skipped; a
+    document that cannot be read at all raises :class:`~credbridge.errors.InputError`.
+    Streamed formats (CSV, JSON Lines) are read lazily: memory stays flat whatever the number
+    of records. ``max_bytes`` limits the input size (default: 64 MiB for one-document formats,
+    none for streamed ones; ``None`` for no limit). ``options`` are the reader's typed options
+    (``{"text_lang": "fr"}``); an unknown one raises :class:`~credbridge.errors.UsageError`.
     """
-    report = report if report is not None else Report()
-    opts = Options.of(options)
-    name = _source_name(source)
-    with ExitStack() as stack:
-        raw = _open_source(source, stack)
-        head = raw.read(SNIFF_BYTES)
-        registry = get_formats()
-        fmt = registry.get(from_format, need="read") if from_format else \
-            registry.detect(head, name)
-        limit = (None if fmt.many else DEFAULT_MAX_BYTES) if max_bytes == "default" else max_bytes
-        replay: IO[bytes] = PrefixedReader(head, raw)  # type: ignore[assignment]
-        stream: IO[bytes] = io.BufferedReader(
-            LimitedReader(replay, limit if isinstance(limit, int) else None, name,
-                          report.progress)
-        )
-        previous_file = report.file
-        report.file = name
-        report.source_format = fmt.name
-        try:
-            for cred in fmt.read(stream, report, opts):
-                report.records_read += 1
-                yield cred
-        except CredbridgeError as exc:
-            raise exc.with_context(file=name) from None
-        finally:
-            report.file = previous_file
+    registry = get_formats()
+    fmt = registry.get(from_format, need="read") if from_format else detect_format(source) \
+        if not _is_stream(source) else None
+    formats = [fmt] if fmt else [f for f in registry if f.can_read]
+    session = Session(resolve_options(formats, options), report=report or Report(),
+                      max_bytes=max_bytes)
+    for item in read_items(source, fmt, session):
+        yield item.credential
 
 
-def _checked(
-    credentials: Iterable[MicroCredential], fmt: Format, report: Report
-) -> Iterator[MicroCredential]:
-    """Report coverage of each credential before the writer sees it; count what is written."""
-    prefixes = declared_prefixes(fmt.fields)
-    for position, cred in enumerate(credentials, start=1):
-        label = record_label(cred, position)
-        report.record = label
-        report_coverage(cred, fmt.name, fmt.fields, report, record=label, prefixes=prefixes)
-        yield cred
-        report.records_written += 1
-    report.record = None
+def _is_stream(source: Source) -> bool:
+    return not isinstance(source, bytes | str | os.PathLike) or os.fspath(source) == "-"
 
 
 def write(
@@ -148,52 +86,28 @@ def write(
     *,
     to: str,
     report: Report | None = None,
-    options: Options | dict[str, Any] | None = None,
+    options: OptionsInput = None,
 ) -> bytes | None:
     """Write credentials in format ``to`` to a path, ``"-"``, a binary stream, or (``None``)
-    return the bytes. Every field the format cannot carry is reported."""
-    report = report if report is not None else Report()
+    return the bytes. Every field the format cannot carry is reported in ``report``."""
     fmt = get_formats().get(to, need="write")
-    opts = Options.of(options)
+    session = Session(resolve_options([fmt], options), report=report or Report())
+    items = bare_items(credentials)
     if destination is None:
         buffer = io.BytesIO()
-        fmt.write(_checked(credentials, fmt, report), buffer, report, opts)
+        write_items(items, buffer, fmt, session)
         return buffer.getvalue()
     if isinstance(destination, str | os.PathLike):
         path = os.fspath(destination)
         if path == "-":
-            fmt.write(_checked(credentials, fmt, report), sys.stdout.buffer, report, opts)
+            write_items(items, sys.stdout.buffer, fmt, session)
             sys.stdout.buffer.flush()
             return None
-        _write_atomically(Path(path), fmt, credentials, report, opts)
+        with atomic_output(Path(path)) as out:
+            write_items(items, out, fmt, session, destination=path)
         return None
-    fmt.write(_checked(credentials, fmt, report), destination, report, opts)
+    write_items(items, destination, fmt, session)
     return None
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``path`` only when the block completes: written to a
-    temporary file beside it and renamed, so an interrupted run never leaves a truncated file
-    that looks complete."""
-    if path.parent and not path.parent.exists():
-        raise UsageError(f"output directory {path.parent} does not exist")
-    tmp = path.with_name(f".{path.name}.credbridge-tmp")
-    try:
-        with open(tmp, "wb") as out:
-            yield out
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _write_atomically(
-    path: Path, fmt: Format, credentials: Iterable[MicroCredential], report: Report,
-    opts: Options,
-) -> None:
-    with atomic_output(path) as out:
-        fmt.write(_checked(credentials, fmt, report), out, report, opts)
 
 
 def convert(
@@ -202,35 +116,22 @@ def convert(
     to: str,
     destination: Destination = None,
     from_format: str | None = None,
-    options: Options | dict[str, Any] | None = None,
+    options: OptionsInput = None,
     strict: bool = False,
-    max_bytes: int | str | None = "default",
+    max_bytes: MaxBytes = "default",
 ) -> ConversionResult:
     """Convert ``source`` to format ``to``; returns the output (when ``destination`` is
-    ``None``) and the report. ``strict`` raises :class:`StrictModeError` when anything was
-    dropped (the output is still written: the report says what is missing from it)."""
-    report = Report()
-    opts = Options.of(options)
-    counter = _Counter(read(source, from_format=from_format, report=report, options=opts,
-                            max_bytes=max_bytes))
-    output = write(counter, destination, to=to, report=report, options=opts)
-    result = ConversionResult(output, report, report.source_format, to, counter.n)
-    if strict and report.has_losses:
+    ``None``) and the report. ``options`` hold the typed options of the reader and the writer
+    (per format, ``{"ob3": {"omit_learner": "all"}}``, or flat); an unknown or mistyped one
+    raises :class:`~credbridge.errors.UsageError`. ``strict`` raises
+    :class:`StrictModeError` when anything was dropped (the output is still written: the report
+    says what is missing from it). For many inputs, directories and failure policies use
+    :func:`credbridge.batch.run`."""
+    result = run(Batch([source], to=to, output=destination, from_format=from_format,
+                       options=options, max_bytes=max_bytes))
+    if strict and result.report.has_losses:
         raise StrictModeError(
-            f"strict mode: {report.counts().get('dropped', 0)} element(s) were dropped",
-            file=_source_name(source),
+            f"strict mode: {result.report.counts().get('dropped', 0)} element(s) were dropped",
+            file=source if isinstance(source, str) else None,
         )
     return result
-
-
-class _Counter:
-    """Counts the credentials that pass through an iterator."""
-
-    def __init__(self, items: Iterable[MicroCredential]) -> None:
-        self._items = iter(items)
-        self.n = 0
-
-    def __iter__(self) -> Iterator[MicroCredential]:
-        for item in self._items:
-            self.n += 1
-            yield item

@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .formats import Predicate
-from .report import Code, Report
+from .report import Code
 
 if TYPE_CHECKING:
+    from .context import Context
     from .model import MicroCredential
 
 
@@ -127,13 +128,13 @@ def uncovered(data: Mapping[str, Any], fields: Mapping[str, Predicate],
 
 def report_coverage(
     credential: MicroCredential,
-    format_name: str,
     fields: Mapping[str, Predicate],
-    report: Report,
-    record: str | int | None = None,
+    ctx: Context,
     prefixes: frozenset[str] | None = None,
 ) -> None:
-    """Report what ``format_name`` will drop or keep only as an extension of ``credential``."""
+    """Report (through the writer's ``ctx``) what its format will drop of ``credential`` or
+    keep only as an extension."""
+    format_name = ctx.format
     if fields.get("*") == "exact":
         return
     data = credential.model_dump(mode="json", exclude_defaults=True, by_alias=True)
@@ -144,14 +145,12 @@ def report_coverage(
         # that carries it declares "extensions.<prefix>" in its fields.
         if family == format_name or "extensions" in fields or f"extensions.{family}" in fields:
             continue
-        report.add(Code.EXTENSION_DROPPED,
-                   f"extension {key} (data only its own format uses) is not carried by "
-                   f"{format_name}",
-                   field=f"extensions.{key}", format=format_name, record=record)
+        ctx.say(Code.EXTENSION_DROPPED, f"extensions.{key}",
+                f"extension {key} (data only its own format uses) is not carried by "
+                f"{format_name}")
     for path, how in uncovered(data, fields, prefixes):
         if how is None:
-            report.add(Code.DROPPED, f"{format_name} has no place for {path}", field=path,
-                       format=format_name, record=record)
+            ctx.say(Code.DROPPED, path, f"{format_name} has no place for {path}")
         else:
             report.add(Code.KEPT_AS_EXTENSION,
                        f"{path} is written as an extension only some readers understand",

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 
 class CredbridgeError(Exception):
-    """Base of every error credbridge raises on purpose."""
+    """Base of every error credbridge raises on purpose.
 
-    exit_code = 1
+    ``exit_code`` is what the command line exits with (docs/cli.md, "Exit codes"): 1 for a
+    negative answer (records failed, a failure policy was hit), 2 for an error of the call or
+    its input (unknown format or option, missing or unreadable file or document).
+    """
+
+    exit_code = 2
 
     def __init__(
         self,
@@ -60,7 +65,8 @@ class UsageError(CredbridgeError):
 
 
 class FormatError(CredbridgeError):
-    """A format could not be chosen: unknown name, cannot read/write, unknown or ambiguous input."""
+    """A format could not be chosen: unknown name, cannot read/write, unknown or ambiguous input
+    (exit code 2)."""
 
 
 class UnknownFormatError(FormatError):
@@ -81,7 +87,8 @@ class AmbiguousFormatError(FormatError):
 
 
 class InputError(CredbridgeError):
-    """The input is unreadable or invalid (syntax, a bad value, a broken reference)."""
+    """The input is unreadable or invalid (syntax, a bad value, a broken reference); exit code
+    2 when it stops the call (a bad record inside a batch is reported instead)."""
 
 
 class VocabularyError(InputError, ValueError):
@@ -97,7 +104,15 @@ class UnsafeInputError(InputError):
 
 
 class StrictModeError(CredbridgeError):
-    """``strict`` was asked for and the conversion dropped something."""
+    """``strict`` was asked for and the conversion dropped something (exit code 1)."""
+
+    exit_code = 1
+
+
+class RecordsFailedError(CredbridgeError):
+    """The batch stopped because a record failed (``stop_on_error``; exit code 1)."""
+
+    exit_code = 1
 
 
 class PluginError(CredbridgeError):

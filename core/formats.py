@@ -13,10 +13,10 @@ from .errors import (
     UnknownFormatError,
     UnknownFormatNameError,
 )
-from .options import Options
-from .report import Code, Report
+from .options import FormatOptions
 
-if TYPE_CHECKING:  # the model (pydantic) is imported when a record is built, not at start-up
+if TYPE_CHECKING:  # the model is imported when a record is built, not at start-up
+    from .context import Context
     from .model import MicroCredential
 
 Predicate = Literal["exact", "lossy", "extension"]
@@ -45,6 +45,9 @@ class Format:
     """True when several credentials are written to one stream as JSON Lines."""
     binary: ClassVar[bool] = False
     """True when read/write work on bytes; else on text (UTF-8)."""
+    Options: ClassVar[type[FormatOptions]] = FormatOptions
+    """The format's typed options (a :class:`~credbridge.options.FormatOptions` subclass);
+    the core validates what callers give and passes an instance as ``ctx.options``."""
 
     plugin: str = "?"
     """Set by the registry: the plugin that registered the format."""
@@ -63,21 +66,17 @@ class Format:
         """True when ``head`` (the first bytes of an input) is surely this format."""
         return False
 
-    def read(
-        self, stream: IO[bytes], report: Report, options: Options
-    ) -> Iterator[MicroCredential]:
-        """Yield the credentials of ``stream``; report bad records and go on."""
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
+        """Yield the credentials of ``stream``; report bad records with ``ctx.failed`` and go
+        on; report everything else with ``ctx.say``. Options are ``ctx.options``."""
         raise NotImplementedError
         yield  # pragma: no cover
 
     def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
+        self, credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: Context
     ) -> None:
-        """Write ``credentials`` to ``stream``; report what the format cannot carry."""
+        """Write ``credentials`` to ``stream``; report with ``ctx.say`` what the format cannot
+        carry (the core reports fields the format does not declare before each credential)."""
         raise NotImplementedError
 
     @property
@@ -92,18 +91,17 @@ class Format:
         raise NotImplementedError
 
     def build(
-        self, data: dict[str, Any], report: Report, record: str | int
+        self, data: dict[str, Any], ctx: Context, record: str | int | None = None
     ) -> MicroCredential | None:
         """Validate one record into a credential; on a bad value report ``invalid-record``
         (naming the record and the field) and return ``None`` so the batch goes on."""
         from .model import build
 
+        label = record if record is not None else ctx.record
         try:
-            return build(data, record=record)
+            return build(data, record=label if label is not None else 1)
         except InputError as exc:
-            report.add(Code.INVALID_RECORD, exc.message, field=exc.field, format=self.name,
-                       record=record)
-            report.records_failed += 1
+            ctx.failed(exc.message, field=exc.field, record=label)
             return None
 
     def describe(self) -> dict[str, object]:
@@ -117,6 +115,7 @@ class Format:
             "extensions": list(self.extensions),
             "media_types": list(self.media_types),
             "plugin": self.plugin,
+            "options": self.Options.model_json_schema().get("properties", {}),
             "fields": dict(sorted(self.fields.items())),
         }
 

@@ -37,6 +37,15 @@ class Progress:
             yield item
         self.close()
 
+    def advance(self, n: int = 1) -> None:
+        """Count ``n`` more records (the batch engine calls this, also under ``--jobs``)."""
+        self.count += n
+        if self.enabled:
+            now = time.monotonic()
+            if now - self._last >= self.interval:
+                self._last = now
+                self._draw(now)
+
     def _draw(self, now: float) -> None:
         elapsed = max(now - self._start, 1e-9)
         rate = self.count / elapsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -85,18 +85,14 @@ def _record_label(record: str | int | None) -> str | None:
 
 @dataclass
 class Report:
-    """Collects messages of one conversion; returned by the library, printed by the CLI.
+    """The messages and counts of one conversion; returned by the library, printed by the CLI.
 
-    ``file`` and ``record`` are the current context: readers and writers set them as they go
-    so that ``add`` can be called with just what happened.
+    It holds no position: where a message comes from (file, record, format) is given by the
+    :class:`~credbridge.context.Context` that made it, so readers and writers never share
+    mutable "current record" state.
     """
 
     messages: list[Message] = field(default_factory=list)
-    file: str | None = None
-    record: str | int | None = None
-    source_format: str | None = None
-    progress: Any = None
-    """A :class:`~credbridge.progress.Progress` the reader feeds with bytes read, if any."""
     max_messages: int = 10_000
     """Past this many messages only counts per (severity, code, format, field) are kept, so a
     million-record batch keeps memory flat; ``overflow`` holds those counts."""
@@ -116,11 +112,11 @@ class Report:
         severity: Severity | str | None = None,
         file: str | None = None,
     ) -> Message:
-        """Append a message; severity defaults by code."""
+        """Append a message; severity defaults by code. Formats call
+        :meth:`Context.say <credbridge.context.Context.say>`, which fills in the position."""
         code = Code(code)
         sev = Severity(severity) if severity else DEFAULT_SEVERITY[code]
-        rec = record if record is not None else self.record
-        msg = Message(code, sev, field, format, rec, detail, file or self.file)
+        msg = Message(code, sev, field, format, record, detail, file)
         self._counts[(str(sev), str(code), format or "", field or "")] += 1
         if len(self.messages) < self.max_messages:
             self.messages.append(msg)
@@ -136,10 +132,8 @@ class Report:
     def extend(self, other: Report) -> None:
         """Merge another report into this one."""
         for m in other.messages:
-            self.add(m.code, m.detail, field=m.field, format=m.format, record=m.record,
-                     severity=m.severity, file=m.file)
-        self.overflow.update(other.overflow)
-        self._counts.update(other.overflow)
+            self.add_message(m)
+        self.absorb_overflow(other.overflow)
         self.records_read += other.records_read
         self.records_written += other.records_written
         self.records_failed += other.records_failed
@@ -181,10 +175,20 @@ class Report:
         """(severity, code, format, field) with the number of messages, most frequent first."""
         return sorted(self._counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
+    def absorb_overflow(self, overflow: Mapping[tuple[str, str, str, str], int]) -> None:
+        """Add counts of messages another report kept only as counts."""
+        for key, n in overflow.items():
+            self.overflow[key] += n
+            self._counts[key] += n
+
+    def add_message(self, message: Message) -> None:
+        """Append a message made elsewhere (a worker process, a dask partition)."""
+        self.add(message.code, message.detail, field=message.field, format=message.format,
+                 record=message.record, severity=message.severity, file=message.file)
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the whole report."""
         return {
-            "source_format": self.source_format,
             "records": {
                 "read": self.records_read,
                 "written": self.records_written,

@@ -26,7 +26,7 @@ from typing import Any
 
 from .coverage import carried_as, present_fields
 from .model import MicroCredential
-from .options import Options
+from .options import OptionsInput
 from .plugin_manager import get_formats
 from .report import Report
 
@@ -36,7 +36,7 @@ SHARED_ENV = "CREDBRIDGE_SHARED"
 def write_read(
     format_name: str,
     credentials: MicroCredential | Iterable[MicroCredential],
-    options: Options | dict[str, Any] | None = None,
+    options: OptionsInput = None,
 ) -> tuple[list[MicroCredential], bytes, Report]:
     """Write ``credentials`` as ``format_name``, read them back; return (credentials, bytes,
     report of both steps)."""

@@ -1,0 +1,653 @@
+"""The batch engine: the one conversion loop behind the library, the CLI, ``--jobs``, dask and
+the HTTP service.
+
+A :class:`Batch` names the inputs (paths, directories, ``-``, bytes or streams), the target,
+the output (``None`` for bytes, ``-``, a file, or a directory for one file per credential), the
+options and the failure policy; :func:`run` converts it and returns a :class:`BatchResult`
+with the report and the exit status a script can trust (``0`` success, ``1`` a negative
+answer). Errors of the call itself (unknown format or option, missing file, a single input that
+cannot be read) raise :class:`~credbridge.errors.CredbridgeError` (exit code 2).
+
+The unit of work below the batch is :func:`convert_unit`: one input (or one self-contained
+chunk of a CSV or JSON Lines input) read and written in one go, returning a :class:`Part`.
+Worker processes (``--jobs``) and dask partitions run exactly this function, and the parent
+merges parts with :func:`merge_part`, so every path gives the same bytes and the same report.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from .context import Context, Source
+from .coverage import declared_prefixes, report_coverage
+from .errors import CredbridgeError, InputError, RecordsFailedError, UsageError
+from .formats import SNIFF_BYTES, Format
+from .options import FormatOptions, OptionsInput, resolve_options
+from .plugin_manager import get_formats
+from .report import Code, Message, Report, Severity
+from .safety import DEFAULT_MAX_BYTES, LimitedReader, PrefixedReader
+
+if TYPE_CHECKING:
+    from .model import MicroCredential
+    from .progress import Progress
+
+InputLike = str | os.PathLike[str] | bytes | IO[bytes]
+OutputLike = str | os.PathLike[str] | IO[bytes] | None
+MaxBytes = int | str | None
+"""A size limit: bytes, ``"default"`` (64 MiB per one-document input, none for streamed
+formats), or ``None`` for no limit."""
+
+CHUNK_RECORDS = 2000
+"""Records per chunk when ``--jobs`` splits a CSV or JSON Lines input."""
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def input_name(source: InputLike) -> str | None:
+    """The name messages give an input: its path, ``-``, a stream's name, or ``None``."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    if isinstance(source, bytes):
+        return None
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def expand_inputs(inputs: Iterable[InputLike], *, recursive: bool = False) -> list[InputLike]:
+    """Inputs as given; a directory stands for the non-hidden files in it, sorted (and, with
+    ``recursive``, those of its sub-directories)."""
+    out: list[InputLike] = []
+    for item in inputs:
+        if isinstance(item, str | os.PathLike) and os.fspath(item) != "-" \
+                and os.path.isdir(item):
+            root = Path(item)
+            found = root.rglob("*") if recursive else root.iterdir()
+            out.extend(str(p) for p in sorted(found)
+                       if p.is_file() and not any(part.startswith(".")
+                                                  for part in p.relative_to(root).parts))
+        else:
+            out.append(item)
+    return out
+
+
+def open_input(source: InputLike, stack: ExitStack) -> IO[bytes]:
+    """A binary stream of ``source``; a missing or unreadable file is an :class:`InputError`."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, str | os.PathLike):
+        path = os.fspath(source)
+        if path == "-":
+            return sys.stdin.buffer
+        try:
+            return stack.enter_context(open(path, "rb"))
+        except FileNotFoundError:
+            raise InputError("no such file", file=path) from None
+        except IsADirectoryError:
+            raise InputError("is a directory (convert takes the files in it)", file=path) \
+                from None
+        except OSError as exc:
+            raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+    return source
+
+
+def detect_format(source: InputLike) -> Format:
+    """The format of ``source`` (by extension, else by content)."""
+    with ExitStack() as stack:
+        head = open_input(source, stack).read(SNIFF_BYTES)
+        return get_formats().detect(head, input_name(source))
+
+
+def _limit(fmt: Format, max_bytes: MaxBytes) -> int | None:
+    if max_bytes == "default":
+        return None if fmt.many else DEFAULT_MAX_BYTES
+    return max_bytes if isinstance(max_bytes, int) else None
+
+
+# --- reading and writing with a context ------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """A credential on its way from a reader to a writer, with where it came from."""
+
+    credential: MicroCredential
+    source: Source
+    file: str | None
+    label: str | int
+    """How messages name the record: the credential's id, else the reader's label
+    (``row 3``), else its position in the input."""
+
+
+@dataclass
+class Session:
+    """What the inputs and outputs of one batch share: the options of every format involved,
+    the report, the list of inputs given together, one scratch dict and the progress line."""
+
+    options: dict[str, FormatOptions]
+    report: Report = field(default_factory=Report)
+    documents: tuple[str, ...] = ()
+    scratch: dict[str, Any] = field(default_factory=dict)
+    progress: Progress | None = None
+    max_bytes: MaxBytes = "default"
+
+    def options_for(self, fmt: Format) -> FormatOptions:
+        """The options of ``fmt`` (its defaults when the batch gave none)."""
+        found = self.options.get(fmt.name)
+        return found if found is not None else fmt.Options()
+
+
+def read_items(
+    source: InputLike, fmt: Format | None, session: Session, *, record_offset: int = 0
+) -> Iterator[Item]:
+    """The credentials of one input, each with its provenance; bad records are reported in
+    ``session.report`` and skipped; an unreadable document raises :class:`InputError`."""
+    name = input_name(source)
+    with ExitStack() as stack:
+        raw = open_input(source, stack)
+        head = raw.read(SNIFF_BYTES)
+        if fmt is None:
+            fmt = get_formats().detect(head, name)
+        progress = session.progress
+        limited = LimitedReader(PrefixedReader(head, raw),  # type: ignore[arg-type]
+                                _limit(fmt, session.max_bytes), name, progress)
+        data: bytes | None = None
+        if fmt.many:
+            stream: IO[bytes] = io.BufferedReader(limited)
+        else:  # one document: read whole (within the limit), kept for ctx.source
+            data = limited.readall()
+            stream = io.BytesIO(data)
+        src = Source(name, fmt.name, data)
+        ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
+                      source=src, file=name, documents=session.documents,
+                      record_offset=record_offset, scratch=session.scratch)
+        position = record_offset
+        try:
+            for cred in fmt.read(stream, ctx):
+                position += 1
+                session.report.records_read += 1
+                label = cred.id or (ctx.record if ctx.record is not None else position)
+                yield Item(cred, src, name, label)
+        except CredbridgeError as exc:
+            raise exc.with_context(file=name) from None
+
+
+def write_items(
+    items: Iterable[Item], stream: IO[bytes], fmt: Format, session: Session, *,
+    destination: str | None = None, json_lines: bool = False,
+) -> None:
+    """Write ``items`` with ``fmt``: before each credential the fields the format does not
+    declare are reported, and the writer's context names the credential's file and record."""
+    ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
+                  documents=session.documents, json_lines=json_lines, destination=destination,
+                  scratch=session.scratch)
+    prefixes = declared_prefixes(fmt.fields)
+
+    def checked() -> Iterator[MicroCredential]:
+        for item in items:
+            ctx.source, ctx.file, ctx.record = item.source, item.file, item.label
+            report_coverage(item.credential, fmt.fields, ctx, prefixes)
+            yield item.credential
+            session.report.records_written += 1
+        ctx.record = None
+
+    fmt.write(checked(), stream, ctx)
+
+
+def bare_items(credentials: Iterable[MicroCredential]) -> Iterator[Item]:
+    """Credentials given by a caller (no input document) as items."""
+    for position, cred in enumerate(credentials, start=1):
+        yield Item(cred, Source(None, "canonical"), None, cred.id or position)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``path`` only when the block completes: written to a
+    temporary file beside it and renamed, so an interrupted run never leaves a truncated file
+    that looks complete."""
+    if path.parent and not path.parent.exists():
+        raise UsageError(f"output directory {path.parent} does not exist", file=str(path))
+    tmp = path.with_name(f".{path.name}.credbridge-tmp")
+    try:
+        with open(tmp, "wb") as out:
+            yield out
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# --- the unit of work ------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    """The converted bytes of one unit (an input, or a chunk of one) and its report."""
+
+    data: bytes = b""
+    messages: list[Message] = field(default_factory=list)
+    read: int = 0
+    written: int = 0
+    failed: int = 0
+    overflow: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class Unit:
+    """One self-contained piece of input to convert (picklable: sent to workers)."""
+
+    data: bytes | None
+    """The chunk's bytes, or ``None`` to read ``path``."""
+    path: str | None
+    source_format: str
+    target_format: str
+    options: dict[str, FormatOptions]
+    record_offset: int = 0
+    documents: tuple[str, ...] = ()
+    max_bytes: MaxBytes = "default"
+
+
+def convert_unit(unit: Unit) -> Part:
+    """Convert one unit to JSON Lines (or the target's many-record form); a unit that cannot be
+    read at all is one failed record of its file, never an exception."""
+    registry = get_formats()
+    source, target = registry.get(unit.source_format), registry.get(unit.target_format)
+    session = Session(unit.options, documents=unit.documents,
+                      max_bytes=None if unit.data is not None else unit.max_bytes)
+    buffer = io.BytesIO()
+    if unit.data is not None:
+        stream: InputLike = _Named(unit.data, unit.path)
+    else:
+        stream = unit.path or "-"
+    try:
+        write_items(read_items(stream, source, session, record_offset=unit.record_offset),
+                    buffer, target, session, json_lines=True)
+    except CredbridgeError as exc:
+        exc.with_context(file=unit.path)
+        fail_input(session.report, exc)
+        buffer = io.BytesIO()
+    report = session.report
+    return Part(buffer.getvalue(), report.messages, report.records_read,
+                report.records_written, report.records_failed, dict(report.overflow))
+
+
+class _Named(io.BytesIO):
+    """Bytes that carry the name of the file they were cut from."""
+
+    def __init__(self, data: bytes, name: str | None) -> None:
+        super().__init__(data)
+        self.name = name  # type: ignore[misc]
+
+
+def merge_part(part: Part, report: Report, out: IO[bytes]) -> int:
+    """Append a converted part to ``out`` and its messages and counts to ``report``."""
+    out.write(part.data)
+    for m in part.messages:
+        report.add_message(m)
+    report.absorb_overflow(part.overflow)
+    report.records_read += part.read
+    report.records_written += part.written
+    report.records_failed += part.failed
+    return part.written
+
+
+def fail_input(report: Report, exc: CredbridgeError) -> None:
+    """An input of a batch that cannot be read: one error naming it, and the batch goes on."""
+    report.add(Code.INVALID_RECORD, exc.message, file=exc.file, record=exc.record,
+               field=exc.field)
+    report.records_failed += 1
+
+
+def units(paths: Sequence[str], from_format: str | None, to: str,
+          options: dict[str, FormatOptions], max_bytes: MaxBytes,
+          documents: tuple[str, ...] = ()) -> Iterator[Unit]:
+    """The units of work of ``paths``: chunks of ``CHUNK_RECORDS`` records for formats that
+    split (``Format.chunks``), else one unit per file."""
+    registry = get_formats()
+    for path in paths:
+        if path == "-":
+            raise UsageError("--jobs reads files, not standard input")
+        try:
+            with open(path, "rb") as raw:
+                fmt = registry.get(from_format, need="read") if from_format else \
+                    registry.detect(raw.read(SNIFF_BYTES), path)
+                raw.seek(0)
+                splitter = getattr(fmt, "chunks", None)
+                if splitter is None:
+                    yield Unit(None, path, fmt.name, to, options, 0, documents, max_bytes)
+                    continue
+                for data, offset in splitter(raw, CHUNK_RECORDS):
+                    yield Unit(data, path, fmt.name, to, options, offset, documents, max_bytes)
+        except OSError as exc:
+            raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+
+
+# --- the batch -------------------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """A conversion of one or many inputs; see :func:`run`."""
+
+    inputs: Sequence[InputLike]
+    to: str | None = None
+    """The target format; ``None`` infers it from ``output``'s extension when unambiguous."""
+    output: OutputLike = None
+    """``None``: return the bytes; ``"-"``: stdout; a path: one file; a directory (existing,
+    or a path ending in ``/``): one file per credential."""
+    from_format: str | None = None
+    options: OptionsInput = None
+    recursive: bool = False
+    stop_on_error: bool = False
+    strict: bool = False
+    """Fail (exit status 1) when anything was dropped: ``fail_on`` with ``dropped``."""
+    fail_on: Collection[str] = ()
+    fail_if_warnings: bool = False
+    jobs: int = 1
+    max_bytes: MaxBytes = "default"
+    progress: Progress | None = None
+
+
+@dataclass
+class BatchResult:
+    """What :func:`run` returns."""
+
+    report: Report
+    target_format: str
+    source_formats: list[str] = field(default_factory=list)
+    output: bytes | None = None
+    """The output bytes when the batch had no ``output``."""
+    written_files: list[str] = field(default_factory=list)
+    credentials: int = 0
+    failing: dict[str, int] = field(default_factory=dict)
+    """The ``fail_on`` codes the report holds, with their counts."""
+    warnings_failed: bool = False
+
+    @property
+    def source_format(self) -> str | None:
+        """The source format when every input had the same one."""
+        return self.source_formats[0] if len(set(self.source_formats)) == 1 else None
+
+    @property
+    def ok(self) -> bool:
+        """True when no record failed."""
+        return not self.report.has_errors
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every record was converted and no failure policy was hit, else 1."""
+        return 0 if self.ok and not self.failing and not self.warnings_failed else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report: the source and target formats, counts and messages."""
+        return {"source_format": self.source_format, "target_format": self.target_format,
+                **self.report.to_dict()}
+
+
+def fail_codes(fail_on: Collection[str], strict: bool) -> set[str]:
+    """The codes that make a batch fail; unknown codes are a usage error."""
+    codes = {c.strip() for c in fail_on if c.strip()}
+    if strict:
+        codes.add(str(Code.DROPPED))
+    known = {str(c) for c in Code}
+    unknown = codes - known
+    if unknown:
+        raise UsageError(f"--fail-on: unknown code(s) {', '.join(sorted(unknown))}; known: "
+                         f"{', '.join(sorted(known))}")
+    return codes
+
+
+def infer_target(output: OutputLike) -> str:
+    """The format named by ``output``'s extension; a usage error when none or several match."""
+    if not isinstance(output, str | os.PathLike) or os.fspath(output) in ("-", ""):
+        raise UsageError("name the output format with --to (see 'credbridge formats')")
+    path = os.fspath(output)
+    writable = [f for f in get_formats() if f.can_write]
+    lower = Path(path).name.lower()
+    matches = [(len(e), f.name) for f in writable for e in f.extensions
+               if lower.endswith(e.lower())]
+    best = max((n for n, _ in matches), default=0)
+    names = sorted({name for n, name in matches if n == best})
+    if len(names) == 1:
+        return names[0]
+    if names:
+        raise UsageError(f"-o {path}: the extension fits several formats ({', '.join(names)}); "
+                         "name one with --to")
+    raise UsageError(f"-o {path}: no format writes this extension; name one with --to")
+
+
+def _is_dir_output(output: OutputLike) -> bool:
+    if not isinstance(output, str | os.PathLike):
+        return False
+    path = os.fspath(output)
+    return path != "-" and (path.endswith(("/", os.sep)) or os.path.isdir(path))
+
+
+def run(batch: Batch) -> BatchResult:
+    """Convert a batch; see the module docstring. The returned result's ``exit_code`` is what
+    a command line should exit with; errors of the call itself raise."""
+    registry = get_formats()
+    to = batch.to or infer_target(batch.output)
+    target = registry.get(to, need="write")
+    source = registry.get(batch.from_format, need="read") if batch.from_format else None
+    failing_codes = fail_codes(batch.fail_on, batch.strict)
+    inputs = expand_inputs(batch.inputs, recursive=batch.recursive)
+    if not inputs:
+        raise UsageError("no input files (the directories given hold none)")
+    involved = [target] + ([source] if source else _detectable(inputs))
+    options = resolve_options(_unique(involved), batch.options)
+    paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
+    session = Session(options, documents=paths, progress=batch.progress,
+                      max_bytes=batch.max_bytes)
+    result = BatchResult(session.report, target.name)
+    if batch.jobs > 1:
+        _run_parallel(batch, inputs, source, target, session, result)
+    else:
+        _run_serial(batch, inputs, source, target, session, result)
+    if batch.progress is not None:
+        batch.progress.close()
+    counts = session.report.counts()
+    result.failing = {c: n for c, n in counts.items() if c in failing_codes}
+    result.warnings_failed = batch.fail_if_warnings and any(
+        k[0] != Severity.INFO for k, _n in session.report.grouped())
+    return result
+
+
+def _unique(formats: Iterable[Format]) -> list[Format]:
+    seen: dict[str, Format] = {}
+    for f in formats:
+        seen.setdefault(f.name, f)
+    return list(seen.values())
+
+
+def _detectable(inputs: Sequence[InputLike]) -> list[Format]:
+    """The formats the inputs are in, told before reading so that their options are checked.
+    When some input cannot be told in advance (standard input, a stream), every readable
+    format is involved; an undetectable file is left to the read, which reports it."""
+    found: list[Format] = []
+    for item in inputs:
+        peekable = isinstance(item, bytes) or (
+            isinstance(item, str | os.PathLike) and os.fspath(item) != "-")
+        if not peekable:
+            return [f for f in get_formats() if f.can_read]
+        try:
+            found.append(detect_format(item))
+        except CredbridgeError:
+            continue
+    return found
+
+
+def _all_items(batch: Batch, inputs: Sequence[InputLike], source: Format | None,
+               session: Session, result: BatchResult) -> Iterator[Item]:
+    """The items of every input in turn; with several inputs an unreadable one is reported
+    and skipped (a single unreadable input raises)."""
+    for item in inputs:
+        try:
+            for it in read_items(item, source, session):
+                if not result.source_formats or result.source_formats[-1] != it.source.format:
+                    result.source_formats.append(it.source.format)
+                if batch.progress is not None:
+                    batch.progress.advance(1)
+                yield it
+                result.credentials += 1
+        except CredbridgeError as exc:
+            if isinstance(exc, UsageError) or len(inputs) == 1:
+                raise
+            fail_input(session.report, exc)
+
+
+def _stopping(items: Iterator[Item], report: Report) -> Iterator[Item]:
+    """Raise at the first reported bad record (``stop_on_error``)."""
+    for item in items:
+        if report.has_errors:
+            break
+        yield item
+    if report.has_errors:
+        first = report.errors[0]
+        raise RecordsFailedError(
+            f"stopped at the first bad record (--stop-on-error): {first.detail}",
+            file=first.file, record=first.record, field=first.field)
+
+
+def _run_serial(batch: Batch, inputs: Sequence[InputLike], source: Format | None,
+                target: Format, session: Session, result: BatchResult) -> None:
+    items: Iterator[Item] = _all_items(batch, inputs, source, session, result)
+    if batch.stop_on_error:
+        items = _stopping(items, session.report)
+    output = batch.output
+    if _is_dir_output(output):
+        assert isinstance(output, str | os.PathLike)
+        _write_each(items, Path(output), target, session, result)
+        return
+    if output is None:
+        buffer = io.BytesIO()
+        write_items(items, buffer, target, session)
+        result.output = buffer.getvalue()
+        return
+    if not isinstance(output, str | os.PathLike):
+        write_items(items, output, target, session)
+        return
+    path = os.fspath(output)
+    items = _one_document_check(items, target, path)
+    if path == "-":
+        write_items(items, sys.stdout.buffer, target, session)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(Path(path)) as out:
+        write_items(items, out, target, session, destination=path)
+    result.written_files.append(path)
+
+
+def _one_document_check(items: Iterator[Item], target: Format, path: str) -> Iterator[Item]:
+    """Several credentials to one file that holds one document are refused before anything is
+    written: a one-document format needs ``-o DIR/``, and a ``.json`` file never gets JSON
+    Lines (``.jsonl`` does)."""
+    if target.many:
+        return items
+    lines_ok = target.json_lines and (path == "-" or not path.lower().endswith(".json"))
+    if lines_ok:
+        return items
+    first = next(items, None)
+    second = next(items, None)
+    if second is not None:
+        hint = "use -o DIR/ (one file per credential)" + \
+            (" or a .jsonl file" if target.json_lines else "")
+        where = "standard output" if path == "-" else path
+        raise UsageError(f"the input holds several credentials and {target.name} holds one "
+                         f"per document, so they cannot all go to {where}: {hint}")
+    return iter([first] if first is not None else [])
+
+
+def _write_each(items: Iterable[Item], directory: Path, target: Format, session: Session,
+                result: BatchResult) -> None:
+    """One file per credential in ``directory`` (made if needed), named after its id."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output directory: {exc.strerror}",
+                         file=str(directory)) from None
+    ext = target.extensions[0] if target.extensions else ""
+    used: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        name = safe_name(item.credential, position)
+        while name in used:
+            name = f"{name}-{position}"
+        used.add(name)
+        path = directory / f"{name}{ext}"
+        with atomic_output(path) as out:
+            write_items([item], out, target, session, destination=str(path))
+        result.written_files.append(str(path))
+
+
+def safe_name(cred: MicroCredential, position: int) -> str:
+    """A file name for a credential: the last segment of its id, made safe, or its position."""
+    import re
+
+    base = cred.id.rsplit("/", 1)[-1] if cred.id else ""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]
+    return base or f"credential-{position}"
+
+
+def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | None,
+                  target: Format, session: Session, result: BatchResult) -> None:
+    """``jobs`` worker processes over the units of the inputs, merged in input order."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    if batch.stop_on_error:
+        raise UsageError("--stop-on-error works with --jobs 1 only")
+    if not (target.json_lines or target.many):
+        raise UsageError(f"--jobs needs a target written as JSON Lines (canonical, ob3, ...); "
+                         f"{target.name} is not")
+    if target.many:
+        raise UsageError(f"--jobs cannot join {target.name} outputs; use --jobs 1")
+    if _is_dir_output(batch.output):
+        raise UsageError("--jobs writes one JSON Lines stream, not -o DIR/")
+    paths = [os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike)]
+    if len(paths) != len(inputs):
+        raise UsageError("--jobs reads files, not bytes or streams")
+    jobs = max(1, min(batch.jobs, os.cpu_count() or 1))
+    src = source.name if source else None
+
+    def go(out: IO[bytes]) -> None:
+        pending: deque[Future[Part]] = deque()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for unit in units(paths, src, target.name, session.options, batch.max_bytes,
+                              session.documents):
+                if unit.source_format not in result.source_formats:
+                    result.source_formats.append(unit.source_format)
+                pending.append(pool.submit(convert_unit, unit))
+                if len(pending) >= 2 * jobs:
+                    _collect(pending.popleft().result(), session, out, batch, result)
+            while pending:
+                _collect(pending.popleft().result(), session, out, batch, result)
+
+    output = batch.output
+    if output is None:
+        buffer = io.BytesIO()
+        go(buffer)
+        result.output = buffer.getvalue()
+    elif not isinstance(output, str | os.PathLike):
+        go(output)
+    elif os.fspath(output) == "-":
+        go(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with atomic_output(Path(output)) as out:
+            go(out)
+        result.written_files.append(os.fspath(output))
+
+
+def _collect(part: Part, session: Session, out: IO[bytes], batch: Batch,
+             result: BatchResult) -> None:
+    done = merge_part(part, session.report, out)
+    result.credentials += done
+    if batch.progress is not None:
+        batch.progress.advance(done)
