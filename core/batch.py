@@ -283,7 +283,7 @@ class _Named(io.BytesIO):
 
     def __init__(self, data: bytes, name: str | None) -> None:
         super().__init__(data)
-        self.name = name  # type: ignore[misc]
+        self.name = name
 
 
 def merge_part(part: Part, report: Report, out: IO[bytes]) -> int:

@@ -152,9 +152,8 @@ def report_coverage(
         if how is None:
             ctx.say(Code.DROPPED, path, f"{format_name} has no place for {path}")
         else:
-            report.add(Code.KEPT_AS_EXTENSION,
-                       f"{path} is written as an extension only some readers understand",
-                       field=path, format=format_name, record=record)
+            ctx.say(Code.KEPT_AS_EXTENSION, path,
+                    f"{path} is written as an extension only some readers understand")
 
 
 def record_label(credential: MicroCredential, position: int) -> str | int:

@@ -17,7 +17,6 @@ shipped with the collection: :func:`convert_lines` converts a ``dask.bag`` of JS
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,68 +26,68 @@ except ImportError as exc:  # pragma: no cover - depends on the optional extra
     raise ImportError("credbridge.dask needs the 'dask' extra: pip install 'credbridge[dask]'") \
         from exc
 
-from .options import Options
-from .report import Message, Report
+from .batch import (
+    Part,
+    Unit,
+    atomic_output,
+    convert_unit,
+    detect_format,
+    fail_input,
+    merge_part,
+)
+from .errors import CredbridgeError
+from .options import OptionsInput, resolve_options
+from .plugin_manager import get_formats
+from .report import Report
+
+ConvertedPart = Part
+"""One partition's converted bytes and report (the batch engine's :class:`Part`)."""
 
 
-@dataclass
-class ConvertedPart:
-    """The converted bytes of one partition and its report."""
-
-    source: str
-    data: bytes
-    messages: list[Message] = field(default_factory=list)
-    read: int = 0
-    written: int = 0
-    failed: int = 0
-
-
-def _convert_file(path: str, to: str, from_format: str | None,
-                  options: dict[str, Any]) -> ConvertedPart:
-    from .convert import read, write
-    from .errors import CredbridgeError
-    from .report import Code
-
-    report = Report()
-    opts = Options({**options, "json_lines": True})
+def _convert_file(path: str, to: str, from_format: str | None, options: OptionsInput,
+                  documents: tuple[str, ...]) -> Part:
+    """One input file as one unit of the batch engine (what ``--jobs`` workers run too)."""
+    registry = get_formats()
     try:
-        data = write(read(path, from_format=from_format, report=report, options=opts), None,
-                     to=to, report=report, options=opts) or b""
-    except CredbridgeError as exc:
-        report.add(Code.INVALID_RECORD, str(exc), file=path)
-        report.records_failed += 1
-        data = b""
-    return ConvertedPart(path, data, report.messages, report.records_read,
-                         report.records_written, report.records_failed)
+        source = registry.get(from_format, need="read") if from_format else detect_format(path)
+    except CredbridgeError as exc:  # reported like any unreadable input of a batch
+        report = Report()
+        fail_input(report, exc.with_context(file=path))
+        return Part(b"", report.messages, 0, 0, report.records_failed)
+    target = registry.get(to, need="write")
+    resolved = resolve_options(_unique([target, source]), options)
+    return convert_unit(Unit(None, path, source.name, target.name, resolved,
+                             documents=documents))
+
+
+def _unique(formats: list[Any]) -> list[Any]:
+    return list({f.name: f for f in formats}.values())
 
 
 def convert_files(paths: Sequence[str | Path], *, to: str, from_format: str | None = None,
-                  options: dict[str, Any] | None = None) -> db.Bag:
-    """A bag with one :class:`ConvertedPart` per input file (one partition per file)."""
+                  options: OptionsInput = None) -> db.Bag:
+    """A bag with one :class:`Part` per input file (one partition per file)."""
     names = [str(p) for p in paths]
     bag = db.from_sequence(names, npartitions=max(1, len(names)))
     converted: db.Bag = bag.map(_convert_file, to=to, from_format=from_format,
-                                options=dict(options or {}))
+                                options=dict(options or {}), documents=tuple(names))
     return converted
 
 
 def _convert_lines(lines: Iterable[str], to: str, from_format: str,
-                   options: dict[str, Any], index: int) -> list[ConvertedPart]:
-    from .convert import read, write
-
+                   options: OptionsInput, index: int) -> list[Part]:
+    registry = get_formats()
+    source, target = registry.get(from_format, need="read"), registry.get(to, need="write")
     text = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-    report = Report()
-    opts = Options({**options, "json_lines": True})
-    data = write(read(text.encode("utf-8"), from_format=from_format, report=report,
-                      options=opts), None, to=to, report=report, options=opts) or b""
-    return [ConvertedPart(f"partition {index}", data, report.messages, report.records_read,
-                          report.records_written, report.records_failed)]
+    resolved = resolve_options(_unique([target, source]), options)
+    return [convert_unit(Unit(text.encode("utf-8"), f"partition {index}", source.name,
+                              target.name, resolved))]
 
 
 def convert_lines(lines: db.Bag, *, to: str, from_format: str = "canonical",
-                  options: dict[str, Any] | None = None) -> db.Bag:
+                  options: OptionsInput = None) -> db.Bag:
     """Convert a bag of JSON Lines text (e.g. ``dask.bag.read_text("part-*.jsonl")``),
-    partition by partition; one :class:`ConvertedPart` per partition."""
+    partition by partition; one :class:`Part` per partition."""
     parts = lines.to_delayed()
     from dask.delayed import delayed
 
@@ -101,17 +100,9 @@ def convert_lines(lines: db.Bag, *, to: str, from_format: str = "canonical",
 def write_parts(parts: db.Bag, output: str | Path) -> Report:
     """Compute the parts and write their bytes, in order, to ``output`` (atomically);
     return the merged report."""
-    from .convert import atomic_output
-
     report = Report()
-    computed: list[ConvertedPart] = parts.compute()
+    computed: list[Part] = parts.compute()
     with atomic_output(Path(output)) as out:
         for part in computed:
-            out.write(part.data)
-            for m in part.messages:
-                report.add(m.code, m.detail, field=m.field, format=m.format, record=m.record,
-                           severity=m.severity, file=m.file or part.source)
-            report.records_read += part.read
-            report.records_written += part.written
-            report.records_failed += part.failed
+            merge_part(part, report, out)
     return report

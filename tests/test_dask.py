@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 dask_distributed = pytest.importorskip("dask.distributed", reason="the 'dask' extra")
 
+from credbridge.batch import Batch, run  # noqa: E402
 from credbridge.convert import convert  # noqa: E402
 from credbridge.dask import convert_files, convert_lines, write_parts  # noqa: E402
 
@@ -44,8 +46,7 @@ def test_files_on_a_local_cluster_equal_the_local_run(client, tmp_path: Path,  #
                                                       fixtures: Path) -> None:
     parts = _csv_parts(tmp_path, fixtures)
     report = write_parts(convert_files(parts, to="canonical"), tmp_path / "cluster.jsonl")
-    local = b"".join(convert(p, to="canonical", options={"json_lines": True}).output or b""
-                     for p in parts)
+    local = run(Batch([str(p) for p in parts], to="canonical")).output
     assert (tmp_path / "cluster.jsonl").read_bytes() == local
     assert report.records_written == 2
     assert not report.has_errors
@@ -60,3 +61,31 @@ def test_json_lines_partitions(client, tmp_path: Path, fixtures: Path) -> None: 
     report = write_parts(convert_lines(lines, to="canonical"), out)
     assert out.read_bytes() == jsonl
     assert report.records_written == 2
+
+
+def _messages(report):  # type: ignore[no-untyped-def]
+    return sorted(json.dumps(m.to_dict(), sort_keys=True) for m in report.messages)
+
+
+def test_cli_jobs_and_dask_give_the_same_bytes_and_report(client, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One batch (three CSV files, one with a bad row, one not readable at all) through the
+    engine serially, with two worker processes, and on the cluster."""
+    rows = ["credential_id,title,issue_date,eqf_level"]
+    files = []
+    for n in range(3):
+        body = [f"urn:x:{n}-{i},Course {i},2025-06-30,{9 if (n, i) == (1, 2) else 6}"
+                for i in range(1, 5)]
+        path = tmp_path / f"in-{n}.csv"
+        path.write_text("\r\n".join([*rows, *body]) + "\r\n", "utf-8")
+        files.append(str(path))
+    serial = run(Batch(files, to="canonical", output=str(tmp_path / "serial.jsonl")))
+    jobs = run(Batch(files, to="canonical", output=str(tmp_path / "jobs.jsonl"), jobs=2))
+    cluster = write_parts(convert_files(files, to="canonical"), tmp_path / "dask.jsonl")
+    data = (tmp_path / "serial.jsonl").read_bytes()
+    assert data.count(b"\n") == 11
+    assert (tmp_path / "jobs.jsonl").read_bytes() == data
+    assert (tmp_path / "dask.jsonl").read_bytes() == data
+    assert _messages(serial.report) == _messages(jobs.report) == _messages(cluster)
+    assert serial.report.records_failed == jobs.report.records_failed == \
+        cluster.records_failed == 1
+    assert serial.exit_code == jobs.exit_code == 1

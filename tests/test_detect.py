@@ -10,11 +10,10 @@ from typing import IO
 
 import credbridge
 import pytest
+from credbridge.context import Context
 from credbridge.errors import AmbiguousFormatError, PluginError, UnknownFormatError, UsageError
 from credbridge.formats import Format, FormatRegistry
 from credbridge.model import MicroCredential
-from credbridge.options import Options
-from credbridge.report import Report
 
 
 class Fake(Format):
@@ -33,8 +32,7 @@ class Fake(Format):
             raise RuntimeError("a sniffer that crashes")
         return self.magic is not None and head.startswith(self.magic)
 
-    def read(self, stream: IO[bytes], report: Report,
-             options: Options) -> Iterator[MicroCredential]:
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """Never used here."""
         yield MicroCredential()
 
@@ -46,8 +44,8 @@ class WriteOnly(Format):
     title = "write only"
     extensions = (".wo",)
 
-    def write(self, credentials: object, stream: IO[bytes], report: Report,
-              options: Options) -> None:
+    def write(self, credentials: object, stream: IO[bytes],  # type: ignore[override]
+              ctx: Context) -> None:
         """Write nothing."""
 
 
@@ -95,7 +93,7 @@ def test_unknown_input_lists_the_readable_formats(registry: FormatRegistry) -> N
     message = str(caught.value)
     assert message.startswith("notes.txt: cannot tell the format")
     assert "(one of: alpha, beta, gamma, delta, crashy)" in message  # not write-only
-    assert caught.value.exit_code == 1
+    assert caught.value.exit_code == 2  # an input error, not a negative answer
 
 
 def test_shared_extension_and_no_content_match(registry: FormatRegistry) -> None:

@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 from credbridge import Code, Report, Severity, convert
 from credbridge.cli import cli
+from credbridge.context import Context
+from credbridge.options import FormatOptions
 
 
 def test_codes_have_default_severities() -> None:
@@ -24,13 +26,19 @@ def test_codes_have_default_severities() -> None:
         report.add("no-such-code", "x")
 
 
-def test_context_file_and_record_fill_in() -> None:
-    report = Report(file="in.csv")
-    report.record = "row 2"
-    message = report.add(Code.APPROXIMATED, "first body only", field="awarding_bodies")
-    assert (message.file, message.record) == ("in.csv", "row 2")
-    explicit = report.add(Code.NOTE, "x", record=5, file="other.json")
-    assert (explicit.file, explicit.record) == ("other.json", 5)
+def test_context_fills_in_format_file_and_record() -> None:
+    report = Report()
+    ctx = Context(format="csv", options=FormatOptions(), report=report, file="in.csv",
+                  record="row 2")
+    message = ctx.say(Code.APPROXIMATED, "awarding_bodies", "first body only")
+    assert (message.format, message.file, message.record, message.field) == (
+        "csv", "in.csv", "row 2", "awarding_bodies")
+    explicit = ctx.say(Code.NOTE, None, "x", record=5)
+    assert (explicit.file, explicit.record) == ("in.csv", 5)
+    with ctx.at("row 3"):
+        assert ctx.failed("bad").record == "row 3"
+    assert ctx.record == "row 2" and report.records_failed == 1
+    assert not hasattr(report, "file") and not hasattr(report, "record")  # no position here
 
 
 def test_message_text() -> None:
@@ -57,13 +65,12 @@ def test_queries() -> None:
 
 
 def test_json_form() -> None:
-    report = Report(source_format="csv")
+    report = Report()
     report.records_read, report.records_written, report.records_failed = 3, 2, 1
     report.add(Code.INVALID_RECORD, "bad", field="issued", format="csv", record="row 3")
     report.add(Code.DROPPED, "no place", field="description", format="ob3", record="urn:x")
     data = json.loads(report.to_json())
     assert data == {
-        "source_format": "csv",
         "records": {"read": 3, "written": 2, "failed": 1},
         "counts": {"dropped": 1, "invalid-record": 1},
         "messages": [
@@ -125,7 +132,7 @@ def test_extend_merges_messages_counts_and_records() -> None:
 def test_conversion_report_names_every_dropped_field(fixtures: Path) -> None:
     result = convert(fixtures / "canonical" / "complete.canonical.json", to="csv")
     assert result.ok
-    assert result.report.source_format == "canonical"
+    assert result.source_format == "canonical"
     assert result.report.records_read == result.report.records_written == 1
     (dropped,) = result.report.by_code("dropped")
     assert dropped.field == "participation.languages" and dropped.format == "csv"
