@@ -1,25 +1,44 @@
 """The ``…References`` sections of an EDC XML document, collected while writing and appended
-in schema order at the end."""
+in schema order at the end.
+
+The sections need three things of the document writer, named by :class:`SectionWriter`; this
+module imports no other writer module, so the writers depend on it and not the other way round.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
+from credbridge.model import Organisation
 from lxml import etree
 
-from .names import (
-    q,
-)
+from .names import q
 from .write_base import sub
 
-if TYPE_CHECKING:
-    from .write_specification import SpecificationWriter
+
+class SectionWriter(Protocol):
+    """What :class:`References` uses of the document writer (``write_agents.AgentWriter``)."""
+
+    @property
+    def orgs(self) -> Mapping[str, tuple[Organisation, str, str]]:
+        """The organisations of the document: key -> (organisation, id, canonical role)."""
+        ...
+
+    def text_el(self, parent: Any, name: str, text: dict[str, str], field: str,
+                *, note: bool = False, always: bool = False) -> Any | None:
+        """A TextType element appended to ``parent`` (none when empty)."""
+        ...
+
+    def organisation(self, org: Organisation, ident: str, role: str) -> Any:
+        """The ``organization`` element of one organisation."""
+        ...
 
 
 class References:
     """The ``…References`` sections, written in schema order at the end."""
 
-    def __init__(self, writer: SpecificationWriter) -> None:
+    def __init__(self, writer: SectionWriter) -> None:
         self.writer = writer
         self.spec: Any | None = None
         self.stubs: dict[str, Any] = {}
