@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import credbridge
 import pytest
 from credbridge.convert import detect, read
-from credbridge.errors import InputError
+from credbridge.errors import InputError, UsageError
 from credbridge.model import MicroCredential
 from credbridge.report import Code, Report
 
@@ -235,6 +236,15 @@ def test_bad_values_are_left_out_not_the_credential() -> None:
             "workload.credits[0].system"} <= fields
     assert any("urn:nowhere" in m.detail for m in report.by_code(Code.INVALID_VALUE))
     assert not report.by_code(Code.INVALID_RECORD)
+    # a value the model refuses is reported for the credential being built
+    assert {m.record for m in report.by_code(Code.INVALID_VALUE)
+            if m.field in ("levels.eqf", "learner.birth_date")} == {"urn:x"}
+
+
+def test_unknown_option_is_a_usage_error_naming_the_format(fixtures: Path) -> None:
+    with pytest.raises(UsageError, match="format edc-xml has no option 'nope'"):
+        credbridge.convert(fixtures / "edc-xml" / "microcredential.xml", to="edc-xml",
+                           from_format="edc-xml", options={"edc-xml": {"nope": 1}})
 
 
 @pytest.mark.parametrize("head, expected", [

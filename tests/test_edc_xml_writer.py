@@ -111,6 +111,9 @@ def test_seals_are_never_written(fixtures: Path) -> None:
         "CN=Energieakademie Beispiel Siegel, O=Energieakademie Beispiel gGmbH, C=DE",
         "CN=Europass Presentation Service (example), C=BE"]
     assert creds[0].proof[0].created is not None
+    # both seals are noted for the credential they came with
+    assert [m.record for m in report.by_code(Code.NOTE) if m.field == "proof"] == \
+        [creds[0].id, creds[0].id]
     [xml] = to_xml(creds, report)
     assert b"Signature" not in xml and b"<proof" not in xml
     assert any(m.field == "proof" for m in report.by_code(Code.DROPPED))

@@ -9,21 +9,23 @@ from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.crosswalk import fields_for
 from credbridge.formats import Format
-from credbridge.options import Options
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .names import SNB, VP
 
 # The model (pydantic), lxml and the reader/writer are imported when a document is read or
 # written, not when the format is registered: `credbridge formats` must start fast.
 if TYPE_CHECKING:
+    from credbridge.context import Context
     from credbridge.model import MicroCredential
 
 """What the writer carries (docs/formats/edc-xml.md); ``proof`` is never written."""
 
 
 class EdcXmlFormat(Format):
-    """Europass EDC XML ``europassCredential`` documents; see docs/formats/edc-xml.md."""
+    """Europass EDC XML ``europassCredential`` documents; see docs/formats/edc-xml.md.
+
+    The format reads no options (``Options`` is the base, empty FormatOptions)."""
 
     name = "edc-xml"
     title = "Europass EDC XML (ELM v2, XSD 1.2)"
@@ -43,33 +45,19 @@ class EdcXmlFormat(Format):
             return b'"' + SNB.encode() + b'"' in text or b"'" + SNB.encode() + b"'" in text
         return VP.encode() in text
 
-    def read(
-        self, stream: IO[bytes], report: Report, options: Options
-    ) -> Iterator[MicroCredential]:
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """One credential per top-level achievement of each ``europassCredential``."""
-        def build(data: dict[str, Any], record: str | int) -> MicroCredential | None:
-            """One canonical credential from the reader's dict (bad values left out)."""
-            report.record = record
-            try:
-                return build_tolerant(self, data, report, record)
-            finally:
-                report.record = None
-
         from .reader import read_document
 
-        return read_document(stream, report, build)
+        return read_document(stream, ctx, lambda data: build_tolerant(self, data, ctx))
 
     def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
+        self, credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: Context
     ) -> None:
         """One ``europassCredential`` document per credential (valid against XSD 1.2)."""
         from .writer import write_documents
 
-        write_documents(credentials, stream, report)
+        write_documents(credentials, stream, ctx)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ``genericschema_1.2.xsd`` (offline); ``[]`` when valid."""
@@ -85,11 +73,11 @@ _FIRST_ELEMENT = re.compile(
 MAX_REPAIRS = 25
 
 
-def build_tolerant(fmt: Format, data: dict[str, Any], report: Report,
-                   record: str | int) -> MicroCredential | None:
+def build_tolerant(fmt: Format, data: dict[str, Any], ctx: Context) -> MicroCredential | None:
     """Build a credential from what the reader found; a value the canonical model refuses
     (an EQF level 9, a birth date that is not a date...) is reported as ``invalid-value`` and
-    left out, so one bad element does not cost the whole credential."""
+    left out, so one bad element does not cost the whole credential. Messages name
+    ``ctx.record``."""
     from credbridge.model import MicroCredential, prune, validation_problems
     from pydantic import ValidationError
 
@@ -107,12 +95,11 @@ def build_tolerant(fmt: Format, data: dict[str, Any], report: Report,
                 field = field[:cut] if cut > 0 else ""
             if field:
                 removed = True
-                report.add(Code.INVALID_VALUE, f"{message}; left out", field=path,
-                           format=fmt.name, record=record)
+                ctx.say(Code.INVALID_VALUE, path, f"{message}; left out")
         if not removed:
             break
         data = prune(data)  # no empty object stays behind (levels {} after a bad eqf)
-    return fmt.build(data, report, record)
+    return fmt.build(data, ctx)
 
 
 def _remove(data: Any, path: str) -> bool:

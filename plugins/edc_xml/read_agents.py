@@ -6,7 +6,7 @@ from typing import Any
 
 from credbridge.report import Code
 
-from .names import FORMAT, clean_uri, q
+from .names import clean_uri, q
 from .read_values import ElementReader
 
 
@@ -113,9 +113,9 @@ class AgentReader(ElementReader):
             self.doc.use(activity)
             org = self.doc.resolve(ref, "organization")
             if org is not None:
-                self.report.add(Code.APPROXIMATED, "provider taken from the organisation that "
-                                "directed the learning activity", field="provider",
-                                format=FORMAT)
+                self.ctx.say(Code.APPROXIMATED, "provider",
+                             "provider taken from the organisation that "
+                             "directed the learning activity")
                 return self.organisation(org)
         return None
 

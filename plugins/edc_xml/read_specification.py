@@ -9,7 +9,6 @@ from credbridge import vocab
 from credbridge.report import Code
 
 from .names import (
-    FORMAT,
     NOTE_INFORMAL,
     NOTE_ISCED_LEVEL,
     NOTE_QF_EHEA,
@@ -121,17 +120,17 @@ class SpecificationReader(AgentReader):
         if volume:
             parsed = duration_hours(volume)
             if parsed is None:
-                self.report.add(Code.INVALID_VALUE, f"volumeOfLearning {volume!r} cannot be "
-                                "turned into hours; kept as extension", field="workload.hours",
-                                format=FORMAT)
+                self.ctx.say(Code.INVALID_VALUE, "workload.hours",
+                             f"volumeOfLearning {volume!r} cannot be "
+                             "turned into hours; kept as extension")
                 data["extensions"]["edc-xml:volume_of_learning"] = volume
             else:
                 hours, exact = parsed
                 if hours > 0:
                     workload["hours"] = hours
                 if not exact:
-                    self.report.add(Code.APPROXIMATED, f"volumeOfLearning {volume} counted "
-                                    "with 24-hour days", field="workload.hours", format=FORMAT)
+                    self.ctx.say(Code.APPROXIMATED, "workload.hours",
+                                 f"volumeOfLearning {volume} counted with 24-hour days")
         ects = self.number(self.value(self.child(spec, "hasECTSCreditPoints")), "workload.ects")
         if ects is not None:
             workload["ects"] = ects
@@ -150,9 +149,9 @@ class SpecificationReader(AgentReader):
                 unscheduled.append(str(amount))
         if unscheduled:
             data["extensions"]["edc-xml:credit_points"] = unscheduled
-            self.report.add(Code.KEPT_AS_EXTENSION, "hasCreditPoints without @schemeID (credit "
-                            "system unknown) kept as extension edc-xml:credit_points",
-                            field="workload.credits", format=FORMAT)
+            self.ctx.say(Code.KEPT_AS_EXTENSION, "workload.credits",
+                         "hasCreditPoints without @schemeID (credit "
+                         "system unknown) kept as extension edc-xml:credit_points")
         if credits:
             workload["credits"] = credits
         if workload:
@@ -166,8 +165,8 @@ class SpecificationReader(AgentReader):
             if tail in "012345678" and len(tail) == 1 and "isced_level" not in levels:
                 self.code(level)
                 levels["isced_level"] = int(tail)
-                self.report.add(Code.APPROXIMATED, f"hasEducationLevel {level.get('uri')} read "
-                                "as ISCED 2011 level", field="levels.isced_level", format=FORMAT)
+                self.ctx.say(Code.APPROXIMATED, "levels.isced_level",
+                             f"hasEducationLevel {level.get('uri')} read as ISCED 2011 level")
 
     def _outcomes(self, spec: Any, data: dict[str, Any], ids: dict[str, Any]) -> None:
         """``learningOutcomes/learningOutcome`` -> ``learningOutcomeReferences``."""

@@ -12,7 +12,7 @@ from credbridge import vocab
 from credbridge.errors import InputError
 from credbridge.report import Code
 
-from .names import FORMAT, SNB, clean_uri, q
+from .names import SNB, clean_uri, q
 from .references import Document
 from .values import parse_datetime, parse_decimal
 
@@ -23,7 +23,7 @@ class ElementReader:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.root = doc.root
-        self.report = doc.report
+        self.ctx = doc.ctx
 
     def child(self, parent: Any | None, name: str, ns: str = SNB) -> Any | None:
         """The first child ``name`` of ``parent``, marked as used."""
@@ -64,8 +64,8 @@ class ElementReader:
         try:
             return vocab.language_code(value)
         except InputError:
-            self.report.add(Code.INVALID_VALUE, f"unknown language {value!r} (line "
-                            f"{element.sourceline}); kept as 'und'", format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, None, f"unknown language {value!r} (line "
+                         f"{element.sourceline}); kept as 'und'")
             return "und"
 
     def plain(self, element: Any | None, field: str) -> str | None:
@@ -75,8 +75,8 @@ class ElementReader:
             return None
         values = list(dict.fromkeys(texts.values()))
         if len(values) > 1:
-            self.report.add(Code.APPROXIMATED, f"{len(values)} language versions; the first "
-                            f"({next(iter(texts))}) is kept", field=field, format=FORMAT)
+            self.ctx.say(Code.APPROXIMATED, field, f"{len(values)} language versions; the first "
+                         f"({next(iter(texts))}) is kept")
         return values[0]
 
     def code(self, element: Any | None) -> str | None:
@@ -98,8 +98,8 @@ class ElementReader:
         """An ``xs:dateTime``/``xs:date`` value; one that is not a date is reported."""
         parsed = parse_datetime(text)
         if parsed is None:
-            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a date or date-time; left out",
-                            field=field, format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, field,
+                         f"{text!r} is not a date or date-time; left out")
         return parsed
 
     def number(self, text: str | None, field: str) -> Any:
@@ -108,8 +108,7 @@ class ElementReader:
             return None
         value = parse_decimal(text)
         if value is None or value <= 0:
-            self.report.add(Code.INVALID_VALUE, f"{text!r} is not a positive number; left out",
-                            field=field, format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, field, f"{text!r} is not a positive number; left out")
             return None
         return value
 
@@ -123,8 +122,7 @@ class ElementReader:
         if code is not None:
             return code
         if vocabulary in ("setting",):
-            self.report.add(Code.INVALID_VALUE, f"unknown {vocabulary} {uri!r}; ignored",
-                            field=field, format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, field, f"unknown {vocabulary} {uri!r}; ignored")
             return None
         return uri
 
@@ -135,8 +133,7 @@ class ElementReader:
         try:
             return vocab.country_code(value, field=field)
         except InputError:
-            self.report.add(Code.INVALID_VALUE, f"unknown country {value!r}; ignored",
-                            field=field, format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, field, f"unknown country {value!r}; ignored")
             return None
 
     def isced_f(self, uri: str | None) -> str | None:
@@ -146,8 +143,8 @@ class ElementReader:
         try:
             return vocab.isced_f_code(uri)
         except InputError:
-            self.report.add(Code.INVALID_VALUE, f"unknown ISCED-F code {uri!r}; ignored",
-                            field="fields_of_study", format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, "fields_of_study",
+                         f"unknown ISCED-F code {uri!r}; ignored")
             return None
 
     def language(self, uri: str | None) -> str | None:
@@ -157,8 +154,7 @@ class ElementReader:
         try:
             return vocab.language_code(uri)
         except InputError:
-            self.report.add(Code.INVALID_VALUE, f"unknown language {uri!r}; ignored",
-                            field="languages", format=FORMAT)
+            self.ctx.say(Code.INVALID_VALUE, "languages", f"unknown language {uri!r}; ignored")
             return None
 
     def identifier(self, element: Any) -> dict[str, Any]:

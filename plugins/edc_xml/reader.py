@@ -8,17 +8,18 @@ so is every element that has no place in the canonical model (``ignored-input``)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from credbridge.safety import check_xml, xml_parser
 from lxml import etree
 
 from . import seals
-from .names import CRED, FORMAT, SNB, VP, clean_uri, local, q
+from .names import CRED, SNB, VP, clean_uri, local, q
 from .read_specification import SpecificationReader
 from .references import Document
 
@@ -62,26 +63,32 @@ def credentials_in(root: Any) -> tuple[list[Any], list[dict[str, Any]], list[Any
     )
 
 
-def read_document(stream: IO[bytes], report: Report, build: Any) -> Iterator[MicroCredential]:
-    """Yield the canonical credentials of an EDC XML document; ``build(data, record)`` turns a
-    dict into a credential (or reports it and returns ``None``)."""
+Build = Callable[[dict[str, Any]], MicroCredential | None]
+"""Turns the reader's dict into a credential (or reports it and returns ``None``); messages name
+``ctx.record``, set to the record's label around the call."""
+
+
+def read_document(stream: IO[bytes], ctx: Context, build: Build) -> Iterator[MicroCredential]:
+    """Yield the canonical credentials of an EDC XML document; ``ctx.record`` is the label of
+    each credential while it is built and when it is yielded."""
     root = parse(stream)
     creds, wrapper_seals, wrapper_rest = credentials_in(root)
     for element in wrapper_rest:
-        report.add(Code.IGNORED_INPUT, f"vp:verifiablePresentation/{local(element)} (the "
-                   "presentation's own data) has no place in the canonical model", format=FORMAT)
+        ctx.say(Code.IGNORED_INPUT, None, f"vp:verifiablePresentation/{local(element)} (the "
+                "presentation's own data) has no place in the canonical model")
     for cred_element in creds:
-        doc = Document(cred_element, report, FORMAT)
+        doc = Document(cred_element, ctx)
         reader = _CredentialReader(doc, wrapper_seals)
         records = reader.records()
         label = clean_uri(cred_element.get(q("id", CRED))) or "europassCredential"
         doc.report_unused(record=label)
         for data, record in records:
-            cred = build(data, record)
-            if cred is not None:
-                seals.report_not_carried([p for p in data.get("proof", [])], report, FORMAT,
-                                         record)
-                yield cred
+            with ctx.at(record):
+                cred = build(data)
+                if cred is not None:
+                    seals.report_not_carried(list(data.get("proof", [])), ctx)
+                    yield cred
+
 
 class _CredentialReader(SpecificationReader):
     """Maps one ``europassCredential`` to canonical dicts (one per top-level achievement)."""
@@ -105,9 +112,9 @@ class _CredentialReader(SpecificationReader):
             data = dict(common)
             data.pop("_texts", None)
             if data.get("issuer"):
-                self.report.add(Code.NOTE, "the credential has no achievement: its issuer is "
-                                "taken as the awarding body", field="awarding_bodies",
-                                format=FORMAT, record=cred_id)
+                self.ctx.say(Code.NOTE, "awarding_bodies",
+                             "the credential has no achievement: its issuer is "
+                             "taken as the awarding body", record=cred_id)
                 data["awarding_bodies"] = [data.pop("issuer")]
             return [(self._finish(data), cred_id or "1")]
         out = []
@@ -117,9 +124,8 @@ class _CredentialReader(SpecificationReader):
             label = data.get("id") or f"{cred_id or 'credential'} achievement {position}"
             out.append((self._finish(data), str(label)))
         if many:
-            self.report.add(Code.NOTE, f"the credential holds {len(achievements)} top-level "
-                            "achievements: one canonical credential each", format=FORMAT,
-                            record=cred_id)
+            self.ctx.say(Code.NOTE, None, f"the credential holds {len(achievements)} top-level "
+                         "achievements: one canonical credential each", record=cred_id)
         return out
 
     def _finish(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -158,8 +164,8 @@ class _CredentialReader(SpecificationReader):
                 data["extensions"]["edc-xml:sealed"] = issued
         elif issued:
             data["issued"] = self.date(issued, "issued")
-            self.report.add(Code.NOTE, "no cred:validFrom: the sealing time cred:issued is "
-                            "taken as the date of issuing", field="issued", format=FORMAT)
+            self.ctx.say(Code.NOTE, "issued", "no cred:validFrom: the sealing time cred:issued is "
+                         "taken as the date of issuing")
         valid_until = self.value(self.child(root, "validUntil", CRED))
         if valid_until:
             data["valid_until"] = self.date(valid_until, "valid_until")
@@ -229,9 +235,9 @@ class _CredentialReader(SpecificationReader):
         if parts:
             stack = data.setdefault("stackability", {})
             stack["parts"] = stack.get("parts", []) + parts
-            self.report.add(Code.APPROXIMATED, f"{len(parts)} sub-achievement(s) kept as "
-                            "stackability.parts (id and title only)",
-                            field="stackability.parts", format=FORMAT)
+            self.ctx.say(Code.APPROXIMATED, "stackability.parts",
+                         f"{len(parts)} sub-achievement(s) kept as "
+                         "stackability.parts (id and title only)")
         # canonical title/description: credential texts for one achievement, else its own
         title_keys = ("credential_title", "achievement_title", "specification_title")
         if many:

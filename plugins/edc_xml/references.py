@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from credbridge.report import Code, Report
+from credbridge.context import Context
+from credbridge.report import Code
 
 from .names import clean_uri, local
 
@@ -20,10 +21,9 @@ from .names import clean_uri, local
 class Document:
     """One ``europassCredential`` element with its reference index and used-element ledger."""
 
-    def __init__(self, root: Any, report: Report, format_name: str) -> None:
+    def __init__(self, root: Any, ctx: Context) -> None:
         self.root = root
-        self.report = report
-        self.format_name = format_name
+        self.ctx = ctx
         self.by_id: dict[str, Any] = {}
         self._used: set[Any] = set()
         self._deep: set[Any] = set()
@@ -45,12 +45,9 @@ class Document:
             key = clean_uri(ref) or ""
             if key not in self.by_id:
                 self.dangling.add(key)
-                self.report.add(
-                    Code.INVALID_VALUE,
-                    f"dangling reference: <{local(element)} idref=\"{ref}\"> (line "
-                    f"{element.sourceline}) names no element of the document; ignored",
-                    format=self.format_name,
-                )
+                self.ctx.say(Code.INVALID_VALUE, None,
+                             f"dangling reference: <{local(element)} idref=\"{ref}\"> (line "
+                             f"{element.sourceline}) names no element of the document; ignored")
                 self.use(element)
 
     def resolve(self, ref_element: Any | None, *kinds: str) -> Any | None:
@@ -69,12 +66,10 @@ class Document:
         if target is None:
             return None
         if kinds and local(target) not in kinds:
-            self.report.add(
-                Code.INVALID_VALUE,
-                f"reference {key!r} from <{local(ref_element)}> (line {ref_element.sourceline}) "
-                f"names a <{local(target)}>, expected {' or '.join(kinds)}; ignored",
-                format=self.format_name,
-            )
+            self.ctx.say(Code.INVALID_VALUE, None,
+                         f"reference {key!r} from <{local(ref_element)}> (line "
+                         f"{ref_element.sourceline}) names a <{local(target)}>, expected "
+                         f"{' or '.join(kinds)}; ignored")
             return None
         return target
 
@@ -114,9 +109,8 @@ class Document:
         if not paths:
             return
         listed = "; ".join(f"{p} ({n})" if n > 1 else p for p, n in paths)
-        self.report.add(Code.IGNORED_INPUT, f"{sum(n for _, n in paths)} input element(s) have "
-                        f"no place in the canonical model and were not read: {listed}",
-                        format=self.format_name, record=record)
+        self.ctx.say(Code.IGNORED_INPUT, None, f"{sum(n for _, n in paths)} input element(s) have "
+                     f"no place in the canonical model and were not read: {listed}", record=record)
 
 
 def _is_blank(element: Any) -> bool:

@@ -11,7 +11,8 @@ import base64
 import binascii
 from typing import Any
 
-from credbridge.report import Code, Report
+from credbridge.context import Context
+from credbridge.report import Code
 
 from .names import DS, XADES_NAMESPACES, local, q
 from .values import parse_datetime
@@ -58,14 +59,14 @@ def summarise(proof: Any | None, where: str) -> dict[str, Any] | None:
     return out
 
 
-def report_not_carried(proofs: list[dict[str, Any]], report: Report, format_name: str,
-                       record: str | int | None) -> None:
-    """Say that the seal(s) of the input are summarised only: no output carries them."""
+def report_not_carried(proofs: list[dict[str, Any]], ctx: Context) -> None:
+    """Say that the seal(s) of the input are summarised only: no output carries them (the
+    messages name ``ctx.record``, the credential being read)."""
     for proof in proofs:
         who = f" by {proof['signer']}" if proof.get("signer") else ""
-        report.add(Code.NOTE, f"the input is sealed ({proof['kind']}{who}); the seal is "
-                   "summarised in 'proof' and is not carried to any output (it would no longer "
-                   "verify)", field="proof", format=format_name, record=record)
+        ctx.say(Code.NOTE, "proof", f"the input is sealed ({proof['kind']}{who}); the seal is "
+                "summarised in 'proof' and is not carried to any output (it would no longer "
+                "verify)")
 
 
 def has_signature(element: Any) -> bool:

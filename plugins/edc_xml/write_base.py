@@ -7,8 +7,9 @@ import re
 from typing import Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from lxml import etree
 
 from .names import (
@@ -40,9 +41,9 @@ class WriterBase:
     """State of one document being written (``ext`` holds this format's own extensions) and
     the text and code elements every part uses."""
 
-    def __init__(self, cred: MicroCredential, report: Report) -> None:
+    def __init__(self, cred: MicroCredential, ctx: Context) -> None:
         self.cred = cred
-        self.report = report
+        self.ctx = ctx
         self.ext: dict[str, Any] = {k.split(":", 1)[1]: v for k, v in cred.extensions.items()
                                     if k.startswith(f"{FORMAT}:")}
         self.texts: dict[str, Any] = dict(self.ext.get("texts") or {})
@@ -58,12 +59,13 @@ class WriterBase:
         self.primary = self._primary_language()
 
     def note(self, code: Code, detail: str, field: str) -> None:
-        """Add a writer message for the current record (once per message)."""
+        """Report ``detail`` about ``field`` for the credential being written (``ctx.record``),
+        once per message."""
         key = (code, detail, field)
         if key in self._said:
             return
         self._said.add(key)
-        self.report.add(code, detail, field=field, format=FORMAT)
+        self.ctx.say(code, field, detail)
 
     def _primary_language(self) -> str:
         for lang in self.cred.title:

@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
-from credbridge.report import Code, Report
+from credbridge.options import FormatOptions
+from credbridge.report import Code
 from lxml import etree
 
 from .names import (
@@ -39,21 +41,21 @@ from .write_specification import SpecificationWriter
 
 
 def write_documents(credentials: Iterable[MicroCredential], stream: IO[bytes],
-                    report: Report) -> None:
+                    ctx: Context) -> None:
     """Write each credential as one document (the CLI gives one file per credential)."""
     for position, cred in enumerate(credentials, start=1):
         if position > 1:
-            report.add(Code.NOTE, "several credentials in one stream: EDC XML holds one per "
-                       "document; they are concatenated (use -o DIR for one file each)",
-                       format=FORMAT)
-        root = _Writer(cred, report).build()
+            ctx.say(Code.NOTE, None, "several credentials in one stream: EDC XML holds one per "
+                    "document; they are concatenated (use -o DIR for one file each)")
+        root = _Writer(cred, ctx).build()
         stream.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                     pretty_print=True))
 
 
-def to_element(cred: MicroCredential, report: Report | None = None) -> Any:
-    """The ``europassCredential`` element of one credential (no serialisation)."""
-    return _Writer(cred, report or Report()).build()
+def to_element(cred: MicroCredential, ctx: Context | None = None) -> Any:
+    """The ``europassCredential`` element of one credential (no serialisation); messages go to
+    ``ctx`` (a throwaway one when none is given)."""
+    return _Writer(cred, ctx or Context(format=FORMAT, options=FormatOptions())).build()
 
 
 class _Writer(SpecificationWriter):
