@@ -147,6 +147,14 @@ def test_wrong_root_and_malformed() -> None:
                   from_format="ds"))
 
 
+def test_language_option_chooses_the_supplement_language(full: MicroCredential) -> None:
+    data = write([full], None, to="ds", options={"ds": {"language": "fr"}}) or b""
+    root = etree.fromstring(data, xml_parser())
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    page = (write([full], None, to="ds-html", options={"language": "fr"}) or b"").decode()
+    assert '<html lang="fr">' in page
+
+
 def test_html_view(full: MicroCredential, snapshot: object) -> None:
     page = (write([full], None, to="ds-html") or b"").decode()
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
@@ -178,8 +186,10 @@ def test_every_fixture_output_validates(fixtures: Path, schemas: Path) -> None:
     assert len(creds) >= 4
     for to in ("ds", "elmo"):
         fmt = get_formats().get(to)
+        # generatedDate is an elmo option; ds has none such (naming it would be a usage error)
+        options = {"generated_date": "2025-01-01T00:00:00Z"} if to == "elmo" else None
         for name, cred in creds:
-            data = write([cred], None, to=to, options={"generated_date": "2025-01-01T00:00:00Z"})
+            data = write([cred], None, to=to, options=options)
             assert fmt.validate(data or b"", schemas) == [], (to, name)
 
 

@@ -7,11 +7,12 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+import credbridge
 import pytest
 from click.testing import CliRunner
 from credbridge.cli import cli
-from credbridge.convert import read, write
-from credbridge.errors import InputError
+from credbridge.convert import detect, read, write
+from credbridge.errors import InputError, UsageError
 from credbridge.plugin_manager import get_formats
 from credbridge.report import Report
 from credbridge.safety import xml_parser
@@ -41,9 +42,8 @@ def elmo() -> object:
 
 
 def test_microcredential_sample_values(samples: Path) -> None:
-    report = Report()
-    (cred,) = read(samples / "microcredential_elmo_v1.7.xml", report=report)
-    assert report.source_format == "elmo"
+    assert detect(samples / "microcredential_elmo_v1.7.xml").name == "elmo"
+    (cred,) = read(samples / "microcredential_elmo_v1.7.xml")
     assert cred.id == "MC-DATA-101"
     assert cred.title == {"en": "Data Analysis with Python"}
     assert cred.credential_type == "micro-credential"
@@ -174,7 +174,7 @@ def test_malformed_elmo_names_the_line(fixtures: Path) -> None:
     assert "line 10" in str(err.value)
     result = CliRunner().invoke(cli, ["convert", str(fixtures / "elmo" / "malformed.elmo.xml"),
                                       "--to", "canonical"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # an input that cannot be read (1 is a negative answer)
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1
     assert "malformed.elmo.xml" in lines[0] and "line 10, column" in lines[0]
@@ -201,3 +201,37 @@ def test_detection(samples: Path, fixtures: Path) -> None:
     assert [f.name for f in registry.sniffers(head)] == ["elmo"]
     ds_head = (fixtures / "ds" / "foreign-sections.ds.xml").read_bytes()[:8192]
     assert [f.name for f in registry.sniffers(ds_head)] == ["ds"]
+
+
+def test_messages_name_the_learning_opportunity(samples: Path) -> None:
+    """What is reported while a learning opportunity is read names it (its local id)."""
+    report = Report()
+    ids = {c.id for c in read(samples / "example_v1.xml", report=report)}
+    parts = [m for m in report.messages if m.field == "stackability.parts"]
+    assert parts and {m.record for m in parts} <= ids - {None}
+    [version] = [m for m in report.messages if "by structure" in m.detail]
+    assert version.record is None  # about the document, not one of its records
+    assert all(m.format == "elmo" for m in report.messages)
+
+
+def test_generated_date_and_omitted_supplement_options(samples: Path, schemas: Path) -> None:
+    (cred,) = read(samples / "microcredential_elmo_v1.7.xml")
+    options = {"elmo": {"generated_date": "2025-07-01T09:00:00Z",
+                        "omit_diploma_supplement": True}}
+    data = write([cred], None, to="elmo", options=options) or b""
+    assert get_formats().get("elmo").validate(data, schemas) == []
+    root = etree.fromstring(data, xml_parser())
+    ns = {"e": "https://github.com/emrex-eu/elmo-schemas/tree/v1"}
+    assert root.findtext("e:generatedDate", namespaces=ns) == "2025-07-01T09:00:00Z"
+    assert root.find(".//e:diplomaSupplement", ns) is None
+    with pytest.raises(UsageError, match="generated_date"):
+        write([cred], None, to="elmo", options={"elmo": {"generated_date": "yesterday"}})
+
+
+@pytest.mark.parametrize(("source", "to"), [("elmo", "elmo"), ("ds", "ds"), ("ds", "ds-html")])
+def test_unknown_option_is_a_usage_error_naming_the_format(samples: Path, fixtures: Path,
+                                                           source: str, to: str) -> None:
+    path = samples / "microcredential_elmo_v1.7.xml" if source == "elmo" else \
+        fixtures / "ds" / "foreign-sections.ds.xml"
+    with pytest.raises(UsageError, match=f"format {to} has no option 'nope'"):
+        credbridge.convert(path, to=to, from_format=source, options={to: {"nope": 1}})

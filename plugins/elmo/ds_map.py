@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from credbridge.context import Context
 from credbridge.model import MicroCredential
-from credbridge.options import Options
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .ds_xml import DiplomaSupplement
 from .merge import fits, put
@@ -18,11 +18,11 @@ KEPT_LANGUAGE = "ds:language"
 """The language of a supplement read inside ELMO, kept so that it is written in it again."""
 
 
-def ds_language(cred: MicroCredential, options: Options) -> str:
-    """The one language of the supplement: the ``language`` option, else the language of the
+def ds_language(cred: MicroCredential, language: str | None = None) -> str:
+    """The one language of the supplement: ``language`` (the option), else the language of the
     supplement the credential was read from, else English when the title has it, else the
     title's first language (``und`` when unknown)."""
-    chosen = options.get("language") or cred.extensions.get(KEPT_LANGUAGE)
+    chosen = language or cred.extensions.get(KEPT_LANGUAGE)
     if chosen:
         return str(chosen)
     langs = [k for k in cred.title if k != "und"]
@@ -31,24 +31,24 @@ def ds_language(cred: MicroCredential, options: Options) -> str:
     return langs[0] if langs else "und"
 
 
-def to_supplement(cred: MicroCredential, report: Report, fmt: str, options: Options,
-                  kept_key: str) -> DiplomaSupplement:
-    """The Diploma Supplement of ``cred``; sections kept verbatim under ``kept_key`` in its
-    extensions are written back as they were."""
-    lang = ds_language(cred, options)
+def to_supplement(cred: MicroCredential, ctx: Context, kept_key: str,
+                  language: str | None = None) -> DiplomaSupplement:
+    """The Diploma Supplement of ``cred`` in ``language`` (see :func:`ds_language`); sections
+    kept verbatim under ``kept_key`` in its extensions are written back as they were."""
+    lang = ds_language(cred, language)
     kept = cred.extensions.get(kept_key)
-    sections = compose(cred, lang, report, fmt, kept if isinstance(kept, dict) else None)
+    sections = compose(cred, lang, ctx, kept if isinstance(kept, dict) else None)
     if cred.issued:
         issued = cred.issued.date() if isinstance(cred.issued, dt.datetime) else cred.issued
         issue_date = issued.isoformat()
     else:
         issue_date = dt.date.today().isoformat()
-        report.add(Code.DEFAULTED, "the supplement needs an issue date: today's date is written",
-                   field="issued", format=fmt)
+        ctx.say(Code.DEFAULTED, "issued",
+                "the supplement needs an issue date: today's date is written")
     return DiplomaSupplement(lang=lang, issue_date=issue_date, sections=sections)
 
 
-def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], report: Report, fmt: str,
+def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], ctx: Context,
                     kept_key: str) -> None:
     """Merge what the supplement's sections say into canonical ``data`` (values already there
     win). Sections credbridge cannot read, or that disagree with ``data``, are kept verbatim in
@@ -64,22 +64,20 @@ def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], report: Report,
             found.kept[number] = (section, "it disagrees with a value read elsewhere")
     for number, (section, why) in sorted(found.kept.items()):
         kept[number] = section.to_json()
-        report.add(Code.KEPT_AS_EXTENSION, f"Diploma Supplement section {number} is kept "
-                   f"verbatim: {why}", field=f"extensions.{kept_key}", format=fmt)
+        ctx.say(Code.KEPT_AS_EXTENSION, f"extensions.{kept_key}",
+                f"Diploma Supplement section {number} is kept verbatim: {why}")
     if kept:
         data.setdefault("extensions", {})[kept_key] = kept
     if ds.introduction:
-        report.add(Code.IGNORED_INPUT, "the supplement's introduction text is not mapped",
-                   format=fmt)
+        ctx.say(Code.IGNORED_INPUT, None, "the supplement's introduction text is not mapped")
     if ds.signed:
         data.setdefault("proof", []).append(
             {"kind": "other", "detail": "XML-DSig signature (ds:Signature) on the Diploma "
              "Supplement; not verified"})
     if ds.issue_date and "issued" not in data:
         data["issued"] = ds.issue_date
-        report.add(Code.NOTE, "the supplement's issueDate is read as the issuing date",
-                   field="issued", format=fmt)
+        ctx.say(Code.NOTE, "issued", "the supplement's issueDate is read as the issuing date")
     elif ds.issue_date and not str(data["issued"]).startswith(ds.issue_date):
-        report.add(Code.IGNORED_INPUT, f"the supplement's issueDate {ds.issue_date} differs from "
-                   f"the issuing date {data['issued']} and is not kept", field="issued",
-                   format=fmt)
+        ctx.say(Code.IGNORED_INPUT, "issued",
+                f"the supplement's issueDate {ds.issue_date} differs from "
+                f"the issuing date {data['issued']} and is not kept")

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from credbridge.report import Code, Report
+from credbridge.context import Context
+from credbridge.report import Code
 from credbridge.safety import xml_parser
 from lxml import etree
 
@@ -65,7 +66,7 @@ def _section(parent: Any, s: Section) -> Any:
     return el
 
 
-def read_element(el: Any, report: Report, fmt: str) -> DiplomaSupplement:
+def read_element(el: Any, ctx: Context) -> DiplomaSupplement:
     """Read a ``diplomaSupplement`` element; sections come out flat, in document order."""
     ds = DiplomaSupplement(lang=lang_of(el), version=token(child(el, "version")),
                            issue_date=token(child(el, "issueDate")),
@@ -75,21 +76,20 @@ def read_element(el: Any, report: Report, fmt: str) -> DiplomaSupplement:
             ds.signed = True
         elif isinstance(c.tag, str) and (not c.tag.startswith(f"{{{NS}}}")
                                          or local(c) not in DS_CHILDREN):
-            report.add(Code.IGNORED_INPUT, f"<{local(c)}> (line {c.sourceline}) in the Diploma "
-                       "Supplement is not mapped", format=fmt)
+            ctx.say(Code.IGNORED_INPUT, None, f"<{local(c)}> (line {c.sourceline}) in the Diploma "
+                    "Supplement is not mapped")
     for s in children(el, "section"):
-        _read_section(s, ds.sections, report, fmt)
+        _read_section(s, ds.sections, ctx)
     if ds.issue_date:
         try:
             dt.date.fromisoformat(ds.issue_date)
         except ValueError:
-            report.add(Code.INVALID_VALUE, f"issueDate {ds.issue_date!r} is not an ISO date",
-                       format=fmt)
+            ctx.say(Code.INVALID_VALUE, None, f"issueDate {ds.issue_date!r} is not an ISO date")
             ds.issue_date = None
     return ds
 
 
-def _read_section(el: Any, out: list[Section], report: Report, fmt: str) -> None:
+def _read_section(el: Any, out: list[Section], ctx: Context) -> None:
     number = (el.get("number") or "").strip()
     content_el = child(el, "content")
     section = Section(
@@ -101,13 +101,13 @@ def _read_section(el: Any, out: list[Section], report: Report, fmt: str) -> None
         attachments=[verbatim(a) for a in children(el, "attachment")],
     )
     if not number:
-        report.add(Code.IGNORED_INPUT, f"a section without a number (line {el.sourceline}) "
-                   "cannot be matched", format=fmt)
+        ctx.say(Code.IGNORED_INPUT, None, f"a section without a number (line {el.sourceline}) "
+                "cannot be matched")
     else:
         out.append(section)
     for c in el:
         if isinstance(c.tag, str) and local(c) not in SECTION_CHILDREN:
-            report.add(Code.IGNORED_INPUT, f"<{local(c)}> (line {c.sourceline}) in section "
-                       f"{number} is not mapped", format=fmt)
+            ctx.say(Code.IGNORED_INPUT, None, f"<{local(c)}> (line {c.sourceline}) in section "
+                    f"{number} is not mapped")
     for s in children(el, "section"):
-        _read_section(s, out, report, fmt)
+        _read_section(s, out, ctx)

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.errors import InputError, VocabularyError
 from credbridge.formats import Format
 from credbridge.model import MicroCredential
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .ds_map import KEPT_LANGUAGE, from_supplement
 from .ds_xml import read_element
@@ -30,7 +31,6 @@ from .xmlutil import (
     verbatim,
 )
 
-FMT = "elmo"
 OUTCOMES_HEADING = "Learning outcomes:"
 NATIONAL_ID = "nationalIdentifier"
 ORG_ID = "id"
@@ -49,17 +49,17 @@ REPORT_KNOWN = {"issuer", "learningOpportunitySpecification", "issueDate", "grad
 ROOT_KNOWN = {"generatedDate", "learner", "report", "attachment"}
 
 
-def read_elmo(fmt: Format, source: bytes, report: Report) -> Iterator[MicroCredential]:
-    """Yield one credential per top-level ``learningOpportunitySpecification`` of each report."""
+def read_elmo(fmt: Format, source: bytes, ctx: Context) -> Iterator[MicroCredential]:
+    """Yield one credential per top-level ``learningOpportunitySpecification`` of each report;
+    ``ctx.record`` is its local identifier (else its position) while it is read and yielded."""
     root = parse_xml(source, "the ELMO document")
     if root.tag != q("elmo"):
         raise InputError(f"not an ELMO document: the root element is <{local(root)}>, "
                          "expected <elmo> in the ELMO namespace")
     major = detect_major(root)
-    report.add(Code.NOTE, f"read as ELMO v{'2.0' if major == '2' else '1.x'} (by structure)",
-               format=FMT)
-    report_unknown(root, ROOT_KNOWN | {"Signature"}, report, FMT, "<elmo>")
-    learner = _learner(child(root, "learner"), report)
+    ctx.say(Code.NOTE, None, f"read as ELMO v{'2.0' if major == '2' else '1.x'} (by structure)")
+    report_unknown(root, ROOT_KNOWN | {"Signature"}, ctx, "<elmo>")
+    learner = _learner(child(root, "learner"), ctx)
     common: dict[str, Any] = {}
     generated = token(child(root, "generatedDate"))
     if generated:
@@ -73,35 +73,34 @@ def read_elmo(fmt: Format, source: bytes, report: Report) -> Iterator[MicroCrede
                                       "document; not verified"}]
     position = 0
     for rep in children(root, "report"):
-        report_unknown(rep, REPORT_KNOWN, report, FMT, "<report>")
-        issuer = _issuer(child(rep, "issuer"), report)
+        report_unknown(rep, REPORT_KNOWN, ctx, "<report>")
+        issuer = _issuer(child(rep, "issuer"), ctx)
         issued = _issue_date(token(child(rep, "issueDate")))
         schemes = {(g.get("localId") or "").strip(): g for g in children(rep, "gradingScheme")}
         attachments = list(children(rep, "attachment"))
         specs = list(children(rep, "learningOpportunitySpecification"))
         if len(specs) > 1 and attachments:
-            report.add(Code.NOTE, "report attachments that no learning opportunity references "
-                       "are not kept (the report holds several)", format=FMT)
+            ctx.say(Code.NOTE, None, "report attachments that no learning opportunity references "
+                    "are not kept (the report holds several)")
         if not specs:
-            report.add(Code.IGNORED_INPUT, f"a report (line {rep.sourceline}) without learning "
-                       "opportunities holds no credential", format=FMT)
+            ctx.say(Code.IGNORED_INPUT, None, f"a report (line {rep.sourceline}) without learning "
+                    "opportunities holds no credential")
         for los in specs:
             position += 1
             record = text(_identifier(los, "local")) or position
-            report.record = record
-            data: dict[str, Any] = _deep_copy(common)
-            if learner:
-                data["learner"] = _deep_copy(learner)
-            if issuer:
-                data["awarding_bodies"] = [_deep_copy(issuer)]
-            if issued:
-                data["issued"] = issued
-            usable = attachments if len(specs) == 1 else []
-            _los(los, data, schemes, usable, attachments + global_attachments, report)
-            cred = fmt.build(data, report, record)
-            report.record = None
-            if cred is not None:
-                yield cred
+            with ctx.at(record):
+                data: dict[str, Any] = _deep_copy(common)
+                if learner:
+                    data["learner"] = _deep_copy(learner)
+                if issuer:
+                    data["awarding_bodies"] = [_deep_copy(issuer)]
+                if issued:
+                    data["issued"] = issued
+                usable = attachments if len(specs) == 1 else []
+                _los(los, data, schemes, usable, attachments + global_attachments, ctx)
+                cred = fmt.build(data, ctx)
+                if cred is not None:
+                    yield cred
 
 
 def _deep_copy(value: Any) -> Any:
@@ -122,10 +121,10 @@ def _issue_date(value: str | None) -> str | None:
     return m.group(1) if m else value
 
 
-def _learner(el: Any | None, report: Report) -> dict[str, Any]:
+def _learner(el: Any | None, ctx: Context) -> dict[str, Any]:
     if el is None:
         raise InputError("the ELMO document has no <learner>")
-    report_unknown(el, LEARNER_KNOWN, report, FMT, "<learner>")
+    report_unknown(el, LEARNER_KNOWN, ctx, "<learner>")
     out: dict[str, Any] = {}
     if given := token(child(el, "givenNames")):
         out["given_name"] = given
@@ -149,10 +148,10 @@ def _learner(el: Any | None, report: Report) -> dict[str, Any]:
     return out
 
 
-def _issuer(el: Any | None, report: Report) -> dict[str, Any]:
+def _issuer(el: Any | None, ctx: Context) -> dict[str, Any]:
     if el is None:
         return {}
-    report_unknown(el, ISSUER_KNOWN, report, FMT, "<issuer>")
+    report_unknown(el, ISSUER_KNOWN, ctx, "<issuer>")
     org: dict[str, Any] = {}
     names = {lang_of(t): token(t) for t in children(el, "title") if token(t)}
     if names:
@@ -189,8 +188,8 @@ def _split_description(value: str) -> tuple[str | None, list[str]]:
 
 
 def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
-         referable: list[Any], report: Report) -> None:
-    report_unknown(los, LOS_KNOWN, report, FMT, "<learningOpportunitySpecification>")
+         referable: list[Any], ctx: Context) -> None:
+    report_unknown(los, LOS_KNOWN, ctx, "<learningOpportunitySpecification>")
     ext = data.setdefault("extensions", {})
     local_id = _identifier(los, "local")
     if local_id is not None and token(local_id):
@@ -208,8 +207,8 @@ def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         try:
             data["fields_of_study"] = [vocab.isced_f_code(isced)]
         except VocabularyError:
-            report.add(Code.INVALID_VALUE, f"iscedCode {isced!r} is not an ISCED-F 2013 code",
-                       field="fields_of_study", format=FMT)
+            ctx.say(Code.INVALID_VALUE, "fields_of_study",
+                    f"iscedCode {isced!r} is not an ISCED-F 2013 code")
     if url := token(child(los, "url")):
         data["further_information"] = {"links": [url]}
     descriptions: dict[str, str] = {}
@@ -239,22 +238,21 @@ def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         if ptitles:
             ref["title"] = ptitles
         parts.append(ref)
-        report.add(Code.APPROXIMATED, f"part {ref.get('id') or '(no id)'} (line "
-                   f"{inner.sourceline}) is read as a reference only: its results are not "
-                   "mapped", field="stackability.parts", format=FMT)
+        ctx.say(Code.APPROXIMATED, "stackability.parts", f"part {ref.get('id') or '(no id)'} (line "
+                f"{inner.sourceline}) is read as a reference only: its results are not mapped")
     if parts:
         data["stackability"] = {"parts": parts}
     specifies = child(los, "specifies")
     loi = child(specifies, "learningOpportunityInstance") if specifies is not None else None
     if loi is not None:
-        _loi(loi, data, schemes, attachments, referable, report)
+        _loi(loi, data, schemes, attachments, referable, ctx)
     if not ext:
         del data["extensions"]
 
 
 def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
-         referable: list[Any], report: Report) -> None:
-    report_unknown(loi, LOI_KNOWN, report, FMT, "<learningOpportunityInstance>")
+         referable: list[Any], ctx: Context) -> None:
+    report_unknown(loi, LOI_KNOWN, ctx, "<learningOpportunityInstance>")
     ext = data.setdefault("extensions", {})
     if start := token(child(loi, "start")):
         ext["elmo:start"] = start
@@ -269,9 +267,8 @@ def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         ext["elmo:grading-scheme-id"] = scheme_id
         scheme_el = schemes.get(scheme_id)
         if scheme_el is None:
-            report.add(Code.INVALID_VALUE, f"gradingSchemeLocalId {scheme_id!r} names no "
-                       "gradingScheme of the report", field="assessment.grade.scheme",
-                       format=FMT)
+            ctx.say(Code.INVALID_VALUE, "assessment.grade.scheme",
+                    f"gradingSchemeLocalId {scheme_id!r} names no gradingScheme of the report")
         else:
             desc = {lang_of(d): text(d) for d in children(scheme_el, "description") if text(d)}
             grade["scheme"] = {"description": desc} if desc else {"name": {"und": scheme_id}}
@@ -285,9 +282,9 @@ def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
             cycle = {"Bachelor": "first", "Master": "second", "PhD": "third"}.get(lvl)
             if cycle:
                 data.setdefault("levels", {}).setdefault("qf_ehea", cycle)
-                report.add(Code.APPROXIMATED, f"credit level {lvl!r} (deprecated in ELMO) is "
-                           f"read as the QF-EHEA {cycle} cycle", field="levels.qf_ehea",
-                           format=FMT)
+                ctx.say(Code.APPROXIMATED, "levels.qf_ehea",
+                        f"credit level {lvl!r} (deprecated in ELMO) is "
+                        f"read as the QF-EHEA {cycle} cycle")
         if not value:
             continue
         if scheme.lower() == "ects" and "ects" not in workload:
@@ -295,31 +292,31 @@ def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         elif vocab.vocabulary("credit_system").lookup(scheme):
             workload.setdefault("credits", []).append({"system": scheme, "value": value})
         else:
-            report.add(Code.IGNORED_INPUT, f"credit scheme {scheme!r} is not a known credit "
-                       "system", field="workload.credits", format=FMT)
+            ctx.say(Code.IGNORED_INPUT, "workload.credits",
+                    f"credit scheme {scheme!r} is not a known credit system")
     if hours := token(child(loi, "engagementHours")):
         workload["hours"] = hours
-        report.add(Code.APPROXIMATED, "engagementHours (hours of classes) is read as the "
-                   "notional workload in hours", field="workload.hours", format=FMT)
+        ctx.say(Code.APPROXIMATED, "workload.hours",
+                "engagementHours (hours of classes) is read as the notional workload in hours")
     if workload:
         data["workload"] = workload
     for level in children(loi, "level"):
-        _level(level, data, report)
+        _level(level, data, ctx)
     if lang := token(child(loi, "languageOfInstruction")):
         data["languages"] = [lang]
     refs = [r for r in (token(r) for r in loi.iter(q("ref"))) if r]
-    _attachments(refs, referable if refs else attachments, data, report)
+    _attachments(refs, referable if refs else attachments, data, ctx)
     ds_el = child(loi, "diplomaSupplement")
     if ds_el is not None:
-        ds = read_element(ds_el, report, FMT)
-        from_supplement(ds, data, report, FMT, KEPT_SECTIONS)
+        ds = read_element(ds_el, ctx)
+        from_supplement(ds, data, ctx, KEPT_SECTIONS)
         if ds.lang != "und":
             ext[KEPT_LANGUAGE] = ds.lang
     if not ext:
         del data["extensions"]
 
 
-def _level(level: Any, data: dict[str, Any], report: Report) -> None:
+def _level(level: Any, data: dict[str, Any], ctx: Context) -> None:
     kind = (token(child(level, "type")) or "").upper()
     value = token(child(level, "value"))
     description = text(child(level, "description"))
@@ -328,8 +325,7 @@ def _level(level: Any, data: dict[str, Any], report: Report) -> None:
         try:
             levels["eqf"] = vocab.eqf_level(value)
         except VocabularyError:
-            report.add(Code.INVALID_VALUE, f"EQF level {value!r} is not 1-8", field="levels.eqf",
-                       format=FMT)
+            ctx.say(Code.INVALID_VALUE, "levels.eqf", f"EQF level {value!r} is not 1-8")
     elif kind == "NQF" and value:
         if re.match(r"^https?://\S+$", value):
             nqf: dict[str, Any] = {"uri": value}
@@ -337,18 +333,17 @@ def _level(level: Any, data: dict[str, Any], report: Report) -> None:
                 nqf["label"] = {"und": description}
         else:
             nqf = {"label": {"und": f"{description}, level {value}" if description else value}}
-            report.add(Code.APPROXIMATED, f"NQF level {value!r} is read as a label",
-                       field="levels.nqf", format=FMT)
+            ctx.say(Code.APPROXIMATED, "levels.nqf", f"NQF level {value!r} is read as a label")
         levels.setdefault("nqf", []).append(nqf)
     else:
-        report.add(Code.IGNORED_INPUT, f"level of type {kind or '(none)'} (line "
-                   f"{level.sourceline}) is not mapped", field="levels", format=FMT)
+        ctx.say(Code.IGNORED_INPUT, "levels", f"level of type {kind or '(none)'} (line "
+                f"{level.sourceline}) is not mapped")
     if not levels:
         del data["levels"]
 
 
 def _attachments(refs: list[str], attachments: list[Any], data: dict[str, Any],
-                 report: Report) -> None:
+                 ctx: Context) -> None:
     """Attachments are kept verbatim (``elmo:attachments``); one of type "Micro Credential"
     makes the credential a micro-credential."""
     if refs:
@@ -362,5 +357,5 @@ def _attachments(refs: list[str], attachments: list[Any], data: dict[str, Any],
     types = {token(child(a, "type")) for a in attachments}
     if "Micro Credential" in types:
         data["credential_type"] = "micro-credential"
-    report.add(Code.KEPT_AS_EXTENSION, f"{len(kept)} attachment(s) kept as they are",
-               field="extensions.elmo:attachments", format=FMT)
+    ctx.say(Code.KEPT_AS_EXTENSION, "extensions.elmo:attachments",
+            f"{len(kept)} attachment(s) kept as they are")

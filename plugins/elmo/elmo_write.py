@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
-from credbridge.options import Options
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from credbridge.safety import xml_parser
 from lxml import etree
 
@@ -15,31 +15,31 @@ from .ds_map import to_supplement
 from .ds_xml import build_element
 from .elmo_read import LEGAL_ID, NATIONAL_ID, ORG_ID, OUTCOMES_HEADING
 from .europass import EUROPASS_COUNTRIES
+from .options import ElmoOptions
 from .section import KEPT_SECTIONS
 from .xmlutil import NS, q, sub
 
-FMT = "elmo"
 LOS_TYPES = {"Degree Programme", "Module", "Course", "Class"}
 STATUSES = {"passed", "failed", "in-progress"}
 
 
-def build_elmo(cred: MicroCredential, report: Report, options: Options) -> Any:
+def build_elmo(cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> Any:
     """The ``elmo`` element of ``cred``, in schema order."""
     root = etree.Element(q("elmo"), nsmap={None: NS})
-    sub(root, "generatedDate", _generated(cred, options))
-    _learner(root, cred, report)
+    sub(root, "generatedDate", _generated(cred, opts))
+    _learner(root, cred, ctx)
     rep = sub(root, "report")
-    _issuer(rep, cred, report)
-    _los(rep, cred, report, options)
-    sub(rep, "issueDate", _issue_datetime(cred, report))
+    _issuer(rep, cred, ctx)
+    _los(rep, cred, ctx, opts)
+    sub(rep, "issueDate", _issue_datetime(cred, ctx))
     scheme = cred.assessment.grade.scheme if cred.assessment and cred.assessment.grade else None
     if scheme is not None and (scheme.description or scheme.name):
         gs = sub(rep, "gradingScheme")
         gs.set("localId", _scheme_id(cred))
         texts = scheme.description or scheme.name
         if not scheme.description:
-            report.add(Code.APPROXIMATED, "the grading scheme's name is written as its "
-                       "description", field="assessment.grade.scheme.name", format=FMT)
+            ctx.say(Code.APPROXIMATED, "assessment.grade.scheme.name",
+                    "the grading scheme's name is written as its description")
         for lang, value in texts.items():
             sub(gs, "description", value, lang)
     for xml in cred.extensions.get("elmo:attachments", []):
@@ -47,32 +47,35 @@ def build_elmo(cred: MicroCredential, report: Report, options: Options) -> Any:
     return root
 
 
-def _generated(cred: MicroCredential, options: Options) -> str:
+def _generated(cred: MicroCredential, opts: ElmoOptions) -> str:
     kept = cred.extensions.get("elmo:generated-date")
-    if options.get("generated_date"):
-        return str(options["generated_date"])
+    if opts.generated_date is not None:
+        return _datetime_text(opts.generated_date)
     if kept:
         return str(kept)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return _datetime_text(dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 
-def _issue_datetime(cred: MicroCredential, report: Report) -> str:
+def _datetime_text(value: dt.datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _issue_datetime(cred: MicroCredential, ctx: Context) -> str:
     issued = cred.issued
     if issued is None:
-        report.add(Code.DEFAULTED, "ELMO needs a report issue date: today's date is written",
-                   field="issued", format=FMT)
+        ctx.say(Code.DEFAULTED, "issued", "ELMO needs a report issue date: today's date is written")
         issued = dt.date.today()
     if isinstance(issued, dt.datetime):
         return issued.isoformat().replace("+00:00", "Z")
     return f"{issued.isoformat()}T00:00:00Z"
 
 
-def _learner(root: Any, cred: MicroCredential, report: Report) -> None:
+def _learner(root: Any, cred: MicroCredential, ctx: Context) -> None:
     el = sub(root, "learner")
     learner = cred.learner
     if learner is None:
-        report.add(Code.DEFAULTED, "ELMO needs a learner: empty givenNames and familyName are "
-                   "written", field="learner", format=FMT)
+        ctx.say(Code.DEFAULTED, "learner",
+                "ELMO needs a learner: empty givenNames and familyName are written")
         sub(el, "givenNames", "")
         sub(el, "familyName", "")
         return
@@ -80,83 +83,84 @@ def _learner(root: Any, cred: MicroCredential, report: Report) -> None:
     if citizenship:
         sub(el, "citizenship", citizenship[0])
     if len(citizenship) != len(learner.citizenship) or len(citizenship) > 1:
-        report.add(Code.APPROXIMATED, "ELMO holds one citizenship from the Europass country "
-                   "list: " + (f"only {citizenship[0]} is written" if citizenship else
-                               "none is written"), field="learner.citizenship", format=FMT)
+        ctx.say(Code.APPROXIMATED, "learner.citizenship",
+                "ELMO holds one citizenship from the Europass country "
+                "list: " + (f"only {citizenship[0]} is written" if citizenship else
+                            "none is written"))
     if learner.national_id:
         sub(el, "identifier", learner.national_id.value).set("type", NATIONAL_ID)
         if learner.national_id.country:
-            report.add(Code.APPROXIMATED, "the national identifier's country has no place in "
-                       "ELMO", field="learner.national_id.country", format=FMT)
+            ctx.say(Code.APPROXIMATED, "learner.national_id.country",
+                    "the national identifier's country has no place in ELMO")
     for ident in learner.identifiers:
         sub(el, "identifier", ident.value).set("type", ident.scheme or "local")
         if not ident.scheme:
-            report.add(Code.APPROXIMATED, "an identifier without a scheme is written with type "
-                       "'local'", field="learner.identifiers[].scheme", format=FMT)
+            ctx.say(Code.APPROXIMATED, "learner.identifiers[].scheme",
+                    "an identifier without a scheme is written with type 'local'")
         if ident.hashed or ident.salt:
-            report.add(Code.APPROXIMATED, "identifier hashing details have no place in ELMO",
-                       field="learner.identifiers[].hashed", format=FMT)
+            ctx.say(Code.APPROXIMATED, "learner.identifiers[].hashed",
+                    "identifier hashing details have no place in ELMO")
     given, family = learner.given_name, learner.family_name
     if learner.full_name and (given or family):
-        report.add(Code.APPROXIMATED, "the full name is not written: the given and family names "
-                   "are", field="learner.full_name", format=FMT)
+        ctx.say(Code.APPROXIMATED, "learner.full_name",
+                "the full name is not written: the given and family names are")
     if given is None and family is None and learner.full_name:
         given = learner.full_name
-        report.add(Code.APPROXIMATED, "the full name is written as givenNames (familyName left "
-                   "empty)", field="learner.full_name", format=FMT)
+        ctx.say(Code.APPROXIMATED, "learner.full_name",
+                "the full name is written as givenNames (familyName left empty)")
     if given is None or family is None:
-        report.add(Code.DEFAULTED, "ELMO requires givenNames and familyName: an empty one is "
-                   "written", field="learner", format=FMT)
+        ctx.say(Code.DEFAULTED, "learner",
+                "ELMO requires givenNames and familyName: an empty one is written")
     sub(el, "givenNames", given or "")
     sub(el, "familyName", family or "")
     if learner.birth_date:
         sub(el, "bday", learner.birth_date.isoformat())
 
 
-def _issuer(rep: Any, cred: MicroCredential, report: Report) -> None:
+def _issuer(rep: Any, cred: MicroCredential, ctx: Context) -> None:
     bodies = cred.awarding_bodies
     org = bodies[0] if bodies else Organisation()
     if len(bodies) > 1:
-        report.add(Code.APPROXIMATED, f"an ELMO report has one issuer: {len(bodies) - 1} more "
-                   "awarding bodies left out", field="awarding_bodies", format=FMT)
+        ctx.say(Code.APPROXIMATED, "awarding_bodies",
+                f"an ELMO report has one issuer: {len(bodies) - 1} more awarding bodies left out")
     if not bodies:
-        report.add(Code.DEFAULTED, "ELMO requires a report issuer: a placeholder is written",
-                   field="awarding_bodies", format=FMT)
+        ctx.say(Code.DEFAULTED, "awarding_bodies",
+                "ELMO requires a report issuer: a placeholder is written")
     el = sub(rep, "issuer")
     if org.country:
         if org.country in EUROPASS_COUNTRIES:
             sub(el, "country", org.country)
         else:
-            report.add(Code.APPROXIMATED, f"country {org.country} is not in ELMO's (Europass) "
-                       "country list and is left out", field="awarding_bodies[].country",
-                       format=FMT)
+            ctx.say(Code.APPROXIMATED, "awarding_bodies[].country",
+                    f"country {org.country} is not in ELMO's (Europass) "
+                    "country list and is left out")
     idents = [(i.scheme or "local", i.value) for i in org.identifiers]
     if any(not i.scheme for i in org.identifiers):
-        report.add(Code.APPROXIMATED, "an identifier without a scheme is written with type "
-                   "'local'", field="awarding_bodies[].identifiers[].scheme", format=FMT)
+        ctx.say(Code.APPROXIMATED, "awarding_bodies[].identifiers[].scheme",
+                "an identifier without a scheme is written with type 'local'")
     if org.legal_identifier:
         idents.append((LEGAL_ID, org.legal_identifier.value))
         if org.legal_identifier.country:
-            report.add(Code.APPROXIMATED, "the legal identifier's country has no place in ELMO",
-                       field="awarding_bodies[].legal_identifier.country", format=FMT)
+            ctx.say(Code.APPROXIMATED, "awarding_bodies[].legal_identifier.country",
+                    "the legal identifier's country has no place in ELMO")
     if org.id:
         idents.append((ORG_ID, org.id))
     if not idents:
         idents.append(("local", "unknown"))
         if bodies:
-            report.add(Code.DEFAULTED, "ELMO requires an issuer identifier: 'unknown' is "
-                       "written", field="awarding_bodies[].identifiers", format=FMT)
+            ctx.say(Code.DEFAULTED, "awarding_bodies[].identifiers",
+                    "ELMO requires an issuer identifier: 'unknown' is written")
     for kind, value in idents:
         sub(el, "identifier", value).set("type", kind)
     names = org.name or {"und": "unknown"}
     if not org.name and bodies:
-        report.add(Code.DEFAULTED, "ELMO requires an issuer title: 'unknown' is written",
-                   field="awarding_bodies[].name", format=FMT)
+        ctx.say(Code.DEFAULTED, "awarding_bodies[].name",
+                "ELMO requires an issuer title: 'unknown' is written")
     for lang, value in names.items():
         sub(el, "title", value, lang)
     if not org.url and bodies:
-        report.add(Code.DEFAULTED, "ELMO requires an issuer url: an empty one is written",
-                   field="awarding_bodies[].url", format=FMT)
+        ctx.say(Code.DEFAULTED, "awarding_bodies[].url",
+                "ELMO requires an issuer url: an empty one is written")
     sub(el, "url", org.url or "")
 
 
@@ -164,7 +168,7 @@ def _scheme_id(cred: MicroCredential) -> str:
     return str(cred.extensions.get("elmo:grading-scheme-id") or "grading-scheme-1")
 
 
-def _description(cred: MicroCredential, report: Report) -> dict[str, str]:
+def _description(cred: MicroCredential, ctx: Context) -> dict[str, str]:
     """Description texts, with the learning outcomes appended one per line (in the languages
     every outcome has, so that the lines of each language line up)."""
     out = dict(cred.description)
@@ -173,9 +177,9 @@ def _description(cred: MicroCredential, report: Report) -> dict[str, str]:
         return out
     common = [k for k in outcomes[0] if all(k in t for t in outcomes)]
     if len(common) < len({k for t in outcomes for k in t}):
-        report.add(Code.APPROXIMATED, "learning outcomes are written in the languages all of "
-                   "them have" + ("" if common else " (here: the first text of each)"),
-                   field="learning_outcomes[].text", format=FMT)
+        ctx.say(Code.APPROXIMATED, "learning_outcomes[].text",
+                "learning outcomes are written in the languages all of "
+                "them have" + ("" if common else " (here: the first text of each)"))
     blocks = {lang: [t[lang] for t in outcomes] for lang in common} or \
         {next(iter(outcomes[0])): [next(iter(t.values())) for t in outcomes]}
     for lang, items in blocks.items():
@@ -184,7 +188,7 @@ def _description(cred: MicroCredential, report: Report) -> dict[str, str]:
     return out
 
 
-def _los(rep: Any, cred: MicroCredential, report: Report, options: Options) -> None:
+def _los(rep: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:
     los = sub(rep, "learningOpportunitySpecification")
     if cred.id:
         sub(los, "identifier", cred.id).set("type", "local")
@@ -192,8 +196,7 @@ def _los(rep: Any, cred: MicroCredential, report: Report, options: Options) -> N
         sub(los, "identifier", value).set("type", kind)
     titles = cred.title or {"und": "untitled"}
     if not cred.title:
-        report.add(Code.DEFAULTED, "ELMO requires a title: 'untitled' is written", field="title",
-                   format=FMT)
+        ctx.say(Code.DEFAULTED, "title", "ELMO requires a title: 'untitled' is written")
     for lang, value in titles.items():
         sub(los, "title", value, lang)
     kind = cred.extensions.get("elmo:type", "Course")
@@ -201,19 +204,19 @@ def _los(rep: Any, cred: MicroCredential, report: Report, options: Options) -> N
     if cred.fields_of_study:
         sub(los, "iscedCode", cred.fields_of_study[0])
         if len(cred.fields_of_study) > 1:
-            report.add(Code.APPROXIMATED, "ELMO holds one ISCED code: the first is written",
-                       field="fields_of_study", format=FMT)
+            ctx.say(Code.APPROXIMATED, "fields_of_study",
+                    "ELMO holds one ISCED code: the first is written")
     links = cred.further_information.links if cred.further_information else []
     if links:
         sub(los, "url", links[0])
-    for lang, value in _description(cred, report).items():
+    for lang, value in _description(cred, ctx).items():
         sub(los, "description", value, lang)
     if any(lo.esco_skill for lo in cred.learning_outcomes):
-        report.add(Code.APPROXIMATED, "ELMO descriptions hold the outcome texts only (ESCO "
-                   "skills are in the Diploma Supplement)", field="learning_outcomes[].esco_skill",
-                   format=FMT)
+        ctx.say(Code.APPROXIMATED, "learning_outcomes[].esco_skill",
+                "ELMO descriptions hold the outcome texts only (ESCO "
+                "skills are in the Diploma Supplement)")
     loi = sub(sub(los, "specifies"), "learningOpportunityInstance")
-    _loi(loi, cred, report, options)
+    _loi(loi, cred, ctx, opts)
     st = cred.stackability
     for part in st.parts if st else []:
         inner = sub(sub(los, "hasPart"), "learningOpportunitySpecification")
@@ -224,14 +227,14 @@ def _los(rep: Any, cred: MicroCredential, report: Report, options: Options) -> N
         sub(sub(inner, "specifies"), "learningOpportunityInstance")
 
 
-def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> None:
+def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:
     if start := cred.extensions.get("elmo:start"):
         sub(loi, "start", str(start))
     if cred.assessed:
         assessed = cred.assessed
         if isinstance(assessed, dt.datetime):
-            report.add(Code.APPROXIMATED, "ELMO holds the date of the result, not the time",
-                       field="assessed", format=FMT)
+            ctx.say(Code.APPROXIMATED, "assessed",
+                    "ELMO holds the date of the result, not the time")
             assessed = assessed.date()
         sub(loi, "date", assessed.isoformat())
     grade = cred.assessment.grade if cred.assessment else None
@@ -239,8 +242,8 @@ def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> N
         if grade.status in STATUSES:
             sub(loi, "status", grade.status)
         elif grade.status:
-            report.add(Code.APPROXIMATED, f"ELMO has no status {grade.status!r}",
-                       field="assessment.grade.status", format=FMT)
+            ctx.say(Code.APPROXIMATED, "assessment.grade.status",
+                    f"ELMO has no status {grade.status!r}")
         if grade.scheme is not None and (grade.scheme.description or grade.scheme.name):
             sub(loi, "gradingSchemeLocalId", _scheme_id(cred))
         if grade.value:
@@ -251,9 +254,9 @@ def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> N
             _credit(loi, "ects", wl.ects)
         for credit in wl.credits:
             if credit.system == "ects":
-                report.add(Code.APPROXIMATED, "the ECTS entry of workload.credits is written as "
-                           "the ECTS credit (read back as workload.ects)",
-                           field="workload.credits", format=FMT)
+                ctx.say(Code.APPROXIMATED, "workload.credits",
+                        "the ECTS entry of workload.credits is written as "
+                        "the ECTS credit (read back as workload.ects)")
                 if wl.ects is None:
                     _credit(loi, "ects", credit.value)
                 continue
@@ -278,20 +281,20 @@ def _loi(loi: Any, cred: MicroCredential, report: Report, options: Options) -> N
     if cred.languages:
         sub(loi, "languageOfInstruction", cred.languages[0])
         if len(cred.languages) > 1:
-            report.add(Code.APPROXIMATED, "ELMO holds one language of instruction: the first "
-                       "is written (all are in the Diploma Supplement)", field="languages",
-                       format=FMT)
+            ctx.say(Code.APPROXIMATED, "languages",
+                    "ELMO holds one language of instruction: the first "
+                    "is written (all are in the Diploma Supplement)")
     if wl is not None and wl.hours is not None:
         sub(loi, "engagementHours", format(wl.hours.normalize(), "f"))
-        report.add(Code.APPROXIMATED, "notional workload hours are written as engagementHours "
-                   "(hours of classes)", field="workload.hours", format=FMT)
+        ctx.say(Code.APPROXIMATED, "workload.hours",
+                "notional workload hours are written as engagementHours (hours of classes)")
     refs = cred.extensions.get("elmo:attachment-refs", [])
     if refs:
         att = sub(loi, "attachments")
         for ref in refs:
             sub(att, "ref", str(ref))
-    if options.get("diploma_supplement", True):
-        ds = to_supplement(cred, report, FMT, options, KEPT_SECTIONS)
+    if not opts.omit_diploma_supplement:
+        ds = to_supplement(cred, ctx, KEPT_SECTIONS, opts.language)
         build_element(ds, loi)
 
 

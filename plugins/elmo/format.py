@@ -9,15 +9,16 @@ from typing import IO, TYPE_CHECKING, Any
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format
-from credbridge.options import Options
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
+from .options import DsOptions, ElmoOptions, options_of
 from .section import KEPT_SECTIONS
 from .xmlutil import NS, local, parse_xml, q, root_name, serialise
 
 # lxml, the model and the mapping modules are imported when a document is read or written,
 # not when the format is registered: `credbridge formats` must start fast.
 if TYPE_CHECKING:
+    from credbridge.context import Context
     from credbridge.model import MicroCredential
 
 """What a Diploma Supplement fragment carries (crosswalk §3, as the code behaves)."""
@@ -30,8 +31,7 @@ def _is_elmo_tag(tag: bytes) -> bool:
 
 class ElmoFormat(Format):
     """An EMREX ELMO report: read v1.x and v2.0, write v1.7 with an embedded Diploma
-    Supplement. Options: ``diploma_supplement`` (default True), ``language`` (of the
-    supplement), ``generated_date`` (the report's generatedDate)."""
+    Supplement (options: :class:`~.options.ElmoOptions`)."""
 
     name = "elmo"
     title = "EMREX ELMO report (XML, schema v1.7)"
@@ -39,27 +39,27 @@ class ElmoFormat(Format):
     media_types = ("application/xml",)
     fields = fields_for("elmo")
     binary = True
+    Options = ElmoOptions
 
     def sniff(self, head: bytes) -> bool:
         """An XML document whose root is ``elmo`` in the ELMO namespace."""
         name, tag = root_name(head)
         return name == "elmo" and _is_elmo_tag(tag)
 
-    def read(self, stream: IO[bytes], report: Report, options: Options
-             ) -> Iterator[MicroCredential]:
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """One credential per top-level learning opportunity specification."""
         from .elmo_read import read_elmo
 
-        return read_elmo(self, stream.read(), report)
+        return read_elmo(self, stream.read(), ctx)
 
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
+              ctx: Context) -> None:
         """One ELMO document for one credential."""
         from .elmo_write import build_elmo
 
         cred = _only_one(credentials, self.name)
         if cred is not None:
-            stream.write(serialise(build_elmo(cred, report, options)))
+            stream.write(serialise(build_elmo(cred, ctx, options_of(ctx, ElmoOptions))))
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ELMO 1.7.0 (or 2.0.0 when the document has the v2.0 structure)."""
@@ -73,8 +73,8 @@ class ElmoFormat(Format):
 
 
 class DsFormat(Format):
-    """A Diploma Supplement fragment: the ELMO ``diplomaSupplement`` element alone. Options:
-    ``language`` (the supplement's one language)."""
+    """A Diploma Supplement fragment: the ELMO ``diplomaSupplement`` element alone (options:
+    :class:`~.options.DsOptions`)."""
 
     name = "ds"
     title = "Diploma Supplement fragment (ELMO diplomaSupplement element)"
@@ -82,14 +82,14 @@ class DsFormat(Format):
     media_types = ("application/xml",)
     fields = fields_for("ds")
     binary = True
+    Options = DsOptions
 
     def sniff(self, head: bytes) -> bool:
         """An XML document whose root is ``diplomaSupplement`` in the ELMO namespace."""
         name, tag = root_name(head)
         return name == "diplomaSupplement" and _is_elmo_tag(tag)
 
-    def read(self, stream: IO[bytes], report: Report, options: Options
-             ) -> Iterator[MicroCredential]:
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """The one credential the supplement describes."""
         from .ds_map import from_supplement
         from .ds_xml import read_element
@@ -99,26 +99,26 @@ class DsFormat(Format):
             raise InputError(f"not a Diploma Supplement fragment: the root element is "
                              f"<{local(root)}>, expected <diplomaSupplement> in the ELMO "
                              "namespace")
-        ds = read_element(root, report, self.name)
+        ds = read_element(root, ctx)
         data: dict[str, Any] = {}
-        from_supplement(ds, data, report, self.name, KEPT_SECTIONS)
+        from_supplement(ds, data, ctx, KEPT_SECTIONS)
         if ds.lang == "und":
-            report.add(Code.NOTE, "the supplement has no xml:lang: its texts are read with the "
-                       "language 'und'", format=self.name)
-        record = data.get("id") or 1
-        cred = self.build(data, report, record)
+            ctx.say(Code.NOTE, None, "the supplement has no xml:lang: its texts are read with the "
+                    "language 'und'")
+        cred = self.build(data, ctx, data.get("id") or 1)
         if cred is not None:
             yield cred
 
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
+              ctx: Context) -> None:
         """The ``diplomaSupplement`` element of one credential."""
         from .ds_map import to_supplement
         from .ds_xml import build_element
 
         cred = _only_one(credentials, self.name)
         if cred is not None:
-            ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
+            language = options_of(ctx, DsOptions).language
+            ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
             stream.write(serialise(build_element(ds)))
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
@@ -144,16 +144,18 @@ class DsHtmlFormat(Format):
     media_types = ("text/html",)
     fields = fields_for("ds-html")
     binary = True
+    Options = DsOptions
 
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
+              ctx: Context) -> None:
         """The page of one credential."""
         from .ds_map import to_supplement
         from .html import render
 
         cred = _only_one(credentials, self.name)
         if cred is not None:
-            ds = to_supplement(cred, report, self.name, options, KEPT_SECTIONS)
+            language = options_of(ctx, DsOptions).language
+            ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
             heading = next(iter(cred.title.values()), "") if cred.title else ""
             if ds.lang in cred.title:
                 heading = cred.title[ds.lang]

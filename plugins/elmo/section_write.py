@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .section import (
     LABEL_ASSESSED,
@@ -31,8 +32,7 @@ from .template import NOT_APPLICABLE, TEMPLATE_2018
 class _Writer:
     cred: MicroCredential
     lang: str
-    report: Report
-    fmt: str
+    ctx: Context
 
     def pick(self, text: dict[str, str] | None, path: str) -> str | None:
         """The text in the DS language, else the one of unknown language, else the first one;
@@ -41,22 +41,20 @@ class _Writer:
             return None
         key = self.lang if self.lang in text else "und" if "und" in text else next(iter(text))
         if key != self.lang:
-            self.report.add(Code.APPROXIMATED, f"the {key!r} text is written in a "
-                            f"{self.lang!r} Diploma Supplement (read back as {self.lang!r})",
-                            field=path, format=self.fmt)
+            self.ctx.say(Code.APPROXIMATED, path, f"the {key!r} text is written in a "
+                         f"{self.lang!r} Diploma Supplement (read back as {self.lang!r})")
         others = [k for k in text if k != key]
         if others:
-            self.report.add(Code.APPROXIMATED, "a Diploma Supplement has one language: "
-                            f"{', '.join(others)} text left out", field=path, format=self.fmt)
+            self.ctx.say(Code.APPROXIMATED, path, "a Diploma Supplement has one language: "
+                         f"{', '.join(others)} text left out")
         return text[key]
 
     def join(self, items: list[str], path: str) -> str | None:
         """List items joined with "; " (``None`` for none); an item holding ";" would be read
         back as several, which is reported."""
         if any(";" in item for item in items):
-            self.report.add(Code.APPROXIMATED, "a value holds ';', which separates the items of "
-                            "a Diploma Supplement section: it is read back split", field=path,
-                            format=self.fmt)
+            self.ctx.say(Code.APPROXIMATED, path, "a value holds ';', which separates the items of "
+                         "a Diploma Supplement section: it is read back split")
         return "; ".join(items) or None
 
 
@@ -83,12 +81,12 @@ def _w_1_2(w: _Writer) -> tuple[str | None, list[str]]:
         return None, []
     if learner.given_name:
         if learner.full_name:
-            w.report.add(Code.APPROXIMATED, "the full name is not written: the given and family "
-                         "names are", field="learner.full_name", format=w.fmt)
+            w.ctx.say(Code.APPROXIMATED, "learner.full_name",
+                      "the full name is not written: the given and family names are")
         return learner.given_name, []
     if learner.full_name and not learner.family_name:
-        w.report.add(Code.APPROXIMATED, "the full name is written as the given name(s)",
-                     field="learner.full_name", format=w.fmt)
+        w.ctx.say(Code.APPROXIMATED, "learner.full_name",
+                  "the full name is written as the given name(s)")
         return learner.full_name, []
     return None, []
 
@@ -176,9 +174,9 @@ def _w_3_2(w: _Writer) -> tuple[str | None, list[str]]:
         items.append(f"{_decimal(wl.ects)} ECTS credits")
     for credit in wl.credits:
         if credit.system == "ects":
-            w.report.add(Code.APPROXIMATED, "the ECTS entry of workload.credits is written as "
-                         "the ECTS credits (read back as workload.ects)", field="workload.credits",
-                         format=w.fmt)
+            w.ctx.say(Code.APPROXIMATED, "workload.credits",
+                      "the ECTS entry of workload.credits is written as "
+                      "the ECTS credits (read back as workload.ects)")
             if wl.ects is None:
                 items.append(f"{_decimal(credit.value)} ECTS credits")
             continue
@@ -325,12 +323,12 @@ WRITERS: dict[str, Callable[[_Writer], tuple[str | None, list[str]]]] = {
 }
 
 
-def compose(cred: MicroCredential, lang: str, report: Report, fmt: str,
+def compose(cred: MicroCredential, lang: str, ctx: Context,
             kept: dict[str, Any] | None = None) -> list[Section]:
     """The sections of the 2018 template for ``cred`` in document order (main sections and
     their sub-sections, flat). Sections with nothing to say read "Not applicable"; a section
     ``kept`` verbatim from the source (number -> :meth:`Section.to_json`) is written as it was."""
-    w = _Writer(cred, lang, report, fmt)
+    w = _Writer(cred, lang, ctx)
     out: list[Section] = []
     for number, title in TEMPLATE_2018:
         writer = WRITERS.get(number)
@@ -349,9 +347,8 @@ def compose(cred: MicroCredential, lang: str, report: Report, fmt: str,
         for i, s in enumerate(out):
             if s.number == number:
                 if not (s.is_empty() or (s.content is None and not s.info)):
-                    report.add(Code.NOTE, f"section {number} is written as the source had it; "
-                               "the credential's own value for it is carried elsewhere",
-                               format=fmt)
+                    ctx.say(Code.NOTE, None, f"section {number} is written as the source had it; "
+                            "the credential's own value for it is carried elsewhere")
                 out[i] = verbatim
                 break
         else:

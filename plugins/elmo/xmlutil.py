@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from credbridge.context import Context
 from credbridge.errors import InputError
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from credbridge.safety import check_xml, xml_parser
 from lxml import etree
 
@@ -81,15 +82,15 @@ def lang_of(el: Any, default: str = "und") -> str:
     return (el.get(XML_LANG) or "").strip() or default
 
 
-def report_unknown(el: Any, known: set[str], report: Report, fmt: str, where: str) -> None:
+def report_unknown(el: Any, known: set[str], ctx: Context, where: str) -> None:
     """Report (``ignored-input``) every child element of ``el`` not in ``known``."""
     for c in el:
         if not isinstance(c.tag, str):
             continue
         name = local(c) if c.tag.startswith(f"{{{NS}}}") else c.tag
         if name not in known:
-            report.add(Code.IGNORED_INPUT, f"<{name}> in {where} (line {c.sourceline}) is not "
-                       "mapped", field=None, format=fmt)
+            ctx.say(Code.IGNORED_INPUT, None, f"<{name}> in {where} (line {c.sourceline}) is not "
+                    "mapped")
 
 
 def sub(parent: Any, name: str, value: str | None = None, lang: str | None = None) -> Any:
