@@ -70,8 +70,8 @@ def read(
     fmt = registry.get(from_format, need="read") if from_format else detect_format(source) \
         if not _is_stream(source) else None
     formats = [fmt] if fmt else [f for f in registry if f.can_read]
-    session = Session(resolve_options(formats, options), report=report if report is not None else Report(),
-                      max_bytes=max_bytes)
+    session = Session(resolve_options(formats, options),
+                      report=report if report is not None else Report(), max_bytes=max_bytes)
     for item in read_items(source, fmt, session):
         yield item.credential
 
@@ -91,7 +91,8 @@ def write(
     """Write credentials in format ``to`` to a path, ``"-"``, a binary stream, or (``None``)
     return the bytes. Every field the format cannot carry is reported in ``report``."""
     fmt = get_formats().get(to, need="write")
-    session = Session(resolve_options([fmt], options), report=report if report is not None else Report())
+    session = Session(resolve_options([fmt], options),
+                      report=report if report is not None else Report())
     items = bare_items(credentials)
     if destination is None:
         buffer = io.BytesIO()
