@@ -7,14 +7,17 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.errors import InputError
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from credbridge.safety import load_json
 
 from . import baking, jws
+
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
 UUID_NS = uuid.UUID("6f3c7a52-3f57-4e8e-9c7b-0a4f0c5d3b21")
 
@@ -119,8 +122,7 @@ class Node:
         return {k: v for k, v in self.data.items() if k not in self.used}
 
 
-def checked(report: Report, fmt: str, field_name: str, value: Any,
-            normalise: Callable[[Any], Any]) -> Any:
+def checked(ctx: Context, field_name: str, value: Any, normalise: Callable[[Any], Any]) -> Any:
     """``normalise(value)``, or None after reporting ``invalid-value`` naming the field."""
     if value is None:
         return None
@@ -128,16 +130,15 @@ def checked(report: Report, fmt: str, field_name: str, value: Any,
         return normalise(value)
     except (ValueError, TypeError, InputError) as exc:
         message = getattr(exc, "message", str(exc))
-        report.add(Code.INVALID_VALUE, f"{value!r} ignored: {message}", field=field_name,
-                   format=fmt)
+        ctx.say(Code.INVALID_VALUE, field_name, f"{value!r} ignored: {message}")
         return None
 
 
-def country(report: Report, fmt: str, field_name: str, value: Any) -> str | None:
+def country(ctx: Context, field_name: str, value: Any) -> str | None:
     """A country code, or None (reported) when the value is not a known country."""
     if not isinstance(value, str):
         return None
-    result: str | None = checked(report, fmt, field_name, value, vocab.country_code)
+    result: str | None = checked(ctx, field_name, value, vocab.country_code)
     return result
 
 

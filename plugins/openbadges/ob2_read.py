@@ -7,15 +7,17 @@ A BadgeClass or issuer named by URL is completed from documents given alongside 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge.errors import InputError
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .common import Node, as_list, text_value, types_of
 from .ob3_read import PROFILE_KEYS, Ob3Reader
 
-FMT = "ob2"
+if TYPE_CHECKING:
+    from credbridge.context import Context
+
 _RECIPIENT_SCHEMES = {"email", "url", "telephone", "id"}
 EDUBADGES = {
     "ECTSExtension": ("ECTS", "workload.ects"),
@@ -42,19 +44,17 @@ def ob2_kind(data: dict[str, Any]) -> str | None:
 class Ob2Reader:
     """Maps one OB 2.0 assertion (with its badge class and issuer) to canonical data."""
 
-    def __init__(self, report: Report, documents: dict[str, dict[str, Any]],
-                 fmt: str = FMT) -> None:
-        self.report = report
-        self.fmt = fmt
+    def __init__(self, ctx: Context, documents: dict[str, dict[str, Any]]) -> None:
+        self.ctx = ctx
         self.documents = documents
-        self.helper = Ob3Reader(report, fmt)
+        self.helper = Ob3Reader(ctx)
         self.raws: dict[str, Any] = {}
         self.extensions: dict[str, Any] = {}
         self.unresolved: list[str] = []
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
-        """Add a message for this format."""
-        self.report.add(code, detail, field=field, format=self.fmt)
+        """Report ``code`` about ``field`` for this format."""
+        self.ctx.say(code, field, detail)
 
     def resolve(self, value: Any, what: str, missing: str) -> dict[str, Any] | None:
         """An embedded object, or the document given alongside whose id is ``value``."""
@@ -159,7 +159,7 @@ class Ob2Reader:
         alignments = as_list(node.take("alignment"))
         for al in alignments:
             if isinstance(al, dict):
-                self.helper._alignment(al, out)
+                self.helper.alignment(al, out)
         if not out.get("levels"):
             out.pop("levels", None)
         if alignments:
@@ -193,7 +193,7 @@ class Ob2Reader:
             if value is None:
                 continue
             if target in ("workload.ects", "workload.hours"):
-                number = self.helper._number(value, target)
+                number = self.helper.number(value, target)
                 if number is None:
                     continue
                 out.setdefault("workload", {})[target.split(".")[1]] = str(number)
@@ -229,13 +229,13 @@ class Ob2Reader:
         self.raws["verification"] = value
 
 
-def read_document(data: dict[str, Any], report: Report,
+def read_document(data: dict[str, Any], ctx: Context,
                   documents: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None,
                                                                   Ob2Reader | None]:
     """Canonical data of an OB 2.0 document: an Assertion, or a BadgeClass read on its own
     (no learner); an Issuer profile alone is not a credential (None)."""
     kind = ob2_kind(data)
-    reader = Ob2Reader(report, documents)
+    reader = Ob2Reader(ctx, documents)
     if kind == "Assertion":
         return reader.read_assertion(data), reader
     if kind == "BadgeClass":

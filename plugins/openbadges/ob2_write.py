@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential, Organisation, build
 from credbridge.report import Code, Report
@@ -18,22 +19,21 @@ from credbridge.report import Code, Report
 from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .overlay import deep_diff
-from .sections import criteria_page, raw_if_unchanged
+from .sections import KeptSections, criteria_page
 
-FMT = "ob2"
 _NOT_IN_EXTENSION = ("extensions", "proof")
 
 
-class Ob2Writer:
+class Ob2Writer(KeptSections):
     """Builds the OB 2.0 JSON of one canonical credential."""
 
-    def __init__(self, report: Report, fmt: str = FMT) -> None:
-        self.report = report
-        self.fmt = fmt
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.fmt = ctx.format
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
-        """Add a message for this format."""
-        self.report.add(code, detail, field=field, format=self.fmt)
+        """Report ``code`` about ``field`` for this format."""
+        self.ctx.say(code, field, detail)
 
     def document(self, cred: MicroCredential) -> dict[str, Any]:
         """The complete OB 2.0 assertion for ``cred`` (with the credbridge extension)."""
@@ -49,13 +49,13 @@ class Ob2Writer:
     def standard(self, cred: MicroCredential) -> dict[str, Any]:
         """The OB 2.0 JSON of ``cred`` without the credbridge extension."""
         ext = cred.extensions
-        assertion_id = cred.id or stable_urn("assertion", cred.to_json_dict())
+        assertion_id = cred.id or stable_urn("assertion", self.canonical(cred))
         if not cred.id:
             self.note(Code.DEFAULTED, f"OB 2.0 requires an id: {assertion_id} generated", "id")
         doc: dict[str, Any] = {"@context": C.OB2_CONTEXT, "type": "Assertion",
                                "id": assertion_id}
         doc["recipient"] = self._recipient(cred)
-        badge_raw = raw_if_unchanged(cred, self.fmt, "badge_ref")
+        badge_raw = self.raw(cred, "badge_ref")
         doc["badge"] = badge_raw["badge"] if badge_raw and isinstance(
             badge_raw.get("badge"), str) else self._badgeclass(cred, assertion_id)
         if cred.issued:
@@ -69,7 +69,7 @@ class Ob2Writer:
         evidence = self._evidence(cred)
         if evidence:
             doc["evidence"] = evidence
-        raw_ver = raw_if_unchanged(cred, self.fmt, "verification")
+        raw_ver = self.raw(cred, "verification")
         doc["verification"] = raw_ver or {"type": "hosted"}
         if not raw_ver and not assertion_id.startswith(("http://", "https://")):
             self.note(Code.NOTE, "hosted verification needs the assertion published at an "
@@ -97,7 +97,7 @@ class Ob2Writer:
         return value
 
     def _recipient(self, cred: MicroCredential) -> dict[str, Any]:
-        raw = raw_if_unchanged(cred, self.fmt, "identifier")
+        raw = self.raw(cred, "identifier")
         if raw and isinstance(raw.get("recipient"), dict):
             return dict(raw["recipient"])
         learner = cred.learner
@@ -139,22 +139,22 @@ class Ob2Writer:
                       "description")
         badge["description"] = description
         badge["criteria"] = self._criteria(cred)
-        raw_issuer = raw_if_unchanged(cred, self.fmt, "issuer")
+        raw_issuer = self.raw(cred, "issuer")
         badge["issuer"] = raw_issuer or self._issuer(cred, assertion_id)
-        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or [
+        alignments = self.raw(cred, "alignment") or [
             {k: v for k, v in al.items() if k not in ("type", "targetType")}
-            for al in raw_if_unchanged(cred, "ob3", "alignment") or [] if isinstance(al, dict)
+            for al in self.raw(cred, "alignment", "ob3") or [] if isinstance(al, dict)
         ] or self._alignments(cred)
         if alignments:
             badge["alignment"] = alignments
         for key, value in (cred.extensions.get("ob2:badge") or {}).items():
             badge.setdefault(key, value)
-        for key, value in (raw_if_unchanged(cred, self.fmt, "edubadges") or {}).items():
+        for key, value in (self.raw(cred, "edubadges") or {}).items():
             badge.setdefault(key, value)
         return badge
 
     def _criteria(self, cred: MicroCredential) -> Any:
-        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        raw = self.raw(cred, "evidence")
         if raw and raw.get("criteria"):
             return raw["criteria"]
         info = cred.further_information
@@ -172,7 +172,7 @@ class Ob2Writer:
                 if outcomes else "Awarded as described."}
 
     def _evidence(self, cred: MicroCredential) -> Any:
-        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        raw = self.raw(cred, "evidence")
         if raw:
             return raw.get("evidence")
         info = cred.further_information
@@ -297,15 +297,16 @@ class Ob2Writer:
         """Canonical JSON of what a standard reading of ``doc`` does not give back."""
         from .ob2_read import read_document
 
-        scratch = Report()
-        data, _ = read_document(copy.deepcopy(doc), scratch, {})
+        # a standard reading of the written document: its messages are not the user's
+        silent = Context(format=self.fmt, options=self.ctx.options, report=Report())
+        data, _ = read_document(copy.deepcopy(doc), silent, {})
         if data is not None:
             data.pop("extensions", None)
         try:
             back = build(data or {}).to_json_dict()
         except InputError:
             back = {}
-        want = cred.to_json_dict()
+        want = self.canonical(cred)
         out = {k: v for k, v in deep_diff(want, back).items() if k not in _NOT_IN_EXTENSION}
         kept = [k for k, v in out.items() if v is not None and not (
             k in ("issued", "valid_until") and str(back.get(k, "")).startswith(str(v)))]

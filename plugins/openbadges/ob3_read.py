@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.errors import InputError, UnsafeInputError
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from . import contexts as C
 from .common import Node, as_list, checked, country, text_value, types_of
 
-FMT = "ob3"
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
 _RESULT_STATUS = {"Completed": "passed", "Failed": "failed", "InProgress": "in-progress",
                   "Enrolled": "in-progress", "OnHold": "in-progress", "Provisional": "passed",
@@ -39,17 +40,18 @@ def is_ob3(data: dict[str, Any]) -> bool:
 
 
 class Ob3Reader:
-    """Maps one OB 3.0 credential (a JSON object) to canonical credential data."""
+    """Maps one OB 3.0 credential (a JSON object) to canonical credential data; messages go
+    to ``ctx`` (its format names them: the ob2 reader uses this one's profile and alignment
+    mapping with its own context)."""
 
-    def __init__(self, report: Report, fmt: str = FMT) -> None:
-        self.report = report
-        self.fmt = fmt
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.raws: dict[str, Any] = {}
         self.extensions: dict[str, Any] = {}
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
-        """Add a message for this format."""
-        self.report.add(code, detail, field=field, format=self.fmt)
+        """Report ``code`` about ``field`` for this format."""
+        self.ctx.say(code, field, detail)
 
     # --- the credential -------------------------------------------------------------------
 
@@ -161,7 +163,7 @@ class Ob3Reader:
             node.take("address")
             code = address.get("addressCountryCode")
             if code:
-                found = country(self.report, self.fmt, f"{field}.country", code)
+                found = country(self.ctx, f"{field}.country", code)
                 if found:
                     org["country"] = found
             if isinstance(address.get("addressRegion"), str):
@@ -279,8 +281,8 @@ class Ob3Reader:
         if C.EDUC_ACHIEVEMENT in types_of(ach.data):
             self._educ(ach, out)
         credits = ach.take("creditsAvailable")
-        ects = self._number(credits, "workload.ects")
-        educ_ects = self._number(ach.data.get("ECTS"), "workload.ects")
+        ects = self.number(credits, "workload.ects")
+        educ_ects = self.number(ach.data.get("ECTS"), "workload.ects")
         if educ_ects is not None:
             ach.take("ECTS")
             if ects is not None and ects != educ_ects:
@@ -294,7 +296,7 @@ class Ob3Reader:
             out.setdefault("workload", {})["ects"] = str(ects)
         lang = ach.data.get("inLanguage")
         if isinstance(lang, str):
-            code = checked(self.report, self.fmt, "languages", lang, vocab.language_code)
+            code = checked(self.ctx, "languages", lang, vocab.language_code)
             if code:
                 ach.take("inLanguage")
                 out["languages"] = [code]
@@ -305,7 +307,8 @@ class Ob3Reader:
             self._profile_rest(self.raws["creator"], "ob3:creator")
         self._alignments(ach, out)
 
-    def _number(self, value: Any, field: str) -> Decimal | None:
+    def number(self, value: Any, field: str) -> Decimal | None:
+        """A positive number (normalised), or None (reported as ``invalid-value``)."""
         if value is None:
             return None
         try:
@@ -363,7 +366,7 @@ class Ob3Reader:
             else:
                 self.note(Code.INVALID_VALUE, f"unknown supervisionType {sup!r}: kept for an "
                           "ob3 round trip only", "assessment.supervision")
-        hours = self._number(ach.data.get("timeInvestment"), "workload.hours")
+        hours = self.number(ach.data.get("timeInvestment"), "workload.hours")
         if hours is not None:
             ach.take("timeInvestment")
             out.setdefault("workload", {})["hours"] = str(hours)
@@ -375,14 +378,16 @@ class Ob3Reader:
         self.raws["alignment"] = alignments
         for al in alignments:
             if isinstance(al, dict):
-                self._alignment(al, out)
+                self.alignment(al, out)
         field_label = ach.data.get("fieldOfStudy")
         if out.get("fields_of_study") and isinstance(field_label, str):
             first = out["fields_of_study"][0]
             if field_label == vocab.vocabulary("isced_f").label(first):
                 ach.take("fieldOfStudy")
 
-    def _alignment(self, al: dict[str, Any], out: dict[str, Any]) -> None:
+    def alignment(self, al: dict[str, Any], out: dict[str, Any]) -> None:
+        """Map one alignment (EQF, ISCED-F, QF-EHEA, NQF, quality assurance or a learning
+        outcome) into ``out``; OB 2.0 alignments have the same shape."""
         kind = str(al.get("targetType") or "")
         url = str(al.get("targetUrl") or "")
         framework = str(al.get("targetFramework") or "")
@@ -410,7 +415,7 @@ class Ob3Reader:
         if kind == C.ISCED_F_TYPE or url.startswith(C.ISCED_F_URI) or "isced-f" in \
                 framework.lower():
             value = code or url
-            found = checked(self.report, self.fmt, "fields_of_study", value, vocab.isced_f_code)
+            found = checked(self.ctx, "fields_of_study", value, vocab.isced_f_code)
             if found:
                 out.setdefault("fields_of_study", []).append(found)
             return

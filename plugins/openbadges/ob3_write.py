@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from credbridge import vocab
+from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential, Organisation, build
 from credbridge.report import Code, Report
@@ -24,9 +25,7 @@ from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .normal_form import normal_form
 from .overlay import deep_diff
-from .sections import criteria_page, raw_if_unchanged
-
-FMT = "ob3"
+from .sections import KeptSections, criteria_page
 
 IDENTITY_TYPES = frozenset({
     "name", "sourcedId", "systemId", "productId", "userName", "accountId", "emailAddress",
@@ -54,17 +53,17 @@ def number(value: Decimal) -> int | float:
     return float(value)
 
 
-class Ob3Writer:
+class Ob3Writer(KeptSections):
     """Builds the OB 3.0 JSON of one canonical credential."""
 
-    def __init__(self, report: Report, fmt: str = FMT) -> None:
-        self.report = report
-        self.fmt = fmt
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.fmt = ctx.format
         self.educ = False
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
-        """Add a message for this format."""
-        self.report.add(code, detail, field=field, format=self.fmt)
+        """Report ``code`` about ``field`` for this format."""
+        self.ctx.say(code, field, detail)
 
     def document(self, cred: MicroCredential) -> dict[str, Any]:
         """The complete OB 3.0 credential for ``cred`` (with the credbridge extension)."""
@@ -80,7 +79,7 @@ class Ob3Writer:
     def standard(self, cred: MicroCredential) -> dict[str, Any]:
         """The OB 3.0 / eduCredentials JSON of ``cred`` without the credbridge extension."""
         ext = cred.extensions
-        cred_id = cred.id or stable_urn("credential", cred.to_json_dict())
+        cred_id = cred.id or stable_urn("credential", self.canonical(cred))
         if not cred.id:
             self.note(Code.DEFAULTED, f"OB 3.0 requires an id: {cred_id} generated", "id")
         title = self._text(cred.title, "title")
@@ -92,7 +91,7 @@ class Ob3Writer:
                       "published context is not valid JSON-LD: strict JSON-LD processors will "
                       "reject the document)")
         contexts += [c for c in ext.get("ob3:contexts", []) if c not in contexts]
-        badge_raw = (raw_if_unchanged(cred, self.fmt, "badge") or {})
+        badge_raw = (self.raw(cred, "badge") or {})
         doc: dict[str, Any] = {
             "@context": contexts,
             "id": cred_id,
@@ -241,7 +240,7 @@ class Ob3Writer:
         return profile
 
     def _issuer(self, cred: MicroCredential, cred_id: str) -> Any:
-        raw = raw_if_unchanged(cred, self.fmt, "issuer")
+        raw = self.raw(cred, "issuer")
         if raw:
             return raw
         if not cred.awarding_bodies:
@@ -270,7 +269,7 @@ class Ob3Writer:
         if learner:
             if learner.id:
                 subject["id"] = learner.id
-            raw = raw_if_unchanged(cred, self.fmt, "identifier")
+            raw = self.raw(cred, "identifier")
             identifiers = raw["identifier"] if raw else self._identities(cred)
             if identifiers:
                 subject["identifier"] = identifiers
@@ -360,12 +359,12 @@ class Ob3Writer:
                 self.note(Code.APPROXIMATED, f"OB 3.0 inLanguage holds one language: {lang} "
                           "written; all kept in the credbridge extension", "languages")
         if cred.provider:
-            ach["creator"] = raw_if_unchanged(cred, self.fmt, "creator") or {
+            ach["creator"] = self.raw(cred, "creator") or {
                 **self.profile(cred.provider, "provider", cred_id),
                 **(cred.extensions.get("ob3:creator") or {})}
-        alignments = raw_if_unchanged(cred, self.fmt, "alignment") or [
+        alignments = self.raw(cred, "alignment") or [
             {"type": ["Alignment"], **{k: v for k, v in al.items() if k != "type"}}
-            for al in raw_if_unchanged(cred, "ob2", "alignment") or [] if isinstance(al, dict)
+            for al in self.raw(cred, "alignment", "ob2") or [] if isinstance(al, dict)
         ] or self._alignments(cred)
         if alignments:
             ach["alignment"] = alignments
@@ -379,7 +378,7 @@ class Ob3Writer:
         return ach
 
     def _criteria(self, cred: MicroCredential) -> dict[str, Any]:
-        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        raw = self.raw(cred, "evidence")
         if raw and isinstance(raw.get("criteria"), dict) and raw["criteria"]:
             return dict(raw["criteria"])
         info = cred.further_information
@@ -398,7 +397,7 @@ class Ob3Writer:
         return {"narrative": narrative}
 
     def _evidence(self, cred: MicroCredential) -> list[Any]:
-        raw = raw_if_unchanged(cred, self.fmt, "evidence")
+        raw = self.raw(cred, "evidence")
         if raw:
             return list(raw.get("evidence") or [])
         info = cred.further_information
@@ -454,7 +453,7 @@ class Ob3Writer:
         return out
 
     def _results(self, cred: MicroCredential, achievement: dict[str, Any]) -> list[Any]:
-        raw = raw_if_unchanged(cred, self.fmt, "result")
+        raw = self.raw(cred, "result")
         if raw:
             if raw.get("resultDescription"):
                 achievement["resultDescription"] = raw["resultDescription"]
@@ -537,14 +536,15 @@ class Ob3Writer:
         back exactly (``None`` for a field the document shows but the credential lacks)."""
         from .ob3_read import Ob3Reader
 
-        scratch = Report()
-        data = Ob3Reader(scratch, self.fmt).read(copy.deepcopy(doc))
+        # a standard reading of the written document: its messages are not the user's
+        silent = Context(format=self.fmt, options=self.ctx.options, report=Report())
+        data = Ob3Reader(silent).read(copy.deepcopy(doc))
         data.pop("extensions", None)
         try:
             back = build(data).to_json_dict()
         except InputError:
             back = {}
-        want = cred.to_json_dict()
+        want = self.canonical(cred)
         out = {k: v for k, v in deep_diff(want, back).items() if k not in _NOT_IN_EXTENSION}
         kept = [k for k, v in out.items() if v is not None and not (
             k in ("issued", "valid_until", "assessed") and str(back.get(k, "")).startswith(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from credbridge.context import Context
 from credbridge.model import MicroCredential
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 
 def deep_diff(want: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
@@ -38,18 +39,16 @@ def _apply(target: dict[str, Any], patch: dict[str, Any]) -> None:
             target[key] = value
 
 
-def overlay(out: dict[str, Any], extension: Any, report: Report, fmt: str) -> None:
+def overlay(out: dict[str, Any], extension: Any, ctx: Context) -> None:
     """Apply a ``credbridgeCanonical`` object to canonical data ``out``."""
     if not isinstance(extension, dict):
-        report.add(Code.IGNORED_INPUT, "credbridgeCanonical is not a JSON object",
-                   format=fmt)
+        ctx.say(Code.IGNORED_INPUT, None, "credbridgeCanonical is not a JSON object")
         return
     known = set(MicroCredential.model_fields) - {"extensions", "proof"}
     patch = {}
     for key, value in extension.items():
         if key not in known:
-            report.add(Code.IGNORED_INPUT, f"credbridgeCanonical: unknown field {key!r}",
-                       format=fmt)
+            ctx.say(Code.IGNORED_INPUT, None, f"credbridgeCanonical: unknown field {key!r}")
             continue
         patch[key] = value
     _apply(out, patch)

@@ -45,25 +45,10 @@ SNAPSHOTS: dict[str, Callable[[dict[str, Any]], Any]] = {
 """Section name -> the canonical values the section's JSON produced."""
 
 
-_last: tuple[MicroCredential, dict[str, Any]] | None = None
-
-
-def _canonical(cred: MicroCredential) -> dict[str, Any]:
-    """``cred.to_json_dict()``, remembered for the credential being written (a writer asks for
-    several sections of the same credential in a row; the dict is only read)."""
-    global _last
-    last = _last
-    if last is not None and last[0] is cred:
-        return last[1]
-    data = cred.to_json_dict()
-    _last = (cred, data)
-    return data
-
-
 def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> str:
-    """A digest of the canonical values of section ``name`` of ``cred`` (what the section's
-    JSON gave on read; compared on write)."""
-    data = _canonical(cred) if isinstance(cred, MicroCredential) else cred
+    """A digest of the canonical values of section ``name`` of ``cred`` (or of its canonical
+    JSON): what the section's JSON gave on read; compared on write."""
+    data = cred.to_json_dict() if isinstance(cred, MicroCredential) else cred
     text = json.dumps(SNAPSHOTS[name](data), sort_keys=True, ensure_ascii=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
@@ -80,15 +65,39 @@ def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any]) -> MicroCredenti
     return cred.model_copy(update={"extensions": extensions})
 
 
-def raw_if_unchanged(cred: MicroCredential, fmt: str, name: str) -> Any:
-    """The original JSON of section ``name`` when the credential's values are unchanged."""
+def raw_if_unchanged(cred: MicroCredential, fmt: str, name: str,
+                     data: dict[str, Any] | None = None) -> Any:
+    """The original JSON of section ``name`` when the credential's values are unchanged;
+    ``data`` is ``cred.to_json_dict()`` when the caller already has it."""
     sections = cred.extensions.get(f"{fmt}:sections")
     if not isinstance(sections, dict) or not isinstance(sections.get(name), dict):
         return None
     entry = sections[name]
-    if entry.get("read") == snapshot(cred, name):
+    if entry.get("read") == snapshot(data if data is not None else cred, name):
         return entry.get("raw")
     return None
+
+
+class KeptSections:
+    """What the OB writers share to re-use kept sections: the canonical JSON of the credential
+    being written is computed once, not once per section (kept on the writer, which lives for
+    one write call, never in the module)."""
+
+    fmt: str
+    _memo: tuple[MicroCredential, dict[str, Any]] | None = None
+
+    def canonical(self, cred: MicroCredential) -> dict[str, Any]:
+        """``cred.to_json_dict()``, computed once per credential (the dict is only read)."""
+        memo = self._memo
+        if memo is not None and memo[0] is cred:
+            return memo[1]
+        data = cred.to_json_dict()
+        self._memo = (cred, data)
+        return data
+
+    def raw(self, cred: MicroCredential, name: str, fmt: str | None = None) -> Any:
+        """:func:`raw_if_unchanged` for this writer's format (or ``fmt``)."""
+        return raw_if_unchanged(cred, fmt or self.fmt, name, self.canonical(cred))
 
 
 def criteria_page(cred: MicroCredential) -> str | None:

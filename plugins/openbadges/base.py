@@ -1,0 +1,167 @@
+"""What the ``ob3`` and ``ob2`` formats share: their options, the documents of an input (one,
+or each line of JSON Lines) and writing one document per credential (JSON, a baked image, or
+JSON Lines for several), with the privacy options applied.
+
+Both format modules import from here and never from each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
+
+from credbridge.errors import InputError, UsageError
+from credbridge.formats import Format
+from credbridge.options import FormatOptions
+
+from . import baking
+from .common import Source, dumps, open_document
+from .options import BadgeOptions
+
+# The readers, writers and the model (pydantic) are imported when a document is read or
+# written, not when the formats are registered: start-up stays fast.
+if TYPE_CHECKING:
+    from credbridge.context import Context
+    from credbridge.model import MicroCredential
+
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+"""The largest badge image ``bake`` reads."""
+
+
+class DocumentWriter(Protocol):
+    """The writer of one badge version (``Ob3Writer``, ``Ob2Writer``)."""
+
+    def document(self, cred: MicroCredential) -> dict[str, Any]:
+        """The badge JSON of one credential."""
+
+
+class BadgeFormat(Format):
+    """What the OB 2.0 and OB 3.0 formats share: reading one document or JSON Lines of them,
+    and writing one document per credential."""
+
+    badge_version: ClassVar[str] = ""
+    """``ob3`` or ``ob2``: how a baked image marks the badge."""
+    document_kind: ClassVar[str] = "Open Badges document"
+    """What messages call one document of the format (``OB 3.0 credential``)."""
+    Options: ClassVar[type[FormatOptions]] = BadgeOptions
+    json_lines = True
+    binary = True
+
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
+        """One document (JSON, JWS, PNG, SVG), or JSON Lines of them: each line is a record
+        labelled ``line N``, and a bad line is reported and skipped."""
+        for label, chunk in documents(stream.read()):
+            with ctx.at(label):
+                try:
+                    cred = self.read_source(open_document(chunk, what=self.document_kind), ctx)
+                except InputError as exc:
+                    if label is None:  # the input's only document
+                        raise
+                    ctx.failed(exc.message, field=exc.field)
+                    continue
+                if cred is not None:
+                    yield cred
+
+    def read_source(self, source: Source, ctx: Context) -> MicroCredential | None:
+        """The credential of one decoded document (None when it is not one on its own)."""
+        raise NotImplementedError
+
+    def write(
+        self, credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: Context
+    ) -> None:
+        """One credential: indented JSON (or a baked image with ``bake``); several, or
+        ``ctx.json_lines``: JSON Lines."""
+        docs = (self.document(c, ctx) for c in credentials)
+        write_documents(docs, stream, ctx, self.badge_version)
+
+    def document(self, cred: MicroCredential, ctx: Context) -> dict[str, Any]:
+        """The badge JSON of one credential (privacy options applied)."""
+        from . import privacy
+
+        cred = privacy.apply(cred, badge_options(ctx), ctx)
+        return self.writer(ctx).document(cred)
+
+    def writer(self, ctx: Context) -> DocumentWriter:
+        """The writer of this badge version, reporting to ``ctx``."""
+        raise NotImplementedError
+
+
+def badge_options(ctx: Context) -> BadgeOptions:
+    """``ctx.options`` as Open Badges options (their defaults for the bare base options)."""
+    options = ctx.options
+    if isinstance(options, BadgeOptions):
+        return options
+    if type(options) is FormatOptions:
+        return BadgeOptions()
+    raise UsageError(f"options of type {type(options).__name__} are not the options of "
+                     f"format {ctx.format} (BadgeOptions)")
+
+
+def is_lines(raw: bytes) -> bool:
+    """True when ``raw`` is JSON Lines: at least two non-blank lines, the first an object."""
+    lines = [line for line in raw.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
+
+
+def documents(raw: bytes) -> list[tuple[str | None, bytes]]:
+    """The documents of an input with their record labels: ``("line N", line)`` for each
+    non-blank line of JSON Lines, else ``(None, raw)``: the whole input is one document."""
+    if not baking.is_png(raw) and is_lines(raw):
+        return [(f"line {number}", line)
+                for number, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+    return [(None, raw)]
+
+
+def write_documents(docs: Iterable[dict[str, Any]], stream: IO[bytes], ctx: Context,
+                    version: str) -> None:
+    """Write one document (indented, or baked into the ``bake`` image) or JSON Lines."""
+    it = iter(docs)
+    first = next(it, None)
+    if first is None:
+        return
+    second = next(it, None)
+    bake = badge_options(ctx).bake
+    if bake is not None:
+        if second is not None or ctx.json_lines:
+            raise UsageError("bake writes one credential per image: use -o DIR (one file "
+                             "per credential)")
+        text = json.dumps(first, ensure_ascii=False)
+        stream.write(baking.bake(badge_image(bake, ctx), text, version))
+        return
+    if second is None and not ctx.json_lines:
+        stream.write(dumps(first))
+        return
+    # chain, not (first, second, *it): unpacking would hold every document in memory
+    for doc in itertools.chain((first, second), it):
+        if doc is not None:
+            stream.write(dumps(doc, indent=None))
+
+
+def badge_image(path: Path, ctx: Context) -> bytes:
+    """The image to bake, read once per batch (``-o DIR`` bakes every credential into it)."""
+    scratch: dict[Any, Any] = ctx.scratch
+    key = ("ob-bake-image", str(path))
+    image = scratch.get(key)
+    if not isinstance(image, bytes):
+        image = scratch[key] = _read_image(path)
+    return image
+
+
+def _read_image(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            image = handle.read(MAX_IMAGE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"cannot read the image to bake {path}: {exc.strerror}") from None
+    if len(image) > MAX_IMAGE_BYTES:
+        raise UsageError(f"the image to bake {path} is larger than {MAX_IMAGE_BYTES:,} bytes")
+    return image
+

@@ -1,0 +1,50 @@
+"""The typed options of the ``ob3`` and ``ob2`` formats (``Ob3Format.Options``,
+``Ob2Format.Options``): the privacy options and baking of the writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from credbridge.errors import UsageError
+from credbridge.options import FormatOptions
+from pydantic import Field, field_validator
+
+LEARNER_FIELDS = ("id", "identifiers", "given_name", "family_name", "full_name", "birth_date",
+                  "national_id", "email", "citizenship")
+"""The learner fields ``omit_learner`` may name (besides ``all``)."""
+
+
+class BadgeOptions(FormatOptions):
+    """What the Open Badges writers can be told; the readers take none of them."""
+
+    hash_recipient: bool = Field(
+        False, description="write the learner's e-mail only as a salted SHA-256 hash")
+    salt: str | None = Field(
+        None, description="the salt of hash_recipient (default: a random one per credential)")
+    omit_learner: str | None = Field(
+        None, description="learner fields not to write: comma-separated, or 'all'")
+    bake: Path | None = Field(
+        None, description="bake the credential into this PNG or SVG badge image")
+
+    @field_validator("omit_learner")
+    @classmethod
+    def _known_learner_fields(cls, value: str | None) -> str | None:
+        # an unknown name is an error of the call, before any credential is written
+        omitted_fields(value)
+        return value
+
+    def omitted(self) -> tuple[str, ...]:
+        """The learner fields to leave out (every one for ``all``)."""
+        return omitted_fields(self.omit_learner)
+
+
+def omitted_fields(value: str | None) -> tuple[str, ...]:
+    """The learner fields named by an ``omit_learner`` value; an unknown name is a
+    :class:`~credbridge.errors.UsageError` that lists the valid ones."""
+    names = [n.strip() for n in (value or "").split(",") if n.strip()]
+    unknown = [n for n in names if n not in ("all", *LEARNER_FIELDS)]
+    if unknown:
+        raise UsageError(f"option omit_learner: unknown learner field(s) "
+                         f"{', '.join(map(repr, unknown))}; valid: all, "
+                         f"{', '.join(LEARNER_FIELDS)}")
+    return LEARNER_FIELDS if "all" in names else tuple(dict.fromkeys(names))
