@@ -5,6 +5,8 @@ upgrade and back, unknown extensions, signed JWS and privacy options."""
 from __future__ import annotations
 
 import base64
+import copy
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -12,11 +14,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from credbridge import MicroCredential, Report
+from credbridge.batch import Batch, run
 from credbridge.cli import cli
+from credbridge.context import Context
 from credbridge.convert import read, write
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
+from credbridge.plugins.openbadges.options import BadgeOptions
 from credbridge.testing import FormatConformance, shared_dir
+from pydantic import ValidationError
 
 ASSERTION = "ob2-spec-example-00-Assertion.json"
 BADGECLASS = "ob2-spec-example-01-BadgeClass.json"
@@ -39,6 +45,24 @@ def embedded(fixtures: Path) -> Path:
 def read_all(source: Any, report: Report | None = None, **options: Any) -> list[MicroCredential]:
     """The credentials of an ob2 source."""
     return list(read(source, from_format="ob2", report=report, options=options))
+
+
+def read_alongside(path: Path, documents: list[Path], *, scratch: dict[Any, Any] | None = None,
+                   options: BadgeOptions | None = None) -> list[MicroCredential]:
+    """The credentials of one ob2 input read as the batch engine reads it when ``documents``
+    are given together (``ctx.documents``), with the batch's ``scratch``."""
+    fmt = get_formats().get("ob2")
+    ctx = Context(format="ob2", options=options or BadgeOptions(),
+                  documents=tuple(str(d) for d in documents),
+                  scratch=scratch if scratch is not None else {})
+    return list(fmt.read(io.BytesIO(path.read_bytes()), ctx))
+
+
+def convert_together(paths: list[Path], options: Any = None) -> list[MicroCredential]:
+    """The credentials of ``paths`` converted as one batch (the documents complete each other),
+    read back from the canonical output."""
+    result = run(Batch(paths, to="canonical", options=options))
+    return list(read(result.output or b"", from_format="canonical"))
 
 
 def without_extensions(cred: MicroCredential) -> dict[str, Any]:
@@ -97,14 +121,51 @@ def test_signed_assertion_sample(ob2_samples: Path) -> None:
 
 def test_completed_from_documents_given_alongside(ob2_samples: Path) -> None:
     docs = [ob2_samples / n for n in (ASSERTION, BADGECLASS, ISSUER)]
-    [cred] = read_all(docs[0], documents=docs)
+    # the badge class given alongside completes the assertion: it is no credential of its own,
+    # and the issuer profile is none at all
+    [cred] = convert_together(docs)
     assert cred.title == {"und": "Awesome Robotics Badge"}
     body = cred.awarding_bodies[0]
     assert body.name == {"und": "An Example Badge Issuer"}
     assert (body.url, body.email) == ("https://example.org", "contact@example.org")
     assert len(cred.learning_outcomes) == 2
-    # the badge class given alongside completes the assertion: it is no credential of its own
-    assert read_all(docs[1], documents=docs) == []
+    assert read_alongside(docs[1], docs) == []
+    [same] = read_alongside(docs[0], docs)
+    assert same.title == cred.title
+
+
+def test_reused_options_do_not_leak_documents(ob2_samples: Path) -> None:
+    """One options mapping (and one options object) reused for two batches with different
+    documents: the second sees only its own (the index of documents lives in the batch's
+    scratch, never in the caller's options), and the options are not changed."""
+    docs = [ob2_samples / n for n in (ASSERTION, BADGECLASS, ISSUER)]
+    for options in ({"ob2": {"salt": "s"}}, {"ob2": BadgeOptions(salt="s")}, {"salt": "s"}):
+        before = copy.deepcopy(options)
+        [first] = convert_together(docs, options)
+        [second] = convert_together(docs[:1], options)
+        assert first.title == {"und": "Awesome Robotics Badge"}
+        assert not second.title and second.awarding_bodies == []
+        assert options == before
+
+
+def test_one_scratch_for_two_document_sets_does_not_leak(ob2_samples: Path) -> None:
+    """The index is keyed by the documents: a scratch dict shared by reads of different
+    document sets gives each read its own."""
+    docs = [ob2_samples / n for n in (ASSERTION, BADGECLASS, ISSUER)]
+    scratch: dict[Any, Any] = {}
+    options = BadgeOptions()
+    [full] = read_alongside(docs[0], docs, scratch=scratch, options=options)
+    [alone] = read_alongside(docs[0], docs[:1], scratch=scratch, options=options)
+    assert full.title == {"und": "Awesome Robotics Badge"} and not alone.title
+    assert options == BadgeOptions() and options.model_fields_set == set()
+
+
+def test_options_are_frozen() -> None:
+    options = BadgeOptions(hash_recipient=True)
+    with pytest.raises(ValidationError):
+        options.salt = "x"  # type: ignore[misc]
+    assert options.salt is None
+    assert get_formats().get("ob2").Options is BadgeOptions
 
 
 def test_cli_upgrade_to_ob3_and_back(ob2_samples: Path, shared: Path, tmp_path: Path,
@@ -203,6 +264,23 @@ def test_signed_jws_assertion(embedded: Path) -> None:
     assert b"c2lnbmF0dXJl" not in (write([cred], None, to="ob2") or b"")
 
 
+def test_json_lines_records_are_named_by_line(embedded: Path) -> None:
+    """Each line of JSON Lines is a record labelled ``line N`` (the label the engine gives a
+    credential without an id, and the record of its messages); a bad line is reported and
+    skipped."""
+    doc = json.loads(embedded.read_text())
+    doc.pop("id")
+    line = json.dumps(doc).encode()
+    data = line + b"\n\n" + b'{"recipient": 1, "badge": "x", "issuedOn": "2020"' + b"\n" + line
+    fmt = get_formats().get("ob2")
+    ctx = Context(format="ob2", options=BadgeOptions())
+    labels = [ctx.record for _cred in fmt.read(io.BytesIO(data), ctx)]
+    assert labels == ["line 1", "line 4"]
+    [failed] = ctx.report.errors
+    assert (failed.code, failed.record, failed.format) == ("invalid-record", "line 3", "ob2")
+    assert ctx.report.records_failed == 1 and ctx.record is None
+
+
 def test_detection(ob2_samples: Path, embedded: Path) -> None:
     registry = get_formats()
     for path in [*ob2_samples.iterdir(), embedded]:
@@ -217,7 +295,7 @@ def test_detection(ob2_samples: Path, embedded: Path) -> None:
 @pytest.mark.parametrize("name", [ASSERTION, BADGECLASS, SIGNED])
 def test_every_sample_converts_to_valid_ob3(ob2_samples: Path, shared: Path, name: str) -> None:
     docs = [ob2_samples / n for n in (ASSERTION, BADGECLASS, ISSUER, SIGNED)]
-    creds = read_all(ob2_samples / name, documents=docs if name != BADGECLASS else [])
+    creds = read_alongside(ob2_samples / name, docs if name != BADGECLASS else [])
     assert len(creds) == 1
     data = write(creds, None, to="ob3") or b""
     assert get_formats().get("ob3").validate(data, shared / "schemas") == []

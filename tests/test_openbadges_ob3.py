@@ -4,16 +4,22 @@ VC-JWT, privacy options and the credbridge extension."""
 
 from __future__ import annotations
 
+import copy
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import credbridge
 import pytest
 from credbridge import MicroCredential, Report
+from credbridge.context import Context
 from credbridge.convert import read, write
+from credbridge.errors import UsageError
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
+from credbridge.plugins.openbadges.options import LEARNER_FIELDS, BadgeOptions
 from credbridge.testing import FormatConformance, shared_dir
 
 
@@ -300,6 +306,65 @@ def test_omit_learner_fields(mc: MicroCredential, schemas: Path) -> None:
     back = read_one(out)
     assert back.learner is not None and back.learner.given_name == "Síofra"
     assert back.learner.birth_date is None and back.learner.citizenship == []
+
+
+def test_misspelt_option_names_the_right_one(fixtures: Path) -> None:
+    source = fixtures / "ob3" / "vc11-hashed-recipient.json"
+    with pytest.raises(UsageError, match="omit_learner"):
+        credbridge.convert(source, to="ob3", options={"ob3": {"omit_leaner": "all"}})
+    with pytest.raises(UsageError, match="omit_learner"):
+        credbridge.convert(source, to="ob3", options={"omit_leaner": "all"})
+
+
+@pytest.mark.parametrize("value", ["birthdate", "email,phone", "all,nope"])
+def test_unknown_learner_field_is_a_usage_error(fixtures: Path, value: str) -> None:
+    """omit_learner names learner fields: a name that is none is an error of the call that
+    lists the valid ones, raised before anything is read or written."""
+    source = fixtures / "ob3" / "vc11-hashed-recipient.json"
+    with pytest.raises(UsageError, match="omit_learner") as caught:
+        credbridge.convert(source, to="ob3", options={"ob3": {"omit_learner": value}})
+    assert all(name in str(caught.value) for name in LEARNER_FIELDS)
+    with pytest.raises(UsageError, match="birth_date"):
+        BadgeOptions(omit_learner=value)
+
+
+def test_omit_learner_values() -> None:
+    assert BadgeOptions().omitted() == ()
+    assert BadgeOptions(omit_learner="all").omitted() == LEARNER_FIELDS
+    assert BadgeOptions(omit_learner=" email , birth_date,email").omitted() == (
+        "email", "birth_date")
+
+
+def test_options_are_not_mutated(mc: MicroCredential) -> None:
+    """A caller's options (a mapping or an options object) are the same after a write and a
+    read: the formats only read them, and the objects are frozen."""
+    mapping = {"ob3": {"hash_recipient": True, "salt": "pepper", "omit_learner": "birth_date"}}
+    before = copy.deepcopy(mapping)
+    objects = {"ob3": BadgeOptions(hash_recipient=True, salt="pepper")}
+    dumped = objects["ob3"].model_dump()
+    for options in (mapping, objects):
+        out = write([mc], None, to="ob3", options=options) or b""
+        assert b"siofra@example.ie" not in out
+        list(read(out, from_format="ob3", options=options))
+    assert mapping == before
+    assert objects["ob3"].model_dump() == dumped
+    assert get_formats().get("ob3").Options is BadgeOptions
+
+
+def test_json_lines_records_are_named_by_line(mc: MicroCredential) -> None:
+    """Each line of JSON Lines is a record labelled ``line N`` when its credential is yielded;
+    a bad line is reported with its label and skipped, and the others are read."""
+    line = to_ob3(mc).replace(b"\n", b"")
+    data = line + b"\n" + b'{"type": ["OpenBadgeCredential"]' + b"\n\n" + line + b"\n"
+    fmt = get_formats().get("ob3")
+    ctx = Context(format="ob3", options=BadgeOptions())
+    labels = [ctx.record for _cred in fmt.read(io.BytesIO(data), ctx)]
+    assert labels == ["line 1", "line 4"]
+    [failed] = ctx.report.errors
+    assert (failed.code, failed.record, failed.format) == ("invalid-record", "line 2", "ob3")
+    report = Report()
+    assert len(list(read(data, from_format="ob3", report=report))) == 2
+    assert [m.record for m in report.errors] == ["line 2"]
 
 
 def test_proof_is_never_written(mc: MicroCredential) -> None:
