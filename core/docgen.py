@@ -2,11 +2,13 @@
 table and the canonical field tables, so that the docs cannot drift from what credbridge really
 does.
 
-``docs/cli.md`` and ``docs/formats.md`` (the format matrix, from ``mappings/crosswalk.toml``)
-are generated whole; ``docs/formats/csv.md`` and ``docs/formats/canonical.md`` hold generated
-blocks between ``<!-- BEGIN GENERATED name -->`` and ``<!-- END GENERATED name -->`` markers.
-After changing the CLI, the crosswalk, ``mappings/csv/columns.toml`` or the model, run from the
-repository root::
+``docs/cli.md``, ``docs/formats.md`` (the format matrix, from ``mappings/crosswalk.toml``) and
+``docs/images/coverage.svg`` (the same matrix as a heat-map) are generated whole, and so is
+``docs/images/layers.svg``, the picture of the layers drawn from ``docs/layers.toml``;
+``docs/formats/csv.md`` and ``docs/formats/canonical.md`` hold generated blocks between
+``<!-- BEGIN GENERATED name -->`` and ``<!-- END GENERATED name -->`` markers. After changing
+the CLI, the crosswalk, ``mappings/csv/columns.toml``, the model or ``docs/layers.toml``, run
+from the repository root::
 
     python -m credbridge.docgen --update docs
 
@@ -131,6 +133,8 @@ def cli_reference(group: click.Group | None = None) -> str:
         from .cli import cli
 
         group = cli
+    from .cli_support import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_NEGATIVE, EXIT_OK
+
     root = click.Context(group, info_name="credbridge")
     lines = [
         "# CLI reference",
@@ -138,10 +142,19 @@ def cli_reference(group: click.Group | None = None) -> str:
         "<!-- Generated from the click app in core/cli.py: do not edit by hand; after changing "
         f"the CLI run `{REGENERATE}` from the repository root. -->",
         "",
-        "Exit codes of every command: `0` done; `1` a data problem (unreadable or invalid "
-        "input, a failed record, a `--strict` or `--fail-if-warnings` failure, a missing "
-        "mandatory element in `check`, a schema violation in `validate`); `2` a usage error. "
-        "Errors are one line on stderr, `credbridge: error: ...`, never a traceback.",
+        "## Exit codes",
+        "",
+        "Every command exits with one of these codes (`core/cli_support.py`). Errors are one "
+        "line on stderr, `credbridge: error: ...`, never a traceback.",
+        "",
+        "| Exit code | Meaning |",
+        "|---|---|",
+        f"| `{EXIT_OK}` | success |",
+        f"| `{EXIT_NEGATIVE}` | a negative answer: records failed, `--strict` or `--fail-on` "
+        "hit, `check` incomplete, `diff` differ, `validate` invalid |",
+        f"| `{EXIT_ERROR}` | an error of the call or its input: unknown format or option, "
+        "missing or unreadable file, unreadable document |",
+        f"| `{EXIT_INTERRUPTED}` | interrupted (Ctrl-C) |",
         "",
     ]
     lines += _command_section(group, root, "##")
@@ -356,9 +369,8 @@ def _effective(path: str, fields: dict[str, Any], prefixes: frozenset[str]) -> s
     return ABSENT
 
 
-def formats_matrix() -> str:
-    """``docs/formats.md``: which canonical fields each format carries, how and where, from
-    ``mappings/crosswalk.toml``."""
+def _matrix_marks() -> tuple[list[str], dict[tuple[str, str], str]]:
+    """The formats of the crosswalk and the matrix mark of each (field path, format)."""
     from .coverage import declared_prefixes
     from .crosswalk import fields_for, formats, rows
 
@@ -366,6 +378,15 @@ def formats_matrix() -> str:
     fields = {n: dict(fields_for(n)) for n in names}
     prefixes = {n: declared_prefixes(fields[n]) for n in names}
     marks = {(r.path, n): _effective(r.path, fields[n], prefixes[n]) for r in rows() for n in names}
+    return names, marks
+
+
+def formats_matrix() -> str:
+    """``docs/formats.md``: which canonical fields each format carries, how and where, from
+    ``mappings/crosswalk.toml``."""
+    from .crosswalk import rows
+
+    names, marks = _matrix_marks()
     lines = [
         "# Formats: what each one carries",
         "",
@@ -390,6 +411,9 @@ def formats_matrix() -> str:
         "",
         "A mark on a field covers everything below it (`learner` covers `learner.email`). "
         "`ds-html` is written only (the HTML view of a Diploma Supplement).",
+        "",
+        "The same matrix as a picture, generated from the same file: the "
+        "[coverage heat-map](images/coverage.svg).",
         "",
         "## Matrix",
         "",
@@ -435,10 +459,59 @@ def formats_matrix() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# --- pictures ---------------------------------------------------------------------------------
+
+HEAT_MARKS: dict[str, tuple[str, str, str]] = {
+    "E": ("exact", "#5cb874", "exact"),
+    "L": ("lossy", "#f4b04f", "lossy (approximated)"),
+    "X": ("extension", "#86b6e3", "extension"),
+    BELOW: ("partial", "#d7eedc", "in part: see the rows below"),
+    ABSENT: ("none", "#eeeeee", "none (dropped)"),
+}
+"""Matrix mark -> (heat-map key, fill, legend text)."""
+
+
+def coverage_heatmap() -> str:
+    """``docs/images/coverage.svg``: the format matrix of ``docs/formats.md`` as a heat-map,
+    one row per canonical field of ``mappings/crosswalk.toml`` and one column per format."""
+    from .crosswalk import rows
+    from .diagrams import HeatMap, Mark, heatmap_svg
+
+    names, marks = _matrix_marks()
+    legend = {key: Mark(letter, fill, meaning)
+              for letter, (key, fill, meaning) in HEAT_MARKS.items()}
+    heat = HeatMap("Coverage: canonical fields by format (mappings/crosswalk.toml)",
+                   tuple(names), legend, carried=frozenset({"exact", "lossy", "extension"}),
+                   footer="rows marked E, L or X")
+    for row in rows():
+        heat.rows.append((row.path, tuple(HEAT_MARKS[marks[(row.path, n)]][0] for n in names)))
+    return heatmap_svg(heat)
+
+
+LAYERS_SOURCE = "layers.toml"
+"""The text source of the layers picture, relative to the docs folder."""
+
+
+def layers_picture(source: Path) -> str:
+    """``docs/images/layers.svg``: the layers described in ``source`` (``docs/layers.toml``)."""
+    from .diagrams import layers_from, layers_svg
+
+    return layers_svg(layers_from(tomllib.loads(source.read_text("utf-8"))))
+
+
 # --- generated files and blocks ---------------------------------------------------------------
 
-PAGES: dict[str, Callable[[], str]] = {"cli.md": cli_reference, "formats.md": formats_matrix}
-"""Pages generated whole, relative to the docs folder."""
+PAGES: dict[str, Callable[[], str]] = {
+    "cli.md": cli_reference,
+    "formats.md": formats_matrix,
+    "images/coverage.svg": coverage_heatmap,
+}
+"""Pages and pictures generated whole, relative to the docs folder."""
+
+DRAWN: dict[str, tuple[str, Callable[[Path], str]]] = {
+    "images/layers.svg": (LAYERS_SOURCE, layers_picture),
+}
+"""Pictures drawn from a text source in the docs folder: picture -> (source, drawer)."""
 
 BLOCKS: dict[str, Callable[[], str]] = {
     "csv-columns": csv_columns,
@@ -467,8 +540,13 @@ def fill_blocks(text: str) -> str:
 
 
 def expected(docs: Path) -> dict[Path, str]:
-    """What each generated page, and each page holding generated blocks, must contain."""
+    """What each generated page and picture, and each page holding generated blocks, must
+    contain."""
     out = {docs / rel: make() for rel, make in PAGES.items()}
+    for rel, (source, draw) in DRAWN.items():
+        if not (docs / source).exists():
+            raise ValueError(f"{docs / source} (the source of {rel}) does not exist")
+        out[docs / rel] = draw(docs / source)
     for rel, names in BLOCK_PAGES.items():
         path = docs / rel
         text = path.read_text("utf-8") if path.exists() else ""
@@ -501,8 +579,10 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m credbridge.docgen [cli|formats|csv-columns|...] [--update DOCS]``."""
     parser = argparse.ArgumentParser(prog="python -m credbridge.docgen",
                                      description="Print or update credbridge's generated docs.")
-    parser.add_argument("part", nargs="?", choices=["cli", "formats", *BLOCKS],
-                        help="print one generated part on stdout")
+    parser.add_argument("part", nargs="?",
+                        choices=["cli", "formats", "coverage-svg", "layers-svg", *BLOCKS],
+                        help="print one generated part on stdout (layers-svg reads "
+                             f"docs/{LAYERS_SOURCE})")
     parser.add_argument("--update", metavar="DOCS", type=Path,
                         help="rewrite the generated pages and blocks in the DOCS folder")
     parser.add_argument("--check", metavar="DOCS", type=Path,
@@ -518,7 +598,10 @@ def main(argv: list[str] | None = None) -> int:
         if old:
             return 1
     if args.part:
-        whole = {"cli": cli_reference, "formats": formats_matrix}
+        whole: dict[str, Callable[[], str]] = {
+            "cli": cli_reference, "formats": formats_matrix, "coverage-svg": coverage_heatmap,
+            "layers-svg": lambda: layers_picture(Path("docs") / LAYERS_SOURCE),
+        }
         make = whole.get(args.part) or BLOCKS[args.part]
         sys.stdout.write(make())
     elif not (args.update or args.check):
