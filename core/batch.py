@@ -134,7 +134,7 @@ class Session:
     options: dict[str, FormatOptions]
     report: Report = field(default_factory=Report)
     documents: tuple[str, ...] = ()
-    scratch: dict[str, Any] = field(default_factory=dict)
+    scratch: dict[Any, Any] = field(default_factory=dict)
     progress: Progress | None = None
     max_bytes: MaxBytes = "default"
 

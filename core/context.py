@@ -70,7 +70,7 @@ class Context:
     destination: str | None = None
     """Writing: the path of the output file when there is one (for side files such as CSVW
     metadata), else ``None``."""
-    scratch: dict[str, Any] = field(default_factory=dict)
+    scratch: dict[Any, Any] = field(default_factory=dict)
     """Per-batch working storage owned by the core (one dict for the whole batch, never the
     caller's): a format may keep derived data here, e.g. an index of ``documents``."""
 

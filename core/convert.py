@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .batch import (
@@ -56,6 +56,7 @@ def read(
     report: Report | None = None,
     options: OptionsInput = None,
     max_bytes: MaxBytes = "default",
+    documents: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[MicroCredential]:
     """Yield the credentials in ``source`` (a path, ``"-"``, bytes or a binary stream).
 
@@ -65,15 +66,25 @@ def read(
     of records. ``max_bytes`` limits the input size (default: 64 MiB for one-document formats,
     none for streamed ones; ``None`` for no limit). ``options`` are the reader's typed options
     (``{"text_lang": "fr"}``); an unknown one raises :class:`~credbridge.errors.UsageError`.
+    ``documents`` are files given together with ``source`` that complete it (the BadgeClass and
+    issuer an OB 2.0 assertion names by URL): read from disk, never fetched.
     """
     registry = get_formats()
     fmt = registry.get(from_format, need="read") if from_format else detect_format(source) \
         if not _is_stream(source) else None
     formats = [fmt] if fmt else [f for f in registry if f.can_read]
     session = Session(resolve_options(formats, options),
-                      report=report if report is not None else Report(), max_bytes=max_bytes)
+                      report=report if report is not None else Report(), max_bytes=max_bytes,
+                      documents=_together(source, documents))
     for item in read_items(source, fmt, session):
         yield item.credential
+
+
+def _together(source: Source, documents: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """The documents of a read: the source (when it is a file) and those given with it."""
+    own = (os.fspath(source),) if isinstance(source, str | os.PathLike) \
+        and os.fspath(source) != "-" else ()
+    return own + tuple(os.fspath(d) for d in documents if os.fspath(d) not in own)
 
 
 def _is_stream(source: Source) -> bool:
