@@ -1,4 +1,4 @@
-"""Package discovery for the folder layout of DESIGN.md §1 (metadata is in pyproject.toml).
+"""Package discovery for the folder layout of docs/design.md §1 (metadata is in pyproject.toml).
 
 core/ is installed as ``credbridge``, plugins/ as ``credbridge.plugins`` (every sub-folder with an
 ``__init__.py`` is a format sub-package) and mappings/ as ``credbridge.mappings`` (data).

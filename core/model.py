@@ -1,4 +1,4 @@
-"""The canonical micro-credential (DESIGN.md §2, sub-structure per crosswalk §0).
+"""The canonical micro-credential (docs/design.md §2, sub-structure per crosswalk §0).
 
 Strict about types, tolerant about absence: almost everything is optional and
 ``credbridge check`` says what a credential lacks. Values are stored in one normal form
