@@ -3,16 +3,17 @@ their position and the batch goes on."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from credbridge import MicroCredential, Report
-from credbridge.cli import cli
+from click.testing import CliRunner, Result
+from credbridge import Context, MicroCredential, Report, get_formats
+from credbridge.batch import Session, read_items
 from credbridge.convert import read, write
-from credbridge.errors import InputError
+from credbridge.errors import InputError, UsageError
 from credbridge.testing import write_read
 
 
@@ -28,6 +29,13 @@ def read_bytes(data: bytes) -> tuple[list[MicroCredential], Report]:
     """Credentials and report of reading canonical bytes."""
     report = Report()
     return list(read(data, from_format="canonical", report=report)), report
+
+
+def run_cli(args: list[str]) -> Result:
+    """``credbridge ARGS`` in this process."""
+    from credbridge.cli import cli
+
+    return CliRunner().invoke(cli, args)
 
 
 def test_one_pretty_object(complete_json: dict[str, Any]) -> None:
@@ -74,7 +82,7 @@ def test_bad_line_through_the_cli(tmp_path: Path) -> None:
     source = tmp_path / "batch.canonical.jsonl"
     source.write_text('{"id": "urn:x:1", "title": "One"}\n{oops\n'
                       '{"id": "urn:x:3", "title": "Three"}\n', "utf-8")
-    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "canonical"])
+    result = run_cli(["convert", str(source), "--to", "canonical"])
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["urn:x:1",
                                                                               "urn:x:3"]
@@ -114,8 +122,37 @@ def test_one_credential_written_pretty_several_as_json_lines(
     assert one.startswith(b'{\n  "id": ') and one.endswith(b"}\n")
     many = write([cred, cred, cred], None, to="canonical") or b""
     assert many.count(b"\n") == 3 and b"\n  " not in many
-    forced = write([cred], None, to="canonical", options={"json_lines": True}) or b""
-    assert forced.count(b"\n") == 1
+    # a chunk of a --jobs batch: one credential, but the stream is JSON Lines
+    fmt = get_formats().get("canonical")
+    forced = io.BytesIO()
+    fmt.write([cred], forced, Context(format="canonical", options=fmt.Options(),
+                                      json_lines=True))
+    assert forced.getvalue().count(b"\n") == 1
+    assert json.loads(forced.getvalue()) == cred.to_json_dict()
+
+
+def test_json_lines_is_not_an_option_any_more() -> None:
+    with pytest.raises(UsageError, match=r"no format of this call .* declares it"):
+        write([], None, to="canonical", options={"json_lines": True})
+
+
+def test_records_are_labelled_by_line_also_in_a_later_chunk() -> None:
+    """The label of a credential without an id is its line, counted from the chunk's
+    ``record_offset``: a --jobs run names records as a serial run does."""
+    data = b'{"title": "One"}\n\n{"title": "Two"}\n{"title": "Three", "levels": {"eqf": 0}}\n'
+    session = Session({})
+    items = list(read_items(data, get_formats().get("canonical"), session))
+    assert [i.label for i in items] == ["line 1", "line 3"]
+    later = list(read_items(data, get_formats().get("canonical"), Session({}),
+                            record_offset=2000))
+    assert [i.label for i in later] == ["line 2001", "line 2003"]
+    assert [m.record for m in session.report.errors] == ["line 4"]
+
+
+def test_array_elements_are_labelled_by_position() -> None:
+    items = list(read_items(b'[{"title": "A"}, {"id": "urn:x:b"}, {"title": "C"}]',
+                            get_formats().get("canonical"), Session({})))
+    assert [i.label for i in items] == [1, "urn:x:b", 3]
 
 
 def test_round_trip_is_exact_and_silent(complete_json: dict[str, Any]) -> None:

@@ -9,18 +9,21 @@ import json
 import os
 import re
 import resource
+import tomllib
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from credbridge import MicroCredential, Report
-from credbridge.cli import cli
+from click.testing import CliRunner, Result
+from credbridge import MicroCredential, Report, get_formats
+from credbridge.batch import Session, read_items
 from credbridge.convert import convert, read, write
+from credbridge.errors import UsageError
 from credbridge.plugins.csv.cells import join_multi, neutralise, split_multi, unneutralise
 from credbridge.plugins.csv.columns import standard_columns
+from credbridge.plugins.csv.options import CsvOptions
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +48,13 @@ def read_csv(data: bytes, **options: Any) -> tuple[list[MicroCredential], Report
     report = Report()
     creds = list(read(data, from_format="csv", report=report, options=options))
     return creds, report
+
+
+def run_cli(args: list[str]) -> Result:
+    """``credbridge ARGS`` in this process."""
+    from credbridge.cli import cli
+
+    return CliRunner().invoke(cli, args)
 
 
 # --- round trips -----------------------------------------------------------------------------
@@ -205,12 +215,62 @@ def test_numbered_columns_are_read() -> None:
     ]
 
 
-def test_text_language_option() -> None:
+def test_text_lang_option() -> None:
     data = csv_bytes("credential_id,title,title.fr\nurn:x:1,Cooking,Cuisine\n")
-    (cred,), _ = read_csv(data, text_language="en")
+    (cred,), _ = read_csv(data, text_lang="en")
     assert cred.title == {"en": "Cooking", "fr": "Cuisine"}
-    out = write([cred], None, to="csv", options={"text_language": "en"}) or b""
+    out = write([cred], None, to="csv", options={"text_lang": "en"}) or b""
     assert out.splitlines()[0] == b"credential_id,title,title.fr"
+    (same,), _ = read_csv(data, text_lang="eng")  # normalised like every language
+    assert same.title == cred.title
+
+
+def test_plain_column_shadowed_by_its_language_column_is_reported() -> None:
+    data = csv_bytes("credential_id,title,title.en\nurn:x:1,Cooking,Cookery\n")
+    (cred,), report = read_csv(data, text_lang="en")
+    assert cred.title == {"en": "Cookery"}
+    (message,) = report.by_code("ignored-input")
+    assert (message.record, message.field, message.format) == ("header", "title", "csv")
+    assert "title.en is also given: that column wins" in message.detail
+
+
+def test_options_are_typed_and_checked() -> None:
+    assert set(CsvOptions.model_fields) == {"columns", "csvw", "raw_cells", "text_lang"}
+    assert all(info.description for info in CsvOptions.model_fields.values())
+    with pytest.raises(UsageError, match="unknown language 'klingon'"):
+        read_csv(b"title\r\nA\r\n", text_lang="klingon")
+    for old, new in (("text_language", "text_lang"), ("csvw_path", "csvw")):
+        with pytest.raises(UsageError, match=f"did you mean {new}"):
+            read_csv(b"title\r\nA\r\n", **{old: "x"})
+    with pytest.raises(UsageError, match="record_offset"):
+        read_csv(b"title\r\nA\r\n", record_offset=3)
+    options = CsvOptions(raw_cells=True)
+    with pytest.raises(ValueError, match="frozen"):
+        options.raw_cells = False  # type: ignore[misc]
+
+
+def test_rows_are_labelled_and_numbered_from_the_chunk_offset() -> None:
+    """Credentials without an id are named by their row, counted from ``record_offset``; the
+    header's messages come with the first chunk only (a --jobs run does not repeat them)."""
+    data = csv_bytes("title,colour,eqf_level\nA,red,1\nB,blue,9\n\nC,green,2\n")
+    csv_format = get_formats().get("csv")
+    first = Session({})
+    assert [i.label for i in read_items(data, csv_format, first)] == ["row 1", "row 4"]
+    assert [(m.code, m.record) for m in first.report.messages] == [
+        ("ignored-input", "header"), ("invalid-record", "row 2")]
+    later = Session({})
+    items = list(read_items(data, csv_format, later, record_offset=2000))
+    assert [i.label for i in items] == ["row 2001", "row 2004"]
+    assert [(m.code, m.record) for m in later.report.messages] == [
+        ("invalid-record", "row 2002")]
+
+
+def test_reading_leaves_the_csv_modules_field_limit_as_it_was() -> None:
+    before = csv.field_size_limit()
+    big = "x" * (before + 10)  # larger than the csv module's default limit
+    (cred,), report = read_csv(csv_bytes(f"credential_id,title\nurn:x:1,{big}\n"))
+    assert cred.title == {"und": big} and not report.messages
+    assert csv.field_size_limit() == before
 
 
 def test_booleans_and_bad_boolean() -> None:
@@ -230,8 +290,8 @@ def test_booleans_and_bad_boolean() -> None:
 
 def test_column_map_reads_a_platform_export(fixtures: Path, tmp_path: Path) -> None:
     folder = fixtures / "csv" / "learnbase"
-    result = CliRunner().invoke(cli, ["convert", str(folder / "export.csv"), "--columns",
-                                      str(folder / "columns.toml"), "--to", "canonical"])
+    result = run_cli(["convert", str(folder / "export.csv"), "--columns",
+                      str(folder / "columns.toml"), "--to", "canonical"])
     assert result.exit_code == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first == {
@@ -252,8 +312,8 @@ def test_column_map_reads_a_platform_export(fixtures: Path, tmp_path: Path) -> N
     out = tmp_path / "back.csv"
     canonical = tmp_path / "in.canonical.jsonl"
     canonical.write_text(result.stdout, "utf-8")
-    written = CliRunner().invoke(cli, ["convert", str(canonical), "--to", "csv", "--columns",
-                                       str(folder / "columns.toml"), "-o", str(out), "-q"])
+    written = run_cli(["convert", str(canonical), "--to", "csv", "--columns",
+                       str(folder / "columns.toml"), "-o", str(out), "-q"])
     assert written.exit_code == 0, written.stderr
     header = out.read_text("utf-8").splitlines()[0].split(",")
     assert header[:3] == ["Badge ID", "Student first name", "Student last name"]
@@ -261,17 +321,30 @@ def test_column_map_reads_a_platform_export(fixtures: Path, tmp_path: Path) -> N
             "Institution country", "Delivery"} <= set(header)
 
 
+def test_column_map_given_as_a_dict(fixtures: Path) -> None:
+    folder = fixtures / "csv" / "learnbase"
+    from_file = read_csv((folder / "export.csv").read_bytes(), columns=folder / "columns.toml",
+                         text_lang="en")
+
+    table = tomllib.loads((folder / "columns.toml").read_text("utf-8"))["columns"]
+    # a mapping value is routed per format, so the map itself is given under "csv"
+    from_dict = list(read(folder / "export.csv", options={
+        "csv": {"columns": table, "text_lang": "en"}}))
+    assert from_dict == from_file[0] and len(from_dict) == 2
+    with pytest.raises(UsageError, match="'Name' maps to 'nope', which is not a credbridge"):
+        list(read(b"Name\r\nA\r\n", from_format="csv", options={
+            "csv": CsvOptions(columns={"Name": "nope"})}))
+
+
 def test_column_map_errors(tmp_path: Path, two_csv: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[columns]\n"Name" = "no_such_column"\n', "utf-8")
-    result = CliRunner().invoke(cli, ["convert", str(two_csv), "--columns", str(bad),
-                                      "--to", "canonical"])
+    result = run_cli(["convert", str(two_csv), "--columns", str(bad), "--to", "canonical"])
     assert result.exit_code == 2
     assert "no_such_column" in result.stderr and "not a credbridge CSV column" in result.stderr
     broken = tmp_path / "broken.toml"
     broken.write_text("[columns\n", "utf-8")
-    result = CliRunner().invoke(cli, ["convert", str(two_csv), "--columns", str(broken),
-                                      "--to", "canonical"])
+    result = run_cli(["convert", str(two_csv), "--columns", str(broken), "--to", "canonical"])
     assert result.exit_code == 2 and "not valid TOML" in result.stderr
 
 
@@ -280,8 +353,7 @@ def test_column_map_errors(tmp_path: Path, two_csv: Path) -> None:
 
 def test_csvw_metadata_names_every_column(two_csv: Path, tmp_path: Path) -> None:
     out = tmp_path / "creds.csv"
-    result = CliRunner().invoke(cli, ["convert", str(two_csv), "--to", "csv", "-o", str(out),
-                                      "--csvw", "-q"])
+    result = run_cli(["convert", str(two_csv), "--to", "csv", "-o", str(out), "--csvw", "-q"])
     assert result.exit_code == 0, result.stderr
     meta = json.loads((tmp_path / "creds.csv-metadata.json").read_text("utf-8"))
     assert meta["@context"] == "http://www.w3.org/ns/csvw"
@@ -307,6 +379,27 @@ def test_csvw_metadata_names_every_column(two_csv: Path, tmp_path: Path) -> None
                 assert re.match(datatype["format"], row[title]), (title, row[title])
     assert meta["tableSchema"]["primaryKey"] == "credential_id"
     assert meta["dialect"]["lineTerminators"] == ["\r\n"]
+
+
+def test_csvw_from_the_library_goes_beside_the_output_file(complete: MicroCredential,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "one.csv"
+    write([complete], out, to="csv", options={"csvw": True})
+    meta = json.loads((tmp_path / "one.csv-metadata.json").read_text("utf-8"))
+    assert meta["url"] == "one.csv"
+    assert [c["titles"] for c in meta["tableSchema"]["columns"]] == \
+        out.read_text("utf-8").splitlines()[0].split(",")
+
+
+def test_csvw_without_an_output_file_is_a_usage_error(complete: MicroCredential,
+                                                      tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=re.escape("csvw needs an output file (-o FILE)")):
+        write([complete], None, to="csv", options={"csvw": True})
+    stream = io.BytesIO()
+    with pytest.raises(UsageError, match="csvw needs an output file"):
+        write([complete], stream, to="csv", options={"csvw": True})
+    assert stream.getvalue() == b""  # refused before anything is written
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- formulas --------------------------------------------------------------------------------
@@ -335,8 +428,8 @@ def test_formulas_are_neutralised_on_output_unless_raw(complete: MicroCredential
 
 
 def test_raw_cells_flag_on_the_command_line(two_csv: Path) -> None:
-    neutral = CliRunner().invoke(cli, ["convert", str(two_csv), "--to", "csv", "-q"])
-    raw = CliRunner().invoke(cli, ["convert", str(two_csv), "--to", "csv", "-q", "--raw-cells"])
+    neutral = run_cli(["convert", str(two_csv), "--to", "csv", "-q"])
+    raw = run_cli(["convert", str(two_csv), "--to", "csv", "-q", "--raw-cells"])
     assert ",'=B+," in neutral.stdout
     assert ",=B+," in raw.stdout and "'=B+" not in raw.stdout
 
@@ -346,7 +439,7 @@ def test_raw_cells_flag_on_the_command_line(two_csv: Path) -> None:
 
 def test_malformed_date_in_row_3(fixtures: Path) -> None:
     source = fixtures / "csv" / "invalid" / "bad-date-row3.csv"
-    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "canonical"])
+    result = run_cli(["convert", str(source), "--to", "canonical"])
     assert result.exit_code == 1
     converted = [json.loads(line) for line in result.stdout.splitlines()]
     assert [c["learner"]["full_name"] for c in converted] == [
@@ -357,7 +450,7 @@ def test_malformed_date_in_row_3(fixtures: Path) -> None:
     assert "row 3" in line and "issue_date" in line and "issued" in line
     assert "'2025-02-31'" in line and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1] == "3 written, 1 failed"
-    quiet = CliRunner().invoke(cli, ["convert", str(source), "--to", "canonical", "-q"])
+    quiet = run_cli(["convert", str(source), "--to", "canonical", "-q"])
     assert quiet.exit_code == 1
     assert quiet.stderr == line + "\n"  # -q drops the summary, not the reason for exit 1
 
@@ -517,9 +610,8 @@ def test_a_table_of_other_columns_is_refused_not_read_as_empty_credentials(
 ) -> None:
     # these shared samples describe the EDC bulk-issuance spreadsheets: one row per column,
     # whose only credbridge-like header is "language"
-    result = CliRunner().invoke(cli, ["convert", str(shared / "samples" / "csv" / name),
-                                      "--to", "canonical"])
-    assert result.exit_code == 1
+    result = run_cli(["convert", str(shared / "samples" / "csv" / name), "--to", "canonical"])
+    assert result.exit_code == 2  # an input that cannot be read: an error, not a negative
     assert result.stdout == ""
     line = result.stderr.strip()
     assert "\n" not in line and line.startswith("credbridge: error: ")
@@ -528,9 +620,9 @@ def test_a_table_of_other_columns_is_refused_not_read_as_empty_credentials(
 
 
 def test_an_unmapped_platform_export_is_refused(fixtures: Path) -> None:
-    result = CliRunner().invoke(cli, ["convert", str(fixtures / "csv" / "learnbase" /
-                                                     "export.csv"), "--to", "canonical"])
-    assert result.exit_code == 1
+    result = run_cli(["convert", str(fixtures / "csv" / "learnbase" / "export.csv"),
+                      "--to", "canonical"])
+    assert result.exit_code == 2
     assert "14 of 14 columns are not credbridge columns (Badge ID, Course name" in result.stderr
 
 

@@ -11,11 +11,10 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from credbridge.coverage import everything
 from credbridge.errors import InputError, LimitExceededError
 from credbridge.formats import Format, Predicate
-from credbridge.options import Options
-from credbridge.report import Code, Report
 from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, load_json
 
 if TYPE_CHECKING:
+    from credbridge.context import Context
     from credbridge.model import MicroCredential
 
 # Keys only the canonical form uses: enough to recognise it among other JSON formats.
@@ -41,10 +40,9 @@ class CanonicalFormat(Format):
         return stripped[:1] in (b"{", b"[") and b'"@context"' not in head and \
             _CANONICAL_KEYS.search(head) is not None
 
-    def read(
-        self, stream: IO[bytes], report: Report, options: Options
-    ) -> Iterator[MicroCredential]:
-        """Read one object, an array of objects, or JSON Lines (one object per line)."""
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
+        """Read one object, an array of objects, or JSON Lines (one object per line);
+        ``ctx.record`` is the position in the array or the line (``line 3``)."""
         buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
             stream)  # type: ignore[type-var]
         first = buffered.peek(1)[:1]
@@ -54,21 +52,24 @@ class CanonicalFormat(Format):
             else:
                 buffered.read(1)
             first = buffered.peek(1)[:1]
-        if first == b"[":
-            yield from self._from_values(load_json(buffered.read(), what="canonical JSON"),
-                                         report)
-            return
-        yield from self._read_lines(buffered, report, int(options.get("record_offset", 0)))
+        try:
+            if first == b"[":
+                yield from self._from_values(
+                    load_json(buffered.read(), what="canonical JSON"), ctx)
+            else:
+                yield from self._read_lines(buffered, ctx)
+        finally:
+            ctx.record = None
 
-    def _from_values(self, value: Any, report: Report) -> Iterator[MicroCredential]:
+    def _from_values(self, value: Any, ctx: Context) -> Iterator[MicroCredential]:
         items = value if isinstance(value, list) else [value]
         for position, item in enumerate(items, start=1):
-            cred = self._build(item, report, position)
+            ctx.record = position
+            cred = self._build(item, ctx)
             if cred is not None:
                 yield cred
 
-    def _read_lines(self, stream: IO[bytes], report: Report, offset: int = 0,
-                    ) -> Iterator[MicroCredential]:
+    def _read_lines(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """JSON Lines, or one (possibly pretty-printed) object: decided by the first line."""
         first_line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
         try:
@@ -78,9 +79,9 @@ class CanonicalFormat(Format):
             is_lines = False
         if not is_lines:
             data = first_line + stream.read()
-            yield from self._from_values(load_json(data, what="canonical JSON"), report)
+            yield from self._from_values(load_json(data, what="canonical JSON"), ctx)
             return
-        line_no = offset
+        line_no = ctx.record_offset  # lines of earlier chunks of a split batch
         line = first_line
         while line:
             line_no += 1
@@ -89,28 +90,26 @@ class CanonicalFormat(Format):
                     f"line {line_no} is longer than {DEFAULT_MAX_RECORD_BYTES:,} bytes",
                     record=f"line {line_no}")
             if line.strip():
+                ctx.record = f"line {line_no}"
                 try:
                     value = load_json(line.rstrip(b"\r\n"), what="JSON line")
                 except InputError as exc:
                     # the record is the line: give the column only ("at line 1, column 9"
                     # inside "line 2" would send the reader to the wrong line)
                     detail = re.sub(r" at line 1, column (\d+)$", r" at column \1", exc.message)
-                    report.add(Code.INVALID_RECORD, detail, format=self.name,
-                               record=f"line {line_no}")
-                    report.records_failed += 1
+                    ctx.failed(detail)
                 else:
-                    cred = self._build(value, report, f"line {line_no}")
+                    cred = self._build(value, ctx)
                     if cred is not None:
                         yield cred
             line = stream.readline(DEFAULT_MAX_RECORD_BYTES + 1)
 
-    def _build(self, value: Any, report: Report, record: int | str) -> MicroCredential | None:
+    def _build(self, value: Any, ctx: Context) -> MicroCredential | None:
+        """The credential of one value (``ctx.record`` names it), or ``None`` (reported)."""
         if not isinstance(value, dict):
-            report.add(Code.INVALID_RECORD, "a canonical credential must be a JSON object",
-                       format=self.name, record=record)
-            report.records_failed += 1
+            ctx.failed("a canonical credential must be a JSON object")
             return None
-        return self.build(value, report, record)
+        return self.build(value, ctx)
 
     def chunks(self, stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
         """JSON Lines split into chunks of ``size`` lines with the number of lines before each;
@@ -131,19 +130,16 @@ class CanonicalFormat(Format):
             yield b"".join(batch), offset
 
     def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
+        self, credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: Context
     ) -> None:
-        """One credential: an indented JSON object. Several: JSON Lines, streamed."""
+        """One credential: an indented JSON object. Several (or ``ctx.json_lines``): JSON
+        Lines, streamed."""
         it = iter(credentials)
         first = next(it, None)
         if first is None:
             return
         second = next(it, None)
-        if second is None and not options.get("json_lines"):
+        if second is None and not ctx.json_lines:
             stream.write(_dumps(first, indent=2).encode() + b"\n")
             return
         stream.write(_dumps(first).encode() + b"\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -99,10 +100,16 @@ def load_column_map(path: str | Path) -> dict[str, str]:
     mapping = data.get("columns")
     if not isinstance(mapping, dict):
         raise UsageError(f"column map {path} needs a [columns] table")
+    return check_column_map(mapping, f"column map {path}")
+
+
+def check_column_map(mapping: Mapping[str, object], where: str = "column map") -> dict[str, str]:
+    """``mapping`` as header -> column; a target that is not a credbridge column is a
+    :class:`UsageError` naming ``where`` it comes from."""
     for source, target in mapping.items():
         if not isinstance(target, str) or interpret_header(target) is None:
             raise UsageError(
-                f"column map {path}: {source!r} maps to {target!r}, which is not a credbridge "
+                f"{where}: {source!r} maps to {target!r}, which is not a credbridge "
                 "CSV column (see docs/formats/csv.md)"
             )
     return {str(k): str(v) for k, v in mapping.items()}

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from credbridge import vocab
 from credbridge.crosswalk import fields_for
 from credbridge.formats import Format
-from credbridge.options import Options
-from credbridge.report import Report
 
-from .columns import load_column_map
+from .options import CsvOptions
 
 if TYPE_CHECKING:
+    from credbridge.context import Context
     from credbridge.model import MicroCredential
 
 
 class CsvFormat(Format):
     """Micro-credentials as a CSV table (RFC 4180), one row each; see docs/formats/csv.md.
 
-    Options: ``columns`` (path of a TOML column map, or a dict header -> credbridge column),
-    ``raw_cells`` (do not neutralise formula-like cells), ``csvw_path`` (write CSVW metadata),
-    ``text_language`` (the language of plain text columns such as ``title``; default ``und``).
+    Options (:class:`~credbridge.plugins.csv.options.CsvOptions`): ``columns`` (a TOML column
+    map), ``csvw`` (write CSVW metadata beside the output file), ``raw_cells`` (do not
+    neutralise formula-like cells), ``text_lang`` (the language of plain text columns such as
+    ``title``; default ``und``).
     """
 
     name = "csv"
@@ -32,6 +30,7 @@ class CsvFormat(Format):
     media_types = ("text/csv",)
     fields = fields_for("csv")
     many = True
+    Options = CsvOptions
 
     def sniff(self, head: bytes) -> bool:
         """A CSV credbridge can read starts with a header naming credbridge columns."""
@@ -39,14 +38,12 @@ class CsvFormat(Format):
         return b"," in first and (b"credential_id" in first or b"title" in first) and \
             not first.lstrip().startswith((b"{", b"<", b"["))
 
-    def read(
-        self, stream: IO[bytes], report: Report, options: Options
-    ) -> Iterator[MicroCredential]:
-        """One credential per data row; bad rows are reported with their number."""
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
+        """One credential per data row (``ctx.record`` is ``row N``); bad rows are reported
+        with their number and the batch goes on."""
         from .reader import read_rows
 
-        return read_rows(self, stream, report, _column_map(options), _text_language(options),
-                         int(options.get("record_offset", 0)))
+        return read_rows(stream, ctx, csv_options(ctx))
 
     def chunks(self, stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
         """Split a CSV into self-contained CSVs of ``size`` rows (each with the header), with
@@ -56,32 +53,19 @@ class CsvFormat(Format):
         return split_rows(stream, size)
 
     def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
+        self, credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: Context
     ) -> None:
-        """Write the rows; formula-like cells are neutralised unless ``raw_cells``."""
+        """Write the rows; formula-like cells are neutralised unless ``raw_cells``; with
+        ``csvw`` the metadata goes to ``<output file>-metadata.json``."""
         from .writer import write_rows
 
-        csvw = options.get("csvw_path")
-        write_rows(self, credentials, stream, report,
-                   raw_cells=bool(options.get("raw_cells")),
-                   column_map=_column_map(options),
-                   csvw_path=str(csvw) if csvw else None,
-                   text_language=_text_language(options))
+        write_rows(credentials, stream, ctx, csv_options(ctx))
 
 
-def _column_map(options: Options) -> dict[str, str] | None:
-    value = options.get("columns")
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items()}
-    return load_column_map(Path(str(value)))
-
-
-def _text_language(options: Options) -> str:
-    value = options.get("text_language")
-    return vocab.language_code(str(value)) if value else "und"
+def csv_options(ctx: Context) -> CsvOptions:
+    """The context's options as :class:`CsvOptions` (the core gives the format its own
+    model; a context made by hand with the base model gets the defaults)."""
+    opts = ctx.options
+    if isinstance(opts, CsvOptions):
+        return opts
+    return CsvOptions.model_validate(opts.model_dump())

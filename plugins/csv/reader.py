@@ -5,38 +5,64 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import IO, Any
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.errors import InputError, LimitExceededError
-from credbridge.formats import Format
 from credbridge.model import MicroCredential, build
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from credbridge.safety import DEFAULT_MAX_RECORD_BYTES
 
 from .cells import parse_bool, split_multi, unneutralise
 from .columns import HeaderCell, column_for_field, interpret_header
 from .paths import drop_empty_elements, set_value
 
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
-def read_rows(
-    fmt: Format,
-    stream: IO[bytes],
-    report: Report,
-    column_map: dict[str, str] | None = None,
-    text_language: str = "und",
-    record_offset: int = 0,
-) -> Iterator[MicroCredential]:
+    from .options import CsvOptions
+
+
+@contextmanager
+def _cell_limit() -> Iterator[None]:
+    """The csv module's field size limit is process-wide: raise it to credbridge's record
+    limit only while a row is parsed, and give other users of the module theirs back."""
+    previous = csv.field_size_limit(DEFAULT_MAX_RECORD_BYTES)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _next_row(rows: Iterator[list[str]]) -> list[str]:
+    with _cell_limit():
+        return next(rows)
+
+
+def _each_row(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    while True:
+        try:
+            row = _next_row(rows)
+        except StopIteration:
+            return
+        yield row
+
+
+def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[MicroCredential]:
     """Yield one credential per data row; report bad rows (with their row number) and go on.
 
-    Plain multilingual columns (``title``) hold text in ``text_language`` (default ``und``:
-    unknown); ``title.fr`` holds French. The ``language`` column is the language of instruction,
-    not of the texts, so it is not used to guess.
+    Plain multilingual columns (``title``) hold text in ``options.text_lang`` (default
+    ``und``: unknown); ``title.fr`` holds French. The ``language`` column is the language of
+    instruction, not of the texts, so it is not used to guess. Rows are numbered from
+    ``ctx.record_offset`` (the rows of earlier chunks of a split batch), and header messages
+    are given by the first chunk only.
     """
+    column_map = options.column_map()
+    language = options.language
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    csv.field_size_limit(DEFAULT_MAX_RECORD_BYTES)
     rows = csv.reader(text, strict=False)
     try:
-        header = next(rows)
+        header = _next_row(rows)
     except StopIteration:
         return
     except UnicodeDecodeError as exc:
@@ -52,18 +78,29 @@ def read_rows(
             f"columns ({', '.join(unknown[:6])}{', ...' if len(unknown) > 6 else ''}) and there "
             "is no credential_id or title column; map the columns with --columns",
             record="header")
-    if unknown:
-        report.add(Code.IGNORED_INPUT,
-                   f"columns not understood and ignored: {', '.join(unknown)} (map them with "
-                   "--columns)", format=fmt.name, record="header")
-    _shadowed_plain_columns(fmt, header, cells_meaning, text_language, report)
+    first_chunk = ctx.record_offset == 0  # later chunks of a split batch repeat the header
+    if unknown and first_chunk:
+        ctx.say(Code.IGNORED_INPUT, None,
+                f"columns not understood and ignored: {', '.join(unknown)} (map them with "
+                "--columns)", record="header")
+    _shadowed_plain_columns(header, cells_meaning, language, ctx if first_chunk else None)
     if len(set(mapped)) != len(mapped):
         dupes = sorted({h for h in mapped if mapped.count(h) > 1})
         raise InputError(f"duplicate columns in the header: {', '.join(dupes)}", record="header")
-    row_no = record_offset  # rows of earlier chunks when a batch is split for --jobs
+    try:
+        yield from _credentials(rows, header, cells_meaning, ctx, language)
+    finally:
+        ctx.record = None
+
+
+def _credentials(rows: Iterator[list[str]], header: list[str],
+                 meanings: list[HeaderCell | None], ctx: Context,
+                 language: str) -> Iterator[MicroCredential]:
+    """The data rows as credentials, ``ctx.record`` set to ``row N`` for each."""
+    row_no = ctx.record_offset
     while True:
         try:
-            row = next(rows)
+            row = _next_row(rows)
         except StopIteration:
             return
         except csv.Error as exc:
@@ -72,9 +109,7 @@ def read_rows(
                 raise LimitExceededError(
                     f"a cell is larger than {DEFAULT_MAX_RECORD_BYTES:,} bytes",
                     record=f"row {row_no}") from None
-            report.add(Code.INVALID_RECORD, f"unreadable CSV: {exc}", format=fmt.name,
-                       record=f"row {row_no}")
-            report.records_failed += 1
+            ctx.failed(f"unreadable CSV: {exc}", record=f"row {row_no}")
             continue
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text (byte {exc.start})",
@@ -82,46 +117,43 @@ def read_rows(
         row_no += 1
         if not any(c.strip() for c in row):
             continue
-        label = f"row {row_no}"
+        ctx.record = f"row {row_no}"
         if len(row) > len(header):
-            report.add(Code.INVALID_RECORD,
-                       f"the row has {len(row)} cells but the header has {len(header)}",
-                       format=fmt.name, record=label)
-            report.records_failed += 1
+            ctx.failed(f"the row has {len(row)} cells but the header has {len(header)}")
             continue
-        cred = _row_to_credential(fmt, header, cells_meaning, row, report, label, text_language)
+        cred = _row_to_credential(header, meanings, row, ctx, language)
         if cred is not None:
             yield cred
 
 
-def _shadowed_plain_columns(fmt: Format, header: list[str],
-                            meanings: list[HeaderCell | None], text_language: str,
-                            report: Report) -> None:
-    """A plain text column (``title``) read as ``text_language`` while ``title.<that
-    language>`` is also given: the explicit column wins, and the report says so (the plain
-    column would otherwise overwrite it silently)."""
+def _shadowed_plain_columns(header: list[str], meanings: list[HeaderCell | None],
+                            language: str, ctx: Context | None) -> None:
+    """A plain text column (``title``) read as ``language`` while ``title.<that language>``
+    is also given: the explicit column wins, and the report says so (the plain column would
+    otherwise overwrite it silently). ``ctx`` is ``None`` when the message was already given
+    (a later chunk of a split batch)."""
     explicit = {(m.column.name, m.lang, m.position) for m in meanings
                 if m is not None and m.lang is not None}
     for i, m in enumerate(meanings):
         if m is not None and m.column.lang and m.lang is None and \
-                (m.column.name, text_language, m.position) in explicit:
-            report.add(Code.IGNORED_INPUT,
-                       f"column {header[i]} is read as language {text_language} (--text-lang) "
-                       f"and {m.column.name}.{text_language} is also given: that column wins, "
-                       f"{header[i]} is ignored", field=m.column.field, format=fmt.name,
-                       record="header")
+                (m.column.name, language, m.position) in explicit:
+            if ctx is not None:
+                ctx.say(Code.IGNORED_INPUT, m.column.field,
+                        f"column {header[i]} is read as language {language} (--text-lang) "
+                        f"and {m.column.name}.{language} is also given: that column wins, "
+                        f"{header[i]} is ignored", record="header")
             meanings[i] = None
 
 
 def _row_to_credential(
-    fmt: Format,
     header: list[str],
     meanings: list[HeaderCell | None],
     row: list[str],
-    report: Report,
-    label: str,
+    ctx: Context,
     primary: str,
 ) -> MicroCredential | None:
+    """The credential of one row (``ctx.record`` names it), or ``None`` when it is reported
+    as failed."""
     data: dict[str, Any] = {}
     for original, meaning, raw in zip(header, meanings, row, strict=False):
         if meaning is None:
@@ -133,15 +165,14 @@ def _row_to_credential(
         try:
             _fill(data, meaning, value, primary)
         except ValueError as exc:
-            _bad(fmt, report, label, col.field, original, str(exc))
+            _bad(ctx, col.field, original, str(exc))
             return None
     if any(m is not None and m.column.positional for m in meanings):
         drop_empty_elements(data)
     try:
-        return build(data, record=label)
+        return build(data, record=ctx.record)
     except InputError as exc:
-        column = _column_of(exc.field)
-        _bad(fmt, report, label, exc.field, column, exc.message)
+        _bad(ctx, exc.field, _column_of(exc.field), exc.message)
         return None
 
 
@@ -197,22 +228,18 @@ def _tokens(field: str) -> list[str]:
     return [t for t in out if t]
 
 
-def _bad(fmt: Format, report: Report, label: str, field: str | None, column: str | None,
-         message: str) -> None:
+def _bad(ctx: Context, field: str | None, column: str | None, message: str) -> None:
     where = f"column {column}: " if column else ""
-    report.add(Code.INVALID_RECORD, f"{where}{message}", field=field, format=fmt.name,
-               record=label)
-    report.records_failed += 1
+    ctx.failed(f"{where}{message}", field=field)
 
 
 def split_rows(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
     """Self-contained CSV chunks of ``size`` rows, each with the header, and the number of rows
     before it (quoted newlines stay inside their row)."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    csv.field_size_limit(DEFAULT_MAX_RECORD_BYTES)
     rows = csv.reader(text, strict=False)
     try:
-        header = next(rows)
+        header = _next_row(rows)
     except (StopIteration, UnicodeDecodeError, csv.Error):
         return
     buffer = io.StringIO()
@@ -220,7 +247,7 @@ def split_rows(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
     writer.writerow(header)
     count = offset = 0
     try:
-        for row in rows:
+        for row in _each_row(rows):
             writer.writerow(row)
             count += 1
             if count == size:

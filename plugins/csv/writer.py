@@ -14,16 +14,21 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from credbridge.formats import Format
+from credbridge.errors import UsageError
 from credbridge.model import MicroCredential
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .cells import join_multi, neutralise
 from .columns import Column, standard_columns
 from .csvw import csvw_metadata
 from .paths import get_value
+
+if TYPE_CHECKING:
+    from credbridge.context import Context
+
+    from .options import CsvOptions
 
 HEADER_WINDOW = 1000
 
@@ -103,28 +108,27 @@ def header_name(col: Column, lang: str | None) -> str:
 
 
 def write_rows(
-    fmt: Format,
     credentials: Iterable[MicroCredential],
     stream: IO[bytes],
-    report: Report,
-    *,
-    raw_cells: bool = False,
-    column_map: dict[str, str] | None = None,
-    csvw_path: str | None = None,
-    text_language: str = "und",
+    ctx: Context,
+    options: CsvOptions,
 ) -> None:
     """Write one row per credential; report values no header column can hold.
 
-    Texts in ``text_language`` go to plain columns (``title``), others to ``title.<lang>``.
+    Texts in ``options.text_lang`` (default ``und``) go to plain columns (``title``), others
+    to ``title.<lang>``. With ``options.csvw`` the CSVW metadata is written to
+    ``ctx.destination + "-metadata.json"``.
     """
+    metadata_path = _metadata_path(ctx, options)
+    column_map = options.column_map()
+    language = options.language
+    raw_cells = options.raw_cells
     it = iter(credentials)
-    window: list[tuple[MicroCredential, _Cells]] = [
-        (c, _record_cells(c.to_json_dict(), text_language))
-        for c in itertools.islice(it, HEADER_WINDOW)
-    ]
+    window = [_record_cells(c.to_json_dict(), language)
+              for c in itertools.islice(it, HEADER_WINDOW)]
     if not window:
         return
-    header = _header_for([cells for _, cells in window])
+    header = _header_for(window)
     names = [header_name(c, lang) for c, lang in header]
     reverse = {v: k for k, v in (column_map or {}).items()}
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
@@ -132,26 +136,36 @@ def write_rows(
     writer.writerow([reverse.get(n, n) for n in names])
     positions = {(c.name, lang): i for i, (c, lang) in enumerate(header)}
 
-    def rest() -> Iterator[tuple[MicroCredential, _Cells]]:
+    def rest() -> Iterator[_Cells]:
         yield from window
         for cred in it:
-            yield cred, _record_cells(cred.to_json_dict(), text_language)
+            yield _record_cells(cred.to_json_dict(), language)
 
-    for cred, cells in rest():
+    for cells in rest():
         row = [""] * len(header)
         for col, lang, cell in cells:
             index = positions.get((col.name, lang))
             if index is None:
-                report.add(Code.DROPPED,
-                           f"no column {header_name(col, lang)} in the header chosen from the "
-                           f"first {HEADER_WINDOW} records", field=col.field, format=fmt.name,
-                           record=cred.id)
+                # only a credential after the header window can get here, and the core has
+                # just set ctx.record to it
+                ctx.say(Code.DROPPED, col.field,
+                        f"no column {header_name(col, lang)} in the header chosen from the "
+                        f"first {HEADER_WINDOW} records")
                 continue
             row[index] = cell if raw_cells else neutralise(cell)
         writer.writerow(row)
     text.flush()
     text.detach()
-    if csvw_path:
-        Path(csvw_path).write_text(
-            json.dumps(csvw_metadata(header, Path(csvw_path).name.removesuffix("-metadata.json")),
+    if metadata_path is not None:
+        metadata_path.write_text(
+            json.dumps(csvw_metadata(header, metadata_path.name.removesuffix("-metadata.json")),
                        indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _metadata_path(ctx: Context, options: CsvOptions) -> Path | None:
+    """Where the CSVW metadata goes: beside the output file (``None`` without ``csvw``)."""
+    if not options.csvw:
+        return None
+    if ctx.destination is None:
+        raise UsageError("csvw needs an output file (-o FILE)")
+    return Path(ctx.destination + "-metadata.json")
