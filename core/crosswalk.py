@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Literal, cast, get_args
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
-from .formats import Predicate
+if TYPE_CHECKING:  # formats imports the options models (pydantic); the crosswalk needs neither
+    from .formats import Predicate
 
 How = Literal["exact", "lossy", "extension", "none"]
 HOWS: tuple[str, ...] = get_args(How)
@@ -81,7 +82,7 @@ def formats() -> tuple[str, ...]:
 
 @cache
 def _carried(format_name: str) -> tuple[tuple[str, Predicate], ...]:
-    out = tuple((row.path, cast(Predicate, row.cells[format_name].how)) for row in rows()
+    out = tuple((row.path, cast("Predicate", row.cells[format_name].how)) for row in rows()
                 if format_name in row.cells and row.cells[format_name].how != "none")
     if not out:
         raise KeyError(f"the crosswalk has no column for format {format_name!r}")
