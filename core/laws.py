@@ -18,7 +18,9 @@ from pydantic import BaseModel
 from .coverage import carried_as, present_fields
 from .formats import Predicate
 from .model import MicroCredential
+from .plugin_manager import get_formats
 from .report import Code, Report
+from .roundtrip import write_read
 
 
 def value_at(data: Any, path: str) -> Any:
@@ -29,6 +31,16 @@ def value_at(data: Any, path: str) -> Any:
         return [value_at(i, tail) if tail else i for i in items]
     value = data.get(head) if isinstance(data, dict) else None
     return value_at(value, tail) if sep and value is not None else value
+
+
+def carried_subset(credential: MicroCredential, format_name: str) -> dict[str, Any]:
+    """The canonical JSON of ``credential`` restricted to the fields ``format_name`` carries
+    exactly or as an extension (what a round trip through it must keep)."""
+    fmt = get_formats().get(format_name)
+    data = credential.to_json_dict()
+    keep = {p for p in present_fields(credential)
+            if carried_as(p, fmt.fields) in ("exact", "extension")}
+    return {p: value_at(data, p) for p in sorted(keep)}
 
 
 def _related(field: str | None, path: str) -> bool:
@@ -126,9 +138,6 @@ def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
     """A -> B -> A: what ``credential`` keeps after a round trip through A, then through B and
     back to A. Fields both formats carry (exact or extension) must survive unchanged or be
     reported; the rest must be reported by the B step."""
-    from .plugin_manager import get_formats
-    from .testing import write_read
-
     fa, fb = get_formats().get(a), get_formats().get(b)
     back_a, _, _ = write_read(a, credential)
     if len(back_a) != 1:

@@ -16,6 +16,12 @@ from . import vocab
 from .model import MicroCredential
 
 LANGS = ("en", "fr", "de", "ga", "pl", "el", "fi")
+"""Languages of instruction (``languages``)."""
+TEXT_LANGS = ("en", "fr", "und", "de")
+"""Languages of generated texts: a small set, so that the texts of one credential often share
+a language and often do not, and most credentials have a text that is not English or whose
+language is unknown (``und``): a format that re-tags a language without a message is caught
+in a few dozen examples."""
 COUNTRIES = ("IE", "FR", "DE", "PL", "GR", "FI", "NL", "ES", "XK", "GB", "NO")
 ISCED_F = ("0613", "0542", "0411", "0223", "0731", "0912", "06", "061")
 
@@ -31,9 +37,20 @@ def words(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
         lambda s: " ".join(s.split())).filter(lambda s: len(s) >= min_size and s[0].isalnum())
 
 
+def text_languages() -> st.SearchStrategy[str]:
+    """The language of a generated text (one of :data:`TEXT_LANGS`)."""
+    return st.sampled_from(TEXT_LANGS)
+
+
 def lang_text(max_langs: int = 3) -> st.SearchStrategy[dict[str, str]]:
-    """A multilingual text of 1..max_langs languages."""
-    return st.dictionaries(st.sampled_from(LANGS), words(), min_size=1, max_size=max_langs)
+    """A multilingual text of 1..max_langs languages from :data:`TEXT_LANGS`; about half of
+    them in one language only (the common case, and the one where a re-tagged language
+    cannot hide behind a message about the others)."""
+    one = st.builds(lambda lang, text: {lang: text}, text_languages(), words())
+    if max_langs == 1:
+        return one
+    return st.one_of(one, st.dictionaries(text_languages(), words(), min_size=2,
+                                          max_size=max_langs))
 
 
 def urls(kind: str = "id") -> st.SearchStrategy[str]:

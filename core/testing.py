@@ -1,8 +1,5 @@
 """Test helpers for credbridge and for authors of format plugins (a pytest plugin).
 
-``write_read`` is meshio's round-trip helper for credentials: write with a format, read the
-bytes back with the same format, and return what came back with the report of both steps.
-
 :class:`FormatConformance` is the conformance suite a format plugin runs with a few lines::
 
     from credbridge.testing import FormatConformance
@@ -10,61 +7,62 @@ bytes back with the same format, and return what came back with the report of bo
     class TestMyFormat(FormatConformance):
         format_name = "my-format"
 
-This module is registered as a pytest plugin (``pytest11`` entry point): it also registers the
-hypothesis profiles ``credbridge-ci`` (the default: few examples, derandomised) and
-``thorough`` (500 examples; ``pytest --hypothesis-profile=thorough``).
+``write_read`` (meshio's round-trip helper, defined in :mod:`credbridge.roundtrip`) and
+``carried_subset`` (from :mod:`credbridge.laws`) are re-exported here.
+
+This module is registered as a pytest plugin (``pytest11`` entry point). It registers the
+hypothesis profiles ``credbridge-ci`` (derandomised, enough examples to find a re-tagged
+language) and ``credbridge-thorough`` (500 examples) and loads none of them: other projects'
+hypothesis settings are left as they are. The kit applies the profile named by
+``CREDBRIDGE_HYPOTHESIS_PROFILE`` (default ``credbridge-ci``) to its own property tests only.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from .coverage import carried_as, present_fields
+from .laws import carried_subset
 from .model import MicroCredential
-from .options import OptionsInput
 from .plugin_manager import get_formats
 from .report import Report
+from .roundtrip import write_read
+
+if TYPE_CHECKING:
+    from hypothesis import settings as Settings
+
+    from .formats import Format
+
+__all__ = [
+    "CI_PROFILE",
+    "NO_SCHEMAS",
+    "PROFILE_ENV",
+    "SHARED_ENV",
+    "THOROUGH_PROFILE",
+    "FormatConformance",
+    "carried_subset",
+    "example_credential",
+    "kit_settings",
+    "register_profiles",
+    "shared_dir",
+    "write_read",
+]
 
 SHARED_ENV = "CREDBRIDGE_SHARED"
+PROFILE_ENV = "CREDBRIDGE_HYPOTHESIS_PROFILE"
+CI_PROFILE = "credbridge-ci"
+THOROUGH_PROFILE = "credbridge-thorough"
+NO_SCHEMAS = "official schemas not found"
+"""The start of the reason a validator test is skipped for (no shared data)."""
+CI_EXAMPLES = 100
+"""Examples per property in ``credbridge-ci``: enough that the derandomised run meets the
+shapes that break formats (a text only in ``fr`` or ``und`` beside an English one), few enough
+that the suite stays fast."""
 
-
-def write_read(
-    format_name: str,
-    credentials: MicroCredential | Iterable[MicroCredential],
-    options: OptionsInput = None,
-) -> tuple[list[MicroCredential], bytes, Report]:
-    """Write ``credentials`` as ``format_name``, read them back; return (credentials, bytes,
-    report of both steps)."""
-    from .convert import read, write
-
-    creds = [credentials] if isinstance(credentials, MicroCredential) else list(credentials)
-    report = Report()
-    data = write(creds, None, to=format_name, report=report, options=options) or b""
-    back = list(read(io.BytesIO(data), from_format=format_name, report=report, options=options))
-    return back, data, report
-
-
-def carried_subset(credential: MicroCredential, format_name: str) -> dict[str, Any]:
-    """The canonical JSON of ``credential`` restricted to the fields ``format_name`` carries
-    exactly or as an extension (what a round trip through it must keep)."""
-    fmt = get_formats().get(format_name)
-    keep = {p for p in present_fields(credential)
-            if carried_as(p, fmt.fields) in ("exact", "extension")}
-    return {p: _value_at(credential.to_json_dict(), p) for p in sorted(keep)}
-
-
-def _value_at(data: Any, path: str) -> Any:
-    head, sep, tail = path.partition(".")
-    if head.endswith("[]"):
-        items = data.get(head[:-2], []) if isinstance(data, dict) else []
-        return [_value_at(i, tail) if tail else i for i in items]
-    value = data.get(head) if isinstance(data, dict) else None
-    return _value_at(value, tail) if sep and value is not None else value
+_T = TypeVar("_T", bound=Callable[..., Any])
 
 
 def shared_dir(start: Path | None = None) -> Path | None:
@@ -81,29 +79,65 @@ def shared_dir(start: Path | None = None) -> Path | None:
     return None
 
 
-# --- pytest plugin ---------------------------------------------------------------------------
+# --- hypothesis profiles ---------------------------------------------------------------------
 
-try:
+
+def register_profiles() -> None:
+    """Register ``credbridge-ci`` and ``credbridge-thorough`` with hypothesis (never load
+    them: loading is the choice of the suite that runs, e.g. in its ``conftest.py``)."""
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile(
-        "credbridge-ci", max_examples=25, deadline=None, derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    settings.register_profile(
-        "thorough", max_examples=500, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    settings.load_profile(os.environ.get("CREDBRIDGE_HYPOTHESIS_PROFILE", "credbridge-ci"))
-except ImportError:  # hypothesis is in the test extra; the helpers above work without it
-    pass
+    quiet = [HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile(CI_PROFILE, max_examples=CI_EXAMPLES, deadline=None,
+                              derandomize=True, database=None, suppress_health_check=quiet)
+    settings.register_profile(THOROUGH_PROFILE, max_examples=500, deadline=None,
+                              suppress_health_check=quiet)
+
+
+def kit_settings() -> Settings:
+    """The settings the kit's property tests run with: the profile named by
+    ``$CREDBRIDGE_HYPOTHESIS_PROFILE`` (default ``credbridge-ci``)."""
+    from hypothesis import settings
+    from hypothesis.errors import InvalidArgument
+
+    name = os.environ.get(PROFILE_ENV) or CI_PROFILE
+    try:
+        return settings.get_profile(name)
+    except InvalidArgument:
+        _fail(f"{PROFILE_ENV}={name!r} is not a registered hypothesis profile (credbridge "
+              f"registers {CI_PROFILE} and {THOROUGH_PROFILE})")
+
+
+def _with_kit_settings(test: _T) -> _T:
+    """``test`` (a ``@given`` function) with the kit's profile applied to it alone."""
+    from hypothesis import settings
+
+    return settings(kit_settings())(test)
+
+
+def _skip(reason: str) -> NoReturn:
+    import pytest
+
+    pytest.skip(reason)
+
+
+def _fail(reason: str) -> NoReturn:
+    import pytest
+
+    pytest.fail(reason, pytrace=False)
+
+
+with contextlib.suppress(ImportError):  # hypothesis is in the test extra; the rest works without
+    register_profiles()
 
 
 class FormatConformance:
     """The laws every format must obey (DESIGN.md §5), as a test class to subclass.
 
     Set ``format_name``; optionally ``sample_files`` (real documents the reader must read),
-    and ``schemas`` (the folder of official schemas for formats with a validator).
+    and ``schemas`` (the folder of official schemas for formats with a validator). A test that
+    does not apply to the format (a round trip for a write-only format, samples that were not
+    given) is skipped with the reason, never passed silently.
     """
 
     format_name: str = ""
@@ -113,8 +147,17 @@ class FormatConformance:
     """True only for a format whose document *is* the canonical model (``canonical``), where
     the informative proof summary is part of the data."""
 
-    def _format(self) -> Any:
+    def _format(self) -> Format:
+        if not self.format_name:
+            _fail(f"{type(self).__name__}: set format_name to the format under test")
         return get_formats().get(self.format_name)
+
+    def _reads_and_writes(self, what: str) -> Format:
+        fmt = self._format()
+        if not (fmt.can_read and fmt.can_write):
+            can = "reads" if fmt.can_read else "writes"
+            _skip(f"{what}: format {self.format_name} only {can}")
+        return fmt
 
     def test_is_registered_and_described(self) -> None:
         """The format is registered with a name, title, extensions and media types."""
@@ -136,15 +179,14 @@ class FormatConformance:
 
     def test_round_trip_law(self) -> None:
         """canonical -> format -> canonical keeps what the format declares; the rest is in
-        the report (hypothesis-generated credentials)."""
-        fmt = self._format()
-        if not (fmt.can_read and fmt.can_write):
-            return
+        the report (hypothesis-generated credentials, the kit's profile)."""
+        fmt = self._reads_and_writes("no round trip")
         from hypothesis import given
 
         from .laws import round_trip_violations
         from .strategies import micro_credentials
 
+        @_with_kit_settings
         @given(micro_credentials())
         def law(cred: MicroCredential) -> None:
             back, _data, report = write_read(self.format_name, cred)
@@ -156,17 +198,17 @@ class FormatConformance:
 
     def test_sniffs_its_own_output(self) -> None:
         """Detection recognises what the format writes (by content)."""
-        fmt = self._format()
-        if not (fmt.can_read and fmt.can_write):
-            return
+        fmt = self._reads_and_writes("no output to sniff")
         data = _example_output(self.format_name)
         assert fmt.sniff(data[:8192]), f"{self.format_name} does not recognise its own output"
 
     def test_never_writes_a_proof(self) -> None:
         """A seal or signature of the input is never carried to the output."""
         fmt = self._format()
-        if not fmt.can_write or self.carries_proof_summary:
-            return
+        if not fmt.can_write:
+            _skip(f"format {self.format_name} does not write")
+        if self.carries_proof_summary:
+            _skip(f"format {self.format_name} is the canonical model: its proof summary is data")
         cred = MicroCredential.model_validate({
             **_example().to_json_dict(),
             "proof": [{"kind": "jades", "signer": "CN=Sealing Authority XYZ",
@@ -189,7 +231,7 @@ class FormatConformance:
         never in another exception."""
         fmt = self._format()
         if not fmt.can_read:
-            return
+            _skip(f"format {self.format_name} does not read")
         from .convert import read
         from .errors import CredbridgeError
 
@@ -200,6 +242,12 @@ class FormatConformance:
 
     def test_reads_sample_files(self) -> None:
         """Every sample file reads into at least one credential without a failed record."""
+        fmt = self._format()
+        if not fmt.can_read:
+            _skip(f"format {self.format_name} does not read")
+        if not self.sample_files:
+            _skip(f"no sample_files given for {self.format_name} (set sample_files to real "
+                  "documents the reader must read)")
         from .convert import read
 
         for path in self.sample_files:
@@ -211,13 +259,14 @@ class FormatConformance:
     def test_output_passes_the_official_validator(self) -> None:
         """Where the format has an official schema, what it writes is valid against it."""
         fmt = self._format()
-        if not (fmt.can_validate and fmt.can_write):
-            return
-        schemas = self.schemas or ((shared_dir() or Path("/nonexistent")) / "schemas")
-        if not schemas.is_dir():
-            import pytest
-
-            pytest.skip("official schemas not found (set CREDBRIDGE_SHARED)")
+        if not fmt.can_write:
+            _skip(f"format {self.format_name} does not write")
+        if not fmt.can_validate:
+            _skip(f"format {self.format_name} has no official validator (Format.validate)")
+        shared = shared_dir()
+        schemas = self.schemas or (shared / "schemas" if shared else None)
+        if schemas is None or not schemas.is_dir():
+            _skip(f"{NO_SCHEMAS} (set schemas, or {SHARED_ENV})")
         problems = fmt.validate(_example_output(self.format_name), schemas)
         assert not problems, problems
 

@@ -1,17 +1,34 @@
-"""Shared fixtures: the repository root, the project's fixtures, and ../shared (public data)."""
+"""Shared fixtures: the repository root, the project's fixtures, and ../shared (public data).
+
+This suite runs with the hypothesis profile named by ``$CREDBRIDGE_HYPOTHESIS_PROFILE``
+(default ``credbridge-ci``; ``pytest --hypothesis-profile=...`` wins). The profiles are
+registered by credbridge.testing, which loads none: loading is this suite's choice, here.
+
+Tests that need ../shared (or ``$CREDBRIDGE_SHARED``) take the ``shared`` fixture: without the
+data they are skipped, and the end of the run names them in one line.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from credbridge.testing import shared_dir
+from credbridge.testing import CI_PROFILE, NO_SCHEMAS, PROFILE_ENV, SHARED_ENV, shared_dir
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PLUGIN_SOURCE = ROOT / "tests" / "thirdparty_plugin"
+
+SHARED_CONTENT = ("samples", "schemas")
+"""What the shared data folder holds that the tests read: a folder without them is missing."""
+NO_SHARED = "shared data not found"
+"""The start of the skip reason of tests that need the shared data (found by the summary)."""
+
+settings.load_profile(os.environ.get(PROFILE_ENV) or CI_PROFILE)
 
 
 @pytest.fixture(scope="session")
@@ -28,12 +45,31 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """``../shared`` (or ``$CREDBRIDGE_SHARED``): public samples, schemas and vocabularies."""
+    """``../shared`` (or ``$CREDBRIDGE_SHARED``): public samples, schemas and vocabularies.
+    Skips the test when the folder is not there or lacks the samples or the schemas."""
     path = shared_dir(ROOT)
-    if path is None:
-        pytest.skip("shared data not found: set CREDBRIDGE_SHARED or put it at ../shared "
-                    "beside the repository (CI always has it)")
+    missing = [] if path is None else [n for n in SHARED_CONTENT if not (path / n).is_dir()]
+    if path is None or missing:
+        what = "no folder" if path is None else f"no {' or '.join(missing)} in it"
+        pytest.skip(f"{NO_SHARED} ({what}): set {SHARED_ENV} or put it at ../shared beside "
+                    "the repository (CI always has it)")
     return path
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line naming the tests skipped for lack of the shared data (a run without it tests
+    less: say how much less)."""
+    names: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = str(longrepr[-1]) if isinstance(longrepr, tuple) else ""
+        if NO_SHARED in reason or NO_SCHEMAS in reason:  # the fixture's, or the kit's
+            name = report.nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
+            names[name] = names.get(name, 0) + 1
+    if names:
+        listed = ", ".join(f"{n} ({k} cases)" if k > 1 else n for n, k in names.items())
+        terminalreporter.write_line(
+            f"skipped without ../shared (set {SHARED_ENV}): {listed}", yellow=True)
 
 
 @pytest.fixture(scope="session")
