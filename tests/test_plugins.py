@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from credbridge import hookimpl, plugin_manager
+from credbridge import MicroCredential, Report, hookimpl, plugin_manager
+from credbridge.batch import Session, read_items
 from credbridge.cli import cli
-from credbridge.convert import convert, read
-from credbridge.errors import PluginError
+from credbridge.convert import convert, read, write
+from credbridge.errors import PluginError, UsageError
 from credbridge.testing import carried_subset, write_read
 
 PLUGIN_SOURCE = Path(__file__).parent / "thirdparty_plugin"
@@ -122,7 +123,7 @@ def test_formats_json_describes_the_thirdparty_format(installed: Path) -> None:
 def test_convert_to_and_from_the_thirdparty_format(installed: Path, fixtures: Path,
                                                    tmp_path: Path) -> None:
     runner = CliRunner()
-    out = tmp_path / "two.example.json"
+    out = tmp_path / "two.example.jsonl"  # two credentials: JSON Lines, never a .json file
     report_path = tmp_path / "report.json"
     result = runner.invoke(cli, ["convert", str(fixtures / "csv" / "two-credentials.csv"),
                                  "--to", "example-json", "-o", str(out),
@@ -140,7 +141,7 @@ def test_convert_to_and_from_the_thirdparty_format(installed: Path, fixtures: Pa
     approximated = [m for m in report["messages"] if m["code"] == "approximated"]
     assert approximated and approximated[0]["field"] == "title"  # und + fr: one written
 
-    # and back: detected by its extension, converted by the plugin's reader
+    # and back: detected by its content (the plugin's sniff), converted by its reader
     back = runner.invoke(cli, ["convert", str(out), "--to", "canonical", "-q"])
     assert back.exit_code == 0, back.output
     creds = [json.loads(line) for line in back.output.splitlines()]
@@ -170,6 +171,42 @@ def test_thirdparty_format_is_detected_by_content_and_round_trips(installed: Pat
     assert json.loads(data) == EXAMPLE
     assert carried_subset(back[0], "example-json") == carried_subset(original, "example-json")
     assert not report.has_errors
+
+
+def test_thirdparty_options_are_typed(installed: Path, tmp_path: Path) -> None:
+    cred = MicroCredential.model_validate({
+        "id": "urn:x:1", "title": {"en": "Solar basics", "fr": "Bases du solaire"},
+        "awarding_bodies": [{"name": {"fr": "Centre Hélios"}, "country": "FR"}]})
+    report = Report()
+    data = write([cred], None, to="example-json", report=report,
+                 options={"example-json": {"lang": "fr"}}) or b""
+    assert json.loads(data) | {"format": "-"} == {
+        "format": "-", "id": "urn:x:1", "title": "Bases du solaire", "lang": "fr",
+        "awarding_body": "Centre Hélios", "country": "FR"}
+    assert [(m.code, m.field, m.record) for m in report.messages] == [
+        ("approximated", "title", "urn:x:1")]
+    with pytest.raises(UsageError, match="format example-json has no option 'lange' "
+                                         r"\(did you mean lang\?\)"):
+        write([cred], None, to="example-json", options={"example-json": {"lange": "fr"}})
+    options = plugin_manager.get_formats().get("example-json").describe()["options"]
+    assert options["lang"]["description"].startswith("language to write the title in")
+
+    source = tmp_path / "solar.canonical.json"
+    source.write_text(cred.to_json(), "utf-8")
+    result = CliRunner().invoke(cli, ["convert", str(source), "--to", "example-json", "-q",
+                                      "-O", "example-json.lang=fr"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["title"] == "Bases du solaire"
+
+
+def test_thirdparty_reader_names_records_by_line(installed: Path) -> None:
+    lines = [json.dumps({**EXAMPLE, "id": None, "title": f"Course {i}"}) for i in (1, 2)]
+    data = "\n".join([lines[0], "{oops", lines[1], '["not an object"]']).encode()
+    session = Session({})
+    items = list(read_items(data, plugin_manager.get_formats().get("example-json"), session))
+    assert [i.label for i in items] == ["line 1", "line 3"]
+    assert [(m.record, m.code) for m in session.report.errors] == [
+        ("line 2", "invalid-record"), ("line 4", "invalid-record")]
 
 
 def test_misspelled_hook_is_refused_at_registration(installed: Path) -> None:
@@ -284,6 +321,6 @@ def test_load_plugins_empty_hides_the_thirdparty_format(plugin_site: Path,
     formats = run(["formats", "--json"], plugin_site, tmp_path, load="")
     assert "example-json" not in {f["name"] for f in json.loads(formats.stdout)}
     result = run(["convert", str(source), "--to", "canonical"], plugin_site, tmp_path, load="")
-    assert result.returncode == 1
+    assert result.returncode == 2  # an input no format reads: an error, not a negative answer
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("credbridge: error: ")
     assert "cannot tell the format" in result.stderr
