@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from credbridge import convert, read
 from credbridge.plugins.elm.contexts import EDC_AP_URL, VC1_URL, VC2_URL
-from credbridge.plugins.elm.graphs import jsonld_graph, lexical_literals
+from credbridge.plugins.elm.graphs import jsonld_graph
 from credbridge.plugins.elm.terms import Term, all_terms, elm_terms, vc_terms
 from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -38,8 +38,7 @@ def _official_graph(doc: dict[str, Any], official: dict[str, Any]) -> Graph:
     inlined = dict(doc)
     inlined["@context"] = [official[url] for url in doc["@context"]]
     graph = Graph()
-    with lexical_literals():
-        graph.parse(data=json.dumps(inlined), format="json-ld")
+    graph.parse(data=json.dumps(inlined), format="json-ld")  # rdflib's literals, as ours
     return graph
 
 

@@ -8,6 +8,11 @@ graph queries :class:`~.reader.ElmReader` makes (``objects``, ``subjects``, ``pr
 ``predicate_objects``, ``value``, iteration) with the same rdflib terms the parser would
 produce. Anything outside that shape returns ``None`` and the caller uses the graph path;
 ``tests/test_elm_fast.py`` proves both paths read every sample identically.
+
+Typed literals are made as rdflib's parser makes them (rdflib's literal normalisation applies),
+unless ``lexical=True``: then they keep their text as written (``PT60H`` stays ``PT60H``), which
+is what the Turtle and RDF/XML writers want. Either way this is decided per literal, never by
+changing rdflib's process-wide settings.
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .contexts import EDC_AP_URL, VC1_URL, VC2_URL, _key
-from .graphs import lexical_literals
 from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
 
 _CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
@@ -93,9 +97,10 @@ class FastGraph:
         return sum(len(v) for props in self._spo.values() for v in props.values())
 
 
-def fast_graph(doc: Any) -> FastGraph | None:
+def fast_graph(doc: Any, *, lexical: bool = False) -> FastGraph | None:
     """The graph of a compact EDC 3 JSON-LD document, or ``None`` when it is outside the
-    fast path's shape (then rdflib's JSON-LD parser must read it)."""
+    fast path's shape (then rdflib's JSON-LD parser must read it). With ``lexical``, typed
+    literals keep the text the document gives them."""
     if not isinstance(doc, dict):
         return None
     terms = _active_terms(doc.get("@context"))
@@ -103,8 +108,7 @@ def fast_graph(doc: Any) -> FastGraph | None:
         return None
     graph = FastGraph()
     try:
-        with lexical_literals():  # as the graph path: literals keep their lexical form
-            _Builder(graph, terms).node(doc, top=True)
+        _Builder(graph, terms, lexical=lexical).node(doc, top=True)
     except NotFast:
         return None
     return graph
@@ -125,9 +129,11 @@ def _active_terms(context: Any) -> dict[str, Term] | None:
 class _Builder:
     """Turns node objects of the compact JSON into triples."""
 
-    def __init__(self, graph: FastGraph, terms: dict[str, Term]) -> None:
+    def __init__(self, graph: FastGraph, terms: dict[str, Term], *, lexical: bool) -> None:
         self.graph = graph
         self.terms = terms
+        # None: rdflib's default, as its parser does; False: the text as written
+        self._normalize: bool | None = False if lexical else None
         self._iris: dict[str, URIRef] = {}
         self._types: dict[str, URIRef] = {}
         self._datatypes: dict[str, URIRef] = {}
@@ -229,7 +235,7 @@ class _Builder:
             if datatype is None:
                 datatype = self._datatypes[kind] = URIRef(expand(kind))
             if isinstance(item, str):
-                return [self._literal(item, kind, datatype=datatype)]
+                return [self._literal(item, kind, datatype=datatype, normalize=self._normalize)]
             return [Literal(item, datatype=datatype)]
         if isinstance(item, float):
             return [Literal(item, datatype=XSD.double)]

@@ -1,15 +1,16 @@
-"""Loading ELM documents into rdflib graphs, offline, keeping the lexical form of literals."""
+"""Loading ELM documents into rdflib graphs, offline.
+
+Literals are made by rdflib's parsers as rdflib makes them (its literal normalisation may
+rewrite ``PT60H`` as ``P2DT12H``); this module never changes rdflib's process-wide settings or
+its logger. The reader interprets values from their text whatever the normalisation.
+"""
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import rdflib
 from credbridge.errors import InputError, UnsafeInputError
 from rdflib import Graph, URIRef
 
@@ -23,22 +24,6 @@ reserved domain that resolves nowhere)."""
 _KEYWORDS = {"@context", "@id", "@type", "@value", "@language", "@graph", "id", "type"}
 
 
-@contextmanager
-def lexical_literals() -> Iterator[None]:
-    """Keep literals as written (``PT60H`` stays ``PT60H``, not ``P2DT12H``) while inside; and
-    keep rdflib's own warnings about odd input off the console (the reader reports problems)."""
-    saved = rdflib.NORMALIZE_LITERALS
-    rdflib.NORMALIZE_LITERALS = False
-    log = logging.getLogger("rdflib")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        rdflib.NORMALIZE_LITERALS = saved
-        log.setLevel(level)
-
-
 def bind_prefixes(graph: Graph) -> Graph:
     """Bind the usual ELM prefixes (for readable Turtle)."""
     for prefix, ns in PREFIXES.items():
@@ -50,13 +35,12 @@ def jsonld_graph(doc: Any) -> Graph:
     """Parse a JSON-LD document (already loaded as JSON) with the project's own contexts."""
     resolved = resolve_contexts(doc)
     graph = Graph()
-    with lexical_literals():
-        try:
-            graph.parse(data=json.dumps(resolved), format="json-ld", publicID=BASE)
-        except UnsafeInputError:
-            raise
-        except Exception as exc:  # rdflib raises many kinds on bad JSON-LD
-            raise InputError(f"invalid JSON-LD: {_one_line(exc)}") from None
+    try:
+        graph.parse(data=json.dumps(resolved), format="json-ld", publicID=BASE)
+    except UnsafeInputError:
+        raise
+    except Exception as exc:  # rdflib raises many kinds on bad JSON-LD
+        raise InputError(f"invalid JSON-LD: {_one_line(exc)}") from None
     return unify_namespace(graph)
 
 
@@ -68,12 +52,10 @@ def rdf_graph(data: bytes, rdf_format: str) -> Graph:
     if rdf_format == "xml" and _DOCTYPE.search(data[:65536]):
         raise UnsafeInputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused")
     graph = Graph()
-    with lexical_literals():
-        try:
-            graph.parse(data=data, format=rdf_format, publicID=BASE)
-        except Exception as exc:
-            raise InputError(f"invalid {rdf_format_label(rdf_format)}: {_one_line(exc)}") \
-                from None
+    try:
+        graph.parse(data=data, format=rdf_format, publicID=BASE)
+    except Exception as exc:
+        raise InputError(f"invalid {rdf_format_label(rdf_format)}: {_one_line(exc)}") from None
     return unify_namespace(graph)
 
 

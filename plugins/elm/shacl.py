@@ -16,7 +16,6 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .graphs import lexical_literals
 from .terms import expand
 
 SHAPES = ("EDC-generic-full.ttl", "EDC-generic-no-cv.ttl")
@@ -47,10 +46,9 @@ def validate(data: Graph, shapes: Graph, *, pre_seal: bool = True) -> list[str]:
     apart from the sealing-time constraints)."""
     import pyshacl
 
-    with lexical_literals():
-        conforms, results, _ = pyshacl.validate(
-            data, shacl_graph=shapes, advanced=True, allow_warnings=True, do_owl_imports=False,
-        )
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, advanced=True, allow_warnings=True, do_owl_imports=False,
+    )
     if conforms:
         return []
     problems = []
