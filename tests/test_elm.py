@@ -12,18 +12,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from credbridge import convert, read
+from credbridge import convert, read, write
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential
 from credbridge.plugin_manager import get_formats
+from credbridge.plugins.elm.fast import fast_graph
 from credbridge.plugins.elm.graphs import jsonld_graph, rdf_graph
-from credbridge.plugins.elm.reader import duration_hours
 from credbridge.plugins.elm.shacl import load_shapes, shapes_folder, validate
+from credbridge.plugins.elm.values import datetime_text, duration_hours, xsd_boolean
 from credbridge.report import Code, Report
 from credbridge.testing import write_read
 from rdflib import Graph, Literal, URIRef
 
 ELM = "http://data.europa.eu/snb/model/elm/"
+CONVERTED = "http://data.europa.eu/snb/credential/c_7e400154"
 ANNEX = "Sample-MC-Annex1-unsigned.jsonld"
 CERT = "Sample-CertOfPart-unsigned.jsonld"
 MODEL_SAMPLE = "credential-sample_v3.2.jsonld"
@@ -402,7 +404,122 @@ def test_duration_hours_keeps_months_apart() -> None:
     assert duration_hours("PT60H") == Decimal(60)
     assert duration_hours("P1DT2H30M") == Decimal("26.50")
     assert duration_hours("P60M") is None  # sixty months, not minutes
+    assert duration_hours("P5Y") is None  # how rdflib may rewrite P60M
     assert duration_hours("P") is None
+    assert duration_hours("PT") is None
+    assert duration_hours("P1DT") is None
+
+
+def test_duration_hours_reads_rdflib_normalised_spellings_alike() -> None:
+    """rdflib may rewrite a duration's text when it makes the literal: the hours are the
+    same whichever spelling the reader gets."""
+    for text in ("PT125H", "P5DT5H", "PT7500M", "PT450000S", "P0Y0M5DT5H", " PT125H "):
+        assert duration_hours(text) == Decimal(125), text
+    assert duration_hours("PT1H36S") == Decimal("1.01")  # rdflib's spelling of PT1.01H
+    assert duration_hours("P0D") is None
+
+
+def test_xsd_values_read_from_their_text() -> None:
+    assert [xsd_boolean(t) for t in ("true", "1", "false", "0", "yes")] == \
+        [True, True, False, False, None]
+    assert datetime_text("2022-12-31T23:00:00+00:00") == "2022-12-31T23:00:00Z"
+    assert datetime_text("2022-12-31T23:00:00Z") == "2022-12-31T23:00:00Z"
+    assert datetime_text("2022-12-31T23:00:00.000Z") == "2022-12-31T23:00:00Z"
+    assert datetime_text("2010-01-01T00:00:00") == "2010-01-01T00:00:00"
+    assert datetime_text("2023-06-28T14:30:00+02:00") == "2023-06-28T14:30:00+02:00"
+    assert datetime_text("not a date") == "not a date"
+
+
+# --- rdflib's process-wide settings are never changed ----------------------------------------
+
+
+def _rdflib_settings() -> tuple[dict[str, Any], int]:
+    """rdflib's module-level settings (its upper-case names) and the "rdflib" logger level."""
+    import logging
+
+    import rdflib
+
+    return ({name: getattr(rdflib, name) for name in dir(rdflib) if name.isupper()},
+            logging.getLogger("rdflib").level)
+
+
+def _pt125h_inputs(full: MicroCredential) -> list[tuple[bytes, str]]:
+    """The fixture (workload PT125H) as compact JSON-LD (fast path), as JSON-LD outside the
+    fast shape (rdflib's JSON-LD parser), as Turtle and as RDF/XML."""
+    jsonld = write([full], None, to="elm")
+    assert jsonld and b'"volumeOfLearning": "PT125H"' in jsonld
+    doc = json.loads(jsonld)
+    doc[ELM + "extra"] = {"@value": "x", "@language": "en"}
+    assert fast_graph(doc) is None
+    return [(jsonld, "elm"), (json.dumps(doc).encode(), "elm"),
+            (write([full], None, to="elm-ttl") or b"", "elm-ttl"),
+            (write([full], None, to="elm-rdfxml") or b"", "elm-rdfxml")]
+
+
+def test_concurrent_reads_and_writes_leave_rdflib_settings_alone(full: MicroCredential) -> None:
+    """8 threads read ELM (every serialisation and both JSON-LD paths) and write Turtle at
+    once: every PT125H workload reads back as 125 hours, the Turtle keeps ``PT125H``, and
+    rdflib's settings and logger level are never changed, not even while the threads run."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import rdflib
+
+    inputs = _pt125h_inputs(full)
+    before = _rdflib_settings()
+    normalize, level = before[0]["NORMALIZE_LITERALS"], before[1]
+    changes: list[tuple[bool, int]] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        import logging
+
+        while not done.is_set():
+            now = (rdflib.NORMALIZE_LITERALS, logging.getLogger("rdflib").level)
+            if now != (normalize, level):
+                changes.append(now)
+            time.sleep(0.0005)
+
+    def convert_one(i: int) -> tuple[str, Decimal | None, bool]:
+        data, fmt = inputs[i % len(inputs)]
+        [cred] = read(data, from_format=fmt)
+        out = write([cred], None, to="elm-ttl") or b""
+        hours = cred.workload.hours if cred.workload else None
+        return fmt, hours, b'"PT125H"^^xsd:duration' in out
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(convert_one, range(96)))
+    finally:
+        done.set()
+        watcher.join()
+    assert [(hours, kept) for _, hours, kept in results] == [(Decimal(125), True)] * 96
+    assert changes == []
+    assert _rdflib_settings() == before
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_reading_does_not_depend_on_rdflib_literal_normalisation(
+        normalize: bool, full: MicroCredential, samples: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever rdflib's (process-wide) normalisation setting, which credbridge never
+    changes, every serialisation reads to the same credential."""
+    import rdflib
+
+    inputs = _pt125h_inputs(full)
+    sample = (samples / MODEL_SAMPLE).read_bytes()
+    expected = _one_bytes(inputs[0][0], "elm").to_json_dict()  # rdflib's default setting
+    assert expected["workload"]["hours"] == "125"
+    expected_sample = _one_bytes(sample, "elm").to_json_dict()
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", normalize)
+    for data, fmt in inputs:
+        assert _one_bytes(data, fmt).to_json_dict() == expected, fmt
+    for fmt in ("elm", "elm-ttl", "elm-rdfxml"):
+        written = write([_one_bytes(sample, "elm")], None, to=fmt) or b""
+        assert _one_bytes(written, fmt).to_json_dict() == expected_sample, fmt
 
 
 @pytest.mark.parametrize("name, fmt", [("microcredential-full.jsonld", "elm"),
@@ -456,6 +573,74 @@ def test_embed_source_follows_the_converted_profile(shared: Path, tmp_path: Path
     assert validate(jsonld_graph(doc), shapes) == []
     back = _one(out)
     assert back.credential_type == "generic"
+
+
+def _evidence_of(output: bytes | None) -> bytes | None:
+    doc = json.loads(output or b"")
+    evidence = doc.get("evidence")
+    return base64.b64decode(evidence["embeddedEvidence"]["content"]) if evidence else None
+
+
+@pytest.mark.parametrize("folder, name", [("edc-xml", "EDC_WileECoyote_Simple.xml"),
+                                          ("ob3", "fullOpenBadge.json")])
+def test_embed_source_embeds_bytes_input(folder: str, name: str, shared: Path) -> None:
+    """Bytes in memory (no file on disk): the evidence is those very bytes (ctx.source)."""
+    data = (shared / "samples" / folder / name).read_bytes()
+    result = convert(data, to="elm", options={"elm": {"embed_source": True}})
+    assert _evidence_of(result.output) == data
+    doc = json.loads(result.output or b"")
+    assert CONVERTED in {p["id"] for p in doc["credentialProfiles"]}
+    source_format = result.source_format
+    assert source_format and source_format in doc["evidence"]["evidenceStatement"]
+    assert not [m for m in result.report.messages if m.field == "evidence"]
+    # without the option nothing is embedded
+    assert _evidence_of(convert(data, to="elm").output) is None
+
+
+def test_embed_source_says_when_there_is_no_document_to_embed(
+        full: MicroCredential, shared: Path, annex: MicroCredential) -> None:
+    """No source (credentials given to the writer), a streamed CSV (its bytes are not kept)
+    and JSON Lines (no single document): reported as dropped evidence, and the rest is
+    written."""
+    report = Report()
+    out = write([full], None, to="elm", report=report, options={"embed_source": True})
+    assert _evidence_of(out) is None
+    [message] = [m for m in report.messages if m.field == "evidence"]
+    assert message.code == Code.DROPPED and "no source document" in message.detail
+
+    csv = convert(shared / "samples" / "csv" / "microcredentials.csv", to="elm",
+                  options={"elm": {"embed_source": True}})
+    lines = (csv.output or b"").splitlines()
+    assert lines and all(_evidence_of(line) is None for line in lines)
+    dropped = [m for m in csv.report.messages if m.field == "evidence"]
+    assert len(dropped) == len(lines) and all(m.code == Code.DROPPED for m in dropped)
+    assert "csv" in dropped[0].detail and dropped[0].record is not None
+
+    jsonl = write([full, annex], None, to="elm") or b""
+    again = convert(jsonl, to="elm", from_format="elm", options={"elm": {"embed_source": True}})
+    assert [_evidence_of(line) for line in (again.output or b"").splitlines()] == [None, None]
+    assert all("JSON Lines" in m.detail for m in again.report.messages if m.field == "evidence")
+
+
+def test_json_lines_bad_line_is_a_failed_record_and_the_others_are_read(
+        full: MicroCredential, annex: MicroCredential) -> None:
+    """A line that cannot be read fails as that record (``line N``); every other line is
+    read, and its messages name its line."""
+    first, second = (write([full, annex], None, to="elm") or b"").splitlines()
+    no_edc = b'{"@context": "http://data.europa.eu/snb/model/context/edc-ap", "id": "urn:x"}'
+    extra = json.loads(second)
+    extra["notATerm"] = 1
+    data = b"\n".join([first, b"{not json", b"", no_edc, json.dumps(extra).encode()]) + b"\n"
+    report = Report()
+    creds = list(read(data, from_format="elm", report=report))
+    assert [c.id for c in creds] == [full.id, annex.id]
+    failed = {m.record: m.detail for m in report.errors}
+    assert set(failed) == {"line 2", "line 4"}
+    assert "invalid JSON-LD" in failed["line 2"] and "at column" in failed["line 2"]
+    assert "no EuropeanDigitalCredential" in failed["line 4"]
+    assert report.records_failed == 2
+    [unknown] = [m for m in report.messages if "notATerm" in m.detail]
+    assert unknown.record == "line 5"
 
 
 def test_sniffers_tell_the_three_serialisations_apart(full: MicroCredential, shared: Path) -> None:

@@ -135,3 +135,25 @@ def test_fast_graph_triples_match_rdflib(shared: Path) -> None:
 def _restore_fast_path() -> Any:
     yield
     ElmJsonLdFormat.fast_path = True
+
+
+def test_written_graphs_keep_lexical_forms_and_match_rdflib(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Turtle / RDF/XML writers build each document's graph with the fast builder,
+    literals as written: the same triples rdflib's JSON-LD parser gives with its literal
+    normalisation off (switched off here, in the test only; credbridge never does)."""
+    import rdflib
+    from credbridge.plugins.elm.graphs import jsonld_graph
+    from credbridge.plugins.elm.serialise import document_graph
+    from rdflib import XSD, Literal
+    from rdflib.compare import isomorphic
+
+    documents = [json.loads(line) for _, data in _fixture_documents()
+                 for line in data.splitlines()]
+    graphs = [document_graph(doc) for doc in documents]  # rdflib's default setting
+    durations = {str(o) for g in graphs for o in g.objects()
+                 if isinstance(o, Literal) and o.datatype == XSD.duration}
+    assert "PT125H" in durations and "P5DT5H" not in durations
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", False)
+    for doc, graph in zip(documents, graphs, strict=True):
+        assert isomorphic(graph, jsonld_graph(doc)), doc.get("id")

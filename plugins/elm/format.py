@@ -6,109 +6,122 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
 from credbridge.formats import Format
-from credbridge.options import Options
-from credbridge.report import Code, Report
+from credbridge.options import FormatOptions
+from credbridge.report import Code
 from credbridge.safety import load_json
 
 from . import jades
+from .options import ElmOptions, elm_options
 
 # rdflib, pyshacl and the pydantic model are imported when a document is read or written,
 # not when the format is registered: `credbridge formats` must start fast.
 if TYPE_CHECKING:
+    from credbridge.context import Context
     from credbridge.model import MicroCredential
     from rdflib import Graph
+    from rdflib.term import Node
+
+
+class Parsed(NamedTuple):
+    """One document of an input as a graph, with the proofs it carried and its record label
+    (``line 3`` in JSON Lines, ``None`` for an input that is one document)."""
+
+    graph: Graph
+    proofs: list[dict[str, Any]]
+    label: str | None
+
 
 class _ElmBase(Format):
     """Shared reading and writing of the three ELM serialisations."""
 
     fields = fields_for("elm")  # the three serialisations carry the same graph
     rdf_format: ClassVar[str] = ""
+    Options: ClassVar[type[FormatOptions]] = ElmOptions
 
     # --- reading --------------------------------------------------------------------------
 
-    def read(
-        self, stream: IO[bytes], report: Report, options: Options
-    ) -> Iterator[MicroCredential]:
-        """Yield the EDC credentials of the document (several for JSON Lines)."""
+    def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
+        """Yield the EDC credentials of the document (several for JSON Lines); ``ctx.record``
+        is the credential's label while it is read and yielded."""
+        data = stream.read()
+        try:
+            for parsed in self._graphs(data, ctx):
+                yield from self._credentials(parsed, ctx)
+        finally:
+            ctx.record = None
+
+    def _credentials(self, parsed: Parsed, ctx: Context) -> Iterator[MicroCredential]:
         from .reader import ElmReader, credential_nodes
 
-        data = stream.read()
-        for graph, proofs, record in self._graphs(data, report):
-            nodes = credential_nodes(graph)
-            if not nodes:
-                raise InputError("no EuropeanDigitalCredential in the document", record=record)
-            for i, node in enumerate(nodes, start=1):
-                label: str | int = str(node) if len(nodes) > 1 or record is None else record
-                reader = ElmReader(graph, report, self.name, label if label else i)
-                canonical = reader.read(node)
-                if proofs:
-                    canonical["proof"] = proofs
-                cred = self.build(canonical, report, label or i)
-                if cred is not None:
-                    yield cred
+        nodes = credential_nodes(parsed.graph)
+        if not nodes:
+            if parsed.label is None:
+                raise InputError("no EuropeanDigitalCredential in the document")
+            ctx.failed("no EuropeanDigitalCredential in the document", record=parsed.label)
+            return
+        for position, node in enumerate(nodes, start=ctx.record_offset + 1):
+            ctx.record = _record_label(parsed.label, node, position, len(nodes))
+            canonical = ElmReader(parsed.graph, ctx).read(node)
+            if parsed.proofs:
+                canonical["proof"] = parsed.proofs
+            cred = self.build(canonical, ctx)
+            if cred is not None:
+                yield cred
 
-    def _graphs(self, data: bytes,
-                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+    def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
         from .graphs import rdf_graph
 
-        yield rdf_graph(data, self.rdf_format), [], None
+        yield Parsed(rdf_graph(data, self.rdf_format), [], None)
 
     # --- writing --------------------------------------------------------------------------
 
-    def document(self, cred: MicroCredential, report: Report, position: int,
-                 options: Options | None = None) -> dict[str, Any]:
+    def document(self, cred: MicroCredential, ctx: Context) -> dict[str, Any]:
         """The EDC 3 JSON-LD document (a dict) of one credential; with the ``embed_source``
-        option, the input document is embedded as evidence (EC "converted" profile)."""
+        option, the input document it was read from (``ctx.source``) is embedded as evidence
+        (EC "converted" profile)."""
+        from .embed import source_to_embed
         from .writer import ElmWriter
 
-        writer = ElmWriter(report, self.name, cred.id or position)
-        source = source_document(report) if options and options.get("embed_source") else None
-        if options and options.get("embed_source") and source is None:
-            report.add(Code.DROPPED, "--embed-source: the input is not a file that can be "
-                       "embedded (stdin?)", field="evidence", format=self.name,
-                       record=cred.id or position)
-        return writer.document(cred, source)
-
-    def write(
-        self,
-        credentials: Iterable[MicroCredential],
-        stream: IO[bytes],
-        report: Report,
-        options: Options,
-    ) -> None:
-        """Write each credential (JSON Lines for several ``elm`` documents)."""
-        for i, cred in enumerate(credentials, start=1):
-            doc = self.document(cred, report, i, options)
-            stream.write(self.serialise(doc, i))
-
-    def serialise(self, doc: dict[str, Any], position: int) -> bytes:
-        """The bytes of one document in this serialisation."""
-        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
-
-        graph = bind_prefixes(jsonld_graph(doc))
-        with lexical_literals():
-            return graph.serialize(format=self.rdf_format, encoding="utf-8")
+        source = source_to_embed(ctx) if elm_options(ctx).embed_source else None
+        return ElmWriter(ctx).document(cred, source)
 
     # --- validation -----------------------------------------------------------------------
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against the EC shapes ``edc-generic-full`` in pre-seal mode."""
+        from credbridge.context import Context
+
         from .fast import FastGraph
         from .shacl import load_shapes, shapes_folder, validate
 
         shapes = load_shapes(shapes_folder(schemas))
+        ctx = Context(format=self.name, options=self.Options())
         problems = []
-        for graph, _, record in self._graphs(data, Report()):
+        for parsed in self._graphs(data, ctx):
+            graph = parsed.graph
             if isinstance(graph, FastGraph):  # pyshacl needs an rdflib Graph
                 graph = graph.to_rdflib()
-            prefix = f"record {record}: " if record else ""
+            prefix = f"{parsed.label}: " if parsed.label else ""
             problems += [prefix + p for p in validate(graph, shapes)]
+        # JSON Lines records that could not be read at all
+        problems += [f"{m.record}: {m.detail}" for m in ctx.report.errors]
         return problems
+
+
+def _record_label(document: str | None, node: Node, position: int, count: int) -> str | int:
+    """How messages name a credential: its IRI (else its position) in a one-document input;
+    the line in JSON Lines (with the IRI or position when the line holds several)."""
+    from .reader import credential_label
+
+    own = credential_label(node, position)
+    if document is None:
+        return own
+    return document if count == 1 else f"{document}, {own}"
 
 
 class ElmJsonLdFormat(_ElmBase):
@@ -120,6 +133,7 @@ class ElmJsonLdFormat(_ElmBase):
     extensions = (".jsonld",)
     media_types = ("application/ld+json", "application/vc+ld+json")
     json_lines = True
+    Options = ElmOptions
     fast_path = True
     """Read the compact EDC 3 shape with :mod:`.fast` (``False``: always rdflib's parser)."""
 
@@ -136,19 +150,35 @@ class ElmJsonLdFormat(_ElmBase):
                 b'"payload":"' + parts[1][:6000] + b'"'))
         return b'"payload"' in head and _names_edc(jades.payload_head(head))
 
-    def _graphs(self, data: bytes,
-                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
-        documents = _json_documents(data)
-        many = len(documents) > 1
-        for i, doc in enumerate(documents, start=1):
-            record = i if many else None
+    def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
+        """One document, or JSON Lines: a line that cannot be read is a failed record (the
+        others are read); a one-document input that cannot be read is an error."""
+        compact = jades.from_compact(data) if data.lstrip()[:3] == b"eyJ" else None
+        if compact is not None:
+            yield self._graph(compact, ctx, None)
+            return
+        try:
+            doc = load_json(data, what="JSON-LD")
+        except InputError as first:
+            lines = _json_lines(data)
+            if lines is None:
+                raise first from None
+        else:
+            yield self._graph(doc, ctx, None)
+            return
+        for number, line in lines:
+            label = f"line {ctx.record_offset + number}"
+            ctx.record = label
             try:
-                yield self._graph(doc, report, record)
+                parsed = self._graph(load_json(line, what="JSON-LD"), ctx, label)
             except InputError as exc:
-                raise exc.with_context(record=record) from None
+                # the record is the line: "at line 1, column 9" inside "line 2" would mislead
+                ctx.failed(re.sub(r" at line 1, column (\d+)$", r" at column \1", exc.message),
+                           field=exc.field)
+                continue
+            yield parsed
 
-    def _graph(self, doc: Any, report: Report,
-               record: Any) -> tuple[Graph, list[dict[str, Any]], Any]:
+    def _graph(self, doc: Any, ctx: Context, label: str | None) -> Parsed:
         from .fast import fast_graph
         from .graphs import jsonld_graph, unknown_keys
 
@@ -156,46 +186,46 @@ class ElmJsonLdFormat(_ElmBase):
         if jades.is_jades(doc):
             doc, seal = jades.unwrap(doc)
             proofs.append(_jades_proof(seal))
-            report.add(Code.NOTE, "JAdES seal unwrapped (not verified); it is recorded in "
-                       "proof and never carried to an output", field="proof", format=self.name,
-                       record=record)
+            ctx.say(Code.NOTE, "proof", "JAdES seal unwrapped (not verified); it is recorded in "
+                    "proof and never carried to an output")
         if isinstance(doc, dict) and "proof" in doc:
             proofs.append({"kind": "data-integrity", "detail": "embedded proof (not verified)"})
             doc = {k: v for k, v in doc.items() if k != "proof"}
         if isinstance(doc, dict) and "@context" not in doc:
             raise InputError("not JSON-LD: the document has no @context", field="@context")
         for key, count in sorted(unknown_keys(doc).items()):
-            report.add(Code.IGNORED_INPUT, f"JSON key {key!r} ({count}x) is not an EDC 3 term",
-                       field=None, format=self.name, record=record)
+            ctx.say(Code.IGNORED_INPUT, None,
+                    f"JSON key {key!r} ({count}x) is not an EDC 3 term")
         # The compact EDC 3 shape is read straight from the JSON (same triples, much
         # faster); anything else goes through rdflib's JSON-LD parser.
         fast = fast_graph(doc) if self.fast_path else None
         if fast is not None:
-            return fast, proofs, record  # type: ignore[return-value]
-        return jsonld_graph(doc), proofs, record
+            return Parsed(fast, proofs, label)  # type: ignore[arg-type]
+        return Parsed(jsonld_graph(doc), proofs, label)
 
-    def serialise(self, doc: dict[str, Any], position: int) -> bytes:
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
+              ctx: Context) -> None:
         """One JSON document per line (JSON Lines when several are written)."""
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n"
+        for cred in credentials:
+            doc = self.document(cred, ctx)
+            stream.write(json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
 class _ElmGraphFormat(_ElmBase):
     """An RDF serialisation of the ELM graph (Turtle, RDF/XML): one document whatever the
     number of credentials, which share one graph."""
 
-    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes], report: Report,
-              options: Options) -> None:
+    def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
+              ctx: Context) -> None:
         """One document in ``rdf_format`` holding every credential's graph."""
         from rdflib import Graph
 
-        from .graphs import bind_prefixes, jsonld_graph, lexical_literals
+        from .serialise import document_graph, serialise_graph
 
         graph = Graph()
-        for i, cred in enumerate(credentials, start=1):
-            graph += jsonld_graph(self.document(cred, report, i, options))
-        bind_prefixes(graph)
-        with lexical_literals():
-            stream.write(graph.serialize(format=self.rdf_format, encoding="utf-8"))
+        for cred in credentials:
+            graph += document_graph(self.document(cred, ctx))
+        stream.write(serialise_graph(graph, self.rdf_format))
 
 
 class ElmTurtleFormat(_ElmGraphFormat):
@@ -206,6 +236,7 @@ class ElmTurtleFormat(_ElmGraphFormat):
     extensions = (".ttl", ".nt")
     media_types = ("text/turtle", "application/n-triples")
     rdf_format = "turtle"
+    Options = ElmOptions
 
     def sniff(self, head: bytes) -> bool:
         """Turtle or N-Triples that uses the ELM namespace."""
@@ -215,20 +246,19 @@ class ElmTurtleFormat(_ElmGraphFormat):
             b"data.europa.eu/snb/model/elm/" in head
             or b"data.europa.eu/snb/model/ontology/" in head)
 
-    def _graphs(self, data: bytes,
-                report: Report) -> Iterator[tuple[Graph, list[dict[str, Any]], Any]]:
+    def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
         from .graphs import rdf_graph
 
         head = data.lstrip()[:1]
         fmt = "turtle" if head in (b"@", b"P", b"p", b"#") or b"@prefix" in data[:4096] \
             else "nt"
         try:
-            yield rdf_graph(data, fmt), [], None
+            graph = rdf_graph(data, fmt)
         except InputError:
-            if fmt == "nt":
-                yield rdf_graph(data, "turtle"), [], None
-            else:
+            if fmt != "nt":
                 raise
+            graph = rdf_graph(data, "turtle")  # Turtle without a prefix line
+        yield Parsed(graph, [], None)
 
 
 class ElmRdfXmlFormat(_ElmGraphFormat):
@@ -239,6 +269,7 @@ class ElmRdfXmlFormat(_ElmGraphFormat):
     extensions = (".rdf",)
     media_types = ("application/rdf+xml",)
     rdf_format = "xml"
+    Options = ElmOptions
 
     def sniff(self, head: bytes) -> bool:
         """RDF/XML using the ELM namespace."""
@@ -246,36 +277,18 @@ class ElmRdfXmlFormat(_ElmGraphFormat):
                                         or b"data.europa.eu/snb/model/ontology/" in head)
 
 
-def source_document(report: Report) -> tuple[bytes, str] | None:
-    """The input document being converted (the file the reader is on) and its format name."""
-    name = report.file
-    if not name or name == "-" or not Path(name).is_file():
-        return None
-    return Path(name).read_bytes(), report.source_format or ""
-
-
 def _names_edc(head: bytes) -> bool:
     return b"EuropeanDigitalCredential" in head or b"snb/model/context/edc-ap" in head
 
 
-def _json_documents(data: bytes) -> list[Any]:
-    """One JSON document, or several as JSON Lines."""
-    compact = jades.from_compact(data) if data.lstrip()[:3] == b"eyJ" else None
-    if compact is not None:
-        return [compact]
-    try:
-        return [load_json(data, what="JSON-LD")]
-    except InputError as first:
-        lines = [line for line in data.splitlines() if line.strip()]
-        if len(lines) < 2 or not all(line.lstrip().startswith(b"{") for line in lines):
-            raise first from None
-        docs = []
-        for n, line in enumerate(lines, start=1):
-            try:
-                docs.append(load_json(line, what=f"JSON-LD (line {n})"))
-            except InputError as exc:
-                raise exc.with_context(record=n) from None
-        return docs
+def _json_lines(data: bytes) -> list[tuple[int, bytes]] | None:
+    """The non-blank lines of JSON Lines with their line numbers, or ``None`` when ``data``
+    does not look like JSON Lines (at least two lines, each an object)."""
+    lines = [(number, line) for number, line in enumerate(data.split(b"\n"), start=1)
+             if line.strip()]
+    if len(lines) < 2 or not all(line.lstrip().startswith(b"{") for _, line in lines):
+        return None
+    return lines
 
 
 def _jades_proof(seal: jades.Seal) -> dict[str, Any]:

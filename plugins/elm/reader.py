@@ -7,13 +7,12 @@ N-Triples read the same way. Whatever it does not map is reported as ``ignored-i
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.errors import VocabularyError
-from credbridge.report import Code, Report
+from credbridge.report import Code
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
@@ -29,6 +28,10 @@ from .concepts import (
 from .graphs import BASE
 from .nodes import GraphView
 from .terms import ELM
+from .values import datetime_text, duration_hours, xsd_boolean
+
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
 EDC = ELM + "EuropeanDigitalCredential"
 ECTS_URI = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
@@ -50,20 +53,14 @@ def credential_nodes(graph: Graph) -> list[Node]:
 
 
 class ElmReader:
-    """Reads one credential node of a graph into a canonical dict."""
+    """Reads one credential node of a graph into a canonical dict; messages go to ``ctx``
+    (whose ``record`` the format has set to the credential's label)."""
 
-    def __init__(self, graph: Graph, report: Report, fmt: str, record: str | int) -> None:
+    def __init__(self, graph: Graph, ctx: Context) -> None:
         self.view = GraphView(graph)
-        self.report = report
-        self.fmt = fmt
-        self.record = record
+        self.ctx = ctx
         self.ext: dict[str, Any] = {}
         self._body_nodes: list[Node] = []
-
-    # --- reporting ------------------------------------------------------------------------
-
-    def _say(self, code: Code, detail: str, field: str | None = None) -> None:
-        self.report.add(code, detail, field=field, format=self.fmt, record=self.record)
 
     def _code(self, vocab_name: str, value: str, field: str) -> str | None:
         """A vocabulary code for a URI; an unknown EU URI is kept as the URI itself."""
@@ -99,7 +96,7 @@ class ElmReader:
         for prop, name in (("cred:issued", "sealed"), ("cred:issuanceDate", "issuance_date")):
             value = v.text(cred, prop)
             if value:
-                self.ext[f"elm:{name}"] = value
+                self.ext[f"elm:{name}"] = datetime_text(value)
         status = v.one(cred, "cred:credentialStatus")
         if isinstance(status, URIRef):
             data["verification"] = {"status_service": str(status)}
@@ -111,9 +108,9 @@ class ElmReader:
         claims = v.objects(subject, "elm:hasClaim")
         claim = claims[0] if claims else None
         if len(claims) > 1:
-            self._say(Code.IGNORED_INPUT, f"{len(claims) - 1} further claim(s) of the learner "
-                      "are not read (credbridge reads one claim per credential)",
-                      field="credentialSubject.hasClaim")
+            self.ctx.say(Code.IGNORED_INPUT, "credentialSubject.hasClaim",
+                         f"{len(claims) - 1} further claim(s) of the learner "
+                         "are not read (credbridge reads one claim per credential)")
         issuer_node = v.one(cred, "cred:issuer")
         data["learner"] = self._learner(subject)
         self._claim(claim, data)
@@ -144,8 +141,9 @@ class ElmReader:
         for name, count in sorted(self.view.unused().items()):
             if name in _NOT_REPORTED:
                 continue
-            self._say(Code.IGNORED_INPUT, f"{name} ({count} value{'s' if count > 1 else ''}) "
-                      "has no place in the canonical model", field=None)
+            self.ctx.say(Code.IGNORED_INPUT, None,
+                         f"{name} ({count} value{'s' if count > 1 else ''}) "
+                         "has no place in the canonical model")
 
     # --- parts ----------------------------------------------------------------------------
 
@@ -208,8 +206,7 @@ class ElmReader:
         if not texts:
             return None
         if len(texts) > 1:
-            self._say(Code.APPROXIMATED, f"only one language of {', '.join(texts)} kept",
-                      field=field)
+            self.ctx.say(Code.APPROXIMATED, field, f"only one language of {', '.join(texts)} kept")
         return next(iter(texts.values()))
 
     def _birth_date(self, value: str) -> str:
@@ -222,8 +219,9 @@ class ElmReader:
             return parsed.date().isoformat()
         utc = parsed.astimezone(dt.UTC)
         day = utc.date() + dt.timedelta(days=1) if utc.hour >= 12 else utc.date()
-        self._say(Code.APPROXIMATED, f"date of birth {value} read as {day.isoformat()} (local "
-                  "midnight written in UTC)", field="learner.birth_date")
+        self.ctx.say(Code.APPROXIMATED, "learner.birth_date",
+                     f"date of birth {value} read as {day.isoformat()} (local "
+                     "midnight written in UTC)")
         return day.isoformat()
 
     def _when(self, value: str, field: str) -> str:
@@ -238,7 +236,7 @@ class ElmReader:
         if midnight and (parsed.tzinfo is None or parsed.utcoffset() == dt.timedelta(0)):
             return parsed.date().isoformat()
         if parsed.tzinfo is None:
-            self._say(Code.APPROXIMATED, f"{value} has no time zone; read as UTC", field=field)
+            self.ctx.say(Code.APPROXIMATED, field, f"{value} has no time zone; read as UTC")
             return parsed.replace(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
         return text
 
@@ -279,8 +277,9 @@ class ElmReader:
             address = v.one(location, "elm:address")
             country = v.concept(address, "elm:countryCode")
             if country == PROVISIONAL_COUNTRY:
-                self._say(Code.NOTE, "the organisation's country is the placeholder "
-                          "'Provisional data' (OP_DATPRO): read as no country", field="country")
+                self.ctx.say(Code.NOTE, "country",
+                             "the organisation's country is the placeholder "
+                             "'Provisional data' (OP_DATPRO): read as no country")
             elif country:
                 out["country"] = country
             full = v.note(address, "elm:fullAddress")
@@ -329,7 +328,7 @@ class ElmReader:
             data["awarding_bodies"] = [b for b in bodies if b]
             awarded = v.text(process, "elm:awardingDate")
             if awarded:
-                self.ext["elm:awarding_date"] = awarded
+                self.ext["elm:awarding_date"] = datetime_text(awarded)
         spec = v.one(claim, "elm:specifiedBy")
         provider = v.one(claim, "elm:directedBy")
         for activity in v.objects(claim, "elm:influencedBy"):
@@ -360,20 +359,22 @@ class ElmReader:
         for name in ("elm:specifiedBy", "dc:temporal"):
             v.use_all(v.one(activity, name))
         if _identifying(activity):  # not the activity credbridge writes for the provider
-            self._say(Code.IGNORED_INPUT, "the learning activity behind the achievement is not "
-                      "carried (only who directed it, as the provider)", field="provider")
+            self.ctx.say(Code.IGNORED_INPUT, "provider",
+                         "the learning activity behind the achievement is not "
+                         "carried (only who directed it, as the provider)")
 
     def _hours(self, duration: str, data: dict[str, Any]) -> None:
+        """``workload.hours`` from a duration's text (rdflib may have rewritten ``PT125H`` as
+        ``P5DT5H``: both are 125 hours); a duration that is not hours is kept as it is."""
         hours = duration_hours(duration)
         workload = data.setdefault("workload", {})
         if hours is None:
-            self._say(Code.APPROXIMATED, f"workload {duration} is not a number of hours; kept "
-                      "as an extension", field="workload.hours")
+            self.ctx.say(Code.APPROXIMATED, "workload.hours",
+                         f"workload {duration} is not a number of hours; kept "
+                         "as an extension")
             self.ext["elm:volume_of_learning"] = duration
             return
         workload["hours"] = str(hours)
-        if duration != f"PT{hours}H":
-            self.ext["elm:volume_of_learning"] = duration
 
     def _credits(self, nodes: list[Node], data: dict[str, Any]) -> None:
         v = self.view
@@ -387,8 +388,8 @@ class ElmReader:
             try:
                 value = Decimal(point.replace(",", "."))
             except InvalidOperation:
-                self._say(Code.INVALID_VALUE, f"credit point {point!r} is not a number",
-                          field="workload.credits")
+                self.ctx.say(Code.INVALID_VALUE, "workload.credits",
+                             f"credit point {point!r} is not a number")
                 continue
             system = self._code("credit_system", framework, "workload.credits")
             credits.append({"system": system, "value": str(value)})
@@ -426,7 +427,7 @@ class ElmReader:
             try:
                 levels["eqf"] = vocab.eqf_level(eqf)
             except VocabularyError:
-                self._say(Code.INVALID_VALUE, f"unknown EQF level {eqf}", field="levels.eqf")
+                self.ctx.say(Code.INVALID_VALUE, "levels.eqf", f"unknown EQF level {eqf}")
         nqf = []
         for node in v.objects(spec, "elm:NQFLevel"):
             if isinstance(node, URIRef):
@@ -443,8 +444,8 @@ class ElmReader:
             if code:
                 fields.append(code)
             else:
-                self._say(Code.INVALID_VALUE, f"unknown ISCED-F concept {uri}",
-                          field="fields_of_study")
+                self.ctx.say(Code.INVALID_VALUE, "fields_of_study",
+                             f"unknown ISCED-F concept {uri}")
         if fields:
             data["fields_of_study"] = fields
         participation: dict[str, Any] = {}
@@ -458,8 +459,8 @@ class ElmReader:
             if code:
                 participation["setting"] = code
             else:
-                self._say(Code.INVALID_VALUE, f"unknown learning setting {setting}",
-                          field="participation.setting")
+                self.ctx.say(Code.INVALID_VALUE, "participation.setting",
+                             f"unknown learning setting {setting}")
         if participation:
             data["participation"] = participation
         languages = v.concepts(spec, "dc:language")
@@ -562,8 +563,12 @@ class ElmReader:
         v = self.view
         out: dict[str, Any] = {}
         partial = v.one(spec, "elm:isPartialQualification")
-        if partial is not None:
-            out["partial_qualification"] = str(partial).lower() == "true"
+        flag = xsd_boolean(str(partial)) if partial is not None else None
+        if flag is not None:
+            out["partial_qualification"] = flag
+        elif partial is not None:
+            self.ctx.say(Code.INVALID_VALUE, "stackability.partial_qualification",
+                         f"isPartialQualification {str(partial)!r} is not a boolean")
         for prop, key in (("elm:isPartOf", "stacks_into"), ("elm:hasPart", "parts")):
             refs = []
             for node in v.objects(spec, prop):
@@ -641,9 +646,6 @@ class ElmReader:
         return out
 
 
-_DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?)?$")
-
-
 def foreign_concepts(info: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Labels and schemes of the concepts credbridge's vocabularies do not know (ESCO skills,
     issuer-defined concepts...), so that writing ELM again restores them."""
@@ -662,23 +664,15 @@ def _id_text(node: Node) -> str:
     return str(node).removeprefix(BASE)
 
 
+def credential_label(node: Node, position: int) -> str | int:
+    """How messages name a credential node: its id as written, else its position."""
+    return _id_text(node) if _identifying(node) else position
+
+
 def _identifying(node: Node | None) -> bool:
     """True for an IRI that identifies something: not a blank node, not a node id credbridge
     minted for a node that had none (``urn:credbridge:…``)."""
     return isinstance(node, URIRef) and not str(node).startswith(LOCAL_ID_PREFIX)
-
-
-def duration_hours(duration: str) -> Decimal | None:
-    """Hours of an ``xsd:duration`` made of days, hours and minutes; ``None`` when it uses
-    years or months (``P60M`` is sixty months, not minutes) or is not a duration."""
-    m = _DURATION.match(duration.strip())
-    if not m or duration.strip() in ("P", "PT"):
-        return None
-    days, hours, minutes = (Decimal(g) if g else Decimal(0) for g in m.groups())
-    total = days * 24 + hours + minutes / 60
-    if total <= 0:
-        return None
-    return Decimal(int(total)) if total == total.to_integral() else total.quantize(Decimal("0.01"))
 
 
 def is_blank(node: Node) -> bool:

@@ -12,11 +12,11 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.model import LangText, MicroCredential, Organisation
-from credbridge.report import Code, Report
+from credbridge.report import Code
 
 from .concepts import (
     LOCAL_ID_PREFIX,
@@ -31,6 +31,9 @@ from .concepts import (
 )
 from .contexts import EDC_AP_URL, VC1_URL
 from .nodes import natural_key
+
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
 GENERIC_PROFILE = "http://data.europa.eu/snb/credential/e34929035b"
 SCHEMA_FULL = "http://data.europa.eu/snb/model/ap/edc-generic-full"
@@ -51,19 +54,15 @@ _ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
 
 
 class ElmWriter:
-    """Builds the EDC 3 JSON-LD document of one canonical credential."""
+    """Builds the EDC 3 JSON-LD document of one canonical credential; messages go to ``ctx``
+    (whose ``record`` names the credential being written)."""
 
-    def __init__(self, report: Report, fmt: str, record: str | int) -> None:
-        self.report = report
-        self.fmt = fmt
-        self.record = record
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self._counters: dict[str, int] = defaultdict(int)
         self._orgs: dict[str, dict[str, Any]] = {}
         self._token = ""
         self.default_language = "en"
-
-    def _say(self, code: Code, detail: str, field: str | None = None) -> None:
-        self.report.add(code, detail, field=field, format=self.fmt, record=self.record)
 
     def _id(self, kind: str) -> str:
         self._counters[kind] += 1
@@ -83,22 +82,22 @@ class ElmWriter:
         if _IRI.match(value):
             return value
         minted = self._id(kind)
-        self._say(Code.APPROXIMATED, f"{value!r} is not an IRI; the node is written as {minted}",
-                  field=field)
+        self.ctx.say(Code.APPROXIMATED, field,
+                     f"{value!r} is not an IRI; the node is written as {minted}")
         return minted
 
     def _iri_or_drop(self, value: str, field: str, why: str = "ELM wants an IRI") -> bool:
         """True when ``value`` is an absolute IRI; else report it dropped."""
         if _IRI.match(value):
             return True
-        self._say(Code.DROPPED, f"{value!r} is not an IRI ({why})", field=field)
+        self.ctx.say(Code.DROPPED, field, f"{value!r} is not an IRI ({why})")
         return False
 
     def _keep_order(self, field: str, keys: list[str]) -> None:
         """Report a list whose order the graph cannot keep (RDF values are unordered)."""
         if keys != sorted(keys, key=natural_key):
-            self._say(Code.APPROXIMATED, "RDF values are unordered: the list comes back in "
-                      "IRI order", field=field)
+            self.ctx.say(Code.APPROXIMATED, field,
+                         "RDF values are unordered: the list comes back in IRI order")
 
     def _note(self, text: dict[str, str]) -> dict[str, Any]:
         return {"id": self._id("note"), "type": "Note", "noteLiteral": self._lang(text)}
@@ -129,15 +128,16 @@ class ElmWriter:
         doc["credentialSubject"] = self._subject(cred)
         issuer = cred.issuer or (cred.awarding_bodies[0] if cred.awarding_bodies else None)
         if issuer is None:
-            self._say(Code.DROPPED, "no issuer and no awarding body: the EDC has no issuer "
-                      "(it will not conform to the EC shapes)", field="issuer")
+            self.ctx.say(Code.DROPPED, "issuer",
+                         "no issuer and no awarding body: the EDC has no issuer "
+                         "(it will not conform to the EC shapes)")
         else:
             doc["issuer"] = self._organisation(issuer, "issuer", eidas=ext.get("elm:issuer_eidas"))
         if cred.issued is not None:
             doc["validFrom"] = _datetime(cred.issued)
         else:
-            self._say(Code.DROPPED, "no date of issuing: validFrom is required by the EC shapes",
-                      field="issued")
+            self.ctx.say(Code.DROPPED, "issued",
+                         "no date of issuing: validFrom is required by the EC shapes")
         if cred.valid_until is not None:
             doc["validUntil"] = _datetime(cred.valid_until)
         if isinstance(ext.get("elm:sealed"), str):
@@ -185,14 +185,15 @@ class ElmWriter:
         else:
             chosen, why = "en", "no language is known"
         if "und" in cred.title:
-            self._say(Code.APPROXIMATED, f"texts of unknown language are written as '{chosen}' "
-                      f"({why}); ELM texts need a language", field="title")
+            self.ctx.say(Code.APPROXIMATED, "title",
+                         f"texts of unknown language are written as '{chosen}' "
+                         f"({why}); ELM texts need a language")
         return chosen
 
     def _credential_id(self, cred: MicroCredential) -> str:
         seed = repr(sorted(cred.to_json_dict().items()))
         value = f"urn:credential:{uuid.uuid5(_ID_NAMESPACE, seed)}"
-        self._say(Code.DEFAULTED, f"the credential has no id; wrote {value}", field="id")
+        self.ctx.say(Code.DEFAULTED, "id", f"the credential has no id; wrote {value}")
         return value
 
     def _profiles(self, cred: MicroCredential) -> Any:
@@ -201,13 +202,14 @@ class ElmWriter:
             return [concept(p, _label("credential_type", p)) for p in profiles]
         uri = GENERIC_PROFILE
         if not cred.credential_type:
-            self._say(Code.DEFAULTED, "no credential type: written as the Generic EDC profile",
-                      field="credential_type")
+            self.ctx.say(Code.DEFAULTED, "credential_type",
+                         "no credential type: written as the Generic EDC profile")
         else:
             found, _ = coded("credential_type", cred.credential_type)
             if found is None:
-                self._say(Code.APPROXIMATED, f"credential type {cred.credential_type} has no "
-                          "EDC credential profile; written as Generic", field="credential_type")
+                self.ctx.say(Code.APPROXIMATED, "credential_type",
+                             f"credential type {cred.credential_type} has no "
+                             "EDC credential profile; written as Generic")
             else:
                 uri = found
         return concept(uri, _label("credential_type", uri))
@@ -217,8 +219,7 @@ class ElmWriter:
         title = ext.get("elm:display_title") or cred.title
         if not title:
             title = {"en": "Credential"}
-            self._say(Code.DEFAULTED, "no title: the display title is 'Credential'",
-                      field="title")
+            self.ctx.say(Code.DEFAULTED, "title", "no title: the display title is 'Credential'")
         langs = [lang for lang in self._lang(title) if lang != "und"] or [self.default_language]
         primary = language(langs[0])
         display: dict[str, Any] = {
@@ -247,9 +248,9 @@ class ElmWriter:
         }
         if isinstance(ext.get("elm:display_description"), dict):
             display["description"] = self._lang(ext["elm:display_description"])
-        self._say(Code.DEFAULTED, "the display image (required by the EC shapes) is a blank "
-                  "placeholder; the EDC viewer renders the credential itself",
-                  field="displayParameter")
+        self.ctx.say(Code.DEFAULTED, "displayParameter",
+                     "the display image (required by the EC shapes) is a blank "
+                     "placeholder; the EDC viewer renders the credential itself")
         return display
 
     # --- learner ----------------------------------------------------------------------------
@@ -278,8 +279,9 @@ class ElmWriter:
                 subject["identifier"] = [self._identifier(i.model_dump())
                                          for i in learner.identifiers]
                 if any(i.hashed or i.salt for i in learner.identifiers):
-                    self._say(Code.APPROXIMATED, "hashed identifiers are written without "
-                              "their hash flag and salt", field="learner.identifiers")
+                    self.ctx.say(Code.APPROXIMATED, "learner.identifiers",
+                                 "hashed identifiers are written without "
+                                 "their hash flag and salt")
             if learner.email:
                 subject["contactPoint"] = self._contact(learner.email)
             if learner.citizenship:
@@ -305,12 +307,12 @@ class ElmWriter:
         where = ident.get("country")
         if not where and fallback_country:
             where = fallback_country
-            self._say(Code.DEFAULTED, f"the identifier has no country; written with "
-                      f"{fallback_from} ({where}), which the EC shapes require",
-                      field=f"{field}.country")
+            self.ctx.say(Code.DEFAULTED, f"{field}.country",
+                         f"the identifier has no country; written with "
+                         f"{fallback_from} ({where}), which the EC shapes require")
         elif not where:
-            self._say(Code.DROPPED, "the identifier has no country, which the EC shapes require",
-                      field=f"{field}.country")
+            self.ctx.say(Code.DROPPED, f"{field}.country",
+                         "the identifier has no country, which the EC shapes require")
         if where and len(where) == 2:
             node["spatial"] = country(where)
         elif where:
@@ -344,8 +346,9 @@ class ElmWriter:
         name: LangText = org.name
         if not name:
             name = {"en": "Unknown organisation"}
-            self._say(Code.DEFAULTED, "an organisation without a name is written as "
-                      "'Unknown organisation' (the EC shapes require a legal name)", field=field)
+            self.ctx.say(Code.DEFAULTED, field,
+                         "an organisation without a name is written as "
+                         "'Unknown organisation' (the EC shapes require a legal name)")
         node["legalName"] = self._lang(name)
         if isinstance(eidas, dict) and eidas.get("value"):
             node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
@@ -374,9 +377,10 @@ class ElmWriter:
             node["location"] = {"id": self._id("location"), "type": "Location", "address": {
                 "id": self._id("address"), "type": "Address",
                 "countryCode": provisional_country()}}
-            self._say(Code.DEFAULTED, "the organisation has no country, which the EC shapes "
-                      "require: written as the EU country authority's 'Provisional data' "
-                      "(OP_DATPRO), read back as no country", field=f"{field}.country")
+            self.ctx.say(Code.DEFAULTED, f"{field}.country",
+                         "the organisation has no country, which the EC shapes "
+                         "require: written as the EU country authority's 'Provisional data' "
+                         "(OP_DATPRO), read back as no country")
         if org.url:
             node["homepage"] = {"id": self._id("webResource"), "type": "WebResource",
                                 "contentURL": org.url}
@@ -401,8 +405,9 @@ class ElmWriter:
                 "title": self._lang(title), "awardedBy": process,
                 "directedBy": self._organisation(cred.provider, "provider"),
             }
-            self._say(Code.APPROXIMATED, "the provider is written as the director of a learning "
-                      "activity that influenced the achievement", field="provider")
+            self.ctx.say(Code.APPROXIMATED, "provider",
+                         "the provider is written as the director of a learning "
+                         "activity that influenced the achievement")
         if cred.assessment or cred.assessed:
             claim["provenBy"] = self._assessment(cred, process)
         claim["specifiedBy"] = self._specification(cred)
@@ -414,9 +419,10 @@ class ElmWriter:
         if len(distinct) < len(bodies):
             # an RDF graph holds one node per IRI: identical entries, or entries that share an
             # id, become one organisation
-            self._say(Code.APPROXIMATED, f"{len(bodies) - len(distinct)} awarding bodies "
-                      "identical to another one, or sharing its id, are written as one "
-                      "organisation", field="awarding_bodies")
+            self.ctx.say(Code.APPROXIMATED, "awarding_bodies",
+                         f"{len(bodies) - len(distinct)} awarding bodies "
+                         "identical to another one, or sharing its id, are written as one "
+                         "organisation")
             bodies = distinct
         self._keep_order("awarding_bodies", [b["id"] for b in bodies])
         if not bodies and cred.issuer:
@@ -425,8 +431,8 @@ class ElmWriter:
         if bodies:
             process["awardingBody"] = bodies if len(bodies) > 1 else bodies[0]
         else:
-            self._say(Code.DROPPED, "no awarding body: the EC shapes require one",
-                      field="awarding_bodies")
+            self.ctx.say(Code.DROPPED, "awarding_bodies",
+                         "no awarding body: the EC shapes require one")
         awarded = cred.extensions.get("elm:awarding_date")
         if isinstance(awarded, str):
             process["awardingDate"] = awarded
@@ -438,16 +444,17 @@ class ElmWriter:
         title = ext.get("elm:assessment_title")
         if not isinstance(title, dict) or not title:
             title = {self.default_language: PLACEHOLDER_ASSESSMENT}
-            self._say(Code.DEFAULTED, "the assessment has no title of its own; written as "
-                      "'Assessment' (the EC shapes require one)", field="assessment")
+            self.ctx.say(Code.DEFAULTED, "assessment",
+                         "the assessment has no title of its own; written as "
+                         "'Assessment' (the EC shapes require one)")
         node: dict[str, Any] = {"id": self._id("learningAssessment"),
                                 "type": "LearningAssessment", "title": self._lang(title)}
         grade = a.grade if a else None
         grade_text = grade.value if grade and grade.value else None
         if grade_text is None:
             grade_text = "-"
-            self._say(Code.DEFAULTED, "no grade: written as '-' (the EC shapes require a grade)",
-                      field="assessment.grade.value")
+            self.ctx.say(Code.DEFAULTED, "assessment.grade.value",
+                         "no grade: written as '-' (the EC shapes require a grade)")
         node["grade"] = self._note({"und": grade_text})
         node["awardedBy"] = process
         if grade and grade.status:
@@ -455,15 +462,16 @@ class ElmWriter:
             if uri:
                 node["gradeStatus"] = concept(uri, label)
             else:
-                self._say(Code.DROPPED, f"grade status {grade.status} has no EU concept",
-                          field="assessment.grade.status")
+                self.ctx.say(Code.DROPPED, "assessment.grade.status",
+                             f"grade status {grade.status} has no EU concept")
         if a and a.supervision:
             uri, label = coded("supervision", a.supervision)
             if uri:
                 node["idVerification"] = concept(uri, label)
             else:
-                self._say(Code.DROPPED, f"supervision {a.supervision!r} has no EU concept in the "
-                          "supervision-verification scheme", field="assessment.supervision")
+                self.ctx.say(Code.DROPPED, "assessment.supervision",
+                             f"supervision {a.supervision!r} has no EU concept in the "
+                             "supervision-verification scheme")
         if cred.assessed is not None:
             node["dateIssued"] = _datetime(cred.assessed)
         if a and a.assessors:
@@ -495,22 +503,22 @@ class ElmWriter:
                 if uri:
                     types.append(concept(uri, label))
                 else:
-                    self._say(Code.DROPPED, f"assessment type {t!r} has no EU concept",
-                              field="assessment.types")
+                    self.ctx.say(Code.DROPPED, "assessment.types",
+                                 f"assessment type {t!r} has no EU concept")
             if types:
                 spec["dcType"] = types[0]
             if len(types) > 1:
-                self._say(Code.DROPPED, "the EC shapes allow one type per assessment "
-                          f"specification; {len(types) - 1} further type(s) not written",
-                          field="assessment.types")
+                self.ctx.say(Code.DROPPED, "assessment.types",
+                             "the EC shapes allow one type per assessment "
+                             f"specification; {len(types) - 1} further type(s) not written")
         if scheme is not None:
             gs: dict[str, Any] = {"id": self._id("gradingScheme"), "type": "GradingScheme",
                                   "title": self._lang(scheme.name or {"en": "Grading scheme"})}
             if scheme.description:
                 gs["description"] = self._lang(scheme.description)
             if scheme.min or scheme.max or scheme.pass_:
-                self._say(Code.DROPPED, "grading scheme min/max/pass have no ELM property",
-                          field="assessment.grade.scheme")
+                self.ctx.say(Code.DROPPED, "assessment.grade.scheme",
+                             "grading scheme min/max/pass have no ELM property")
             spec["gradingScheme"] = gs
         return spec
 
@@ -537,8 +545,8 @@ class ElmWriter:
         if levels and levels.nqf:
             nqf = [concept(n.uri, n.label or None) for n in levels.nqf if n.uri]
             if len(nqf) < len(levels.nqf):
-                self._say(Code.DROPPED, "an NQF level without a URI cannot be written",
-                          field="levels.nqf")
+                self.ctx.say(Code.DROPPED, "levels.nqf",
+                             "an NQF level without a URI cannot be written")
             if nqf:
                 spec["nqfLevel"] = nqf if len(nqf) > 1 else nqf[0]
                 self._keep_order("levels.nqf", [n["id"] for n in nqf])
@@ -570,8 +578,9 @@ class ElmWriter:
         credits = list(w.credits)
         if len(credits) == 1 and credits[0].system == "ects" and w.ects in (None,
                                                                            credits[0].value):
-            self._say(Code.APPROXIMATED, "a lone ECTS credit entry is written as the ECTS "
-                      "credit points; it comes back as workload.ects", field="workload")
+            self.ctx.say(Code.APPROXIMATED, "workload",
+                         "a lone ECTS credit entry is written as the ECTS "
+                         "credit points; it comes back as workload.ects")
         if w.ects is not None and not any(c.system == "ects" for c in credits):
             from credbridge.model import Credit
 
@@ -580,8 +589,8 @@ class ElmWriter:
         for c in credits:
             uri, label = coded("credit_system", c.system)
             if not uri:
-                self._say(Code.DROPPED, f"credit system {c.system!r} has no EU concept",
-                          field="workload.credits")
+                self.ctx.say(Code.DROPPED, "workload.credits",
+                             f"credit system {c.system!r} has no EU concept")
                 continue
             points.append({"id": self._id("creditPoint"), "type": "CreditPoint",
                            "framework": concept(uri, label),
@@ -611,16 +620,17 @@ class ElmWriter:
         esco_back = sorted(esco_all, key=natural_key)
         back = (esco_back[:1], esco_back[1:] + sorted(other, key=natural_key))
         if back != ([skill] if skill else [], related):
-            self._say(Code.APPROXIMATED, "RDF values are unordered: the first ESCO skill (in IRI "
-                      "order) comes back as the outcome's ESCO skill, the others as related",
-                      field="learning_outcomes[]")
+            self.ctx.say(Code.APPROXIMATED, "learning_outcomes[]",
+                         "RDF values are unordered: the first ESCO skill (in IRI "
+                         "order) comes back as the outcome's ESCO skill, the others as related")
         if outcome.skill_type:
             uri, label = coded("skill_type", outcome.skill_type)
             if uri:
                 node["dcType"] = concept(uri, label)
             else:
-                self._say(Code.DROPPED, f"skill type {outcome.skill_type!r} has no EU concept "
-                          "URI here", field="learning_outcomes[].skill_type")
+                self.ctx.say(Code.DROPPED, "learning_outcomes[].skill_type",
+                             f"skill type {outcome.skill_type!r} has no EU concept "
+                             "URI here")
         if outcome.code:
             node["identifier"] = self._identifier({"value": outcome.code})
         return node
@@ -642,8 +652,9 @@ class ElmWriter:
             if uri:
                 spec["learningSetting"] = concept(uri, label)
             else:
-                self._say(Code.APPROXIMATED, f"learning setting {p.setting} has no EU concept; "
-                          "written as an additional note", field="participation.setting")
+                self.ctx.say(Code.APPROXIMATED, "participation.setting",
+                             f"learning setting {p.setting} has no EU concept; "
+                             "written as an additional note")
                 spec.setdefault("additionalNote", []).append(
                     self._note({"en": f"{NOTE_SETTING}{p.setting}"}))
         if p.languages and not cred.languages:
@@ -658,8 +669,9 @@ class ElmWriter:
             if qualification:
                 spec["isPartialQualification"] = s.partial_qualification
             else:
-                self._say(Code.DROPPED, "isPartialQualification exists only on a Qualification "
-                          "(no levels here)", field="stackability.partial_qualification")
+                self.ctx.say(Code.DROPPED, "stackability.partial_qualification",
+                             "isPartialQualification exists only on a Qualification "
+                             "(no levels here)")
         # The shapes want parts and wholes of the same class as the specification itself.
         kind = "Qualification" if qualification else "LearningAchievementSpecification"
         for key, prop in (("stacks_into", "isPartOf"), ("parts", "hasPart")):
@@ -701,8 +713,9 @@ class ElmWriter:
             if text:
                 spec.setdefault("additionalNote", []).append(self._note(
                     {lang: f"{NOTE_QA}{t}" for lang, t in text.items()}))
-            self._say(Code.APPROXIMATED, "quality assurance without a type URI and a QA body "
-                      "is written as an additional note", field=field)
+            self.ctx.say(Code.APPROXIMATED, field,
+                         "quality assurance without a type URI and a QA body "
+                         "is written as an additional note")
         if nodes:
             spec["accreditation"] = nodes
 
