@@ -329,6 +329,11 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run(example: Example, plugin_site: Path | None, cwd: Path) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREDBRIDGE_")}
+    # as for a user who ran `credbridge schemas fetch` once: the official schemas are found
+    env["XDG_CACHE_HOME"] = str(cwd / ".cache")
+    shared = shared_dir(ROOT)
+    if shared is not None and (shared / "schemas").is_dir():
+        env["CREDBRIDGE_SCHEMAS"] = str(shared / "schemas")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONIOENCODING"] = "utf-8"
     if plugin_site is None:
