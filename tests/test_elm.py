@@ -685,3 +685,22 @@ def test_relative_iris_never_resolve_against_the_local_path(samples: Path) -> No
     _, written, report = write_read("elm", c)
     assert json.loads(written)["id"].startswith("urn:credbridge:")  # not an IRI: minted
     assert any(m.field == "id" and m.code == Code.APPROXIMATED for m in report.messages)
+
+
+def test_texts_of_unknown_language_are_never_lost_silently(full: MicroCredential) -> None:
+    """ELM texts need a language: an ``und`` text is written in the document's language
+    (approximated) and, when that language has a text of its own, not written (dropped);
+    the text of the language itself is never overwritten."""
+    cred = full.model_copy(update={"title": {"fr": "Titre", "und": "Title"},
+                                   "description": {"und": "Desc", "fr": "Descr"}})
+    back, _, report = write_read("elm", cred)
+    assert back[0].title == {"fr": "Titre"} and back[0].description == {"fr": "Descr"}
+    said = {(m.code, m.field) for m in report.messages if "unknown language" in m.detail}
+    assert said == {(Code.DROPPED, "title"), (Code.DROPPED, "description")}
+    assert len([m for m in report.messages if "unknown language" in m.detail]) == 2  # once each
+    outcome = full.learning_outcomes[0].model_copy(update={"text": {"und": "Skill"}})
+    cred = full.model_copy(update={"learning_outcomes": [outcome]})
+    back, _, report = write_read("elm", cred)
+    assert back[0].learning_outcomes[0].text == {"en": "Skill"}
+    assert any(m.code == Code.APPROXIMATED and m.field == "learning_outcomes[].text"
+               for m in report.messages)

@@ -62,6 +62,7 @@ class ElmWriter:
         self._counters: dict[str, int] = defaultdict(int)
         self._orgs: dict[str, dict[str, Any]] = {}
         self._token = ""
+        self._said: set[tuple[Code, str]] = set()
         self.default_language = "en"
 
     def _id(self, kind: str) -> str:
@@ -70,12 +71,34 @@ class ElmWriter:
 
     # --- texts ----------------------------------------------------------------------------
 
-    def _lang(self, text: dict[str, str]) -> dict[str, str]:
-        """A language map; ``und`` (unknown) is written as the document's language."""
-        out: dict[str, str] = {}
-        for lang, value in text.items():
-            out.setdefault(self.default_language if lang == "und" else lang, value)
+    def _lang(self, text: dict[str, str], field: str | None = None) -> dict[str, str]:
+        """A language map; ``und`` (unknown) is written as the document's language, unless
+        that language has a text of its own (then the unknown one is not written). Either is
+        reported once per ``field`` (``None``: texts credbridge wrote itself)."""
+        out = {lang: value for lang, value in text.items() if lang != "und"}
+        unknown = text.get("und")
+        if unknown is None:
+            return out
+        lang = self.default_language
+        if lang not in out:
+            out[lang] = unknown
+            self._say_once(Code.APPROXIMATED, field, f"the text of unknown language is written "
+                           f"as '{lang}' (ELM texts need a language)")
+        elif out[lang] == unknown:
+            self._say_once(Code.APPROXIMATED, field, f"the text of unknown language is the "
+                           f"'{lang}' text: written once, as '{lang}'")
+        else:
+            self._say_once(Code.DROPPED, field, f"the text of unknown language is not written: "
+                           f"ELM texts need a language and the '{lang}' one is taken")
         return out
+
+    def _say_once(self, code: Code, field: str | None, detail: str) -> None:
+        """A message about ``field`` said once per credential (a text is written in several
+        places: the title is the display, claim and specification title)."""
+        if field is None or (code, field) in self._said:
+            return
+        self._said.add((code, field))
+        self.ctx.say(code, field, detail)
 
     def _iri(self, value: str, kind: str, field: str) -> str:
         """``value`` when it is an absolute IRI; else a minted node id (reported)."""
@@ -99,8 +122,8 @@ class ElmWriter:
             self.ctx.say(Code.APPROXIMATED, field,
                          "RDF values are unordered: the list comes back in IRI order")
 
-    def _note(self, text: dict[str, str]) -> dict[str, Any]:
-        return {"id": self._id("note"), "type": "Note", "noteLiteral": self._lang(text)}
+    def _note(self, text: dict[str, str], field: str | None = None) -> dict[str, Any]:
+        return {"id": self._id("note"), "type": "Note", "noteLiteral": self._lang(text, field)}
 
     # --- document -------------------------------------------------------------------------
 
@@ -185,9 +208,9 @@ class ElmWriter:
         else:
             chosen, why = "en", "no language is known"
         if "und" in cred.title:
-            self.ctx.say(Code.APPROXIMATED, "title",
-                         f"texts of unknown language are written as '{chosen}' "
-                         f"({why}); ELM texts need a language")
+            self._say_once(Code.APPROXIMATED, "title",
+                           f"texts of unknown language are written as '{chosen}' "
+                           f"({why}); ELM texts need a language")
         return chosen
 
     def _credential_id(self, cred: MicroCredential) -> str:
@@ -220,12 +243,13 @@ class ElmWriter:
         if not title:
             title = {"en": "Credential"}
             self.ctx.say(Code.DEFAULTED, "title", "no title: the display title is 'Credential'")
-        langs = [lang for lang in self._lang(title) if lang != "und"] or [self.default_language]
+        langs = [lang for lang in self._lang(title, "title") if lang != "und"] or \
+            [self.default_language]
         primary = language(langs[0])
         display: dict[str, Any] = {
             "id": self._id("displayParameter"),
             "type": "DisplayParameter",
-            "title": self._lang(title),
+            "title": self._lang(title, "title"),
             "language": [language(lang) for lang in langs],
             "primaryLanguage": primary,
             "individualDisplay": {
@@ -349,7 +373,7 @@ class ElmWriter:
             self.ctx.say(Code.DEFAULTED, field,
                          "an organisation without a name is written as "
                          "'Unknown organisation' (the EC shapes require a legal name)")
-        node["legalName"] = self._lang(name)
+        node["legalName"] = self._lang(name, f"{field}.name")
         if isinstance(eidas, dict) and eidas.get("value"):
             node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
         if org.legal_identifier:
@@ -394,15 +418,15 @@ class ElmWriter:
         claim: dict[str, Any] = {"id": self._id("learningAchievement"),
                                  "type": "LearningAchievement"}
         title = cred.title or {"en": "Credential"}
-        claim["title"] = self._lang(title)
+        claim["title"] = self._lang(title, "title")
         if cred.description:
-            claim["description"] = self._lang(cred.description)
+            claim["description"] = self._lang(cred.description, "description")
         process = self._awarding(cred)
         claim["awardedBy"] = process
         if cred.provider:
             claim["influencedBy"] = {
                 "id": self._id("activity"), "type": "LearningActivity",
-                "title": self._lang(title), "awardedBy": process,
+                "title": self._lang(title, "title"), "awardedBy": process,
                 "directedBy": self._organisation(cred.provider, "provider"),
             }
             self.ctx.say(Code.APPROXIMATED, "provider",
@@ -479,7 +503,7 @@ class ElmWriter:
                                   for o in a.assessors]
             self._keep_order("assessment.assessors", [o["id"] for o in node["assessedBy"]])
         if a and a.description:
-            node["description"] = self._lang(a.description)
+            node["description"] = self._lang(a.description, "assessment.description")
         spec = self._assessment_spec(cred)
         if spec:
             node["specifiedBy"] = spec
@@ -513,9 +537,11 @@ class ElmWriter:
                              f"specification; {len(types) - 1} further type(s) not written")
         if scheme is not None:
             gs: dict[str, Any] = {"id": self._id("gradingScheme"), "type": "GradingScheme",
-                                  "title": self._lang(scheme.name or {"en": "Grading scheme"})}
+                                  "title": self._lang(scheme.name or {"en": "Grading scheme"},
+                                                      "assessment.grade.scheme.name")}
             if scheme.description:
-                gs["description"] = self._lang(scheme.description)
+                gs["description"] = self._lang(scheme.description,
+                                               "assessment.grade.scheme.description")
             if scheme.min or scheme.max or scheme.pass_:
                 self.ctx.say(Code.DROPPED, "assessment.grade.scheme",
                              "grading scheme min/max/pass have no ELM property")
@@ -533,9 +559,9 @@ class ElmWriter:
         }
         title = cred.extensions.get("elm:specification_title") or cred.title or \
             {"en": "Credential"}
-        spec["title"] = self._lang(title)
+        spec["title"] = self._lang(title, "title")
         if cred.description:
-            spec["description"] = self._lang(cred.description)
+            spec["description"] = self._lang(cred.description, "description")
         kind = cred.extensions.get("elm:specification_type")
         if isinstance(kind, str):
             spec["dcType"] = concept(kind)
@@ -564,7 +590,7 @@ class ElmWriter:
             spec["language"] = [language(lang) for lang in cred.languages]
             self._keep_order("languages", [c["id"] for c in spec["language"]])
         if cred.access_requirements:
-            spec["entryRequirement"] = self._note(cred.access_requirements)
+            spec["entryRequirement"] = self._note(cred.access_requirements, "access_requirements")
         self._stackability(cred, spec, qualification)
         self._further(cred, spec)
         if cred.quality_assurance:
@@ -605,7 +631,8 @@ class ElmWriter:
 
     def _outcome(self, outcome: Any) -> dict[str, Any]:
         node: dict[str, Any] = {"id": self._id("learningOutcome"), "type": "LearningOutcome",
-                                "title": self._lang(outcome.text or {"en": "-"})}
+                                "title": self._lang(outcome.text or {"en": "-"},
+                                                    "learning_outcomes[].text")}
         skill = outcome.esco_skill if outcome.esco_skill and self._iri_or_drop(
             outcome.esco_skill, "learning_outcomes[].esco_skill") else None
         related = [r for r in outcome.related
@@ -682,7 +709,8 @@ class ElmWriter:
                                                         f"stackability.{key}")
                                         if ref.id else self._id("specification"),
                                         "type": kind,
-                                        "title": self._lang(ref.title or {"en": "-"})}
+                                        "title": self._lang(ref.title or {"en": "-"},
+                                                            f"stackability.{key}[].title")}
                 nodes.append(node)
             if nodes:
                 spec[prop] = nodes
@@ -693,7 +721,8 @@ class ElmWriter:
         if f is None:
             return
         if f.text:
-            spec.setdefault("additionalNote", []).insert(0, self._note(f.text))
+            spec.setdefault("additionalNote", []).insert(
+                0, self._note(f.text, "further_information.text"))
         if f.links:
             spec["supplementaryDocument"] = [
                 {"id": self._id("webResource"), "type": "WebResource", "contentURL": link}
@@ -722,7 +751,8 @@ class ElmWriter:
     def _accreditation(self, qa: Any, field: str) -> dict[str, Any]:
         node: dict[str, Any] = {"id": self._id("accreditation"), "type": "Accreditation",
                                 "dcType": concept(qa.type),
-                                "title": self._lang(qa.description or {"en": "Accreditation"}),
+                                "title": self._lang(qa.description or {"en": "Accreditation"},
+                                                    f"{field}.description"),
                                 "accreditingAgent": self._organisation(qa.body, f"{field}.body")}
         if qa.decision and self._iri_or_drop(qa.decision, f"{field}.decision"):
             node["decision"] = concept(qa.decision)
