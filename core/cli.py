@@ -151,6 +151,11 @@ for _command in (formats, detect, show, check, validate_command, diff, plugins, 
 
 def main() -> None:
     """Console-script entry point."""
+    import logging
+
+    # The command line is an application: rdflib's warnings about ill-typed literals of an
+    # input (with a traceback) are not ours to print; the report says what was not read.
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
     try:
         cli(prog_name="credbridge")
     except KeyboardInterrupt:  # outside a command (while parsing)
