@@ -32,6 +32,19 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
+def interrupted(exc: BaseException) -> bool:
+    """True when ``exc`` stands for a Ctrl-C that a library wrapped on its way up (pydantic's
+    serializer turns a KeyboardInterrupt into a PydanticSerializationError that names it)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt) or "KeyboardInterrupt" in str(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def handle_errors(func: F) -> F:
     """Turn credbridge errors into one line on stderr and the right exit code; Ctrl-C exits
     130; any other exception is a bug, still one line (the traceback with CREDBRIDGE_DEBUG=1)."""
@@ -48,6 +61,9 @@ def handle_errors(func: F) -> F:
         except BrokenPipeError:
             sys.exit(EXIT_NEGATIVE)
         except Exception as exc:
+            if interrupted(exc):
+                click.echo("credbridge: interrupted", err=True)
+                sys.exit(EXIT_INTERRUPTED)
             if os.environ.get("CREDBRIDGE_DEBUG"):
                 raise
             fail(f"internal error: {type(exc).__name__}: {exc} (set CREDBRIDGE_DEBUG=1 for the "

@@ -114,7 +114,12 @@ def _options_table(command: click.Command) -> list[str]:
 
 
 def _usage(command: click.Command, ctx: click.Context) -> str:
-    return " ".join([ctx.command_path, *command.collect_usage_pieces(ctx)])
+    pieces = command.collect_usage_pieces(ctx)
+    if isinstance(command, click.Group) and command.invoke_without_command:
+        # click < 8.3 spells an optional sub-command as COMMAND; the page must not depend on it
+        pieces = [p.replace("COMMAND", "[COMMAND]", 1) if p.startswith("COMMAND") else p
+                  for p in pieces]
+    return " ".join([ctx.command_path, *pieces])
 
 
 def _command_section(command: click.Command, ctx: click.Context, level: str) -> list[str]:
