@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from . import vocab
@@ -198,13 +199,14 @@ def _decimal_text(d: Decimal) -> str:
     return text
 
 
-def _positive(d: Decimal | None) -> Decimal | None:
-    if d is not None and d <= 0:
-        raise ValueError("must be greater than 0")
+def _not_negative(d: Decimal | None) -> Decimal | None:
+    # 0 is a real value (a webinar with 0 ECTS, EBSI `creditPoint: "0"`, `engagementHours` 0.0)
+    if d is not None and d < 0:
+        raise ValueError("must be 0 or more")
     return d
 
 
-PositiveDecimal = Annotated[DecimalNumber, AfterValidator(_positive)]
+NonNegativeDecimal = Annotated[DecimalNumber, AfterValidator(_not_negative)]
 
 
 class CanonicalModel(BaseModel):
@@ -280,14 +282,14 @@ class Credit(CanonicalModel):
     """Credit points in a credit system."""
 
     system: CreditSystemCode
-    value: PositiveDecimal
+    value: NonNegativeDecimal
 
 
 class Workload(CanonicalModel):
     """Notional workload; ``ects`` is the ECTS entry of ``credits`` made prominent."""
 
-    ects: PositiveDecimal | None = None
-    hours: PositiveDecimal | None = None
+    ects: NonNegativeDecimal | None = None
+    hours: NonNegativeDecimal | None = None
     credits: list[Credit] = Field(default_factory=list)
 
 
@@ -408,11 +410,73 @@ class Proof(CanonicalModel):
     detail: str | None = None
 
 
+ClaimKind = Literal["achievement", "activity", "assessment", "entitlement"]
+"""What a record's claim is (ELM ``LearningAchievement``, ``LearningActivity``...)."""
+
+
+class Period(CanonicalModel):
+    """When something took place; either end may be unknown."""
+
+    start: DateOrDateTime | None = None
+    end: DateOrDateTime | None = None
+
+
+class Activity(CanonicalModel):
+    """A learning activity of the record, linked through the document's own links (ELM
+    ``influencedBy``, EDC XML ``wasInfluencedBy``): who directed it, how, when and how long."""
+
+    id: str | None = None
+    title: LangText = Field(default_factory=dict)
+    description: LangText = Field(default_factory=dict)
+    provider: Organisation | None = None
+    modes: list[ModeCode] = Field(default_factory=list)
+    languages: list[Language] = Field(default_factory=list)
+    period: Period | None = None
+    hours: NonNegativeDecimal | None = None
+
+
+class Part(CanonicalModel):
+    """An achievement that is part of the record (a course of a programme, a subject of a
+    diploma): ELM and EDC XML ``hasPart``, the ELMO hierarchy. The list is flat and in document
+    order; ``part_of`` names the part it belongs to (absent: the record itself)."""
+
+    id: str | None = None
+    part_of: str | None = None
+    title: LangText = Field(default_factory=dict)
+    description: LangText = Field(default_factory=dict)
+    learning_outcomes: list[LearningOutcome] = Field(default_factory=list)
+    workload: Workload | None = None
+    levels: Levels | None = None
+    fields_of_study: list[ISCEDFCode] = Field(default_factory=list)
+    assessment: Assessment | None = None
+    assessed: DateOrDateTime | None = None
+    languages: list[Language] = Field(default_factory=list)
+
+
+class Container(CanonicalModel):
+    """The document a record shares with the other records of a many-claim document (a
+    transcript of records): what a writer needs to write them back as one document."""
+
+    id: str | None = None
+    title: LangText = Field(default_factory=dict)
+    description: LangText = Field(default_factory=dict)
+    position: int = Field(ge=1)
+    count: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _position_in_range(self) -> Container:
+        if self.position > self.count:
+            raise ValueError(f"position {self.position} is beyond the document's "
+                             f"{self.count} record(s)")
+        return self
+
+
 class MicroCredential(CanonicalModel):
     """A micro-credential: "a certified small volume of learning" (Annex I elements)."""
 
     id: str | None = None
     credential_type: CredentialTypeCode | None = None
+    kind: ClaimKind | None = None
     title: LangText = Field(default_factory=dict)
     description: LangText = Field(default_factory=dict)
     learner: Learner | None = None
@@ -422,18 +486,22 @@ class MicroCredential(CanonicalModel):
     issued: DateOrDateTime | None = None
     assessed: DateOrDateTime | None = None
     valid_until: DateOrDateTime | None = None
+    period: Period | None = None
     learning_outcomes: list[LearningOutcome] = Field(default_factory=list)
     workload: Workload | None = None
     levels: Levels | None = None
     fields_of_study: list[ISCEDFCode] = Field(default_factory=list)
     assessment: Assessment | None = None
     participation: Participation | None = None
+    activities: list[Activity] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=list)
     quality_assurance: list[QualityAssurance] = Field(default_factory=list)
     access_requirements: LangText = Field(default_factory=dict)
     stackability: Stackability | None = None
     languages: list[Language] = Field(default_factory=list)
     further_information: FurtherInformation | None = None
     verification: Verification | None = None
+    document: Container | None = None
     proof: list[Proof] = Field(default_factory=list)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
@@ -444,6 +512,17 @@ class MicroCredential(CanonicalModel):
             if ":" not in key:
                 raise ValueError(f"extension key {key!r} must be '<format>:<name>'")
         return value
+
+    @model_validator(mode="after")
+    def _parts_link_parts(self) -> MicroCredential:
+        known: set[str] = set()
+        for index, part in enumerate(self.parts):
+            if part.part_of is not None and part.part_of not in known:
+                raise ValueError(f"parts[{index}].part_of {part.part_of!r} names no earlier "
+                                 "part of the record")
+            if part.id is not None:
+                known.add(part.id)
+        return self
 
     def to_json_dict(self) -> dict[str, Any]:
         """The canonical JSON form: only fields that hold a value."""

@@ -140,12 +140,24 @@ def test_decimal_keeps_precision() -> None:
     assert cred.model_dump_json().count('"0.1"') == 1
 
 
-@pytest.mark.parametrize(("bad", "message"), [(0, "greater than 0"), ("-2", "greater than 0"),
+@pytest.mark.parametrize(("bad", "message"), [("-2", "0 or more"), ("-0.5", "0 or more"),
                                               ("abc", "decimal"), ("NaN", "")])
-def test_ects_must_be_greater_than_zero(bad: Any, message: str) -> None:
+def test_ects_must_not_be_negative(bad: Any, message: str) -> None:
     exc = error_of({"workload": {"ects": bad}})
     assert exc.field == "workload.ects"
     assert message in exc.message
+
+
+@pytest.mark.parametrize("zero", [0, "0", "0.0", "0.00"])
+def test_a_workload_of_zero_is_a_value(zero: Any) -> None:
+    """ECTS 0, hours 0, a credit of 0 (EBSI ``creditPoint: "0"``) are real values, not errors."""
+    cred = build({"workload": {"ects": zero, "hours": zero,
+                               "credits": [{"system": "ecvet", "value": zero}]}})
+    assert cred.workload is not None
+    assert (cred.workload.ects, cred.workload.hours) == (Decimal(0), Decimal(0))
+    assert cred.workload.credits[0].value == Decimal(0)
+    assert cred.to_json_dict()["workload"] == {
+        "ects": "0", "hours": "0", "credits": [{"system": "ecvet", "value": "0"}]}
 
 
 def test_credit_systems_by_code_and_uri() -> None:
@@ -155,7 +167,7 @@ def test_credit_systems_by_code_and_uri() -> None:
     assert cred.workload is not None
     assert [(c.system, c.value) for c in cred.workload.credits] == [
         ("ects", Decimal(3)), ("ecvet", Decimal(2))]
-    assert error_of({"workload": {"credits": [{"system": "ects", "value": "0"}]}}).field == \
+    assert error_of({"workload": {"credits": [{"system": "ects", "value": "-1"}]}}).field == \
         "workload.credits[0].value"
 
 
@@ -251,7 +263,7 @@ def test_unknown_keys_are_errors() -> None:
 
 
 def test_several_problems_are_all_mentioned() -> None:
-    exc = error_of({"levels": {"eqf": 12}, "workload": {"ects": 0}, "issued": "never"})
+    exc = error_of({"levels": {"eqf": 12}, "workload": {"ects": -1}, "issued": "never"})
     assert exc.field == "issued"  # the first in model order; the others follow
     assert "and 2 more" in exc.message
     assert "workload.ects" in exc.message and "levels.eqf" in exc.message

@@ -20,8 +20,8 @@ _DURATION = re.compile(
 
 def duration_hours(duration: str) -> Decimal | None:
     """Hours of an ``xsd:duration`` made of days, hours, minutes and seconds (``PT125H`` and
-    ``P5DT5H`` are both 125); ``None`` when it has years or months (``P60M`` is sixty
-    months, not minutes), is not positive, or is not a duration."""
+    ``P5DT5H`` are both 125; ``PT0H`` is 0); ``None`` when it has years or months (``P60M``
+    is sixty months, not minutes) or is not a duration."""
     text = duration.strip()
     m = _DURATION.match(text)
     if not m or text in ("P", "PT"):
@@ -31,8 +31,6 @@ def duration_hours(duration: str) -> Decimal | None:
         return None
     days, hours, minutes, seconds = (Decimal(g) if g else Decimal(0) for g in m.groups()[2:])
     total = days * 24 + hours + minutes / 60 + seconds / 3600
-    if total <= 0:
-        return None
     return Decimal(int(total)) if total == total.to_integral() else total.quantize(Decimal("0.01"))
 
 
