@@ -416,7 +416,7 @@ def test_duration_hours_reads_rdflib_normalised_spellings_alike() -> None:
     for text in ("PT125H", "P5DT5H", "PT7500M", "PT450000S", "P0Y0M5DT5H", " PT125H "):
         assert duration_hours(text) == Decimal(125), text
     assert duration_hours("PT1H36S") == Decimal("1.01")  # rdflib's spelling of PT1.01H
-    assert duration_hours("P0D") is None
+    assert duration_hours("P0D") == duration_hours("PT0H") == Decimal(0)  # 0 hours is a value
 
 
 def test_xsd_values_read_from_their_text() -> None:
