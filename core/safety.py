@@ -15,6 +15,14 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024
 """Default limit for one record of a streamed format (a CSV row, a JSON Lines line)."""
 
+MAX_JSON_DEPTH = 100
+"""Deepest nesting of arrays and objects :func:`load_json` accepts (credentials nest about
+15 levels; code that walks a value recursively must never meet Python's recursion limit)."""
+
+MAX_NUMBER_DIGITS = 1000
+"""Longest number :func:`load_json` accepts, in characters (Python refuses integers over
+4,300 digits with an error of its own; no credential value needs more than a few)."""
+
 
 
 @dataclass(frozen=True)
@@ -76,24 +84,54 @@ class PrefixedReader(io.RawIOBase):
         return len(data)
 
 
+_INF = float("inf")
+
+
 def load_json(data: bytes | str, *, what: str = "JSON") -> Any:
     """Parse JSON from untrusted input: clear error with line and column, bounded nesting
     (the C decoder stops at the interpreter's recursion limit), NaN/Infinity refused."""
     def _no_constants(name: str) -> Any:
         raise InputError(f"{what} contains {name}, which is not JSON")
 
+    def _number(kind: type[int] | type[float]) -> Any:
+        def parse(text: str) -> int | float:
+            if len(text) > MAX_NUMBER_DIGITS:
+                raise LimitExceededError(f"{what} holds a number of {len(text):,} digits "
+                                         f"(the limit is {MAX_NUMBER_DIGITS:,})")
+            number = kind(text)
+            if number in (_INF, -_INF):  # "1e999": float() says inf, which JSON cannot write
+                raise InputError(f"{what} holds a number out of range ({text[:20]})")
+            return number
+        return parse
+
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constants)
+        value = json.loads(text, parse_constant=_no_constants, parse_int=_number(int),
+                           parse_float=_number(float))
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid {what}: {exc.msg} at line {exc.lineno}, column {exc.colno}") \
             from None
     except RecursionError:  # the C decoder refuses nesting beyond the recursion limit
-        raise LimitExceededError(f"{what} nested too deeply") from None
+        raise LimitExceededError(f"{what} is nested too deeply (over {MAX_JSON_DEPTH} levels)") \
+            from None
+    if type(value) in (dict, list) and text.count("{") + text.count("[") > MAX_JSON_DEPTH:
+        _check_depth(value, what)
     return value
+
+
+def _check_depth(value: Any, what: str) -> None:
+    """Raise :class:`LimitExceededError` when ``value`` nests deeper than ``MAX_JSON_DEPTH``
+    (iteratively: the check itself never recurses)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise LimitExceededError(f"{what} is nested too deeply (over {MAX_JSON_DEPTH} levels)")
+        children = node.values() if type(node) is dict else node
+        stack.extend((c, depth + 1) for c in children if type(c) in (dict, list))
 
 
 def xml_parser() -> Any:
