@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import UsageError
-
-if TYPE_CHECKING:
-    from .formats import Format
 
 
 class FormatOptions(BaseModel):
@@ -40,6 +37,14 @@ class FormatOptions(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Format(Protocol):
+    """What option handling needs of a format (:class:`credbridge.formats.Format` has it):
+    declared here so that this module does not import the format contract."""
+
+    name: ClassVar[str]
+    Options: ClassVar[type[FormatOptions]]
 
 
 OptionsInput = Mapping[str, Any] | None
