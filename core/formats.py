@@ -1,4 +1,4 @@
-"""The Format contract, the registry of formats and input-format detection (DESIGN.md §3)."""
+"""The Format contract, the registry of formats and input-format detection (docs/design.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fidelity laws of DESIGN.md §5 as functions that list violations.
+"""The fidelity laws of docs/design.md §5 as functions that list violations.
 
 A round trip canonical -> F -> canonical must keep every present field F declares ``exact`` or
 ``extension``; a ``lossy`` field must come back equal or be reported (approximated/dropped); a

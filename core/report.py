@@ -1,4 +1,4 @@
-"""The conversion report: typed messages for every loss, default and problem (DESIGN.md §4)."""
+"""The conversion report: typed messages for every loss, default and problem (docs/design.md §4)."""
 
 from __future__ import annotations
 

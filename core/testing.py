@@ -132,7 +132,7 @@ with contextlib.suppress(ImportError):  # hypothesis is in the test extra; the r
 
 
 class FormatConformance:
-    """The laws every format must obey (DESIGN.md §5), as a test class to subclass.
+    """The laws every format must obey (docs/design.md §5), as a test class to subclass.
 
     Set ``format_name``; optionally ``sample_files`` (real documents the reader must read),
     and ``schemas`` (the folder of official schemas for formats with a validator). A test that

@@ -1,4 +1,4 @@
-"""Every command of the CLI (DESIGN.md §7) through click's CliRunner and as real processes.
+"""Every command of the CLI (docs/design.md §7) through click's CliRunner and as real processes.
 
 Exit codes (docs/cli.md): 0 done, 1 a negative answer, 2 an error of the call or its input;
 an error is one line on stderr (``credbridge: error: ...``) and never a traceback.

@@ -1,4 +1,4 @@
-"""The fidelity laws (DESIGN.md §5) for every registered format, via the conformance kit.
+"""The fidelity laws (docs/design.md §5) for every registered format, via the conformance kit.
 
 Each built-in format reads the project's fixtures of its format as its sample files (the ones
 broken on purpose aside); a test of the kit that does not apply to a format is skipped with

@@ -1,4 +1,4 @@
-"""A -> B -> A for every ordered pair of formats keeps what both carry (DESIGN.md §5 law 3),
+"""A -> B -> A for every ordered pair of formats keeps what both carry (docs/design.md §5 law 3),
 on the project's fixture credentials."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The plugin host (DESIGN.md §3) proved with a real third-party package.
+"""The plugin host (docs/design.md §3) proved with a real third-party package.
 
 tests/thirdparty_plugin is an ordinary distribution (``credbridge-example-format``) with two
 entry points in the ``credbridge`` group: ``example`` (the ``example-json`` format) and

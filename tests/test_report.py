@@ -1,4 +1,4 @@
-"""The conversion report (DESIGN.md §4): typed messages, JSON form, summary, bounded memory."""
+"""The conversion report (docs/design.md §4): typed messages, JSON form, summary, bounded memory."""
 
 from __future__ import annotations
 
