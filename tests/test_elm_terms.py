@@ -49,8 +49,12 @@ def _value(term: Term) -> Any:
         return {"en": "text"}
     if term.kind == "xsd:boolean":
         return True
-    if term.kind == "xsd:positiveInteger":
+    if term.kind in ("xsd:positiveInteger", "xsd:integer"):
         return 1
+    if term.kind == "xsd:decimal":
+        return "2.5"
+    if term.kind in ("xsd:string", ""):
+        return "text"
     return "2024-01-01T00:00:00Z" if "date" in term.kind.lower() else "PT1H"
 
 

@@ -4,8 +4,12 @@ Written by this project from the ELM ontology (class and property IRIs, datatype
 W3C VC data model; it is NOT a copy of the official context files and is never fetched.
 Each line says: JSON term, the RDF IRI (as a compact IRI) and how values are typed: ``@id``
 (a node or IRI), ``@language`` (a language map), an XSD datatype, or ``-`` (plain literal).
-``tests/test_elm_terms.py`` proves that every term expands to the same IRI as under the
-official contexts.
+The table holds every term of the edc-ap 3.2 context (53 classes, 185 properties, the
+prefixes), so no key an EDC 3 document may use is "unknown": ``tests/test_elm_terms.py``
+proves that each one expands to the same IRI, with the same coercion, as under the official
+contexts, and ``tests/test_elm_terms_complete.py`` that none of the official context is missing.
+Where the official context is odd the table follows it (``dateModified`` coerced to ``@id``,
+``clv:`` without a trailing slash), so that both read a document the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +34,14 @@ PREFIXES: dict[str, str] = {
     "org": "http://www.w3.org/ns/org#",
     "person": "http://www.w3.org/ns/person#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "locn": "http://www.w3.org/ns/locn#",
+    "vc": "http://data.europa.eu/snb/model/w3c/vc/",
+    # No trailing slash in the edc-ap context: its clv:latitude / clv:longitude expand to
+    # http://data.europa.eu/m8glatitude under JSON-LD 1.0 rules (rdflib), which the table
+    # follows; a JSON-LD 1.1 processor leaves them as the IRI "clv:latitude".
+    "clv": "http://data.europa.eu/m8g",
 }
 
 
@@ -59,16 +71,24 @@ def expand(compact: str) -> str:
 _CLASSES = """
 Accreditation elm:Accreditation
 Address elm:Address
+Agent elm:Agent
+Amount elm:Amount
+AwardingOpportunity elm:AwardingOpportunity
 AwardingProcess elm:AwardingProcess
+Claim elm:Claim
 Concept skos:Concept
 ConceptScheme skos:ConceptScheme
 ContactPoint elm:ContactPoint
+CredentialStatus elm:CredentialStatus
 CreditPoint elm:CreditPoint
 DisplayDetail elm:DisplayDetail
 DisplayParameter elm:DisplayParameter
 EuropeanDigitalCredential elm:EuropeanDigitalCredential
+EuropeanDigitalPresentation elm:EuropeanDigitalPresentation
 Evidence elm:Evidence
+Geometry locn:Geometry
 GradingScheme elm:GradingScheme
+Grant elm:Grant
 Group elm:Group
 Identifier elm:Identifier
 IndividualDisplay elm:IndividualDisplay
@@ -91,12 +111,16 @@ Organisation elm:Organisation
 PeriodOfTime dc:PeriodOfTime
 Person elm:Person
 Phone elm:Phone
+PriceDetail elm:PriceDetail
 Proof elm:Proof
 Qualification elm:Qualification
+ResultCategory elm:ResultCategory
+ResultDistribution elm:ResultDistribution
 ShaclValidator2017 elm:ShaclValidator2017
 ShortenedGrading elm:ShortenedGrading
+Specification elm:Specification
 TermsOfUse elm:TermsOfUse
-CredentialStatus elm:CredentialStatus
+VerificationCheck elm:VerificationCheck
 WebResource elm:WebResource
 """
 
@@ -106,101 +130,185 @@ accreditation elm:accreditation @id
 accreditingAgent elm:accreditingAgent @id
 additionalNote elm:additionalNote @id
 address elm:address @id
+admissionProcedure elm:admissionProcedure @id
 altLabel skos:altLabel @language
+amount elm:amount @id
+applicationDeadline elm:applicationDeadline xsd:dateTime
+areaDialingCode elm:areaDialingCode xsd:string
 assessedBy elm:assessedBy @id
+attachment elm:attachment @id
+attachmentType elm:attachmentType @id
 awardedBy elm:awardedBy @id
 awardingBody elm:awardingBody @id
 awardingDate elm:awardingDate xsd:dateTime
+awardingOpportunity elm:awardingOpportunity @id
+awards elm:awards @id
+bannerImage elm:bannerImage @id
 birthName person:birthName @language
+category elm:category @language
 citizenshipCountry elm:citizenshipCountry @id
+contactForm elm:contactForm @id
+contactHour elm:contactHour xsd:string
 contactPoint elm:contactPoint @id
 content elm:content xsd:string
 contentEncoding elm:contentEncoding @id
+contentSize elm:contentSize xsd:integer
 contentType elm:contentType @id
 contentURL elm:contentUrl xsd:anyURI
+count elm:count xsd:positiveInteger
 countryCode elm:countryCode @id
+countryDialing elm:countryDialing xsd:string
+creator dc:creator @id
 credentialProfiles elm:credentialProfiles @id
 creditPoint elm:creditPoint @id
 creditReceived elm:creditReceived @id
+dateCreated dc:created xsd:dateTime
 dateIssued dc:issued xsd:dateTime
+dateModified dc:modified @id
 dateOfBirth elm:dateOfBirth xsd:dateTime
 dcType dc:type @id
 decision elm:decision @id
 definition skos:definition @language
 description dc:description @language
+descriptionHtml elm:descriptionHtml @id
+dialNumber elm:dialNumber xsd:string
 directedBy elm:directedBy @id
 displayDetail elm:displayDetail @id
 displayParameter elm:displayParameter @id
-educationLevel elm:educationLevel @id
+duration elm:duration xsd:duration
 educationalSystemNote elm:educationalSystemNote @id
+educationLevel elm:educationLevel @id
+educationSubject elm:educationSubject @id
 eIDASIdentifier elm:eidasLegalIdentifier @id
+elmSubject elm:subject @id
 emailAddress elm:emailAddress @id
 embeddedEvidence elm:embeddedEvidence @id
 endDate elm:endDate xsd:dateTime
+entitledBy elm:entitledBy @id
+entitlementStatus elm:entitlementStatus @id
+entitlesTo elm:entitlesTo @id
 entryRequirement elm:entryRequirement @id
-evidenceStatement elm:evidenceStatement xsd:string
 eqfLevel elm:EQFLevel @id
+evidenceStatement elm:evidenceStatement xsd:string
+evidenceTarget elm:evidenceTarget @id
 expiryDate elm:expiryDate xsd:dateTime
 familyName foaf:familyName @language
 framework elm:framework @id
 fullAddress elm:fullAddress @id
 fullName foaf:fullName @language
 gender elm:gender @id
+generalisationOf elm:generalisationOf @id
+geographicName elm:geographicName @language
 givenName foaf:givenName @language
 grade elm:grade @id
 gradeStatus elm:gradeStatus @id
 gradingScheme elm:gradingScheme @id
+grant elm:grant @id
 groupMemberOf elm:groupMemberOf @id
 hasClaim elm:hasClaim @id
+hasCredential elm:hasCredential @id
 hasPart elm:hasPart @id
+hasSubOrganization org:hasSubOrganization @id
 homepage foaf:homepage @id
-idVerification elm:idVerification @id
 identifier adms:identifier @id
+idVerification elm:idVerification @id
 image elm:image @id
-inScheme skos:inScheme @id
 individualDisplay elm:individualDisplay @id
 influencedBy elm:influencedBy @id
-isPartOf elm:isPartOf @id
+influences elm:influences @id
+inScheme skos:inScheme @id
 isPartialQualification elm:isPartialQualification xsd:boolean
+isPartOf elm:isPartOf @id
+label elm:label xsd:string
+landingPage elm:landingPage @id
 language dc:language @id
+latitude clv:latitude xsd:string
+learningAchievementSpecification elm:learningAchievementSpecification @id
+learningActivitySpecification elm:learningActivitySpecification @id
 learningOpportunity elm:learningOpportunity @id
 learningOutcome elm:learningOutcome @id
+learningOutcomeSummary elm:learningOutcomeSummary @id
+learningSchedule elm:learningSchedule @id
 learningSetting elm:learningSetting @id
 legalName rov:legalName @language
+levelOfCompletion elm:levelOfCompletion xsd:positiveInteger
+limitCredentialType elm:limitCredentialType @id
+limitEQFLevel elm:limitEQFLevel @id
+limitField elm:limitField @id
+limitJurisdiction elm:limitJurisdiction @id
+limitNationalOccupation elm:limitNationalOccupation @id
+limitOccupation elm:limitOccupation @id
+limitOrganisation elm:limitOrganisation @id
+limitQualification elm:limitQualification @id
 location elm:location @id
 logo elm:logo @id
+longitude clv:longitude xsd:string
 maximumDuration elm:maximumDuration xsd:duration
 maximumScore elm:maxScore xsd:string
+member foaf:member @id
+memberOf org:memberOf @id
 minimumScore elm:minScore xsd:string
 mode elm:mode @id
 nationalID elm:nationalId @id
 notation skos:notation -
+noteFormat elm:noteFormat @id
 noteLiteral elm:noteLiteral @language
 nqfLevel elm:NQFLevel @id
+organisation elm:organisation @id
 page elm:page xsd:positiveInteger
+patronymicName person:patronymicName @language
+percentageEqual elm:percentageEqual xsd:integer
+percentageHigher elm:percentageHigher xsd:integer
+percentageLower elm:percentageLower xsd:integer
+phone elm:phone @id
+phoneNumber elm:phoneNumber xsd:string
 placeOfBirth elm:placeOfBirth @id
 point elm:point xsd:string
 prefLabel skos:prefLabel @language
+priceDetail elm:priceDetail @id
 primaryLanguage elm:primaryLanguage @id
 provenBy elm:provenBy @id
+proves elm:proves @id
 providedBy elm:providedBy @id
+publisher dc:publisher @id
+qualificationCode elm:qualificationCode @id
 registration rov:registration @id
 relatedESCOSkill elm:relatedESCOSkill @id
 relatedSkill elm:relatedSkill @id
 report elm:report @id
+resultCategory elm:resultCategory @id
+resultDistribution elm:resultDistribution @id
 reusabilityLevel elm:reusabilityLevel @id
+reviewDate elm:reviewDate xsd:dateTime
+scheduleInformation elm:scheduleInformation @id
+schemeAgency adms:schemeAgency @language
 schemeId elm:schemeId xsd:anyURI
 schemeName elm:schemeName xsd:string
+schemeVersion elm:schemeVersion xsd:string
+score elm:score xsd:string
+shortenedGrading elm:shortenedGrading @id
 spatial dc:spatial @id
 spatialCode elm:spatialCode @id
+specialisationOf elm:specialisationOf @id
 specifiedBy elm:specifiedBy @id
 startDate elm:startDate xsd:dateTime
+status elm:status xsd:string
 subject dc:subject @id
+subOrganizationOf org:subOrganizationOf @id
+summaryDisplay elm:summaryDisplay xsd:string
 supplementaryDocument elm:supplementaryDocument @id
+targetGroup elm:targetGroup @id
+taxIdentifier elm:taxIdentifier @id
 temporal dc:temporal @id
 thematicArea elm:ISCEDFCode @id
 title dc:title @language
+unit elm:unit @id
+used elm:used @id
+valid dc:valid xsd:dateTime
+value elm:value xsd:decimal
 vatIdentifier elm:vatIdentifier @id
+verificationCheck elm:verificationCheck @id
+verificationStatus elm:verificationStatus @id
 volumeOfLearning elm:volumeOfLearning xsd:duration
 workload elm:workload xsd:duration
 """
