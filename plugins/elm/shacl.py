@@ -4,6 +4,10 @@
 official shapes, never fetched. In *pre-seal* mode the two constraints the EC fills when it
 seals a credential are tolerated: ``cred:issued`` (sealing time) missing on the credential,
 and the issuer's missing eIDAS legal identifier.
+
+SHACL checks the nodes a shape targets: a document with no ``elm:EuropeanDigitalCredential``
+gives the shapes nothing to check and would "conform". :func:`validate` first requires one
+(:data:`NO_CREDENTIAL`), then runs the shapes.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ SHAPES = ("EDC-generic-full.ttl", "EDC-generic-no-cv.ttl")
 CRED_ISSUED = URIRef(expand("cred:issued"))
 CRED_ISSUER = URIRef(expand("cred:issuer"))
 EIDAS = URIRef(expand("elm:eidasLegalIdentifier"))
+CREDENTIAL = URIRef(expand("elm:EuropeanDigitalCredential"))
+NO_CREDENTIAL = (
+    "no elm:EuropeanDigitalCredential in the document (rule: an EDC 3 document is a "
+    "European Digital Credential; the shapes of edc-generic-full target that class, "
+    "EuropeanDigitalCredentialShape, and check nothing without one)")
 
 
 def shapes_folder(schemas: Path) -> Path:
@@ -43,9 +52,12 @@ def load_shapes(folder: Path) -> Graph:
 
 def validate(data: Graph, shapes: Graph, *, pre_seal: bool = True) -> list[str]:
     """Problems of ``data`` against ``shapes``; [] when it conforms (in pre-seal mode:
-    apart from the sealing-time constraints)."""
+    apart from the sealing-time constraints). A graph without a European Digital Credential
+    does not conform (:data:`NO_CREDENTIAL`)."""
     import pyshacl
 
+    if next(iter(data.subjects(RDF.type, CREDENTIAL)), None) is None:
+        return [NO_CREDENTIAL]
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=shapes, advanced=True, allow_warnings=True, do_owl_imports=False,
     )
