@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from credbridge.safety import DEFAULT_MAX_RECORD_BYTES
 from .cells import parse_bool, split_multi, unneutralise
 from .columns import HeaderCell, column_for_field, interpret_header
 from .paths import drop_empty_elements, set_value
+from .records import records
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -34,18 +34,29 @@ def _cell_limit() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _next_row(rows: Iterator[list[str]]) -> list[str]:
+TOO_LARGE_DETAIL = (f"the row is larger than {DEFAULT_MAX_RECORD_BYTES:,} bytes (the limit "
+                    "of one record)")
+
+
+def _cells(text: str) -> list[str]:
+    """The cells of one record's text (cut by :mod:`.records`: no line break outside
+    quotes); a ``csv.Error`` for a record the csv module cannot read."""
+    if '"' not in text:  # no quoting: the csv module would split on the delimiter too
+        return text.split(",") if text else []
     with _cell_limit():
-        return next(rows)
+        rows = list(csv.reader([text], strict=False))
+    return rows[0] if rows else []
 
 
-def _each_row(rows: Iterator[list[str]]) -> Iterator[list[str]]:
-    while True:
-        try:
-            row = _next_row(rows)
-        except StopIteration:
-            return
-        yield row
+def _decoded(raw: bytes | None, what: str) -> str:
+    """The text of one record; :class:`InputError` (naming ``what``) when it is too large or
+    not UTF-8."""
+    if raw is None:  # TOO_LARGE
+        raise LimitExceededError(TOO_LARGE_DETAIL.replace("row", what, 1))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start + 1} of the {what})") from None
 
 
 def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[MicroCredential]:
@@ -55,18 +66,21 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
     ``und``: unknown); ``title.fr`` holds French. The ``language`` column is the language of
     instruction, not of the texts, so it is not used to guess. Rows are numbered from
     ``ctx.record_offset`` (the rows of earlier chunks of a split batch), and header messages
-    are given by the first chunk only.
+    are given by the first chunk only. A row that is not UTF-8, larger than the record limit
+    or not CSV is a failed record; the rows after it are read as usual.
     """
     column_map = options.column_map()
     language = options.language
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    rows = csv.reader(text, strict=False)
-    try:
-        header = _next_row(rows)
-    except StopIteration:
+    rows = records(stream, DEFAULT_MAX_RECORD_BYTES)
+    first = next(rows, False)
+    if isinstance(first, bool):  # no input
         return
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start} of the header)") from None
+    try:
+        header = _cells(_decoded(_without_bom(first), "header"))
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV header: {exc}", record="header") from None
+    except InputError as exc:
+        raise exc.with_context(record="header") from None
     header = [h.strip() for h in header]
     mapped = [column_map.get(h, h) if column_map else h for h in header]
     cells_meaning = [interpret_header(h) for h in mapped]
@@ -93,31 +107,30 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
         ctx.record = None
 
 
-def _credentials(rows: Iterator[list[str]], header: list[str],
+def _without_bom(raw: bytes | None) -> bytes | None:
+    return raw[3:] if raw is not None and raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def _credentials(rows: Iterator[bytes | None], header: list[str],
                  meanings: list[HeaderCell | None], ctx: Context,
                  language: str) -> Iterator[MicroCredential]:
     """The data rows as credentials, ``ctx.record`` set to ``row N`` for each."""
     row_no = ctx.record_offset
-    while True:
-        try:
-            row = _next_row(rows)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            row_no += 1
-            if "field larger than field limit" in str(exc):
-                raise LimitExceededError(
-                    f"a cell is larger than {DEFAULT_MAX_RECORD_BYTES:,} bytes",
-                    record=f"row {row_no}") from None
-            ctx.failed(f"unreadable CSV: {exc}", record=f"row {row_no}")
-            continue
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (byte {exc.start})",
-                             record=f"row {row_no + 1}") from None
+    for raw in rows:
         row_no += 1
-        if not any(c.strip() for c in row):
+        if raw is not None and not raw.strip():
             continue
         ctx.record = f"row {row_no}"
+        try:
+            row = _cells(_decoded(raw, "row"))
+        except InputError as exc:
+            ctx.failed(exc.message)
+            continue
+        except csv.Error as exc:
+            ctx.failed(f"unreadable CSV: {exc}")
+            continue
+        if not any(c.strip() for c in row):
+            continue
         if len(row) > len(header):
             ctx.failed(f"the row has {len(row)} cells but the header has {len(header)}")
             continue
@@ -235,29 +248,33 @@ def _bad(ctx: Context, field: str | None, column: str | None, message: str) -> N
 
 def split_rows(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, int]]:
     """Self-contained CSV chunks of ``size`` rows, each with the header, and the number of rows
-    before it (quoted newlines stay inside their row)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    rows = csv.reader(text, strict=False)
-    try:
-        header = _next_row(rows)
-    except (StopIteration, UnicodeDecodeError, csv.Error):
+    before it (quoted line breaks stay inside their row). Rows are copied as bytes, so a row
+    that is not UTF-8 fails in its chunk as it would in the whole file; a row over the record
+    limit is replaced by a row of the same kind (over the limit) and closes its chunk."""
+    rows = records(stream, DEFAULT_MAX_RECORD_BYTES)
+    header = next(rows, False)
+    if isinstance(header, bool):  # no input
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    if header is None:  # a header over the limit: the reader of this chunk reports it
+        yield _over_limit(), 0
+        return
+    head = header + b"\r\n"
+    chunk: list[bytes] = [head]
     count = offset = 0
-    try:
-        for row in _each_row(rows):
-            writer.writerow(row)
-            count += 1
-            if count == size:
-                yield buffer.getvalue().encode("utf-8"), offset
-                offset += count
-                count = 0
-                buffer.seek(0)
-                buffer.truncate()
-                writer.writerow(header)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"unreadable CSV after row {offset + count}: {exc}") from None
+    for raw in rows:
+        too_large = raw is None
+        chunk.append(_over_limit() if raw is None else raw + b"\r\n")
+        count += 1
+        if count == size or too_large:
+            yield b"".join(chunk), offset
+            offset += count
+            count = 0
+            chunk = [head]
     if count:
-        yield buffer.getvalue().encode("utf-8"), offset
+        yield b"".join(chunk), offset
+
+
+def _over_limit() -> bytes:
+    """A row that stands, in a chunk, for a row over the record limit: the reader fails it
+    with the same message and number (the original's bytes were never held)."""
+    return b"x" * (DEFAULT_MAX_RECORD_BYTES + 1) + b"\r\n"
