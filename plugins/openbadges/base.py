@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format
 from credbridge.options import FormatOptions
+from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, load_json
 
 from . import baking
 from .common import Source, dumps, open_document
@@ -55,6 +56,10 @@ class BadgeFormat(Format):
         labelled ``line N``, and a bad line is reported and skipped."""
         for label, chunk in documents(stream.read()):
             with ctx.at(label):
+                if label is not None and len(chunk) > DEFAULT_MAX_RECORD_BYTES:
+                    ctx.failed(f"the line is longer than {DEFAULT_MAX_RECORD_BYTES:,} bytes "
+                               "(the limit of one record)")
+                    continue
                 try:
                     cred = self.read_source(open_document(chunk, what=self.document_kind), ctx)
                 except InputError as exc:
@@ -101,14 +106,24 @@ def badge_options(ctx: Context) -> BadgeOptions:
 
 
 def is_lines(raw: bytes) -> bool:
-    """True when ``raw`` is JSON Lines: at least two non-blank lines, the first an object."""
-    lines = [line for line in raw.strip().splitlines() if line.strip()]
+    """True when ``raw`` is JSON Lines: at least two non-blank lines, the first an object; or,
+    when the first line cannot be read (too deep, too long, not JSON) and ``raw`` as a whole is
+    not JSON either, every line starts an object (the bad line is then one failed record)."""
+    lines = [line for line in raw.split(b"\n") if line.strip()]
     if len(lines) < 2:
         return False
-    try:
-        return isinstance(json.loads(lines[0]), dict)
-    except ValueError:
+    if len(lines[0]) <= DEFAULT_MAX_RECORD_BYTES:
+        try:
+            return isinstance(load_json(lines[0], what="JSON line"), dict)
+        except InputError:
+            pass
+    if not all(line.lstrip()[:1] == b"{" for line in lines):
         return False
+    try:
+        load_json(raw)
+    except InputError:
+        return True
+    return False
 
 
 def documents(raw: bytes) -> list[tuple[str | None, bytes]]:
@@ -116,7 +131,7 @@ def documents(raw: bytes) -> list[tuple[str | None, bytes]]:
     non-blank line of JSON Lines, else ``(None, raw)``: the whole input is one document."""
     if not baking.is_png(raw) and is_lines(raw):
         return [(f"line {number}", line)
-                for number, line in enumerate(raw.splitlines(), start=1) if line.strip()]
+                for number, line in enumerate(raw.split(b"\n"), start=1) if line.strip()]
     return [(None, raw)]
 
 
