@@ -76,18 +76,26 @@ def test_the_fixtures_are_samples_of_most_formats() -> None:
 
 def test_importing_the_kit_loads_no_hypothesis_profile() -> None:
     """credbridge.testing is a pytest plugin of every project that installs credbridge: it
-    registers its profiles and leaves the settings of the project's own tests alone."""
-    code = ("from hypothesis import settings\n"
-            "import credbridge.testing\n"
-            "current = settings()\n"
-            "ci = settings.get_profile('credbridge-ci')\n"
-            "thorough = settings.get_profile('credbridge-thorough')\n"
-            "print(current.derandomize, current.database is not None, ci.derandomize,\n"
-            "      ci.max_examples, thorough.max_examples)\n")
+    registers its profiles and leaves the settings of the project's own tests alone (the same
+    settings as without it, whatever hypothesis chose for this environment, e.g. its CI
+    profile)."""
+    show = ("current = settings()\n"
+            "print(current.derandomize, current.database is not None, current.max_examples)\n")
+    with_kit = ("from hypothesis import settings\n"
+                "import credbridge.testing\n" + show +
+                "ci = settings.get_profile('credbridge-ci')\n"
+                "thorough = settings.get_profile('credbridge-thorough')\n"
+                "print(ci.derandomize, ci.max_examples, thorough.max_examples)\n")
     env = {k: v for k, v in os.environ.items() if k != PROFILE_ENV}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=120, check=True).stdout.split()
-    assert out == ["False", "True", "True", str(CI_EXAMPLES), "500"]
+
+    def run(code: str) -> list[str]:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120, check=True).stdout.split()
+
+    baseline = run("from hypothesis import settings\n" + show)
+    out = run(with_kit)
+    assert out[:3] == baseline
+    assert out[3:] == ["True", str(CI_EXAMPLES), "500"]
 
 
 def test_the_kit_runs_with_the_profile_the_environment_names(
