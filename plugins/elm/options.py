@@ -12,10 +12,14 @@ if TYPE_CHECKING:
 
 
 class ElmOptions(FormatOptions):
-    """What the ELM writers can be told (``--embed-source``)."""
+    """What the ELM writers can be told (``--embed-source``, ``--ebsi``)."""
 
     embed_source: bool = Field(
         False, description="embed the input document as evidence (EC 'converted' profile)")
+    ebsi: bool = Field(
+        False, description="elm (JSON-LD) only: write the EBSI profile, a VCDM 2.0 EDC (VC 2.0 "
+        "context, type VerifiableAttestation, issued and validFrom) valid against EBSI's "
+        "Europass EDC JSON Schema")
 
 
 def elm_options(ctx: Context) -> ElmOptions:
