@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.errors import UsageError
 from credbridge.model import MicroCredential
+from credbridge.outputs import write_file
 from credbridge.report import Code
 
 from .cells import join_multi, neutralise
@@ -156,10 +157,10 @@ def write_rows(
         writer.writerow(row)
     text.flush()
     text.detach()
-    if metadata_path is not None:
-        metadata_path.write_text(
-            json.dumps(csvw_metadata(header, metadata_path.name.removesuffix("-metadata.json")),
-                       indent=2, ensure_ascii=False) + "\n", "utf-8")
+    if metadata_path is not None:  # mkstemp and rename: never through a symbolic link
+        write_file(metadata_path, (json.dumps(
+            csvw_metadata(header, metadata_path.name.removesuffix("-metadata.json")),
+            indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _metadata_path(ctx: Context, options: CsvOptions) -> Path | None:
