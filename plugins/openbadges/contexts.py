@@ -1,18 +1,23 @@
 """Context URLs, type names and the project's own JSON-LD term tables for Open Badges.
 
 Nothing here is ever fetched: a context is recognised by its URL and the terms the readers and
-writers use are listed in this module. The credbridge extension is defined inline (a context
-object inside the document), so a JSON-LD processor never needs to resolve it.
+writers use are listed in this module. The credbridge extension needs no context: in OB 3.0 it
+is a JSON literal under the absolute IRI ``urn:credbridge:canonical`` (pinned-context verifiers
+accept it), in OB 2.0 a JSON text in a string (JSON-LD 1.0 has no JSON literals).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+OB3_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+"""Defines ``1EdTechJsonSchemaValidator2019`` (the credentialSchema type), ``1EdTechRevocationList``
+and ``1EdTechCredentialRefresh``: needed whenever one of them is written."""
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 OB2_ASSERTION_TYPE = "https://w3id.org/openbadges#Assertion"
 """The evidence type of an upgraded OB 2.0 assertion (1EdTech upgrade guidance)."""
@@ -52,22 +57,85 @@ SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 EDUC_ACHIEVEMENT = "EducredentialAchievement"
 
+BITSTRING_ENTRY = "BitstringStatusListEntry"
+"""The VC 2.0 status entry (its terms are in the VC 2.0 context)."""
+REVOCATION_LIST = "1EdTechRevocationList"
+"""The 1EdTech revocation list OB 3.0 first used (deprecated; defined by extensions.json)."""
+STATUS_LIST_2021 = "StatusList2021Entry"
+"""Bitstring's predecessor (VC 1.1, its own context): written as a BitstringStatusListEntry."""
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def is_absolute_iri(value: object) -> bool:
+    """True for an absolute IRI (a scheme, then no whitespace or characters IRIs exclude):
+    what JSON-LD keeps as a node id and a WHATWG URL parser accepts."""
+    return isinstance(value, str) and _ABSOLUTE_IRI.match(value) is not None
+
 CREDBRIDGE_NS = "urn:credbridge:"
 """Namespace of the credbridge extension terms (a URN: nothing to dereference)."""
+CREDBRIDGE_IRI = CREDBRIDGE_NS + "canonical"
+"""The OB 3.0 extension key: canonical credbridge JSON for the elements neither Open Badges
+nor the eduCredentials profile can hold, as a JSON literal ``{"type": "@json", "@value": …}``
+(docs/formats/ob3.md). An absolute IRI needs no term definition, so no inline context."""
 CREDBRIDGE_TERM = "credbridgeCanonical"
-"""The one extension term: a JSON literal holding canonical credbridge JSON for the elements
-neither Open Badges nor the eduCredentials profile can hold (docs/formats/ob3.md)."""
-CREDBRIDGE_CONTEXT: dict[str, Any] = {
-    CREDBRIDGE_TERM: {"@id": CREDBRIDGE_NS + "canonical", "@type": "@json"},
-}
-"""The inline context object written after the OB 3.0 context when the extension is used."""
+"""The extension term: in OB 2.0 (defined by the extension object's own context, its value a
+JSON text), and in OB 3.0 as credbridge before 0.2 wrote it (read, never written)."""
 
 OB2_CREDBRIDGE_EXTENSION = "extensions:CredbridgeExtension"
 OB2_CREDBRIDGE_CONTEXT: dict[str, Any] = {
     "obi": "https://w3id.org/openbadges#",
     "extensions": "https://w3id.org/openbadges/extensions#",
-    CREDBRIDGE_TERM: {"@id": CREDBRIDGE_NS + "canonical", "@type": "@json"},
+    CREDBRIDGE_TERM: {"@id": CREDBRIDGE_IRI},
 }
+"""The OB 2.0 extension object's context: JSON-LD 1.0 (no ``@json``), so the value is a
+string holding JSON text."""
+
+EDUC_VOCAB = "https://edubadges.nl/static/obv3-glossary.html#"
+
+
+def educ_inline_context() -> dict[str, Any]:
+    """The eduCredentials context as its publisher wrote it, with its one JSON-LD error
+    corrected (``supervisionType`` has ``context`` where ``@context`` is meant), written inline
+    instead of the published URL (a JSON-LD processor refuses the published file: "invalid
+    scoped context"). IRIs are the published ones, typos included, so that the data means what
+    eduCredentials consumers expect."""
+    g = EDUC_VOCAB
+    values = {
+        "assessmentType": {
+            "testing": g + "assessment-type-testing",
+            "application of a skill":
+                "https://eduabages.nl/static/obv3-glossary.html#assessment-type-application-of-a-skill",
+            "portfolio": "https://eduabages.nl/static/obv3-glossary.html#assessment-type-portfolio",
+            "recognition of prior learning": g + "assessment-type-recognition-of-prior-learning",
+        },
+        "participationType": {
+            name: g + "participation-type-" + name.replace(" ", "-")
+            for name in ("online", "onsite or blended", "volunteering", "work experience",
+                         "personalized learning activities")
+        },
+        "supervisionType": {
+            "unsupervised with no identity verification":
+                g + "supervision-type-unsupervised-with-no-identity-verification",
+            "supervised with no identity verification":
+                g + "supervision-type-supervised-with-no-identity-verification",
+            "supervised online":
+                "https://edubaadges.nl/static/obv3-glossary.html#supervision-type-supervised-online",
+            "onsite with identity verification":
+                g + "supervision-type-onsite-with-identity-verification",
+        },
+    }
+    terms: dict[str, Any] = {"@protected": True, "id": "@id", "type": "@type"}
+    for name, scoped in values.items():
+        terms[name] = {"@id": g + name, "@type": "@vocab", "@context": scoped}
+    for name, iri, datatype in (("identityChecked", "identityChecked", "xsd:boolean"),
+                                ("ECTS", "ects", "xsd:integer"),
+                                ("timeInvestment", "timeInvestment", "xsd:integer"),
+                                ("SBU", "sbu", "xsd:integer"),
+                                ("educationProgramIdentifier", "educationProgramIdentifier",
+                                 "xsd:number")):
+        terms[name] = {"@id": g + iri, "@type": datatype}
+    return {"@protected": True, "id": "@id", "type": "@type",
+            EDUC_ACHIEVEMENT: {"@id": g + EDUC_ACHIEVEMENT, "@context": terms}}
 
 EDUC_TERMS = frozenset({
     "participationType", "assessmentType", "identityChecked", "supervisionType", "ECTS",

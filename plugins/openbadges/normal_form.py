@@ -33,7 +33,7 @@ SINGLE_TYPED = frozenset({"credentialStatus", "refreshService", "credentialSchem
                           "termsOfUse", "image", "identifier", "otherIdentifier", "geo"})
 """Properties whose objects the schema types with a single string."""
 
-_OPAQUE = frozenset({"@context", C.CREDBRIDGE_TERM, "proof"})
+_OPAQUE = frozenset({"@context", C.CREDBRIDGE_TERM, C.CREDBRIDGE_IRI, "proof"})
 
 
 def normal_form(value: Any, key: str | None = None) -> Any:

@@ -3,13 +3,16 @@ images; BadgeClass and Issuer documents given alongside complete hosted assertio
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from credbridge.crosswalk import fields_for
+from credbridge.errors import InputError
 from credbridge.formats import Predicate
 
 from . import baking, jws
-from .base import BadgeFormat, DocumentWriter
+from .base import BadgeFormat, DocumentWriter, documents, is_lines
+from .common import open_document
 
 # The readers, writers and the model (pydantic) are imported when a document is read or
 # written, not when the format is registered: start-up stays fast.
@@ -60,3 +63,21 @@ class Ob2Format(BadgeFormat):
         from .ob2_write import Ob2Writer
 
         return Ob2Writer(ctx)
+
+    def validate(self, data: bytes, schemas: Path) -> list[str]:
+        """JSON-LD safe mode, processed as JSON-LD 1.0 as OB 2.0 validators do (every term
+        defined, no relative type or IRI, nothing dropped; the id an absolute IRI), with the
+        bundled contexts only; OB 2.0 has no official JSON Schema (``schemas`` is unused)."""
+        from .validation import json_ld_problems
+
+        problems: list[str] = []
+        lines = is_lines(data)
+        for position, (_label, chunk) in enumerate(documents(data), start=1):
+            prefix = f"document {position}: " if lines else ""
+            try:
+                doc = open_document(chunk, what=self.document_kind).data
+            except InputError as exc:
+                problems.append(prefix + exc.message)
+                continue
+            problems += [prefix + p for p in json_ld_problems(doc, json_ld_10=True)]
+        return problems

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, ClassVar
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
 from credbridge.formats import Predicate
+from credbridge.options import FormatOptions
 from credbridge.report import Code
 
 from . import baking, jws
 from . import contexts as C
 from .base import BadgeFormat, DocumentWriter, documents, is_lines
 from .common import open_document
+from .options import Ob3Options
 
 # The readers, writers, the JSON Schema validator and the model (pydantic) are imported when a
 # document is read or written, not when the format is registered: start-up stays fast.
@@ -35,6 +37,7 @@ class Ob3Format(BadgeFormat):
     extensions = (".ob3.json", ".ob3.jsonl", ".ob3.jwt", ".ob3.png", ".ob3.svg")
     # Plain .json, .jwt, .png and .svg files are recognised by content (sniff).
     media_types = ("application/vc+ld+json", "application/vc+jwt")
+    Options: ClassVar[type[FormatOptions]] = Ob3Options
     fields: ClassVar[dict[str, Predicate]] = fields_for("ob3")
     """What ob3 carries (crosswalk §2): "extension" = eduCredentials terms, EU-vocabulary
     alignments or the credbridge extension."""
@@ -50,7 +53,7 @@ class Ob3Format(BadgeFormat):
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"eyJ"):
             text = jws.peek_payload(text)
-        if not text.startswith(b"{"):
+        if not text.startswith(b"{") or b'"ClrCredential"' in text:  # a CLR: the clr format
             return False
         return (b"purl.imsglobal.org/spec/ob/v3p0" in text or b'"OpenBadgeCredential"' in text
                 or b'"AchievementCredential"' in text
@@ -59,7 +62,7 @@ class Ob3Format(BadgeFormat):
     def read_source(self, source: Source, ctx: Context) -> MicroCredential | None:
         """The credential of one OB 3.0 document; a baked image that holds an OB 2.0 badge is
         read as OB 2.0 (reported so)."""
-        from .ob3_read import Ob3Reader, is_ob3
+        from .ob3_read import Ob3Reader, extension_value, is_ob3
         from .overlay import overlay
         from .sections import keep
 
@@ -71,7 +74,8 @@ class Ob3Format(BadgeFormat):
             # the OB 2.0 reading reports (and keeps its sections) as ob2, as the ob2 format would
             return read_ob2(self, source, dataclasses.replace(ctx, format="ob2"), {})
         data = dict(source.data)
-        extension = data.pop(C.CREDBRIDGE_TERM, None)
+        extension = extension_value(data.pop(C.CREDBRIDGE_IRI, None),
+                                    data.pop(C.CREDBRIDGE_TERM, None))
         reader = Ob3Reader(ctx)
         out = reader.read(data)
         if source.jws_header is not None:
@@ -98,8 +102,10 @@ class Ob3Format(BadgeFormat):
         return Ob3Writer(ctx)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
-        """Problems against the official 1EdTech achievement-credential JSON Schema."""
-        from .validation import schema_problems
+        """Problems against the official 1EdTech achievement-credential JSON Schema, and of
+        JSON-LD safe mode (every term defined, no relative type or IRI, nothing dropped by
+        expansion; the credential id an absolute IRI), with the bundled contexts only."""
+        from .validation import json_ld_problems, schema_problems
 
         problems: list[str] = []
         lines = is_lines(data)
@@ -111,4 +117,5 @@ class Ob3Format(BadgeFormat):
                 continue
             prefix = f"credential {position}: " if lines else ""
             problems += [prefix + p for p in schema_problems(doc, schemas)]
+            problems += [prefix + p for p in json_ld_problems(doc)]
         return problems

@@ -7,6 +7,7 @@ reported. Contexts are recognised by URL, never fetched.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -103,14 +104,17 @@ class Ob3Reader:
                       "written as VC 2.0 (validFrom/validUntil)")
         if not any(u.startswith(C.OB3_CONTEXT_PREFIX) for u in urls):
             self.note(Code.NOTE, "no Open Badges 3.0 context URL (read by shape)")
-        known = {C.VC1_CONTEXT, C.VC2_CONTEXT, C.EDUC_CONTEXT}
+        known = {C.VC1_CONTEXT, C.VC2_CONTEXT, C.EDUC_CONTEXT, C.OB3_EXTENSIONS_CONTEXT}
         other = [c for c in contexts if not (isinstance(c, str) and (
             c in known or c.startswith(C.OB3_CONTEXT_PREFIX) or "educredential" in c)) and
-            not (isinstance(c, dict) and C.CREDBRIDGE_TERM in c)]
+            not (isinstance(c, dict) and (C.CREDBRIDGE_TERM in c or C.EDUC_ACHIEVEMENT in c))]
         if any(isinstance(c, str) and "educredential" in c for c in urls):
             self.note(Code.NOTE, "eduCredentials context: its published context is not valid "
                       "JSON-LD (a 'context' key where '@context' is meant); read as JSON with "
                       "credbridge's own table of its terms")
+        elif any(isinstance(c, dict) and C.EDUC_ACHIEVEMENT in c for c in contexts):
+            self.note(Code.NOTE, "eduCredentials context given inline: read with credbridge's "
+                      "own table of its terms")
         if other:
             self.extensions["ob3:contexts"] = other
 
@@ -464,15 +468,37 @@ class Ob3Reader:
         self.raws["evidence"] = {"criteria": criteria, "evidence": evidence}
 
     def _status(self, root: Node, out: dict[str, Any]) -> None:
-        status = root.data.get("credentialStatus")
-        if isinstance(status, dict):
-            verification = {"status_service": status.get("id"), "method": status.get("type")}
-            out["verification"] = {k: v for k, v in verification.items()
-                                   if isinstance(v, str)}
+        # not taken: the JSON is kept as it is for an ob3 round trip
+        entries = [e for e in as_list(root.data.get("credentialStatus")) if isinstance(e, dict)]
+        if entries:
+            chosen = next((e for e in entries if e.get("statusPurpose") in (None, "revocation")),
+                          entries[0])
+            out["verification"] = self.status_entry(chosen)
+            for other in entries:
+                if other is not chosen:
+                    self.note(Code.NOTE, f"another status entry ({describe_status(other)}) is "
+                              "kept for an ob3 round trip only", "verification")
         schemas = [s for s in as_list(root.take("credentialSchema")) if not (
             isinstance(s, dict) and s.get("id") == C.OB3_SCHEMA_URL)]
         if schemas:
             self.extensions["ob3:credentialSchema"] = schemas
+
+    def status_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """Canonical verification data of one status entry, reported as what it is: the
+        service is the entry's id (else LIST#INDEX), the method its type."""
+        service = entry.get("id")
+        listed, index = entry.get("statusListCredential"), entry.get("statusListIndex")
+        if not isinstance(service, str) and isinstance(listed, str) and index is not None:
+            service = f"{listed}#{index}"
+        kind = types_of(entry)
+        self.note(Code.NOTE, f"credentialStatus {describe_status(entry)}: not checked "
+                  "(credbridge never fetches status lists)", "verification.status_service")
+        if entry.get("statusPurpose") not in (None, "revocation"):
+            self.note(Code.APPROXIMATED, f"status purpose {entry.get('statusPurpose')!r} has no "
+                      "canonical place: other formats get the entry as a revocation entry",
+                      "verification.method")
+        verification = {"status_service": service, "method": kind[0] if kind else None}
+        return {k: v for k, v in verification.items() if isinstance(v, str)}
 
     def _proof(self, value: Any, out: dict[str, Any]) -> None:
         for proof in as_list(value):
@@ -487,3 +513,35 @@ class Ob3Reader:
             out.setdefault("proof", []).append({k: v for k, v in entry.items() if v})
             self.note(Code.NOTE, f"proof ({detail or 'unknown type'}) recorded; it is not "
                       "verified and is never carried to an output", "proof")
+
+
+def describe_status(entry: dict[str, Any]) -> str:
+    """What a status entry is, in words: its type, purpose, index and list."""
+    kind = "/".join(types_of(entry)) or "of no type"
+    parts = [kind]
+    if kind == C.REVOCATION_LIST:
+        parts.append("(1EdTech revocation list, deprecated by OB 3.0)")
+    elif kind not in (C.BITSTRING_ENTRY, C.STATUS_LIST_2021):
+        parts.append("(not a VC 2.0 status type)")
+    purpose, index = entry.get("statusPurpose"), entry.get("statusListIndex")
+    if purpose is not None or index is not None:
+        parts.append(f"{purpose or 'status'} bit {index} of {entry.get('statusListCredential')}")
+    elif isinstance(entry.get("id"), str):
+        parts.append(str(entry["id"]))
+    return " ".join(parts)
+
+
+def extension_value(literal: Any, term: Any) -> Any:
+    """The canonical JSON of the credbridge extension: the JSON literal under
+    ``urn:credbridge:canonical`` (``{"type": "@json", "@value": …}``, or JSON text), else the
+    ``credbridgeCanonical`` term credbridge 0.1 wrote; None when there is none."""
+    if literal is None:
+        return term
+    if isinstance(literal, dict) and literal.get("type", literal.get("@type")) == "@json":
+        return literal.get("@value")
+    if isinstance(literal, str):
+        try:
+            return json.loads(literal)
+        except ValueError:
+            return literal  # overlay reports it is not an object
+    return literal

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from credbridge.report import Code, Report
 from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .normal_form import normal_form
+from .options import Ob3Options
 from .overlay import deep_diff
 from .sections import KeptSections, criteria_page
 
@@ -37,6 +39,10 @@ _LANG_PATTERN = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?
 # Canonical keys that never go into the credbridge extension: proof is never carried, and
 # extensions of other formats are reported by the core.
 _NOT_IN_EXTENSION = ("extensions", "proof")
+_REPLACED_CONTEXTS = (
+    C.VC1_CONTEXT, C.OB3_CONTEXT_PREFIX, "https://imsglobal.github.io/openbadges-specification/",
+    "https://w3id.org/security/", "https://www.w3.org/ns/credentials/status/", C.EDUC_CONTEXT)
+"""Source contexts the written document does not need (see ``Ob3Writer._source_contexts``)."""
 
 
 def identity_type(scheme: str | None) -> str:
@@ -59,6 +65,8 @@ class Ob3Writer(KeptSections):
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.fmt = ctx.format
+        options = ctx.options
+        self.options = options if isinstance(options, Ob3Options) else Ob3Options()
         self.educ = False
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
@@ -66,31 +74,45 @@ class Ob3Writer(KeptSections):
         self.ctx.say(code, field, detail)
 
     def document(self, cred: MicroCredential) -> dict[str, Any]:
-        """The complete OB 3.0 credential for ``cred`` (with the credbridge extension)."""
+        """The complete OB 3.0 credential for ``cred`` (with the credbridge extension unless
+        ``no_extension``)."""
         doc = self.standard(cred)
         extension = self.extension(cred, doc)
-        if extension:
-            doc["@context"].append(copy.deepcopy(C.CREDBRIDGE_CONTEXT))
-            doc[C.CREDBRIDGE_TERM] = extension
+        if extension and self.options.no_extension:
+            for key in extension:
+                self.note(Code.DROPPED, "not written (--no-extension): the OB 3.0 terms "
+                          "cannot hold it", key)
+        elif extension:
+            # a JSON literal under an absolute IRI: no inline context for verifiers to refuse
+            doc[C.CREDBRIDGE_IRI] = {"type": "@json", "@value": extension}
         return doc
+
+    def _wants_educ(self, cred: MicroCredential) -> bool:
+        """Whether to write the eduCredentials terms: asked for, or (``auto``) used by the
+        source (an OB 3.0 EducredentialAchievement)."""
+        profile = self.options.profile
+        if profile != "auto":
+            return profile == "educredentials"
+        badge = cred.extensions.get("ob3:sections", {}).get("badge", {}).get("raw", {})
+        return isinstance(badge, dict) and C.EDUC_ACHIEVEMENT in (badge.get("types") or [])
 
     # --- the standard document ------------------------------------------------------------
 
     def standard(self, cred: MicroCredential) -> dict[str, Any]:
         """The OB 3.0 / eduCredentials JSON of ``cred`` without the credbridge extension."""
         ext = cred.extensions
-        cred_id = cred.id or stable_urn("credential", self.canonical(cred))
-        if not cred.id:
-            self.note(Code.DEFAULTED, f"OB 3.0 requires an id: {cred_id} generated", "id")
+        self.educ = self._wants_educ(cred)
+        cred_id = self._credential_id(cred)
         title = self._text(cred.title, "title")
         achievement = self._achievement(cred, cred_id, title)
-        contexts: list[Any] = [C.VC2_CONTEXT, C.OB3_CONTEXT]
+        contexts: list[Any] = [C.VC2_CONTEXT, C.OB3_CONTEXT, C.OB3_EXTENSIONS_CONTEXT]
         if self.educ:
-            contexts.append(C.EDUC_CONTEXT)
-            self.note(Code.NOTE, "eduCredentials EducredentialAchievement terms written (its "
-                      "published context is not valid JSON-LD: strict JSON-LD processors will "
-                      "reject the document)")
-        contexts += [c for c in ext.get("ob3:contexts", []) if c not in contexts]
+            contexts.append(C.educ_inline_context())
+            self.note(Code.NOTE, "eduCredentials EducredentialAchievement terms written, with "
+                      "the eduCredentials context inline and corrected (its published file is "
+                      "not valid JSON-LD); verifiers that accept only published context URLs "
+                      "(openbadgeslib) refuse it: --profile ob3 writes plain OB 3.0")
+        contexts += self._source_contexts(ext.get("ob3:contexts", []), contexts)
         badge_raw = (self.raw(cred, "badge") or {})
         doc: dict[str, Any] = {
             "@context": contexts,
@@ -111,15 +133,10 @@ class Ob3Writer(KeptSections):
         doc["credentialSchema"] = [{"id": C.OB3_SCHEMA_URL, "type": C.SCHEMA_VALIDATOR_TYPE},
                                    *ext.get("ob3:credentialSchema", [])]
         rest = ext.get("ob3:credential") or {}
-        if cred.verification and cred.verification.status_service and \
-                cred.verification.method not in ("hosted", "signed") and \
-                "credentialStatus" not in rest:
-            doc["credentialStatus"] = {
-                "id": cred.verification.status_service,
-                "type": cred.verification.method or "1EdTechRevocationList"}
-            if not cred.verification.method:
-                self.note(Code.DEFAULTED, "credentialStatus type 1EdTechRevocationList assumed",
-                          "verification.method")
+        if "credentialStatus" not in rest:
+            status = self._status(cred)
+            if status:
+                doc["credentialStatus"] = status
         if cred.verification and cred.verification.url:
             self.note(Code.APPROXIMATED, "OB 3.0 has no verification page URL; kept in the "
                       "credbridge extension", "verification.url")
@@ -128,7 +145,105 @@ class Ob3Writer(KeptSections):
         if cred.proof:
             self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
                       "credential is unsigned", "proof")
-        return normal_form(prune_json(doc))  # type: ignore[no-any-return]
+        out: dict[str, Any] = normal_form(prune_json(doc))
+        absolute_ids(out, self.note)
+        if any(key.startswith(("ob3:", "ob2:")) for key in ext):
+            self._safe_json_ld(out)
+        return out
+
+    def _safe_json_ld(self, doc: dict[str, Any]) -> None:
+        """Remove from the source JSON carried into ``doc`` what JSON-LD safe mode refuses
+        (undefined terms, relative types, embedded credentials that are not valid JSON-LD):
+        a JSON-LD processor would drop it, and DCC refuses to sign a document with it. Only
+        documents that carry source JSON are checked: the writer's own terms are safe."""
+        from . import jsonld_safe
+
+        for parent, key, item in _endorsements(doc):
+            found = jsonld_safe.problems(item) if isinstance(item, dict) else []
+            if found or not isinstance(item, dict):
+                parent[key] = [e for e in parent[key] if e is not item] \
+                    if isinstance(parent[key], list) else None
+                self.note(Code.DROPPED, f"an embedded endorsement credential is not valid "
+                          f"JSON-LD ({found[0] if found else 'not an object'}): not written "
+                          "(a JSON-LD processor would refuse the whole document)", None)
+        for parent, key, _item in _endorsements(doc):
+            if parent.get(key) in (None, []):
+                parent.pop(key, None)
+        jsonld_safe.remove(doc, jsonld_safe.problems(doc), lambda path, message: self.note(
+            Code.DROPPED, f"{path} of the source: {message}; not written", None))
+
+    def _credential_id(self, cred: MicroCredential) -> str:
+        """The credential's id, an absolute IRI (VC 2.0 and JSON-LD need one): the source's,
+        else a urn:uuid derived from the source's id (the same id always gives the same urn),
+        else from the credential."""
+        if C.is_absolute_iri(cred.id):
+            return str(cred.id)
+        if cred.id:
+            new = stable_urn("credential-id", cred.id)
+            self.note(Code.APPROXIMATED, f"the id {cred.id!r} is not an absolute IRI (VC 2.0 and "
+                      f"JSON-LD need one): {new} written, derived from it; the original id is "
+                      "kept in the credbridge extension", "id")
+            return new
+        new = stable_urn("credential", self.canonical(cred))
+        self.note(Code.DEFAULTED, f"OB 3.0 requires an id: {new} generated", "id")
+        return new
+
+    def _source_contexts(self, others: list[Any], written: list[Any]) -> list[Any]:
+        """The other contexts the OB 3.0 source named that the written document still needs:
+        none for the proof suites (the proof is not carried), older OB 3.0 and VC contexts
+        (replaced), the VC 1.1 status contexts (VC 2.0 defines the status entry) or the
+        eduCredentials URL (its published file is not valid JSON-LD)."""
+        kept = []
+        for context in others:
+            if context in written:
+                continue
+            if isinstance(context, str) and context.startswith(_REPLACED_CONTEXTS):
+                self.note(Code.NOTE, f"the source's context {context} is not written: the "
+                          "document uses no term of it (VC 2.0 and OB 3.0.3 define the rest)",
+                          "extensions.ob3:contexts")
+                continue
+            kept.append(context)
+        return kept
+
+    def _status(self, cred: MicroCredential) -> dict[str, Any] | None:
+        """The credentialStatus of ``cred``: the source's type when the written contexts
+        define it (1EdTechRevocationList), else a VC 2.0 BitstringStatusListEntry (a
+        StatusList2021Entry is written as its VC 2.0 successor)."""
+        v = cred.verification
+        if not v or not v.status_service or v.method in ("hosted", "signed"):
+            return None
+        service, method = v.status_service, v.method
+        field = "verification.status_service"
+        if not C.is_absolute_iri(service):
+            self.note(Code.APPROXIMATED, f"status service {service!r} is not an absolute IRI: "
+                      "no credentialStatus written (kept in the credbridge extension)", field)
+            return None
+        if method == C.REVOCATION_LIST:
+            self.note(Code.NOTE, "credentialStatus 1EdTechRevocationList written as the source "
+                      "had it (OB 3.0 deprecated it for the VC 2.0 BitstringStatusListEntry)",
+                      "verification.method")
+            return {"id": service, "type": C.REVOCATION_LIST}
+        if method not in (None, C.BITSTRING_ENTRY, C.STATUS_LIST_2021):
+            self.note(Code.APPROXIMATED, f"status type {method!r} is not defined by the VC 2.0 "
+                      "or OB 3.0 contexts: no credentialStatus written (kept in the credbridge "
+                      "extension)", "verification.method")
+            return None
+        list_url, _, index = service.partition("#")
+        if not index.isdigit():
+            self.note(Code.APPROXIMATED, f"status service {service} names no status list index "
+                      "(LIST#INDEX): no BitstringStatusListEntry written (kept in the credbridge "
+                      "extension)", field)
+            return None
+        if method == C.STATUS_LIST_2021:
+            self.note(Code.APPROXIMATED, "the StatusList2021Entry is written as its VC 2.0 "
+                      "successor BitstringStatusListEntry (VC 2.0 has no StatusList2021 terms)",
+                      "verification.method")
+        elif method is None:
+            self.note(Code.DEFAULTED, "credentialStatus written as a VC 2.0 "
+                      "BitstringStatusListEntry (the source named no status type)",
+                      "verification.method")
+        return {"id": service, "type": C.BITSTRING_ENTRY, "statusPurpose": "revocation",
+                "statusListIndex": index, "statusListCredential": list_url}
 
     def _from_ob2(self, cred: MicroCredential, doc: dict[str, Any]) -> None:
         """1EdTech's OB 2.0 -> 3.0 upgrade guidance, and the OB 2.0 elements kept on read."""
@@ -205,8 +320,12 @@ class Ob3Writer(KeptSections):
 
     def profile(self, org: Organisation, field: str, seed: str) -> dict[str, Any]:
         """An OB 3.0 Profile for an organisation."""
-        if org.id:
-            pid = org.id
+        if C.is_absolute_iri(org.id):
+            pid = str(org.id)
+        elif org.id:
+            pid = stable_urn("profile-id", org.id)
+            self.note(Code.APPROXIMATED, f"the profile id {org.id!r} is not an absolute IRI: "
+                      f"{pid} written, derived from it", f"{field}.id")
         else:
             pid = stable_urn("profile", seed, org.model_dump(mode="json"))
             self.note(Code.DEFAULTED, f"an OB 3.0 Profile requires an id: {pid} generated",
@@ -267,8 +386,12 @@ class Ob3Writer(KeptSections):
         learner = cred.learner
         rest = cred.extensions.get("ob3:subject") or {}
         if learner:
-            if learner.id:
+            if C.is_absolute_iri(learner.id):
                 subject["id"] = learner.id
+            elif learner.id:
+                self.note(Code.APPROXIMATED, f"the learner id {learner.id!r} is not an absolute "
+                          "IRI (a subject id must be one): written as an identifier",
+                          "learner.id")
             raw = self.raw(cred, "identifier")
             identifiers = raw["identifier"] if raw else self._identities(cred)
             if identifiers:
@@ -295,6 +418,9 @@ class Ob3Writer(KeptSections):
         learner = cred.learner
         assert learner is not None
         out = []
+        if learner.id and not C.is_absolute_iri(learner.id):
+            out.append({"type": "IdentityObject", "identityHash": learner.id,
+                        "identityType": "identifier", "hashed": False})
         if learner.email:
             out.append({"type": "IdentityObject", "identityHash": learner.email,
                         "identityType": "emailAddress", "hashed": False})
@@ -368,12 +494,9 @@ class Ob3Writer(KeptSections):
         ] or self._alignments(cred)
         if alignments:
             ach["alignment"] = alignments
-        self._educ_terms(cred, ach)
         if self.educ:
+            self._educ_terms(cred, ach)
             types.append(C.EDUC_ACHIEVEMENT)
-        elif C.EDUC_ACHIEVEMENT in badge.get("types", []):
-            types.append(C.EDUC_ACHIEVEMENT)
-            self.educ = True
         _merge(ach, cred.extensions.get("ob3:achievement") or {})
         return ach
 
@@ -432,7 +555,6 @@ class Ob3Writer(KeptSections):
                         "targetName": f"EQF level {levels.eqf}", "targetCode": str(levels.eqf),
                         "targetUrl": f"{C.EQF_URI}{levels.eqf}",
                         "targetFramework": C.EQF_FRAMEWORK})
-            self.educ = True
         for nqf in levels.nqf if levels else []:
             if nqf.uri:
                 out.append({"type": ["Alignment"], "targetType": "ext:NQF",
@@ -449,7 +571,6 @@ class Ob3Writer(KeptSections):
             if url and name:
                 out.append({"type": ["Alignment"], "targetType": C.QA_TYPE,
                             "targetName": name, "targetUrl": url})
-                self.educ = True
         return out
 
     def _results(self, cred: MicroCredential, achievement: dict[str, Any]) -> list[Any]:
@@ -525,9 +646,7 @@ class Ob3Writer(KeptSections):
             terms["ECTS"] = number(workload.ects)
         if workload and workload.hours is not None and workload.hours == int(workload.hours):
             terms["timeInvestment"] = int(workload.hours)
-        if terms:
-            self.educ = True
-            ach.update(terms)
+        ach.update(terms)
 
     # --- the credbridge extension ---------------------------------------------------------
 
@@ -571,3 +690,43 @@ def _merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
     """Add the kept input elements ``rest`` that the writer did not set itself."""
     for key, value in rest.items():
         target.setdefault(key, value)
+
+
+_OPAQUE_KEYS = frozenset({"@context", C.CREDBRIDGE_IRI, "proof", "endorsement"})
+"""Values left as they are by :func:`absolute_ids`: contexts, the extension's JSON literal,
+and embedded credentials (signed by others: changing them would break their proofs)."""
+
+
+def absolute_ids(node: Any, note: Callable[[Code, str, str | None], None],
+                 path: str = "") -> None:
+    """Replace every node ``id`` that is not an absolute IRI (JSON-LD drops or resolves a
+    relative one) by a urn:uuid derived from it, reported."""
+    if isinstance(node, list):
+        for item in node:
+            absolute_ids(item, note, path)
+        return
+    if not isinstance(node, dict):
+        return
+    value = node.get("id")
+    if isinstance(value, str) and not C.is_absolute_iri(value):
+        node["id"] = stable_urn("id", value)
+        note(Code.APPROXIMATED, f"the id {value!r} at {path or '/'} is not an absolute IRI: "
+             f"{node['id']} written, derived from it", None)
+    for key, child in node.items():
+        if key not in _OPAQUE_KEYS:
+            absolute_ids(child, note, f"{path}/{key}")
+
+
+def _endorsements(node: Any) -> list[tuple[dict[str, Any], str, Any]]:
+    """(parent, "endorsement", credential) for every embedded endorsement credential."""
+    found: list[tuple[dict[str, Any], str, Any]] = []
+    if isinstance(node, list):
+        for item in node:
+            found += _endorsements(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "endorsement":
+                found += [(node, key, e) for e in (value if isinstance(value, list) else [value])]
+            elif key not in ("@context", C.CREDBRIDGE_IRI):
+                found += _endorsements(value)
+    return found

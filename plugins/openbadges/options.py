@@ -1,9 +1,11 @@
 """The typed options of the ``ob3`` and ``ob2`` formats (``Ob3Format.Options``,
-``Ob2Format.Options``): the privacy options and baking of the writers."""
+``Ob2Format.Options``): the privacy options, baking and the credbridge extension of the
+writers, and the eduCredentials profile of the ob3 writer."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from credbridge.errors import UsageError
 from credbridge.options import FormatOptions
@@ -25,6 +27,9 @@ class BadgeOptions(FormatOptions):
         None, description="learner fields not to write: comma-separated, or 'all'")
     bake: Path | None = Field(
         None, description="bake the credential into this PNG or SVG badge image")
+    no_extension: bool = Field(
+        False, description="write no credbridge extension: what the standard terms cannot "
+        "hold is dropped (reported)")
 
     @field_validator("omit_learner")
     @classmethod
@@ -36,6 +41,15 @@ class BadgeOptions(FormatOptions):
     def omitted(self) -> tuple[str, ...]:
         """The learner fields to leave out (every one for ``all``)."""
         return omitted_fields(self.omit_learner)
+
+
+class Ob3Options(BadgeOptions):
+    """The ``ob3`` writer's options: those of both badge versions, and the profile."""
+
+    profile: Literal["auto", "ob3", "educredentials"] = Field(
+        "auto", description="auto: eduCredentials terms only when the source used them; ob3: "
+        "plain OB 3.0 (published contexts only); educredentials: eduCredentials terms "
+        "(EducredentialAchievement) whenever the credential has values for them")
 
 
 def omitted_fields(value: str | None) -> tuple[str, ...]:

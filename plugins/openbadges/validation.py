@@ -1,4 +1,5 @@
-"""Validation against the official 1EdTech JSON Schemas (offline, from a schemas folder)."""
+"""Validation against the official 1EdTech JSON Schemas (offline, from a schemas folder) and
+JSON-LD safe mode (offline, with the bundled contexts: :mod:`.jsonld_safe`)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,14 @@ def schema_problems(doc: Any, schemas: Path) -> list[str]:
         path = "/".join(str(p) for p in error.absolute_path) or "(document)"
         out.append(f"{path}: {error.message[:300]}")
     return out
+
+
+def json_ld_problems(doc: Any, *, json_ld_10: bool = False) -> list[str]:
+    """One line per JSON-LD safe-mode problem of ``doc`` (``JSON-LD: path: why``), the
+    credential id's included; ``json_ld_10`` processes as JSON-LD 1.0 (OB 2.0)."""
+    from . import jsonld_safe
+
+    if not isinstance(doc, dict):
+        return []
+    found = [str(p) for p in jsonld_safe.problems(doc, json_ld_10=json_ld_10)]
+    return [f"JSON-LD: {p}" for p in [*jsonld_safe.id_problems(doc), *found]]

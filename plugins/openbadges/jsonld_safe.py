@@ -1,0 +1,277 @@
+"""JSON-LD "safe mode" for Open Badges documents, offline: what a JSON-LD processor would drop
+or could not resolve, found with pyld and a document loader that serves only the contexts
+bundled in ``jsonld-contexts/`` (and refuses every other URL: nothing is ever fetched).
+
+The rules are those of jsonld.js's safe mode, which the DCC signing stack applies: every key
+expands to an absolute IRI or a keyword (an undefined term is dropped), no ``@type``, ``@id``
+or datatype is a relative IRI, and no value is ``null`` (expansion drops it). The credential
+id must be an absolute IRI (VC 2.0; verifiers refuse others). ``validate`` reports each
+problem; the ob3 writer removes such members from the source JSON it carries (reported).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from credbridge.errors import UnsafeInputError
+from credbridge.jsonld import ContextBundle, DocumentLoader
+
+from . import contexts as C
+
+BUNDLED = {
+    C.VC2_CONTEXT: "w3c-credentials-v2.jsonld",
+    C.VC1_CONTEXT: "w3c-credentials-v1.jsonld",
+    C.OB3_CONTEXT: "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-3.0.2.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json": "ob-v3p0-3.0.1.json",
+    C.OB3_EXTENSIONS_CONTEXT: "ob-v3p0-extensions.json",
+    C.OB2_CONTEXT: "openbadges-v2-context.json",
+    "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
+    "https://w3id.org/security/suites/ed25519-2020/v1": "security-suites-ed25519-2020-v1.jsonld",
+    "https://w3id.org/security/v1": "security-v1.jsonld",
+    "https://w3id.org/security/v2": "security-v2.jsonld",
+    C.EDUC_CONTEXT: "educredential.json",  # as published: not valid JSON-LD (it says so)
+}
+"""Context URL -> bundled file (the published documents; jsonld-contexts/SOURCES.md)."""
+
+_OPAQUE = frozenset({C.CREDBRIDGE_IRI, C.CREDBRIDGE_TERM, "@value"})
+"""Keys whose values are JSON data, not JSON-LD (a JSON literal): not walked for nulls."""
+
+
+@cache
+def bundled_context(url: str) -> dict[str, Any]:
+    """The bundled context document of ``url`` (one of :data:`BUNDLED`)."""
+    name = BUNDLED[url]
+    text = (resources.files(__package__) / "jsonld-contexts" / name).read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def _factory(url: str) -> Callable[[], dict[str, Any]]:
+    def make() -> dict[str, Any]:
+        context: dict[str, Any] = bundled_context(url)["@context"]
+        return context
+    return make
+
+
+BUNDLE = ContextBundle("Open Badges", contexts={url: _factory(url) for url in BUNDLED})
+"""The bundled contexts, served by credbridge's one document loader (:mod:`credbridge.jsonld`),
+which refuses every other reference."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One safe-mode violation: where (a path of keys), the key or value, and why."""
+
+    path: tuple[str, ...]
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "/".join(self.path) or "(document)"
+        return f"{where}: {self.message}"
+
+
+def _processor_class() -> type[Any]:
+    from pyld.jsonld import JsonLdProcessor
+
+    class Checker(JsonLdProcessor):  # type: ignore[misc]
+        """pyld's expansion, noting each dropped key and relative IRI with its path."""
+
+        def __init__(self) -> None:
+            super().__init__(on_property_dropped=self._dropped)
+            self.stack: list[str | None] = []
+            self.problems: list[Problem] = []
+
+        def where(self) -> tuple[str, ...]:
+            return tuple(p for p in self.stack if p)
+
+        def _dropped(self, expanded: Any) -> None:
+            # a key mapped to null expands to None: it was the last key pyld looked at
+            key = expanded if isinstance(expanded, str) else None
+            name = repr(key) if key else "a key mapped to null"
+            self.problems.append(Problem(self.where(), key, f"term {name} is not defined by "
+                                         "the document's contexts (a JSON-LD processor drops "
+                                         "it)"))
+
+        def _expand_object(self, active_ctx: Any, active_property: Any, *args: Any,
+                           **kwargs: Any) -> Any:
+            self.stack.append(active_property)
+            try:
+                result = super()._expand_object(active_ctx, active_property, *args, **kwargs)
+                expanded_parent = args[2] if len(args) > 2 else kwargs.get("expanded_parent")
+                if isinstance(expanded_parent, dict):
+                    self._relative(expanded_parent)
+                return result
+            finally:
+                self.stack.pop()
+
+        def _relative(self, node: dict[str, Any]) -> None:
+            literal = "@value" in node
+            for value in _as_list(node.get("@type")):
+                if literal and value == "@json":
+                    continue
+                if isinstance(value, str) and not _absolute_or_blank(value):
+                    self.problems.append(Problem(self.where(), "type", f"relative @type "
+                                                 f"reference {value!r} (no context defines it)"))
+            node_id = node.get("@id")
+            if isinstance(node_id, str) and not _absolute_or_blank(node_id):
+                self.problems.append(Problem(self.where(), "id", f"relative IRI {node_id!r} "
+                                             "as a node id"))
+            for key, values in node.items():
+                if key.startswith("@"):
+                    continue
+                for value in _as_list(values):
+                    if not isinstance(value, dict):
+                        continue
+                    ref = value.get("@id")
+                    if set(value) == {"@id"} and isinstance(ref, str) and \
+                            not _absolute_or_blank(ref):
+                        self.problems.append(Problem(self.where(), key, f"relative IRI "
+                                                     f"{ref!r} as the value of {key}"))
+                    datatype = value.get("@type")
+                    if "@value" in value and isinstance(datatype, str) and \
+                            datatype != "@json" and not _absolute_or_blank(datatype):
+                        self.problems.append(Problem(self.where(), key, f"relative datatype "
+                                                     f"{datatype!r}"))
+
+    return Checker
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _absolute_or_blank(value: str) -> bool:
+    return value.startswith("_:") or C.is_absolute_iri(value)
+
+
+def _nulls(node: Any, path: tuple[str, ...]) -> Iterator[Problem]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _nulls(item, path)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _OPAQUE:
+                continue
+            if value is None and key != "@context":
+                yield Problem(path, key, f"{key} is null (a JSON-LD processor drops it)")
+            elif key != "@context":
+                yield from _nulls(value, (*path, key))
+
+
+def problems(doc: dict[str, Any], *, json_ld_10: bool = False) -> list[Problem]:
+    """The safe-mode violations of ``doc`` ([] = a JSON-LD processor keeps every member
+    as written). ``json_ld_10``: process as JSON-LD 1.0 (OB 2.0 consumers' processors)."""
+    from pyld.jsonld import JsonLdError
+
+    found = list(_nulls(doc, ()))
+    unbundled = [c for c in _as_list(doc.get("@context")) if isinstance(c, str)
+                 and c not in BUNDLED]
+    if unbundled:
+        return [*found, *(Problem((), "@context", f"the context {c} is not one credbridge "
+                                  "bundles: JSON-LD safe mode cannot be checked offline")
+                          for c in unbundled)]
+    checker = _processor_class()()
+    options: dict[str, Any] = {"documentLoader": DocumentLoader(BUNDLE), "base": None}
+    if json_ld_10:
+        options["processingMode"] = "json-ld-1.0"
+    try:
+        checker.expand(doc, options)
+    except (JsonLdError, UnsafeInputError) as exc:
+        return [*found, Problem(tuple(p for p in checker.stack if p), None,
+                                f"not valid JSON-LD: {_jsonld_error(exc)}")]
+    found += checker.problems
+    return found
+
+
+def _jsonld_error(exc: Exception) -> str:
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, UnsafeInputError):
+        return cause.message
+    text = str(exc.args[0]) if exc.args else str(exc)
+    code = getattr(exc, "code", None)
+    details = getattr(exc, "details", None)
+    url = details.get("url") if isinstance(details, dict) else None
+    return (f"{text} ({code})" if code else text)[:300] + (f" [{url}]" if url else "")
+
+
+def id_problems(doc: dict[str, Any]) -> list[str]:
+    """The credential id is an absolute IRI (VC 2.0 requires one; verifiers refuse others)."""
+    value = doc.get("id")
+    if value is None:
+        return ["id: the credential has no id"]
+    if not C.is_absolute_iri(value):
+        return [f"id: the credential id {value!r} is not an absolute IRI"]
+    return []
+
+
+def remove(doc: dict[str, Any], found: list[Problem],
+           note: Callable[[str, str], None]) -> None:
+    """Remove from ``doc`` the members the problems name (an undefined term, a relative
+    type value, a null), calling ``note(path, message)`` for each."""
+    for problem in found:
+        if problem.key is None:
+            continue
+        for node in _nodes_at(doc, problem.path):
+            if problem.key == "type" and "relative @type" in problem.message:
+                _drop_type(node, problem, note)
+            elif problem.key in node and problem.key not in ("id", "@context"):
+                del node[problem.key]
+                note("/".join((*problem.path, problem.key)), problem.message)
+    _prune_untyped(doc)
+
+
+def _drop_type(node: dict[str, Any], problem: Problem,
+               note: Callable[[str, str], None]) -> None:
+    types = _as_list(node.get("type"))
+    keep = [t for t in types if not (isinstance(t, str) and repr(t) in problem.message)]
+    if keep == types:
+        return
+    if keep:
+        node["type"] = keep if len(keep) > 1 or isinstance(node.get("type"), list) else keep[0]
+        note("/".join((*problem.path, "type")), problem.message)
+    else:
+        # an object VC 2.0 requires to be typed (evidence, status, schema…) goes as a whole
+        node[_UNTYPED] = True
+        note("/".join(problem.path), problem.message + ": the object is not written")
+
+
+_UNTYPED = "\x00untyped"
+
+
+def _prune_untyped(node: Any) -> Any:
+    """Remove the objects :func:`_drop_type` marked (and lists and keys left empty)."""
+    if isinstance(node, list):
+        node[:] = [item for item in node if not (isinstance(item, dict) and _UNTYPED in item)]
+        for item in node:
+            _prune_untyped(item)
+    elif isinstance(node, dict):
+        for key in list(node):
+            value = node[key]
+            if key in _OPAQUE or key == "@context":
+                continue
+            if isinstance(value, dict) and _UNTYPED in value:
+                del node[key]
+                continue
+            _prune_untyped(value)
+            if isinstance(value, list) and not value:
+                del node[key]
+
+
+def _nodes_at(node: Any, path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _nodes_at(item, path)
+        return
+    if not isinstance(node, dict):
+        return
+    if not path:
+        yield node
+        return
+    yield from _nodes_at(node.get(path[0]), path[1:])
