@@ -205,9 +205,15 @@ class ElmJsonLdFormat(_ElmBase):
 
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
               ctx: Context) -> None:
-        """One JSON document per line (JSON Lines when several are written)."""
+        """One JSON document per line (JSON Lines when several are written); with the ``ebsi``
+        option, each in the EBSI profile (:mod:`.ebsi`)."""
+        from .ebsi import ebsi_document
+
+        ebsi = elm_options(ctx).ebsi
         for cred in credentials:
             doc = self.document(cred, ctx)
+            if ebsi:
+                doc = ebsi_document(doc, ctx)
             stream.write(json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
@@ -222,6 +228,11 @@ class _ElmGraphFormat(_ElmBase):
 
         from .serialise import document_graph, serialise_graph
 
+        if elm_options(ctx).ebsi:
+            from credbridge.errors import UsageError
+
+            raise UsageError(f"option ebsi: the EBSI profile is a JSON profile of EDC 3: "
+                             f"write it with --to elm, not {self.name}")
         graph = Graph()
         for cred in credentials:
             graph += document_graph(self.document(cred, ctx))

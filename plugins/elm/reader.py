@@ -27,6 +27,7 @@ from .concepts import (
 )
 from .graphs import BASE
 from .nodes import GraphView
+from .status import read_status
 from .terms import ELM
 from .values import datetime_text, duration_hours, xsd_boolean
 
@@ -97,9 +98,9 @@ class ElmReader:
             value = v.text(cred, prop)
             if value:
                 self.ext[f"elm:{name}"] = datetime_text(value)
-        status = v.one(cred, "cred:credentialStatus")
-        if isinstance(status, URIRef):
-            data["verification"] = {"status_service": str(status)}
+        verification = read_status(v, cred, self.ctx)
+        if verification:
+            data["verification"] = verification
         identifiers = [self._identifier(n) for n in v.objects(cred, "adms:identifier")]
         if identifiers:
             self.ext["elm:credential_identifiers"] = [i for i in identifiers if i]
@@ -167,7 +168,7 @@ class ElmReader:
             return None
         out: dict[str, Any] = {"value": value}
         country = v.concept(node, "dc:spatial")
-        if country:
+        if country and country != PROVISIONAL_COUNTRY:  # the placeholder is no country
             out["country"] = vocab.countries().lookup(country) or country
         v.types(node) if node is not None else None
         return out

@@ -31,6 +31,7 @@ from .concepts import (
 )
 from .contexts import EDC_AP_URL, VC1_URL
 from .nodes import natural_key
+from .status import status_node
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -173,8 +174,7 @@ class ElmWriter:
             doc["evidence"] = self._evidence(*source)
         if cred.verification and cred.verification.status_service and \
                 self._iri_or_drop(cred.verification.status_service, "verification.status_service"):
-            doc["credentialStatus"] = {"id": cred.verification.status_service,
-                                       "type": "CredentialStatus"}
+            doc["credentialStatus"] = status_node(cred.verification, self.ctx)
         known = ext.get("elm:concepts")
         if isinstance(known, dict):
             _restore_concepts(doc, known)
