@@ -22,6 +22,7 @@ from .cli_schemas import schemas_group, validate_command
 from .cli_support import EXIT_NEGATIVE, fail, handle_errors
 from .errors import UsageError
 from .report import Severity
+from .serve.command import serve_command
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not at start-up
     from .batch import BatchResult
@@ -145,7 +146,8 @@ def finish(result: BatchResult, report_path: str | None, quiet: bool) -> None:
         sys.exit(EXIT_NEGATIVE)
 
 
-for _command in (formats, detect, show, check, validate_command, diff, plugins, schemas_group):
+for _command in (formats, detect, show, check, validate_command, diff, plugins, schemas_group,
+                 serve_command):
     cli.add_command(_command)
 
 
