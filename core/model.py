@@ -9,6 +9,7 @@ spelling the source used; an unknown value is a validation error naming the fiel
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -84,6 +85,10 @@ def _language(value: Any) -> Any:
     return vocab.language_code(value) if isinstance(value, str) else value
 
 
+_CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FRACTION = re.compile(r":\d{2}[.,](\d+)")
+
+
 def _date_or_datetime(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
@@ -93,7 +98,17 @@ def _date_or_datetime(value: Any) -> Any:
         return value
     if isinstance(value, str):
         v = value.strip()
+        # Python also reads week dates (2024-W01) and basic forms (20240101) as calendar
+        # dates: a week is not a day, so only the extended calendar form is a date here
+        if not _CALENDAR_DATE.match(v):
+            raise ValueError(f"not an ISO 8601 date (YYYY-MM-DD): {value!r}")
         if "T" in v or " " in v:
+            if v[10:11] not in ("T", " "):
+                raise ValueError(f"not an ISO 8601 date-time: {value!r}")
+            fraction = _FRACTION.search(v)
+            if fraction and fraction.group(1)[6:].strip("0"):  # Python keeps microseconds
+                raise ValueError(f"the seconds of {value!r} are finer than microseconds, "
+                                 "which would be cut")
             try:
                 parsed = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
             except ValueError:
@@ -101,6 +116,8 @@ def _date_or_datetime(value: Any) -> Any:
             if parsed.tzinfo is None:
                 raise ValueError(f"a date-time needs a time zone: {value!r}")
             return parsed
+        if len(v) != 10:
+            raise ValueError(f"not an ISO 8601 date (YYYY-MM-DD): {value!r}")
         try:
             return dt.date.fromisoformat(v)
         except ValueError:
@@ -187,8 +204,27 @@ def _isced_f(value: Any) -> Any:
 
 ISCEDFCode = Annotated[str, BeforeValidator(_isced_f)]
 
+MAX_DECIMAL_EXPONENT = 20
+"""Largest power of ten of a decimal (credits, hours): ``1e999998`` would be written as a
+million digits, ``1e999999999`` cannot be written at all."""
+
+MAX_DECIMAL_DIGITS = 40
+"""Most significant digits of a decimal."""
+
+
+def _bounded(d: Decimal) -> Decimal:
+    if d.is_finite() and d:
+        if abs(d.adjusted()) > MAX_DECIMAL_EXPONENT:
+            raise ValueError(f"the number {d} is out of range (up to 1e{MAX_DECIMAL_EXPONENT}, "
+                             f"down to 1e-{MAX_DECIMAL_EXPONENT})")
+        if len(d.normalize().as_tuple().digits) > MAX_DECIMAL_DIGITS:
+            raise ValueError(f"the number has more than {MAX_DECIMAL_DIGITS} digits")
+    return d
+
+
 DecimalNumber = Annotated[
     Decimal,
+    AfterValidator(_bounded),
     PlainSerializer(lambda d: _decimal_text(d), return_type=str, when_used="json"),
 ]
 
@@ -207,6 +243,33 @@ def _not_negative(d: Decimal | None) -> Decimal | None:
 
 
 NonNegativeDecimal = Annotated[DecimalNumber, AfterValidator(_not_negative)]
+
+
+_NOT_IN_ADDRESS = re.compile(r'[\s<>"\\^`{|}\x00-\x1f\x7f]')
+
+
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    address = value.removeprefix("mailto:")
+    local, at, domain = address.rpartition("@")
+    bad = _NOT_IN_ADDRESS.search(address)
+    if bad or not at or not local or not domain:
+        why = f" ({bad.group()!r} is never part of one)" if bad else ""
+        raise ValueError(f"not an e-mail address: {value!r}{why}")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+"""An e-mail address (``mailto:`` accepted): something ``@`` something, without spaces or the
+characters an address or a ``mailto:`` IRI never holds (``<``, ``>``, ``"``...)."""
+
+XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry, not even as a character reference: writers of XML refuse
+a credential whose text holds one (:func:`find_text` finds it)."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\ud[89a-f]")
 
 
 class CanonicalModel(BaseModel):
@@ -250,7 +313,7 @@ class Organisation(CanonicalModel):
     region: str | None = None
     address: str | None = None
     url: str | None = None
-    email: str | None = None
+    email: Email | None = None
     accreditations: list[str] = Field(default_factory=list)
 
 
@@ -264,7 +327,7 @@ class Learner(CanonicalModel):
     full_name: str | None = None
     birth_date: Date | None = None
     national_id: LegalIdentifier | None = None
-    email: str | None = None
+    email: Email | None = None
     citizenship: list[Country] = Field(default_factory=list)
 
 
@@ -505,12 +568,29 @@ class MicroCredential(CanonicalModel):
     proof: list[Proof] = Field(default_factory=list)
     extensions: dict[str, Any] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _unicode_text(cls, data: Any) -> Any:
+        # JSON's "\ud800" escape and Python callers can give a lone surrogate: it is not a
+        # character, and no format (UTF-8 included) can write it
+        if not isinstance(data, dict) or not _ESCAPED_SURROGATE.search(repr(data)):
+            return data  # repr (fast, in C) escapes each lone surrogate as \udXXX
+        problem = find_text(data, _LONE_SURROGATE)
+        if problem is not None:
+            where, char = problem
+            raise ValueError(f"{where} holds a lone surrogate (U+{ord(char):04X}), which is not "
+                             "Unicode text")
+        return data
+
     @field_validator("extensions")
     @classmethod
     def _extension_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
         for key in value:
             if ":" not in key:
                 raise ValueError(f"extension key {key!r} must be '<format>:<name>'")
+        problem = _not_json(value)
+        if problem is not None:
+            raise ValueError(f"extensions{problem}")
         return value
 
     @model_validator(mode="after")
@@ -533,6 +613,50 @@ class MicroCredential(CanonicalModel):
     def to_json(self, indent: int | None = None) -> str:
         """The canonical JSON text (fast path of :meth:`to_json_dict`)."""
         return self.model_dump_json(by_alias=True, exclude_defaults=True, indent=indent)
+
+
+def find_text(value: Any, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    """The first string of ``value`` (a credential, or the data of one), keys included, in
+    which ``pattern`` matches: its canonical path (``title.en``) and the matched text."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump(exclude_defaults=True)
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            m = pattern.search(node)
+            if m:
+                return path or "(credential)", m.group()
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if isinstance(key, str) and (m := pattern.search(key)):
+                    return f"{path}.{key}".lstrip("."), m.group()
+                stack.append((f"{path}.{key}".lstrip("."), item))
+        elif isinstance(node, list | tuple):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(node))
+    return None
+
+
+def _not_json(value: Any) -> str | None:
+    """Where ``value`` holds something JSON cannot write (a path suffix and why), or ``None``:
+    extensions hold only JSON values (what every format's reader keeps there)."""
+    stack: list[tuple[str, Any, int]] = [("", value, 0)]
+    while stack:
+        path, node, depth = stack.pop()
+        if depth > 64:
+            return f"{path}: nested deeper than 64 levels"
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if not isinstance(key, str):
+                    return f"{path}: the key {key!r} is not a string"
+                stack.append((f"{path}.{key}" if path else f".{key}", item, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(node))
+        elif isinstance(node, float) and not math.isfinite(node):
+            return f"{path}: {node} is not a JSON number"
+        elif not (node is None or isinstance(node, str | int | float)):
+            return f"{path}: a {type(node).__name__} is not a JSON value"
+    return None
 
 
 def prune(value: Any) -> Any:

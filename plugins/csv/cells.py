@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 import re
 
+from credbridge.safety import DEFAULT_MAX_ITEMS
+
 SEPARATOR = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-def split_multi(cell: str) -> list[str | None]:
+def split_multi(cell: str, max_items: int = DEFAULT_MAX_ITEMS) -> list[str | None]:
     """Split a multi-valued cell on ``;`` with trimming; JSON-quoted items may contain ``;``.
 
-    An empty item is ``None`` (a gap in a positional list); trailing gaps are removed.
+    An empty item is ``None`` (a gap in a positional list); trailing gaps are removed. A cell
+    of more than ``max_items`` items (the ``items`` budget) is a :class:`ValueError` (the
+    row fails, the others are read).
     """
     items: list[str | None] = []
     i, n = 0, len(cell)
     while i <= n:
+        if len(items) >= max_items:
+            raise ValueError(f"the cell has more than {max_items:,} items (budget items = "
+                             f"{max_items:,}; raise it with --limit items=N)")
         while i < n and cell[i] in " \t":
             i += 1
         if i < n and cell[i] == '"':
@@ -57,13 +64,15 @@ def join_multi(items: list[str | None]) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would execute as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """Prefix ``'`` to a cell a spreadsheet would execute as a formula, and to a cell that
+    starts with ``'`` itself (which :func:`unneutralise` would otherwise take for the mark)."""
+    return "'" + cell if cell.startswith((*FORMULA_START, "'")) else cell
 
 
 def unneutralise(cell: str) -> str:
-    """Undo :func:`neutralise` on read."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+    """Undo :func:`neutralise` on read: one leading ``'`` before a formula start or another
+    ``'`` is the mark; any other apostrophe is text."""
+    if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
         return cell[1:]
     return cell
 

@@ -57,7 +57,7 @@ class EdcXmlFormat(Format):
         """One ``europassCredential`` document per credential (valid against XSD 1.2)."""
         from .writer import write_documents
 
-        write_documents(credentials, stream, ctx)
+        write_documents(_xml_writable(credentials, ctx), stream, ctx)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ``genericschema_1.2.xsd`` (offline); ``[]`` when valid."""
@@ -125,3 +125,19 @@ def _remove(data: Any, path: str) -> bool:
     except (KeyError, IndexError, TypeError):
         return False
     return True
+
+
+def _xml_writable(credentials: Iterable[MicroCredential],
+                  ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials whose text XML can carry; one holding a character XML 1.0 cannot carry
+    (NUL, most control characters) is a failed record, never a document that is not XML."""
+    from credbridge.model import XML_INCOMPATIBLE, find_text
+
+    for cred in credentials:
+        problem = find_text(cred, XML_INCOMPATIBLE)
+        if problem is None:
+            yield cred
+            continue
+        field, char = problem
+        ctx.failed(f"{field} holds U+{ord(char):04X}, a character XML cannot carry; the "
+                   "credential is not written", field=field)

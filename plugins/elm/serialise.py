@@ -7,9 +7,10 @@ JSON with each literal's text kept, without touching rdflib's process-wide setti
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from .fast import fast_graph
 from .graphs import bind_prefixes, jsonld_graph
@@ -27,3 +28,29 @@ def serialise_graph(graph: Graph, rdf_format: str) -> bytes:
     """``graph`` in ``rdf_format`` (``turtle``, ``xml``) with the usual ELM prefixes."""
     data: bytes = bind_prefixes(graph).serialize(format=rdf_format, encoding="utf-8")
     return data
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+"""What an IRI may not hold (RFC 3987; Turtle writes ``<...>``)."""
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""What XML 1.0 cannot carry, not even as a character reference."""
+
+
+def unwritable(graph: Graph, rdf_format: str) -> str | None:
+    """Why ``graph`` cannot be written in ``rdf_format`` so that it reads back (an IRI Turtle
+    cannot write, a character XML cannot carry), or ``None``."""
+    for triple in graph:
+        for term in triple:
+            text = str(term)
+            if isinstance(term, URIRef):
+                bad = _NOT_IN_IRI.search(text)
+                if bad:
+                    return (f"the IRI {text[:80]!r} holds {bad.group()!r}, which an IRI "
+                            "cannot hold")
+            if rdf_format == "xml" and isinstance(term, URIRef | Literal):
+                bad = _NOT_IN_XML.search(text)
+                if bad:
+                    return (f"the text {text[:40]!r}... holds U+{ord(bad.group()):04X}, a "
+                            "character XML cannot carry")
+    return None

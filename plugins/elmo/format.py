@@ -57,7 +57,7 @@ class ElmoFormat(Format):
         """One ELMO document for one credential."""
         from .elmo_write import build_elmo
 
-        cred = _only_one(credentials, self.name)
+        cred = _only_one(_xml_writable(credentials, ctx), self.name)
         if cred is not None:
             stream.write(serialise(build_elmo(cred, ctx, options_of(ctx, ElmoOptions))))
 
@@ -115,7 +115,7 @@ class DsFormat(Format):
         from .ds_map import to_supplement
         from .ds_xml import build_element
 
-        cred = _only_one(credentials, self.name)
+        cred = _only_one(_xml_writable(credentials, ctx), self.name)
         if cred is not None:
             language = options_of(ctx, DsOptions).language
             ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
@@ -152,7 +152,7 @@ class DsHtmlFormat(Format):
         from .ds_map import to_supplement
         from .html import render
 
-        cred = _only_one(credentials, self.name)
+        cred = _only_one(_xml_writable(credentials, ctx), self.name)
         if cred is not None:
             language = options_of(ctx, DsOptions).language
             ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
@@ -168,3 +168,19 @@ def _only_one(credentials: Iterable[MicroCredential], name: str) -> MicroCredent
     if next(items, None) is not None:
         raise UsageError(f"{name} holds one credential per document: write several with -o DIR")
     return first
+
+
+def _xml_writable(credentials: Iterable[MicroCredential],
+                  ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials whose text XML can carry; one holding a character XML 1.0 cannot carry
+    (NUL, most control characters) is a failed record, never a document that is not XML."""
+    from credbridge.model import XML_INCOMPATIBLE, find_text
+
+    for cred in credentials:
+        problem = find_text(cred, XML_INCOMPATIBLE)
+        if problem is None:
+            yield cred
+            continue
+        field, char = problem
+        ctx.failed(f"{field} holds U+{ord(char):04X}, a character XML cannot carry; the "
+                   "credential is not written", field=field)
