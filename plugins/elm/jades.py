@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -86,10 +85,9 @@ def unwrap(doc: dict[str, Any]) -> tuple[Any, Seal]:
     header: dict[str, Any] = {}
     first = signatures[0] if signatures else {}
     if isinstance(first, dict) and isinstance(first.get("protected"), str):
-        try:
-            decoded = json.loads(_b64url(first["protected"], "protected header"))
-        except json.JSONDecodeError:
-            raise InputError("JAdES protected header is not JSON") from None
+        # untrusted like the payload: bounded depth and number size, never a RecursionError
+        decoded = load_json(_b64url(first["protected"], "protected header"),
+                            what="JAdES protected header")
         if isinstance(decoded, dict):
             header = decoded
     return credential, Seal(
