@@ -130,7 +130,10 @@ def _order_key(node: Node) -> tuple[int, Any]:
 def natural_key(text: str) -> list[tuple[int, Any]]:
     """Natural order: ``…:2`` before ``…:10``. RDF values are unordered: the reader lists
     them in this order, and the writer reports a list that will come back reordered."""
-    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text)]
+    # digits compared by length, then text: int() of a 5,000-digit run raises (and "²" is a
+    # digit to str.isdigit() that int() refuses)
+    return [(0, (len(n), n)) if (n := p.lstrip("0") or "0") and p.isascii() and p.isdigit()
+            else (1, p) for p in re.split(r"([0-9]+)", text)]
 
 
 def _compact(uri: str) -> str:

@@ -57,4 +57,6 @@ def parent_number(number: str) -> str | None:
 
 def sort_key(number: str) -> tuple[int, ...]:
     """Numeric order of section numbers (``"4.10"`` after ``"4.9"``)."""
-    return tuple(int(p) if p.isdigit() else 0 for p in number.split("."))
+    # ASCII digits only: "²" is a digit to str.isdigit() that int() refuses (DS "7.²")
+    return tuple(int(p) if p.isascii() and p.isdigit() and len(p) <= 18 else 0
+                 for p in number.split("."))
