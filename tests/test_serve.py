@@ -22,15 +22,15 @@ import pytest
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 pytest.importorskip("httpx", reason="httpx (the test client) is not installed")
 
-import warnings  # noqa: E402
+import warnings
 
-from click.testing import CliRunner  # noqa: E402
-from credbridge.cli import cli  # noqa: E402
-from credbridge.serve.app import create_app  # noqa: E402
-from credbridge.serve.problems import KINDS  # noqa: E402
-from credbridge.serve.runner import Conversions  # noqa: E402
-from credbridge.serve.settings import Settings  # noqa: E402
-from credbridge.serve.streams import Deadline  # noqa: E402
+from click.testing import CliRunner
+from credbridge.cli import cli
+from credbridge.serve.app import create_app
+from credbridge.serve.problems import KINDS
+from credbridge.serve.runner import Conversions
+from credbridge.serve.settings import Settings
+from credbridge.serve.streams import Deadline
 
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx is what we require
     warnings.simplefilter("ignore")
@@ -264,7 +264,7 @@ def test_a_csv_stream_answers_multipart_as_it_goes(http: TestClient, tmp_path: P
     path = tmp_path / "many.csv"
     path.write_bytes(_rows(700))
     _, expected = cli_run("convert", str(path), "--to", "canonical", "-q")
-    code, report = cli_run("convert", str(path), "--to", "canonical", "-q", "-o",
+    _code, report = cli_run("convert", str(path), "--to", "canonical", "-q", "-o",
                            str(tmp_path / "o.jsonl"), "--report", "-")
 
     def body() -> Iterator[bytes]:  # the body arrives in pieces
@@ -320,7 +320,7 @@ def test_json_lines_stream(http: TestClient, tmp_path: Path) -> None:
 
 
 def test_files_given_together_equal_the_cli(http: TestClient, tmp_path: Path) -> None:
-    code, expected = cli_run("convert", str(CANONICAL), str(CSV), "--to", "ob3", "-q")
+    _code, expected = cli_run("convert", str(CANONICAL), str(CSV), "--to", "ob3", "-q")
     response = http.post("/convert?to=ob3&report=multipart",
                          files=[("file", (CANONICAL.name, CANONICAL.read_bytes())),
                                 ("file", (CSV.name, CSV.read_bytes()))])
