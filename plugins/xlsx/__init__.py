@@ -8,6 +8,7 @@ from collections.abc import Callable
 from credbridge.formats import Format
 from credbridge.hookspecs import hookimpl
 
+from .edc_format import EdcXlsxFormat
 from .table_format import XlsxFormat
 
 
@@ -15,3 +16,4 @@ from .table_format import XlsxFormat
 def register_formats(register: Callable[[Format], None]) -> None:
     """Register the workbook formats."""
     register(XlsxFormat())
+    register(EdcXlsxFormat())
