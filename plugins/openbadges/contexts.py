@@ -57,6 +57,9 @@ SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 EDUC_ACHIEVEMENT = "EducredentialAchievement"
 
+NO_ONE = "sha256$" + "0" * 64
+"""The identity hash credbridge writes for an unknown recipient (OB 3.0 and 2.0 need one)."""
+
 BITSTRING_ENTRY = "BitstringStatusListEntry"
 """The VC 2.0 status entry (its terms are in the VC 2.0 context)."""
 REVOCATION_LIST = "1EdTechRevocationList"

@@ -85,15 +85,14 @@ def _processor_class() -> type[Any]:
 
         def __init__(self) -> None:
             super().__init__(on_property_dropped=self._dropped)
-            self.stack: list[str | None] = []
+            self.stack: list[tuple[str, ...]] = []
             self.problems: list[Problem] = []
 
         def where(self) -> tuple[str, ...]:
-            return tuple(p for p in self.stack if p)
+            return self.stack[-1] if self.stack else ()
 
         def _dropped(self, expanded: Any) -> None:
-            # a key mapped to null expands to None: it was the last key pyld looked at
-            key = expanded if isinstance(expanded, str) else None
+            key = expanded if isinstance(expanded, str) else None  # None: mapped to null
             name = repr(key) if key else "a key mapped to null"
             self.problems.append(Problem(self.where(), key, f"term {name} is not defined by "
                                          "the document's contexts (a JSON-LD processor drops "
@@ -101,7 +100,9 @@ def _processor_class() -> type[Any]:
 
         def _expand_object(self, active_ctx: Any, active_property: Any, *args: Any,
                            **kwargs: Any) -> Any:
-            self.stack.append(active_property)
+            element = args[1] if len(args) > 1 else kwargs.get("element")
+            mark = element.get(_MARK) if isinstance(element, dict) else None
+            self.stack.append(tuple(mark.split("/")) if mark else self.where())
             try:
                 result = super()._expand_object(active_ctx, active_property, *args, **kwargs)
                 expanded_parent = args[2] if len(args) > 2 else kwargs.get("expanded_parent")
@@ -143,6 +144,26 @@ def _processor_class() -> type[Any]:
     return Checker
 
 
+_MARK = "urn:credbridge:json-path"
+"""Put on each object of the copy pyld expands (an absolute IRI: kept, never dropped), so that
+a problem names the exact object (array positions included) it was found in."""
+
+
+def _marked(node: Any, path: tuple[str, ...] = ()) -> Any:
+    """A copy of ``node`` with each object marked by its path (value, list and set objects and
+    contexts are left as they are: a key added to them would change their meaning)."""
+    if isinstance(node, list):
+        return [_marked(item, (*path, str(i))) for i, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    if {"@value", "@list", "@set"} & set(node):
+        return node
+    out = {k: v if k in _OPAQUE or k == "@context" else _marked(v, (*path, k))
+           for k, v in node.items()}
+    out[_MARK] = "/".join(path)
+    return out
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
@@ -182,9 +203,9 @@ def problems(doc: dict[str, Any], *, json_ld_10: bool = False) -> list[Problem]:
     if json_ld_10:
         options["processingMode"] = "json-ld-1.0"
     try:
-        checker.expand(doc, options)
+        checker.expand(_marked(doc), options)
     except (JsonLdError, UnsafeInputError) as exc:
-        return [*found, Problem(tuple(p for p in checker.stack if p), None,
+        return [*found, Problem(checker.where(), None,
                                 f"not valid JSON-LD: {_jsonld_error(exc)}")]
     found += checker.problems
     return found
@@ -274,4 +295,10 @@ def _nodes_at(node: Any, path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
     if not path:
         yield node
         return
-    yield from _nodes_at(node.get(path[0]), path[1:])
+    child = node.get(path[0])
+    if isinstance(child, list) and len(path) > 1 and path[1].isdigit():
+        index = int(path[1])
+        if index < len(child):
+            yield from _nodes_at(child[index], path[2:])
+        return
+    yield from _nodes_at(child, path[1:])

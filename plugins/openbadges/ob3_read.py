@@ -232,6 +232,10 @@ class Ob3Reader:
         kind = entry.get("identityType")
         value = entry["identityHash"]
         hashed = bool(entry.get("hashed"))
+        if hashed and value == C.NO_ONE:
+            self.note(Code.NOTE, "an empty hashed identity (it names no recipient) is not read",
+                      "learner.identifiers")
+            return
         if not hashed and kind == "emailAddress" and "email" not in learner:
             learner["email"] = value
         elif not hashed and kind == "name" and "full_name" not in learner:

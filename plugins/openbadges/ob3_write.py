@@ -402,9 +402,14 @@ class Ob3Writer(KeptSections):
             if any(names.values()):
                 subject["type"].append("Profile")
                 subject.update({k: v for k, v in names.items() if v})
-            if not subject.get("id") and not subject.get("identifier"):
-                self.note(Code.NOTE, "the learner has no id or identifier: wallets cannot "
-                          "match the recipient", "learner")
+        if not subject.get("id") and not subject.get("identifier") and \
+                "id" not in rest and "identifier" not in rest:
+            # OB 3.0: "either id or at least one identifier MUST be supplied"
+            subject["identifier"] = [{"type": "IdentityObject", "identityType": "identifier",
+                                      "hashed": True, "identityHash": C.NO_ONE}]
+            self.note(Code.DEFAULTED, "OB 3.0 requires the subject's id or an identifier and "
+                      "the learner has neither: an empty hashed identifier written (it matches "
+                      "no one; wallets cannot match the recipient)", "learner")
         if cred.assessed:
             subject["activityEndDate"] = iso_datetime(cred.assessed)
         results = self._results(cred, achievement)

@@ -46,10 +46,11 @@ class BadgeOptions(FormatOptions):
 class Ob3Options(BadgeOptions):
     """The ``ob3`` writer's options: those of both badge versions, and the profile."""
 
-    profile: Literal["auto", "ob3", "educredentials"] = Field(
-        "auto", description="auto: eduCredentials terms only when the source used them; ob3: "
-        "plain OB 3.0 (published contexts only); educredentials: eduCredentials terms "
-        "(EducredentialAchievement) whenever the credential has values for them")
+    profile: Literal["ob3", "auto", "educredentials"] = Field(
+        "ob3", description="ob3 (default): plain OB 3.0, published contexts only (what "
+        "pinned-context verifiers accept); auto: eduCredentials terms when the source used "
+        "them; educredentials: eduCredentials terms (EducredentialAchievement) whenever the "
+        "credential has values for them (both add the eduCredentials context inline)")
 
 
 def omitted_fields(value: str | None) -> tuple[str, ...]:
