@@ -62,7 +62,9 @@ def test_every_ebsi_output_of_the_shared_documents_is_valid(shared: Path) -> Non
         else:
             invalid.append((name, problems[:5]))
     assert not invalid, invalid
-    assert len(valid) >= 40, (len(valid), missing_data)
+    # 38 to 44 outputs, depending on how many-claim documents are written (one document, or
+    # one per claim): never a vacuous test
+    assert len(valid) >= 30, (len(valid), missing_data)
     # a source without an issuer or a date of issuing cannot give a valid EBSI credential
     # (credbridge invents neither): at most the two EDC XML test files that have none
     assert len(missing_data) <= 2, missing_data
