@@ -33,7 +33,9 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.elm",
     "credbridge.plugins.edc_xml",
     "credbridge.plugins.openbadges",
+    "credbridge.plugins.clr",
     "credbridge.plugins.xlsx",
+    "credbridge.plugins.print",
 )
 """Built-in plugin modules, registered in this order exactly as entry points are."""
 

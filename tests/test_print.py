@@ -1,0 +1,152 @@
+"""The printable credential (``html``, ``pdf``): the text of the PDF (pypdf), not its pixels;
+the QR code decoded from the rendered page (pdfium + zxing-cpp) where there is a verification
+URL, a footnote where there is none; languages; a seal never printed with its signer."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from credbridge import MicroCredential, Report
+from credbridge.convert import read, write
+from credbridge.testing import FormatConformance
+
+MC = ("samples", "elm", "Sample-MC-Annex1-unsigned.jsonld")
+SEALED = ("corpus", "elm", "credentials--examples_edc-cas-signed.jsonld")
+URL = "https://europa.eu/europass/digital-credentials/verify/urn:credential:3ef0ac26"
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page, as a reader's search finds it."""
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def qr_codes(data: bytes) -> list[str]:
+    """What the QR codes of the first page say, read from the page rendered at 144 dpi."""
+    import pypdfium2
+    import zxingcpp
+
+    page = pypdfium2.PdfDocument(data)[0]
+    return [r.text for r in zxingcpp.read_barcodes(page.render(scale=2).to_pil())]
+
+
+@pytest.fixture(scope="session")
+def micro(shared: Path) -> MicroCredential:
+    """The EC's Annex I micro-credential sample."""
+    return next(read(shared.joinpath(*MC)))
+
+
+def with_url(cred: MicroCredential) -> MicroCredential:
+    """``cred`` with a verification address."""
+    return MicroCredential.model_validate({**cred.to_json_dict(), "verification": {"url": URL}})
+
+
+def test_the_ec_sample_as_pdf_through_the_cli(shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    run = subprocess.run([sys.executable, "-m", "credbridge", "convert",
+                          str(shared.joinpath(*MC)), "--to", "pdf", "-o", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    text = pdf_text(out.read_bytes())
+    for expected in ("Digital micro-credential creation", "Ana Andromeda", "ECTS credits 2",
+                     "EQF level 6", "University of Zed (Ireland)", "Developing digital content"):
+        assert expected in text, expected
+    assert "no verification address, so no QR code" in text
+    assert qr_codes(out.read_bytes()) == []
+
+
+def test_the_qr_code_decodes_to_the_verification_url(micro: MicroCredential) -> None:
+    data = write([with_url(micro)], None, to="pdf")
+    assert data is not None
+    assert qr_codes(data) == [URL]
+    assert URL in pdf_text(data).replace("\n", "")
+    assert "no QR code" not in pdf_text(data)
+
+
+def test_greek_and_cyrillic_are_text(micro: MicroCredential) -> None:
+    cred = MicroCredential.model_validate({**micro.to_json_dict(), "title": {
+        "en": "Digital micro-credential creation", "el": "Δημιουργία ψηφιακού περιεχομένου",
+        "bg": "Създаване на цифрово съдържание"}})
+    report = Report()
+    greek = write([cred], None, to="pdf", options={"lang": "el"}, report=report)
+    bulgarian = write([cred], None, to="pdf", options={"lang": "bg"})
+    assert greek is not None and bulgarian is not None
+    assert "Δημιουργία ψηφιακού περιεχομένου" in pdf_text(greek)
+    assert "Създаване на цифрово съдържание" in pdf_text(bulgarian)
+    # texts with no Greek version are printed in English, and the report says so
+    assert any(m.code == "approximated" and m.field == "learning_outcomes[0].text"
+               for m in report.messages)
+
+
+def test_several_credentials_one_page_each(micro: MicroCredential) -> None:
+    from pypdf import PdfReader
+
+    data = write([micro, with_url(micro)], None, to="pdf")
+    assert data is not None
+    assert len(PdfReader(io.BytesIO(data)).pages) == 2
+
+
+def test_a_seal_is_said_but_never_its_signer(shared: Path) -> None:
+    sealed = list(read(shared.joinpath(*SEALED)))
+    assert sealed[0].proof
+    data = write(sealed, None, to="pdf")
+    html = write(sealed, None, to="html")
+    assert data is not None and html is not None
+    text = pdf_text(data)
+    assert "Title of your Conference" in text and "Joe Doe" in text
+    assert "Seal in the source: JAdES, 2026-01-12 (not verified by credbridge)" in text
+    signer = sealed[0].proof[0].signer or ""
+    assert signer and signer.encode() not in html and signer not in text
+
+
+def test_html_is_a_printable_page_with_an_svg_qr(micro: MicroCredential) -> None:
+    data = write([with_url(micro)], None, to="html")
+    assert data is not None
+    page = data.decode()
+    assert page.startswith("<!DOCTYPE html>") and "@page { size: A4" in page
+    assert "<svg" in page and f'href="{URL}"' in page
+    assert "<h1>Digital micro-credential creation</h1>" in page
+    assert "<th>EQF level</th><td>6</td>" in page
+
+
+def test_html_escapes_the_credentials_text() -> None:
+    cred = MicroCredential(title={"en": "<script>alert(1)</script>"})
+    data = write([cred], None, to="html")
+    assert data is not None and b"<script>" not in data and b"&lt;script&gt;" in data
+
+
+def test_docs_previews_script_runs(shared: Path, tmp_path: Path, root: Path) -> None:
+    run = subprocess.run([sys.executable, str(root / "docs" / "examples" / "print_previews.py"),
+                          "--shared", str(shared), "--out", str(tmp_path)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(pngs) == 2, pngs
+    assert all((tmp_path / p).read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_the_canonical_fixture_prints(fixtures: Path) -> None:
+    cred = next(read(fixtures / "canonical" / "complete.canonical.json"))
+    data = write([cred], None, to="pdf")
+    assert data is not None
+    text = pdf_text(data)
+    title = json.loads((fixtures / "canonical" / "complete.canonical.json").read_text())
+    assert next(iter(title["title"].values())) in text.replace("\n", " ")
+
+
+class TestHtmlConformance(FormatConformance):
+    """The plugin conformance kit for ``html`` (write only)."""
+
+    format_name = "html"
+
+
+class TestPdfConformance(FormatConformance):
+    """The plugin conformance kit for ``pdf`` (write only)."""
+
+    format_name = "pdf"
