@@ -33,7 +33,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.elm",
     "credbridge.plugins.edc_xml",
     "credbridge.plugins.openbadges",
-    "credbridge.plugins.clr",
     "credbridge.plugins.xlsx",
     "credbridge.plugins.print",
 )
