@@ -296,7 +296,7 @@ def _r_4_5(content: str | None, info: list[str], lang: str) -> Values:
 
 
 def _parse_ref(text: str, lang: str) -> dict[str, Any]:
-    m = re.fullmatch(r"(.*?)\s*(?:<(\S+)>)?", text)
+    m = re.fullmatch(r"(.*?)\s*(?:<(\S+)>)?", text, re.DOTALL)  # a title may span lines
     assert m
     ref: dict[str, Any] = {}
     if m.group(1):
