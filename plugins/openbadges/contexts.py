@@ -93,6 +93,19 @@ OB2_CREDBRIDGE_CONTEXT: dict[str, Any] = {
 """The OB 2.0 extension object's context: JSON-LD 1.0 (no ``@json``), so the value is a
 string holding JSON text."""
 
+OB2_IDENTITY_TYPES = frozenset({"email", "url", "telephone"})
+"""Recipient identity types the OB 2.0 context defines terms for."""
+OB2_IDENTITY_TYPE_NS = CREDBRIDGE_NS + "identity-type:"
+"""An OB 2.0 recipient type for any other identifier scheme (an absolute IRI: JSON-LD keeps it;
+the ob2 reader reads the scheme back)."""
+
+OB2_DEFAULT_IMAGE = (
+    "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAg"
+    "MCAxMDAgMTAwIj48Y2lyY2xlIGN4PSI1MCIgY3k9IjUwIiByPSI0NiIgZmlsbD0iIzNiNWJhOSIvPjwvc3ZnPg==")
+"""The BadgeClass image written when the source has none (OB 2.0 requires one): a blue disc,
+``<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><circle cx="50" cy="50"
+r="46" fill="#3b5ba9"/></svg>``; the ob2 reader does not read it back as the source's image."""
+
 EDUC_VOCAB = "https://edubadges.nl/static/obv3-glossary.html#"
 
 

@@ -1,6 +1,8 @@
 """JSON-LD "safe mode" for Open Badges documents, offline: what a JSON-LD processor would drop
 or could not resolve, found with pyld and a document loader that serves only the contexts
-bundled in ``jsonld-contexts/`` (and refuses every other URL: nothing is ever fetched).
+bundled in ``jsonld-contexts/`` (and refuses every other URL: nothing is ever fetched). An
+object below the top that names its own context credbridge does not bundle (an OB 2.0
+extension object) is left unchecked; a top-level context that is not bundled is a problem.
 
 The rules are those of jsonld.js's safe mode, which the DCC signing stack applies: every key
 expands to an absolute IRI or a keyword (an undefined term is dropped), no ``@type``, ``@id``
@@ -20,8 +22,10 @@ from typing import Any
 
 from credbridge.errors import UnsafeInputError
 from credbridge.jsonld import ContextBundle, DocumentLoader
+from credbridge.report import Code
 
 from . import contexts as C
+from .common import stable_urn
 
 BUNDLED = {
     C.VC2_CONTEXT: "w3c-credentials-v2.jsonld",
@@ -203,7 +207,7 @@ def problems(doc: dict[str, Any], *, json_ld_10: bool = False) -> list[Problem]:
     if json_ld_10:
         options["processingMode"] = "json-ld-1.0"
     try:
-        checker.expand(_marked(doc), options)
+        checker.expand(_marked(_without_unbundled(doc)), options)
     except (JsonLdError, UnsafeInputError) as exc:
         return [*found, Problem(checker.where(), None,
                                 f"not valid JSON-LD: {_jsonld_error(exc)}")]
@@ -302,3 +306,53 @@ def _nodes_at(node: Any, path: tuple[str, ...]) -> Iterator[dict[str, Any]]:
             yield from _nodes_at(child[index], path[2:])
         return
     yield from _nodes_at(child, path[1:])
+
+
+_OPAQUE_KEYS = frozenset({"@context", C.CREDBRIDGE_IRI, "proof", "endorsement"})
+"""Values left as they are by :func:`absolute_ids`: contexts, the extension's JSON literal,
+and embedded credentials (signed by others: changing them would break their proofs)."""
+
+
+def absolute_ids(node: Any, note: Callable[[Code, str, str | None], object],
+                 path: str = "") -> None:
+    """Replace every node ``id`` that is not an absolute IRI (JSON-LD drops or resolves a
+    relative one) by a urn:uuid derived from it, reported."""
+    if isinstance(node, list):
+        for item in node:
+            absolute_ids(item, note, path)
+        return
+    if not isinstance(node, dict):
+        return
+    value = node.get("id")
+    if isinstance(value, str) and not C.is_absolute_iri(value):
+        node["id"] = stable_urn("id", value)
+        note(Code.APPROXIMATED, f"the id {value!r} at {path or '/'} is not an absolute IRI: "
+             f"{node['id']} written, derived from it", None)
+    for key, child in node.items():
+        if key not in _OPAQUE_KEYS:
+            absolute_ids(child, note, f"{path}/{key}")
+
+
+
+
+def _without_unbundled(node: Any, top: bool = True) -> Any:
+    """A copy of ``node`` without the objects below the top that name a context credbridge
+    does not bundle (OB 2.0 extension objects with their own published context): nothing is
+    fetched, so they are left unchecked rather than reported."""
+    if isinstance(node, list):
+        return [item for item in (_without_unbundled(i, False) for i in node)
+                if item is not _GONE]
+    if not isinstance(node, dict):
+        return node
+    if not top and any(isinstance(c, str) and c not in BUNDLED
+                       for c in _as_list(node.get("@context"))):
+        return _GONE
+    out = {}
+    for key, value in node.items():
+        kept = value if key in _OPAQUE or key == "@context" else _without_unbundled(value, False)
+        if kept is not _GONE:
+            out[key] = kept
+    return out
+
+
+_GONE = object()

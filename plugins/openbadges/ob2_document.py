@@ -6,6 +6,8 @@ holds an OB 2.0 badge), so that neither format module imports the other.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +55,11 @@ def read_ob2(fmt: Format, source: Source, ctx: Context, documents: Index
         ctx.say(Code.NOTE, "proof", "signed OB 2.0 assertion: the JWS payload was decoded; the "
                 "signature is not verified and never carried")
     if isinstance(extension, dict):
-        overlay(out, extension.get(C.CREDBRIDGE_TERM), ctx)
+        value = extension.get(C.CREDBRIDGE_TERM)
+        if isinstance(value, str):  # JSON text (JSON-LD 1.0); credbridge 0.1 wrote an object
+            with contextlib.suppress(ValueError):  # overlay reports a text that is no object
+                value = json.loads(value)
+        overlay(out, value, ctx)
     record = out.get("id") if isinstance(out.get("id"), str) else None
     cred = fmt.build(out, ctx, record)
     return keep(cred, ctx.format, reader.raws) if cred is not None else None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from credbridge.errors import InputError
 from credbridge.report import Code
 
+from . import contexts as C
 from .common import Node, as_list, text_value, types_of
 from .ob3_read import PROFILE_KEYS, Ob3Reader
 
@@ -117,7 +118,7 @@ class Ob2Reader:
         if not isinstance(value, dict) or not isinstance(value.get("identity"), str):
             self.note(Code.INVALID_VALUE, "the assertion has no recipient identity", "learner")
             return
-        kind = str(value.get("type") or "email")
+        kind = str(value.get("type") or "email").removeprefix(C.OB2_IDENTITY_TYPE_NS)
         hashed = bool(value.get("hashed"))
         identity = value["identity"]
         learner: dict[str, Any] = {}
@@ -179,6 +180,8 @@ class Ob2Reader:
             out["awarding_bodies"] = [{"id": issuer_ref}]
             self.raws["issuer"] = issuer_ref
         self.raws["badge"] = {"id": badge.get("id"), "type": badge.get("type")}
+        if badge.get("image") == C.OB2_DEFAULT_IMAGE:
+            node.take("image")  # credbridge's stand-in for a missing image, not the source's
         self._edubadges(node, out)
         rest = node.rest()
         if rest:

@@ -8,16 +8,19 @@ OB 2.0 extension mechanism), holding canonical credbridge JSON.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 from credbridge import vocab
 from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential, Organisation, build
-from credbridge.report import Code, Report
+from credbridge.report import Code, Report, Severity
 
 from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
+from .jsonld_safe import absolute_ids
+from .options import BadgeOptions
 from .overlay import deep_diff
 from .sections import KeptSections, criteria_page
 
@@ -30,27 +33,44 @@ class Ob2Writer(KeptSections):
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.fmt = ctx.format
+        options = ctx.options
+        self.no_extension = isinstance(options, BadgeOptions) and options.no_extension
 
-    def note(self, code: Code, detail: str, field: str | None = None) -> None:
+    def note(self, code: Code, detail: str, field: str | None = None,
+             severity: Severity | None = None) -> None:
         """Report ``code`` about ``field`` for this format."""
-        self.ctx.say(code, field, detail)
+        self.ctx.say(code, field, detail, severity=severity)
 
     def document(self, cred: MicroCredential) -> dict[str, Any]:
-        """The complete OB 2.0 assertion for ``cred`` (with the credbridge extension)."""
+        """The complete OB 2.0 assertion for ``cred`` (with the credbridge extension unless
+        ``no_extension``): JSON-LD 1.0 throughout, the extension's canonical JSON a JSON
+        text in a string (JSON-LD 1.0 has no JSON literals)."""
         doc = self.standard(cred)
         extension = self.extension(cred, doc)
-        if extension:
+        if extension and self.no_extension:
+            for key in extension:
+                self.note(Code.DROPPED, "not written (--no-extension): the OB 2.0 terms "
+                          "cannot hold it", key)
+        elif extension:
             doc[C.OB2_CREDBRIDGE_EXTENSION] = {
                 "@context": copy.deepcopy(C.OB2_CREDBRIDGE_CONTEXT),
                 "type": ["Extension", C.OB2_CREDBRIDGE_EXTENSION],
-                C.CREDBRIDGE_TERM: extension}
+                C.CREDBRIDGE_TERM: json.dumps(extension, ensure_ascii=False,
+                                              separators=(",", ":"), sort_keys=True)}
         return doc
 
     def standard(self, cred: MicroCredential) -> dict[str, Any]:
         """The OB 2.0 JSON of ``cred`` without the credbridge extension."""
         ext = cred.extensions
-        assertion_id = cred.id or stable_urn("assertion", self.canonical(cred))
-        if not cred.id:
+        if C.is_absolute_iri(cred.id):
+            assertion_id = str(cred.id)
+        elif cred.id:
+            assertion_id = stable_urn("credential-id", cred.id)
+            self.note(Code.APPROXIMATED, f"the id {cred.id!r} is not an absolute IRI (OB 2.0 and "
+                      f"JSON-LD need one): {assertion_id} written, derived from it; the "
+                      "original id is kept in the credbridge extension", "id")
+        else:
+            assertion_id = stable_urn("assertion", self.canonical(cred))
             self.note(Code.DEFAULTED, f"OB 2.0 requires an id: {assertion_id} generated", "id")
         doc: dict[str, Any] = {"@context": C.OB2_CONTEXT, "type": "Assertion",
                                "id": assertion_id}
@@ -70,10 +90,17 @@ class Ob2Writer(KeptSections):
         if evidence:
             doc["evidence"] = evidence
         raw_ver = self.raw(cred, "verification")
-        doc["verification"] = raw_ver or {"type": "hosted"}
-        if not raw_ver and not assertion_id.startswith(("http://", "https://")):
-            self.note(Code.NOTE, "hosted verification needs the assertion published at an "
-                      f"HTTPS id; {assertion_id} is not one", "verification")
+        if raw_ver:
+            doc["verification"] = raw_ver
+        elif assertion_id.startswith(("http://", "https://")):
+            doc["verification"] = {"type": "hosted"}
+            self.note(Code.DEFAULTED, "hosted verification written: publish the assertion at "
+                      f"its id {assertion_id}", "verification")
+        else:
+            self.note(Code.NOTE, f"OB 2.0 requires verification, but the id {assertion_id} "
+                      "cannot be hosted (not an HTTP(S) URL) and credbridge does not sign: no "
+                      "verification written (publish the assertion at an HTTPS id, or sign it)",
+                      "verification", severity=Severity.WARNING)
         if cred.verification and (cred.verification.status_service or
                                   cred.verification.method not in (None, "hosted", "signed")):
             self.note(Code.APPROXIMATED, "OB 2.0 has no status service: kept in the credbridge "
@@ -82,12 +109,24 @@ class Ob2Writer(KeptSections):
             doc.setdefault(key, value)
         self._from_ob3(cred, doc)
         if isinstance(doc["badge"], dict) and "image" not in doc["badge"]:
-            self.note(Code.NOTE, "OB 2.0 requires a BadgeClass image and none is known: add "
-                      "one (or bake the assertion into the badge image with --bake)", "image")
+            doc["badge"]["image"] = C.OB2_DEFAULT_IMAGE
+            self.note(Code.DEFAULTED, "OB 2.0 requires a BadgeClass image and none is known: "
+                      "credbridge's generic badge image written (a data: SVG; "
+                      "docs/formats/ob2.md), replace it with yours", "image")
         if cred.proof:
             self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
                       "assertion is unsigned", "proof")
-        return prune_json(doc)  # type: ignore[no-any-return]
+        out: dict[str, Any] = prune_json(doc)
+        absolute_ids(out, lambda code, detail, field: self.note(code, detail, field))
+        if any(key.startswith(("ob3:", "ob2:")) for key in ext):
+            from . import jsonld_safe
+
+            def dropped(path: str, message: str) -> None:
+                self.note(Code.DROPPED, f"{path} of the source: {message}; not written")
+
+            # source JSON a JSON-LD 1.0 processor would drop (Blockcerts terms, bad types)
+            jsonld_safe.remove(out, jsonld_safe.problems(out, json_ld_10=True), dropped)
+        return out
 
     def _text(self, text: dict[str, str], field: str) -> str | None:
         lang, value = pick_text(text)
@@ -109,7 +148,10 @@ class Ob2Writer(KeptSections):
             return {"type": "email", "hashed": False, "identity": learner.email}
         if learner and learner.identifiers:
             ident = learner.identifiers[0]
-            kind = {"emailAddress": "email"}.get(ident.scheme or "", ident.scheme or "id")
+            kind = {"emailAddress": "email"}.get(ident.scheme or "", ident.scheme or "")
+            if kind not in C.OB2_IDENTITY_TYPES and not C.is_absolute_iri(kind):
+                # a type no OB 2.0 term defines would be a relative IRI: dropped by JSON-LD
+                kind = C.OB2_IDENTITY_TYPE_NS + (kind or "identifier")
             out: dict[str, Any] = {"type": kind, "hashed": bool(ident.hashed),
                                    "identity": ident.value}
             if ident.salt:
@@ -198,11 +240,21 @@ class Ob2Writer(KeptSections):
             profile["name"] = name
         for key in ("url", "email"):
             value = getattr(org, key)
+            if key == "url" and value and not C.is_absolute_iri(value) and " " not in value \
+                    and "." in value:
+                self.note(Code.APPROXIMATED, f"the issuer url {value!r} has no scheme: written "
+                          f"as https://{value}", "awarding_bodies[].url")
+                value = "https://" + value
             if value:
                 profile[key] = value
+            elif key == "url" and str(profile["id"]).startswith(("http://", "https://")):
+                profile["url"] = profile["id"]
+                self.note(Code.DEFAULTED, "OB 2.0 requires the issuer url: the issuer's id "
+                          "(an HTTP(S) URL) written", "awarding_bodies[].url")
             else:
-                self.note(Code.NOTE, f"OB 2.0 requires the issuer {key} and it is unknown",
-                          f"awarding_bodies[].{key}")
+                self.note(Code.NOTE, f"OB 2.0 requires the issuer {key} and it is unknown "
+                          "(no default can be derived): not written",
+                          f"awarding_bodies[].{key}", severity=Severity.WARNING)
         for key, value in kept.items():
             profile.setdefault(key, value)
         return profile

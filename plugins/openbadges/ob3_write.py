@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,7 @@ from credbridge.report import Code, Report
 
 from . import contexts as C
 from .common import iso_datetime, pick_text, prune_json, stable_urn
+from .jsonld_safe import absolute_ids
 from .normal_form import normal_form
 from .options import Ob3Options
 from .overlay import deep_diff
@@ -146,7 +146,7 @@ class Ob3Writer(KeptSections):
             self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
                       "credential is unsigned", "proof")
         out: dict[str, Any] = normal_form(prune_json(doc))
-        absolute_ids(out, self.note)
+        absolute_ids(out, lambda code, detail, field: self.note(code, detail, field))
         if any(key.startswith(("ob3:", "ob2:")) for key in ext):
             self._safe_json_ld(out)
         return out
@@ -695,31 +695,6 @@ def _merge(target: dict[str, Any], rest: dict[str, Any]) -> None:
     """Add the kept input elements ``rest`` that the writer did not set itself."""
     for key, value in rest.items():
         target.setdefault(key, value)
-
-
-_OPAQUE_KEYS = frozenset({"@context", C.CREDBRIDGE_IRI, "proof", "endorsement"})
-"""Values left as they are by :func:`absolute_ids`: contexts, the extension's JSON literal,
-and embedded credentials (signed by others: changing them would break their proofs)."""
-
-
-def absolute_ids(node: Any, note: Callable[[Code, str, str | None], None],
-                 path: str = "") -> None:
-    """Replace every node ``id`` that is not an absolute IRI (JSON-LD drops or resolves a
-    relative one) by a urn:uuid derived from it, reported."""
-    if isinstance(node, list):
-        for item in node:
-            absolute_ids(item, note, path)
-        return
-    if not isinstance(node, dict):
-        return
-    value = node.get("id")
-    if isinstance(value, str) and not C.is_absolute_iri(value):
-        node["id"] = stable_urn("id", value)
-        note(Code.APPROXIMATED, f"the id {value!r} at {path or '/'} is not an absolute IRI: "
-             f"{node['id']} written, derived from it", None)
-    for key, child in node.items():
-        if key not in _OPAQUE_KEYS:
-            absolute_ids(child, note, f"{path}/{key}")
 
 
 def _endorsements(node: Any) -> list[tuple[dict[str, Any], str, Any]]:
