@@ -94,8 +94,9 @@ class Ob2Writer(KeptSections):
             doc["verification"] = raw_ver
         elif assertion_id.startswith(("http://", "https://")):
             doc["verification"] = {"type": "hosted"}
-            self.note(Code.DEFAULTED, "hosted verification written: publish the assertion at "
-                      f"its id {assertion_id}", "verification")
+            if not (cred.verification and cred.verification.method == "hosted"):
+                self.note(Code.DEFAULTED, "hosted verification written: publish the assertion "
+                          f"at its id {assertion_id}", "verification")
         else:
             self.note(Code.NOTE, f"OB 2.0 requires verification, but the id {assertion_id} "
                       "cannot be hosted (not an HTTP(S) URL) and credbridge does not sign: no "

@@ -675,7 +675,7 @@ class Ob3Writer(KeptSections):
                 str(v)))]
         if kept:
             self.note(Code.NOTE, "only credbridge-aware readers will understand in full: "
-                      + ", ".join(kept) + " (credbridge extension credbridgeCanonical)")
+                      + ", ".join(kept) + " (the credbridge extension, urn:credbridge:canonical)")
         return out
 
 
