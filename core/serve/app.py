@@ -65,6 +65,8 @@ from .streams import (
 LOG = logging.getLogger("credbridge.serve")
 LIMIT_KEY = "credbridge.limit"
 Handler = Callable[[Request], Awaitable[Response]]
+SMALL_ANSWER = 1 << 20
+"""Outputs up to this size are answered in one piece; larger ones stream from the spool."""
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:
@@ -332,15 +334,22 @@ class Service:
             raise policy
         if params.report == "only":
             return json_response(report, headers=headers)
+        small = sink.size <= SMALL_ANSWER
         if params.report == "multipart":
             multipart = Multipart()
             parts: list[tuple[str, str, str | None, Any]] = []
             if sink.size:
-                parts.append(("output", sink.media_type, sink.filename, sink.chunks()))
+                parts.append(("output", sink.media_type, sink.filename,
+                              [sink.getvalue()] if small else sink.chunks()))
             parts.append(("report", "application/json", None, [json_bytes(report)]))
+            if small:
+                return Response(b"".join(multipart.whole(parts)), 200, headers=headers,
+                                media_type=multipart.media_type)
             return StreamingResponse(aiter_blocks(multipart.whole(parts)), 200,
                                      headers=headers, media_type=multipart.media_type)
         headers["Content-Disposition"] = disposition(sink.filename)
+        if small:  # a plain answer: a streaming one costs more than small outputs take
+            return Response(sink.getvalue(), 200, headers=headers, media_type=sink.media_type)
         headers["Content-Length"] = str(sink.size)
         return StreamingResponse(aiter_blocks(sink.chunks()), 200, headers=headers,
                                  media_type=sink.media_type)

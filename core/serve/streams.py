@@ -195,9 +195,12 @@ class SpoolSink(Sink):
         return data
 
     def getvalue(self) -> bytes:
-        """All the kept bytes (for small outputs and tests)."""
+        """All the kept bytes (then the spool is closed)."""
         self.spool.seek(0)
-        return self.spool.read()
+        try:
+            return self.spool.read()
+        finally:
+            self.spool.close()
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,14 @@ function personName(p) {
     p.email || p.id || "";
 }
 
+function levelText(value) {  // a level: a number, a code, or framework entries
+  if (Array.isArray(value)) return value.map(levelText).join(", ");
+  if (value && typeof value === "object") {
+    return text(value.label) || value.code || value.uri || value.id || JSON.stringify(value);
+  }
+  return String(value);
+}
+
 function parseCanonical(body) {  // one pretty object, or JSON Lines
   const trimmed = body.trim();
   if (!trimmed) return [];
@@ -83,7 +91,7 @@ function showCard(records) {
     ["Workload", c.workload ? [c.workload.ects && `${c.workload.ects} ECTS`,
       c.workload.hours && `${c.workload.hours} hours`].filter(Boolean).join(", ") : ""],
     ["Level", c.levels ? Object.entries(c.levels).map(([k, v]) =>
-      `${k.toUpperCase()} ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ") : ""],
+      `${k.toUpperCase().replace("_", "-")} ${levelText(v)}`).join(", ") : ""],
     ["Assessment", c.assessment ? (c.assessment.types || []).join(", ") : ""],
     ["Grade", c.assessment && c.assessment.grade ? c.assessment.grade.value : ""],
     ["Participation", c.participation ? (c.participation.modes || []).join(", ") : ""],
