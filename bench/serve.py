@@ -1,0 +1,272 @@
+"""Load and faults: ``credbridge serve --workers 2`` on loopback against the CLI.
+
+Measures, in one run (machines are noisy: compare the ratios):
+
+1. the CLI's single-process conversion rate: ``credbridge convert DIR/ --to ob3 -o OUT/`` over
+   N copies of a small document (one process, start-up amortised);
+2. the service's rate at C concurrent clients (keep-alive connections, one credential per
+   request), per worker, and its ratio to the CLI's; p50 / p99 latency; peak RSS of the
+   workers (target: >= 90 % of the CLI per worker, p99 < 250 ms at 8 clients on 2 cores);
+3. a CSV stream of R rows (default 100,000) converted as it is uploaded (report=multipart):
+   rows/s and the workers' peak RSS against a 10,000-row stream (memory flat);
+4. faults: the hostile corpus (tests/hostile) and malformed documents sent in parallel with good
+   requests: every good one gets the right bytes, every bad one a 4xx problem, nothing leaks.
+
+Every loop is bounded in count and time; only loopback is used.
+
+    python bench/serve.py [--clients 8] [--seconds 15] [--rows 100000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from csv_to_jsonl import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "fixtures" / "canonical" / "complete.canonical.json"
+HOSTILE = ROOT / "tests" / "hostile"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start(workers: int, folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    log = open(folder / "server.log", "wb")  # noqa: SIM115 - lives as long as the server
+    proc = subprocess.Popen([sys.executable, "-m", "credbridge", "serve", "--port", str(port),
+                             "--workers", str(workers), "--log-level", "warning",
+                             "--timeout", "300"], stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"the server did not start: {(folder / 'server.log').read_text()[-1000:]}")
+
+
+def worker_pids(parent: int) -> list[int]:
+    """The uvicorn worker processes (children of the server), else the server itself."""
+    try:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True,
+                             text=True).stdout
+    except OSError:
+        return [parent]
+    pids = [int(p) for p in out.split()]
+    return [p for p in pids if _status(p, "VmRSS") > 20 * 1024] or [parent]
+
+
+def _status(pid: int, key: str) -> int:
+    """A /proc/PID/status field in KiB (0 when unreadable)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def cli_rate(n: int, folder: Path) -> float:
+    """Credentials per second of ``credbridge convert DIR/ --to ob3 -o OUT/`` in one process."""
+    src = folder / "cli-in"
+    src.mkdir()
+    for i in range(n):
+        shutil.copy(SMALL, src / f"c{i:05d}.canonical.json")
+    start_time = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "credbridge", "convert", str(src), "--to", "ob3",
+                    "-o", str(folder / "cli-out") + "/", "-q"], check=True)
+    seconds = time.perf_counter() - start_time
+    startup = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "credbridge", "convert", str(SMALL), "--to", "ob3",
+                    "-q"], check=True, capture_output=True)
+    once = time.perf_counter() - startup
+    return (n - 1) / max(1e-6, seconds - once)  # the start-up of one process taken out
+
+
+def load(port: int, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
+    """C clients on keep-alive connections posting the small document until the time or the
+    count is up: requests/s and latency percentiles (ms)."""
+    body = SMALL.read_bytes()
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    count = [0]
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop_at:
+            with lock:
+                if count[0] >= max_requests:
+                    break
+                count[0] += 1
+            t0 = time.perf_counter()
+            conn.request("POST", "/convert?to=ob3", body=body)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if response.status != 200:
+                    errors[0] += 1
+        conn.close()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / wall,
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
+
+
+def stream(port: int, path: Path, pids: list[int]) -> dict[str, float]:
+    """Upload a CSV and read the streamed answer; the workers' RSS sampled meanwhile."""
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], max(_status(p, "VmRSS") for p in pids))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    t0 = time.perf_counter()
+    with open(path, "rb") as f:
+        conn.request("POST", "/convert?to=ob3&report=multipart&filename=big.csv", body=f,
+                     headers={"Content-Length": str(path.stat().st_size)})
+        response = conn.getresponse()
+        size = 0
+        window = b""
+        report: bytearray | None = None
+        while block := response.read(1 << 16):
+            size += len(block)
+            if report is not None:
+                report += block
+                continue
+            window = window[-64:] + block
+            if b'name="report"' in window:
+                report = bytearray(window.split(b'name="report"', 1)[1])
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    conn.close()
+    assert report is not None, "no report part in the answer"
+    text = bytes(report).split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+    written = json.loads(text)["records"]["written"]
+    return {"seconds": seconds, "written": written, "bytes_out": size,
+            "peak_rss_mib": peak[0] / 1024}
+
+
+def faults(port: int, clients: int) -> dict[str, int]:
+    """Hostile and malformed documents in parallel with good ones."""
+    good = SMALL.read_bytes()
+
+    def post(path: str, body: bytes) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("POST", path, body=body)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return response.status, data
+
+    expected = post("/convert?to=ob3", good)[1]
+    bad: list[tuple[str, bytes]] = []
+    for f in sorted(HOSTILE.iterdir()):
+        if f.suffix != ".md":
+            bad.append((f"/convert?to=canonical&filename={f.name}", f.read_bytes()))
+    bad += [("/convert?to=ob3&from=ob3", b"{" * 50_000),
+            ("/convert?to=ob3&from=canonical", good[: len(good) // 2]),
+            ("/convert?to=ob3&from=edc-xml", b"<a>" * 100_000),
+            ("/convert?to=ob3", b"\xff\xfe" + os.urandom(4000))]
+    out = {"good_ok": 0, "good_wrong": 0, "bad_4xx": 0, "bad_5xx": 0, "bad_2xx": 0}
+    with ThreadPoolExecutor(clients) as pool:
+        goods = [pool.submit(post, "/convert?to=ob3", good) for _ in range(4 * len(bad))]
+        bads = [pool.submit(post, p, b) for p, b in bad * 3]
+        for future in goods:
+            status, data = future.result()
+            out["good_ok" if status == 200 and data == expected else "good_wrong"] += 1
+        for future in bads:
+            status, data = future.result()
+            key = "bad_5xx" if status >= 500 else "bad_4xx" if status >= 400 else "bad_2xx"
+            out[key] += 1
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small-rows", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cli-files", type=int, default=400)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        cli = cli_rate(args.cli_files, folder)
+        print(f"CLI, one process: {cli:,.0f} credentials/s (ob3, {args.cli_files} files)")
+        proc, port = start(args.workers, folder)
+        try:
+            pids = worker_pids(proc.pid)
+            load(port, args.clients, 2, 500)  # warm-up
+            for clients in sorted({1, args.clients}):
+                r = load(port, clients, args.seconds, args.max_requests)
+                per_worker = r["rps"] / min(args.workers, clients)
+                print(f"serve --workers {args.workers}, {clients} clients: {r['rps']:,.0f} req/s "
+                      f"({per_worker:,.0f} per busy worker = {per_worker / cli:.0%} of the "
+                      f"CLI), p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+                      f"{r['requests']:,} requests, {r['errors']} errors")
+            print(f"  workers' peak RSS: {max(_status(p, 'VmHWM') for p in pids) / 1024:.0f} MiB")
+            for rows in (args.small_rows, args.rows):
+                path = folder / f"rows-{rows}.csv"
+                generate(path, rows)
+                s = stream(port, path, pids)
+                print(f"CSV stream of {rows:,} rows -> ob3: {s['seconds']:.1f} s, "
+                      f"{s['written'] / s['seconds']:,.0f} rows/s, {s['written']:,} written, "
+                      f"workers' RSS peak during it {s['peak_rss_mib']:.0f} MiB")
+                path.unlink()
+            f = faults(port, args.clients)
+            print(f"faults in parallel: {f['good_ok']} good answered right, {f['good_wrong']} "
+                  f"wrong; {f['bad_4xx']} bad refused (4xx), {f['bad_5xx']} 5xx, "
+                  f"{f['bad_2xx']} 2xx; server alive: {proc.poll() is None}")
+        finally:
+            proc.terminate()
+            proc.wait(20)
+
+
+if __name__ == "__main__":
+    main()
