@@ -260,6 +260,40 @@ def test_outputs_equal_the_cli_on_real_documents(server: Server, shared: Path, s
         assert only.json() == json.loads(report_file.read_text())
 
 
+def test_a_csv_streams_through_while_it_uploads(server: Server, fixtures: Path,
+                                               tmp_path: Path) -> None:
+    """A CSV uploaded in pieces (chunked) and answered as it converts (report=multipart):
+    every record arrives, and the output equals the CLI's (over real HTTP the answer is sent
+    while the body is still being read: nothing else may take the body's messages)."""
+    header, row = (fixtures / "csv" / "two-credentials.csv").read_bytes().split(b"\n", 2)[:2]
+    rows = [row.replace(b"urn:", f"urn:r{i}-".encode(), 1) for i in range(1500)]
+    path = tmp_path / "many.csv"
+    path.write_bytes(b"\n".join([header, *rows]) + b"\n")
+    cli = subprocess.run([sys.executable, "-m", "credbridge", "convert", path.name, "--to",
+                          "ob3", "-q"], cwd=tmp_path, capture_output=True, timeout=300)
+
+    def pieces() -> Iterator[bytes]:
+        data = path.read_bytes()
+        for i in range(0, len(data), 32_768):
+            yield data[i:i + 32_768]
+
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        response = http.post("/convert", params={"to": "ob3", "report": "multipart",
+                                                 "filename": path.name}, content=pieces())
+    assert response.status_code == 200
+    import email.parser
+    import email.policy
+
+    raw = f"Content-Type: {response.headers['content-type']}\r\n\r\n".encode() + \
+        response.content
+    parts = {p.get_param("name", header="content-disposition"): p.get_payload(decode=True)
+             for p in email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(raw)
+             .iter_parts()}
+    assert json.loads(parts["report"])["records"] == {"read": 1500, "written": 1500,
+                                                      "failed": 0}
+    assert parts["output"] == cli.stdout
+
+
 # --- the hostile corpus and the canary --------------------------------------------------------
 
 

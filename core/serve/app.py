@@ -39,6 +39,7 @@ from .pages import page, problem_page, static_file
 from .params import Params, parse
 from .problems import KINDS, Problem, from_error
 from .responses import (
+    BodyStream,
     Multipart,
     aiter_blocks,
     disposition,
@@ -303,7 +304,7 @@ class Service:
                 if not task.done():
                     deadline.stop(cancelled=True)
 
-        return StreamingResponse(body(), 200, media_type=multipart.media_type)
+        return BodyStream(body(), multipart.media_type)
 
     async def _run(self, work: Callable[[], BatchResult], deadline: Deadline,
                    prefix: str | None = None) -> BatchResult:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from ..batch import BatchResult
 from .problems import MEDIA_TYPE, Problem
@@ -101,3 +102,25 @@ async def aiter_blocks(blocks: Iterable[bytes]) -> AsyncIterator[bytes]:
     """Blocks of an in-memory or spooled body, for a streaming answer."""
     for block in blocks:
         yield block
+
+
+class BodyStream(Response):
+    """An answer sent while the request body is still being read (a streamed conversion).
+
+    Starlette's ``StreamingResponse`` listens for the client's disconnect by calling
+    ``receive`` meanwhile, which would take the request body's messages from the conversion
+    that reads them; this one only sends. A client that goes away stops the conversion at
+    its deadline at the latest."""
+
+    def __init__(self, body: AsyncIterator[bytes], media_type: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(None, 200, headers=headers, media_type=media_type)
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self._body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code,
+                    "headers": self.raw_headers})
+        async for block in self._body:
+            await send({"type": "http.response.body", "body": block, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
