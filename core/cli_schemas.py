@@ -120,7 +120,7 @@ def _detect(data: bytes, path: str) -> Format:
 def _file_error(exc: CredbridgeError, path: str, several: bool) -> int:
     """One file of several failed: say so and go on (exit 2 at the end); alone, it stops."""
     if not several:
-        raise exc
+        raise exc.with_context(file=path)
     click.echo(f"credbridge: error: {exc.with_context(file=path)}", err=True)
     return EXIT_ERROR
 

@@ -5,19 +5,26 @@ from __future__ import annotations
 import json
 import re
 
+from credbridge.safety import DEFAULT_MAX_ITEMS
+
 SEPARATOR = "; "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
-def split_multi(cell: str) -> list[str | None]:
+def split_multi(cell: str, max_items: int = DEFAULT_MAX_ITEMS) -> list[str | None]:
     """Split a multi-valued cell on ``;`` with trimming; JSON-quoted items may contain ``;``.
 
-    An empty item is ``None`` (a gap in a positional list); trailing gaps are removed.
+    An empty item is ``None`` (a gap in a positional list); trailing gaps are removed. A cell
+    of more than ``max_items`` items (the ``items`` budget) is a :class:`ValueError` (the
+    row fails, the others are read).
     """
     items: list[str | None] = []
     i, n = 0, len(cell)
     while i <= n:
+        if len(items) >= max_items:
+            raise ValueError(f"the cell has more than {max_items:,} items (budget items = "
+                             f"{max_items:,}; raise it with --limit items=N)")
         while i < n and cell[i] in " \t":
             i += 1
         if i < n and cell[i] == '"':

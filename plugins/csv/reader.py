@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 from credbridge.errors import InputError, LimitExceededError
 from credbridge.model import MicroCredential, build
 from credbridge.report import Code
-from credbridge.safety import DEFAULT_MAX_RECORD_BYTES
+from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, over_budget
 
 from .cells import parse_bool, split_multi, unneutralise
 from .columns import HeaderCell, column_for_field, interpret_header
@@ -82,6 +83,10 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
     except InputError as exc:
         raise exc.with_context(record="header") from None
     header = [h.strip() for h in header]
+    budget = limits_of(ctx).max_items
+    if len(header) > budget:
+        raise over_budget(f"the CSV header has more than {budget:,} columns", "items",
+                          budget).with_context(record="header")
     mapped = [column_map.get(h, h) if column_map else h for h in header]
     cells_meaning = [interpret_header(h) for h in mapped]
     unknown = [h for h, m in zip(header, cells_meaning, strict=True) if m is None and h]
@@ -95,16 +100,22 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
     first_chunk = ctx.record_offset == 0  # later chunks of a split batch repeat the header
     if unknown and first_chunk:
         ctx.say(Code.IGNORED_INPUT, None,
-                f"columns not understood and ignored: {', '.join(unknown)} (map them with "
+                f"columns not understood and ignored: {_listed(unknown)} (map them with "
                 "--columns)", record="header")
     _shadowed_plain_columns(header, cells_meaning, language, ctx if first_chunk else None)
     if len(set(mapped)) != len(mapped):
-        dupes = sorted({h for h in mapped if mapped.count(h) > 1})
-        raise InputError(f"duplicate columns in the header: {', '.join(dupes)}", record="header")
+        dupes = sorted(h for h, n in Counter(mapped).items() if n > 1)
+        raise InputError(f"duplicate columns in the header: {_listed(dupes)}", record="header")
     try:
         yield from _credentials(rows, header, cells_meaning, ctx, language)
     finally:
         ctx.record = None
+
+
+def _listed(names: list[str], shown: int = 20) -> str:
+    """Names for a message: the first ``shown``, then how many more."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def _without_bom(raw: bytes | None) -> bytes | None:

@@ -15,7 +15,7 @@ from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.model import MicroCredential
 from credbridge.report import Code
-from credbridge.safety import check_xml, xml_parser
+from credbridge.safety import Limits, limits_of, parse_xml
 from lxml import etree
 
 from . import seals
@@ -24,16 +24,11 @@ from .read_specification import SpecificationReader
 from .references import Document
 
 
-def parse(stream: IO[bytes]) -> Any:
-    """Parse the document with the hardened parser; a syntax error is an InputError."""
-    data = stream.read()
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line = f" at line {exc.lineno}" if exc.lineno else ""
-        raise InputError(f"not well-formed XML{line}: {exc.msg}") from None
-    check_xml(root, what="EDC XML")  # no DOCTYPE, processing instruction or XInclude
-    return root
+def parse(stream: IO[bytes], limits: Limits | None = None) -> Any:
+    """Parse the document with credbridge's one XML policy (the hardened parser over the whole
+    document, within ``limits``: no DOCTYPE, processing instruction or XInclude anywhere); a
+    syntax error is an InputError."""
+    return parse_xml(stream.read(), what="the EDC XML document", limits=limits)
 
 
 def credentials_in(root: Any) -> tuple[list[Any], list[dict[str, Any]], list[Any]]:
@@ -71,7 +66,7 @@ Build = Callable[[dict[str, Any]], MicroCredential | None]
 def read_document(stream: IO[bytes], ctx: Context, build: Build) -> Iterator[MicroCredential]:
     """Yield the canonical credentials of an EDC XML document; ``ctx.record`` is the label of
     each credential while it is built and when it is yielded."""
-    root = parse(stream)
+    root = parse(stream, limits_of(ctx))
     creds, wrapper_seals, wrapper_rest = credentials_in(root)
     for element in wrapper_rest:
         ctx.say(Code.IGNORED_INPUT, None, f"vp:verifiablePresentation/{local(element)} (the "

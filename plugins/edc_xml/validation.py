@@ -10,11 +10,13 @@ harmless, since the credential schema references only ``ds:Signature``. A docume
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from credbridge.safety import xml_parser
+from credbridge.errors import InputError, LimitExceededError, UnsafeInputError
+from credbridge.safety import parse_xml, xml_parser
 from lxml import etree
 
 from .names import VP, q
@@ -67,9 +69,12 @@ def validate_bytes(data: bytes, schemas: Path) -> list[str]:
     """Problems of an EDC XML document against XSD 1.2; ``[]`` when valid."""
     folder = schema_folder(schemas.resolve())
     try:
-        doc = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        return [f"line {exc.lineno}: not well-formed XML: {exc.msg}"]
+        doc = parse_xml(data, what="the document")  # refused (DTD, budgets...): raised
+    except (UnsafeInputError, LimitExceededError):
+        raise
+    except InputError as exc:
+        found = re.search(r"not well-formed XML: line (\d+), column \d+: (.*)", exc.message)
+        return [f"line {found[1]}: not well-formed XML: {found[2]}" if found else exc.message]
     file_name = PRESENTATION_SCHEMA_FILE if doc.tag == q("verifiablePresentation", VP) \
         else SCHEMA_FILE
     schema = load_schema(folder, file_name)

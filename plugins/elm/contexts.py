@@ -1,7 +1,9 @@
 """Offline JSON-LD context resolution: context URLs are replaced by the project's own tables.
 
-Nothing is ever fetched. A document that names a context this project does not know (or tries
-``@import``) is refused with an :class:`~credbridge.errors.UnsafeInputError`.
+Nothing is ever fetched: every JSON-LD path of the ELM formats resolves contexts through
+:func:`loader` (:class:`credbridge.jsonld.DocumentLoader` over :data:`BUNDLE`). A document that
+names a context this project does not know, at any depth, is refused with an
+:class:`~credbridge.errors.UnsafeInputError`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from credbridge.errors import UnsafeInputError
+from credbridge.jsonld import ContextBundle, DocumentLoader
+from credbridge.safety import Limits
 
 from .terms import elm_context, vc_context
 
@@ -46,44 +49,18 @@ def context_urls(doc: Any) -> list[str]:
     return [c for c in items if isinstance(c, str)]
 
 
-def resolve_contexts(doc: Any) -> Any:
-    """A copy of ``doc`` in which every ``@context`` URL is replaced by the project's own
-    context; an unknown URL or an ``@import`` raises :class:`UnsafeInputError`."""
-    if isinstance(doc, list):
-        return [resolve_contexts(item) for item in doc]
-    if not isinstance(doc, dict):
-        return doc
-    out: dict[str, Any] = {}
-    for key, value in doc.items():
-        if key == "@context":
-            out[key] = _resolve_context_value(value)
-        else:
-            out[key] = resolve_contexts(value)
-    return out
+BUNDLE = ContextBundle("ELM", {_key(url): factory for url, factory in _KNOWN.items()},
+                       normalise=_key)
+"""The contexts the ELM formats ship (VC 1.1, VC 2.0, edc-ap): the only ones ever used."""
 
 
-def _resolve_context_value(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return [_resolve_context_value(v) for v in value]
-    if isinstance(value, str):
-        ctx = known_context(value)
-        if ctx is None:
-            raise UnsafeInputError(
-                f"the document names the JSON-LD context {value!r}, which credbridge does not "
-                "know; contexts are never fetched", field="@context")
-        return ctx
-    if isinstance(value, dict):
-        if "@import" in value:
-            raise UnsafeInputError("the document's JSON-LD context uses @import, which "
-                                   "credbridge never fetches", field="@context")
-        # A scoped context inside a term definition may itself name a URL.
-        return {k: (_resolve_scoped(v) if isinstance(v, dict) else v) for k, v in value.items()}
-    raise UnsafeInputError(f"invalid JSON-LD @context value {value!r}", field="@context")
+def loader(limits: Limits | None = None) -> DocumentLoader:
+    """The document loader of one ELM document: the bundled contexts, nothing else."""
+    return DocumentLoader(BUNDLE, limits)
 
 
-def _resolve_scoped(definition: dict[str, Any]) -> dict[str, Any]:
-    if "@context" not in definition:
-        return definition
-    return {**definition, "@context": _resolve_context_value(definition["@context"])}
+def resolve_contexts(doc: Any, limits: Limits | None = None) -> Any:
+    """A copy of ``doc`` in which every context reference (at any depth, in context objects,
+    scoped contexts and ``@import``) is replaced by the bundled context; anything else raises
+    :class:`UnsafeInputError`."""
+    return loader(limits).inline(doc)

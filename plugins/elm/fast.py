@@ -21,10 +21,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from credbridge.safety import DEFAULT_LIMITS, DEFAULT_MAX_TRIPLES, Limits, over_budget
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .contexts import EDC_AP_URL, VC1_URL, VC2_URL, _key
+from .contexts import BUNDLE, EDC_AP_URL, VC1_URL, VC2_URL, _key
 from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
 
 _CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
@@ -42,11 +43,17 @@ class FastGraph:
     """The triples of one document, indexed by subject (the subset of rdflib's Graph API the
     ELM reader uses)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_triples: int = DEFAULT_MAX_TRIPLES) -> None:
         self._spo: dict[Node, dict[Node, dict[Node, None]]] = {}
+        self._budget = max_triples
+        self._added = 0
 
     def add(self, s: Node, p: Node, o: Node) -> None:
-        """Add one triple (duplicates are ignored)."""
+        """Add one triple (duplicates are ignored) within the ``triples`` budget."""
+        self._added += 1
+        if self._added > self._budget:
+            raise over_budget(f"the JSON-LD document has more than {self._budget:,} triples",
+                              "triples", self._budget)
         self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
@@ -97,16 +104,19 @@ class FastGraph:
         return sum(len(v) for props in self._spo.values() for v in props.values())
 
 
-def fast_graph(doc: Any, *, lexical: bool = False) -> FastGraph | None:
+def fast_graph(doc: Any, *, lexical: bool = False,
+               limits: Limits | None = None) -> FastGraph | None:
     """The graph of a compact EDC 3 JSON-LD document, or ``None`` when it is outside the
     fast path's shape (then rdflib's JSON-LD parser must read it). With ``lexical``, typed
-    literals keep the text the document gives them."""
+    literals keep the text the document gives them. Only the bundled contexts are fast (the
+    same :data:`.contexts.BUNDLE` the loader serves), and the graph holds at most
+    ``limits.max_triples`` triples."""
     if not isinstance(doc, dict):
         return None
     terms = _active_terms(doc.get("@context"))
     if terms is None:
         return None
-    graph = FastGraph()
+    graph = FastGraph((limits or DEFAULT_LIMITS).max_triples)
     try:
         _Builder(graph, terms, lexical=lexical).node(doc, top=True)
     except NotFast:
@@ -120,7 +130,7 @@ def _active_terms(context: Any) -> dict[str, Term] | None:
     terms: dict[str, Term] = {}
     for url in urls:
         factory = _CONTEXTS.get(_key(url)) if isinstance(url, str) else None
-        if factory is None:
+        if factory is None or BUNDLE.factory(url) is None:
             return None
         terms.update(factory())
     return terms or None

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from credbridge.crosswalk import fields_for
-from credbridge.errors import InputError
+from credbridge.errors import InputError, LimitExceededError
 from credbridge.formats import Format
 from credbridge.options import FormatOptions
 from credbridge.report import Code
-from credbridge.safety import load_json
+from credbridge.safety import limits_of, load_json
 
 from . import jades
 from .options import ElmOptions, elm_options
@@ -76,7 +76,7 @@ class _ElmBase(Format):
     def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
         from .graphs import rdf_graph
 
-        yield Parsed(rdf_graph(data, self.rdf_format), [], None)
+        yield Parsed(rdf_graph(data, self.rdf_format, limits_of(ctx)), [], None)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class ElmJsonLdFormat(_ElmBase):
             yield self._graph(compact, ctx, None)
             return
         try:
-            doc = load_json(data, what="JSON-LD")
+            doc = load_json(data, what="JSON-LD", limits=limits_of(ctx))
         except InputError as first:
             lines = _json_lines(data)
             if lines is None:
@@ -170,7 +170,8 @@ class ElmJsonLdFormat(_ElmBase):
             label = f"line {ctx.record_offset + number}"
             ctx.record = label
             try:
-                parsed = self._graph(load_json(line, what="JSON-LD"), ctx, label)
+                parsed = self._graph(load_json(line, what="JSON-LD", limits=limits_of(ctx)),
+                                     ctx, label)
             except InputError as exc:
                 # the record is the line: "at line 1, column 9" inside "line 2" would mislead
                 ctx.failed(re.sub(r" at line 1, column (\d+)$", r" at column \1", exc.message),
@@ -179,6 +180,7 @@ class ElmJsonLdFormat(_ElmBase):
             yield parsed
 
     def _graph(self, doc: Any, ctx: Context, label: str | None) -> Parsed:
+        from .contexts import loader
         from .fast import fast_graph
         from .graphs import jsonld_graph, unknown_keys
 
@@ -193,15 +195,19 @@ class ElmJsonLdFormat(_ElmBase):
             doc = {k: v for k, v in doc.items() if k != "proof"}
         if isinstance(doc, dict) and "@context" not in doc:
             raise InputError("not JSON-LD: the document has no @context", field="@context")
+        limits = limits_of(ctx)
+        # every context reference, at any depth, goes through the one loader before either
+        # path reads the document: bundled contexts only, anything else is refused
+        loader(limits).check(doc)
         for key, count in sorted(unknown_keys(doc).items()):
             ctx.say(Code.IGNORED_INPUT, None,
                     f"JSON key {key!r} ({count}x) is not an EDC 3 term")
         # The compact EDC 3 shape is read straight from the JSON (same triples, much
         # faster); anything else goes through rdflib's JSON-LD parser.
-        fast = fast_graph(doc) if self.fast_path else None
+        fast = fast_graph(doc, limits=limits) if self.fast_path else None
         if fast is not None:
             return Parsed(fast, proofs, label)  # type: ignore[arg-type]
-        return Parsed(jsonld_graph(doc), proofs, label)
+        return Parsed(jsonld_graph(doc, limits), proofs, label)
 
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
               ctx: Context) -> None:
@@ -264,11 +270,13 @@ class ElmTurtleFormat(_ElmGraphFormat):
         fmt = "turtle" if head in (b"@", b"P", b"p", b"#") or b"@prefix" in data[:4096] \
             else "nt"
         try:
-            graph = rdf_graph(data, fmt)
+            graph = rdf_graph(data, fmt, limits_of(ctx))
+        except LimitExceededError:
+            raise  # a budget is a budget whatever the syntax
         except InputError:
             if fmt != "nt":
                 raise
-            graph = rdf_graph(data, "turtle")  # Turtle without a prefix line
+            graph = rdf_graph(data, "turtle", limits_of(ctx))  # Turtle without a prefix line
         yield Parsed(graph, [], None)
 
 

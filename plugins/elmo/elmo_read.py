@@ -12,6 +12,7 @@ from credbridge.errors import InputError, VocabularyError
 from credbridge.formats import Format
 from credbridge.model import MicroCredential
 from credbridge.report import Code
+from credbridge.safety import limits_of
 
 from .ds_map import KEPT_LANGUAGE, from_supplement
 from .ds_xml import read_element
@@ -52,7 +53,7 @@ ROOT_KNOWN = {"generatedDate", "learner", "report", "attachment"}
 def read_elmo(fmt: Format, source: bytes, ctx: Context) -> Iterator[MicroCredential]:
     """Yield one credential per top-level ``learningOpportunitySpecification`` of each report;
     ``ctx.record`` is its local identifier (else its position) while it is read and yielded."""
-    root = parse_xml(source, "the ELMO document")
+    root = parse_xml(source, "the ELMO document", limits_of(ctx))
     if root.tag != q("elmo"):
         raise InputError(f"not an ELMO document: the root element is <{local(root)}>, "
                          "expected <elmo> in the ELMO namespace")

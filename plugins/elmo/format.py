@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.crosswalk import fields_for
-from credbridge.errors import InputError, UsageError
+from credbridge.errors import InputError, LimitExceededError, UnsafeInputError, UsageError
 from credbridge.formats import Format
 from credbridge.report import Code
+from credbridge.safety import limits_of
 
 from .options import DsOptions, ElmoOptions, options_of
 from .section import KEPT_SECTIONS
@@ -67,6 +68,8 @@ class ElmoFormat(Format):
 
         try:
             root = parse_xml(data, "the document")
+        except (UnsafeInputError, LimitExceededError):
+            raise  # refused, not invalid
         except InputError as exc:
             return [exc.message]
         return validate_tree(root, schemas)
@@ -94,7 +97,7 @@ class DsFormat(Format):
         from .ds_map import from_supplement
         from .ds_xml import read_element
 
-        root = parse_xml(stream.read(), "the Diploma Supplement")
+        root = parse_xml(stream.read(), "the Diploma Supplement", limits_of(ctx))
         if root.tag != q("diplomaSupplement"):
             raise InputError(f"not a Diploma Supplement fragment: the root element is "
                              f"<{local(root)}>, expected <diplomaSupplement> in the ELMO "
@@ -127,6 +130,8 @@ class DsFormat(Format):
 
         try:
             root = parse_xml(data, "the document")
+        except (UnsafeInputError, LimitExceededError):
+            raise  # refused, not invalid
         except InputError as exc:
             return [exc.message]
         if root.tag != q("diplomaSupplement"):

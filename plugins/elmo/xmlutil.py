@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from credbridge.context import Context
-from credbridge.errors import InputError
 from credbridge.report import Code
-from credbridge.safety import check_xml, xml_parser
+from credbridge.safety import Limits
+from credbridge.safety import parse_xml as safe_parse_xml
 from lxml import etree
 
 NS = "https://github.com/emrex-eu/elmo-schemas/tree/v1"
@@ -29,23 +29,12 @@ def local(el: Any) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def parse_xml(data: bytes, what: str) -> Any:
-    """Parse untrusted XML with the hardened parser; a syntax error becomes an
-    :class:`InputError` naming the line and column; a DOCTYPE, a processing instruction or
-    XInclude is refused (:func:`credbridge.safety.check_xml`)."""
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (exc.lineno, exc.offset)
-        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc)).strip()
-        raise InputError(f"{what} is not well-formed XML: line {line}, column {column}: "
-                         f"{message}") from None
-    except ValueError as exc:  # e.g. an encoding declaration on a str
-        raise InputError(f"{what} cannot be parsed: {exc}") from None
-    if root is None:
-        raise InputError(f"{what} is empty")
-    check_xml(root, what=what)
-    return root
+def parse_xml(data: bytes, what: str, limits: Limits | None = None) -> Any:
+    """Parse untrusted XML with credbridge's one XML policy
+    (:func:`credbridge.safety.parse_xml`): the hardened parser over the whole document, within
+    ``limits``; a syntax error is an :class:`InputError` naming the line and column; a DOCTYPE,
+    a processing instruction or XInclude anywhere is refused."""
+    return safe_parse_xml(data, what=what, limits=limits)
 
 
 def children(el: Any, name: str | None = None) -> Iterator[Any]:

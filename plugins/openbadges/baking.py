@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from credbridge.errors import InputError
-from credbridge.safety import xml_parser
+from credbridge.safety import Limits, parse_xml
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
@@ -44,10 +45,15 @@ def is_svg(head: bytes) -> bool:
 
 def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """(type, data) of each chunk of a PNG; a truncated or malformed file is an InputError."""
+    return list(iter_png_chunks(data))
+
+
+def iter_png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(type, data) of each chunk of a PNG, one at a time (a PNG of a million tiny chunks is
+    never held as a list); a truncated or malformed file is an InputError."""
     if not is_png(data):
         raise InputError("not a PNG image")
     pos = len(PNG_SIGNATURE)
-    chunks = []
     while pos < len(data):
         if pos + 8 > len(data):
             raise InputError("truncated PNG chunk header")
@@ -55,15 +61,16 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
         end = pos + 8 + length + 4
         if end > len(data):
             raise InputError(f"truncated PNG chunk {kind.decode('latin-1')!r}")
-        chunks.append((kind, data[pos + 8:pos + 8 + length]))
+        yield kind, data[pos + 8:pos + 8 + length]
         pos = end
         if kind == b"IEND":
             break
-    return chunks
 
 
 def _itxt(body: bytes) -> tuple[str, str]:
     keyword, _, rest = body.partition(b"\x00")
+    if keyword not in (OB2_KEYWORD.encode(), OB3_KEYWORD.encode()):
+        return keyword.decode("latin-1"), ""  # never inflated: only a badge's text is read
     if len(rest) < 2:
         raise InputError("malformed PNG iTXt chunk")
     compressed, rest = rest[0], rest[2:]
@@ -87,8 +94,10 @@ def unbake_png(data: bytes) -> Baked:
     """The Open Badges text baked into a PNG (OB 3.0 keyword first, then OB 2.0)."""
     found: dict[str, str] = {}
     legacy = None
-    for kind, body in png_chunks(data):
+    for kind, body in iter_png_chunks(data):
         if kind == b"iTXt":
+            if body.partition(b"\x00")[0].decode("latin-1") in found:
+                continue  # the first chunk of a keyword is the badge: later ones are not read
             keyword, text = _itxt(body)
             if keyword in (OB2_KEYWORD, OB3_KEYWORD):
                 found.setdefault(keyword, text)
@@ -126,14 +135,9 @@ def bake_png(image: bytes, text: str, version: str) -> bytes:
     return b"".join(out)
 
 
-def unbake_svg(data: bytes) -> Baked:
+def unbake_svg(data: bytes, limits: Limits | None = None) -> Baked:
     """The Open Badges text baked into an SVG (``openbadges:credential`` / ``assertion``)."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(data, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"the SVG is not well-formed XML: {exc}") from None
+    root = parse_xml(data, what="the SVG", limits=limits, allow_doctype=True)
     for ns, local, version in ((OB3_SVG_NS, "credential", "ob3"),
                                (OB2_SVG_NS, "assertion", "ob2")):
         el = root.find(f".//{{{ns}}}{local}")
@@ -151,10 +155,7 @@ def bake_svg(image: bytes, text: str, version: str) -> bytes:
     """``image`` with ``text`` (as CDATA) in the badge element, first child of the root."""
     from lxml import etree
 
-    try:
-        root = etree.fromstring(image, xml_parser())
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"the SVG to bake is not well-formed XML: {exc}") from None
+    root = parse_xml(image, what="the SVG to bake", allow_doctype=True)
     for ns in (OB2_SVG_NS, OB3_SVG_NS):
         for old in root.findall(f".//{{{ns}}}*"):
             old.getparent().remove(old)
@@ -172,9 +173,9 @@ def bake_svg(image: bytes, text: str, version: str) -> bytes:
     return out
 
 
-def unbake(data: bytes) -> Baked:
-    """The badge text of a PNG or SVG image."""
-    return unbake_png(data) if is_png(data) else unbake_svg(data)
+def unbake(data: bytes, limits: Limits | None = None) -> Baked:
+    """The badge text of a PNG or SVG image (an SVG is parsed within ``limits``)."""
+    return unbake_png(data) if is_png(data) else unbake_svg(data, limits)
 
 
 def bake(image: bytes, text: str, version: str) -> bytes:

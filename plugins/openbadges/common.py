@@ -15,6 +15,7 @@ from credbridge.report import Code
 from credbridge.safety import load_json
 
 from . import baking, jws
+from .loader import check_contexts
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -93,10 +94,12 @@ def open_document(raw: bytes, *, what: str) -> Source:
             for claim, key in (("jti", "id"), ("iss", "issuer")):
                 if claim in payload and key not in data:
                     data[key] = payload[claim]
+        check_contexts(data)
         return Source(data, container if container != "json" else "jwt", header)
     value = load_json(text, what=what)
     if not isinstance(value, dict):
         raise InputError(f"an {what} must be a JSON object")
+    check_contexts(value)  # every context reference, at any depth: known ones only
     return Source(value, container)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from credbridge.crosswalk import fields_for
-from credbridge.errors import InputError
+from credbridge.errors import InputError, LimitExceededError, UnsafeInputError
 from credbridge.formats import Predicate
 from credbridge.options import FormatOptions
 from credbridge.report import Code
@@ -112,6 +112,8 @@ class Ob3Format(BadgeFormat):
         for position, (_label, chunk) in enumerate(documents(data), start=1):
             try:
                 doc = open_document(chunk, what=self.document_kind).data
+            except (UnsafeInputError, LimitExceededError):
+                raise  # refused (a remote context, a budget), not invalid
             except InputError as exc:
                 problems.append(f"credential {position}: {exc.message}")
                 continue
