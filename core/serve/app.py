@@ -56,11 +56,10 @@ from .streams import (
     BodyTooLarge,
     Cancelled,
     Deadline,
-    QueueSink,
+    PipeSink,
     ServiceTimeout,
     Sink,
     SpoolSink,
-    Start,
 )
 
 LOG = logging.getLogger("credbridge.serve")
@@ -268,25 +267,30 @@ class Service:
                                 loop: asyncio.AbstractEventLoop) -> Response:
         """A streamed conversion answered as it goes: the output part, then the report part
         (or a problem part when the conversion fails after the answer began)."""
-        queue: asyncio.Queue[bytes | Start | None] = asyncio.Queue(maxsize=16)
-        sink = QueueSink(queue, loop, deadline)
+        sink = PipeSink(loop)
         task = asyncio.ensure_future(self._run(make(sink), deadline))
-        first = await _next_item(queue, task)
-        if first is None and task.done() and task.exception() is not None:
+        while sink.started is None and not task.done():
+            await _either(sink, task)
+        if sink.started is None and task.exception() is not None:
+            sink.release()
             raise task.exception()  # type: ignore[misc]
         multipart = Multipart()
 
         async def body() -> AsyncIterator[bytes]:
-            item = first
-            opened = False
+            offset = 0
             try:
-                while item is not None:
-                    if isinstance(item, Start):
-                        yield multipart.head("output", item.media_type, item.filename)
-                        opened = True
+                if sink.started is not None:
+                    yield multipart.head("output", sink.started.media_type,
+                                         sink.started.filename)
+                while True:
+                    if offset < sink.size:
+                        data = sink.read_from(offset)
+                        offset += len(data)
+                        yield data
+                    elif task.done():
+                        break
                     else:
-                        yield item
-                    item = await _next_item(queue, task)
+                        await _either(sink, task)
                 try:
                     result = await task
                     policy = _policy(result)
@@ -294,15 +298,18 @@ class Service:
                         ("report", result.to_dict())
                 except Problem as problem:
                     name, value = "problem", problem.to_dict()
-                if opened:
+                if sink.started is not None:
                     yield multipart.between()
                 yield multipart.head(name, "application/problem+json" if name == "problem"
                                      else "application/json")
                 yield json_bytes(value)
                 yield multipart.tail()
             finally:
-                if not task.done():
+                if task.done():
+                    sink.release()
+                else:  # the client went away: the conversion stops, then its file goes
                     deadline.stop(cancelled=True)
+                    task.add_done_callback(lambda _task: sink.release())
 
         return BodyStream(body(), multipart.media_type)
 
@@ -570,21 +577,13 @@ async def _read_rest(chunks: AsyncIterator[bytes]) -> bytes:
     return bytes(rest)
 
 
-async def _next_item(queue: asyncio.Queue[bytes | Start | None],
-                     task: asyncio.Future[BatchResult]) -> bytes | Start | None:
-    """The next item of a streamed output, or ``None`` when the conversion is over."""
-    if not queue.empty():
-        return queue.get_nowait()
-    if task.done():
-        return None
-    getter: asyncio.Future[bytes | Start | None] = asyncio.ensure_future(queue.get())
-    waited: set[asyncio.Future[Any]] = {getter, task}
-    done, _ = await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
-    if getter in done:
-        item: bytes | Start | None = getter.result()
-        return item
-    getter.cancel()
-    return queue.get_nowait() if not queue.empty() else None
+async def _either(sink: PipeSink, task: asyncio.Future[BatchResult]) -> None:
+    """Wait for more output or the end of the conversion."""
+    waiter: asyncio.Future[None] = asyncio.ensure_future(sink.changed())
+    waited: set[asyncio.Future[Any]] = {waiter, task}
+    await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
+    if not waiter.done():
+        waiter.cancel()
 
 
 def _check_length(request: Request, limit: int) -> None:

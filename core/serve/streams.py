@@ -211,25 +211,29 @@ class Start:
     filename: str
 
 
-class QueueSink(Sink):
-    """A writable stream for a conversion thread whose bytes go to an asyncio queue, in blocks
-    of ``block`` bytes; a full queue makes the writer wait (a slow client slows the
-    conversion, memory stays bounded)."""
+class PipeSink(Sink):
+    """Output for an answer sent while its conversion runs: kept in a temporary file that the
+    answer reads as it grows. The conversion never waits for the client (a client that sends
+    its whole body before it reads the answer, as most HTTP libraries do, would otherwise wait
+    for a conversion waiting for it), and memory stays flat whatever the output's size."""
 
-    def __init__(self, queue: asyncio.Queue[bytes | Start | None],
-                 loop: asyncio.AbstractEventLoop, deadline: Deadline,
-                 block: int = 64 * 1024) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, block: int = 64 * 1024) -> None:
         super().__init__()
-        self._queue = queue
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - see release()
         self._loop = loop
-        self._deadline = deadline
+        self._lock = threading.Lock()
+        self._event = asyncio.Event()
         self._block = block
         self._pending = bytearray()
+        self.size = 0
+        self.started: Start | None = None
 
     def start(self, media_type: str, filename: str) -> None:
-        """Send what the output is before its bytes."""
+        """Say what the output is (before its first byte)."""
+        assert self.size == 0 and not self._pending, "start() after output"
         super().start(media_type, filename)
-        self._put(Start(media_type, filename))
+        self.started = Start(media_type, filename)
+        self._wake()
 
     def write(self, data: Any) -> int:
         view = bytes(data)
@@ -240,23 +244,27 @@ class QueueSink(Sink):
 
     def flush(self) -> None:
         if self._pending:
-            self._put(bytes(self._pending))
+            with self._lock:
+                self._file.seek(0, io.SEEK_END)
+                self._file.write(self._pending)
+                self.size += len(self._pending)
             self._pending.clear()
+            self._wake()
 
-    def _put(self, data: bytes | Start | None) -> None:
-        self._deadline.check()
-        future = asyncio.run_coroutine_threadsafe(self._queue.put(data), self._loop)
-        try:
-            future.result(timeout=max(0.001, self._deadline.remaining()))
-        except TimeoutError:
-            future.cancel()
-            self._deadline.check()
-            raise
+    def _wake(self) -> None:
+        self._loop.call_soon_threadsafe(self._event.set)
 
-    def close(self) -> None:
-        """Send what is pending (never blocks past the deadline)."""
-        if not self.closed:
-            try:
-                self.flush()
-            finally:
-                super().close()
+    async def changed(self) -> None:
+        """Wait until more output (or the start) arrives."""
+        await self._event.wait()
+        self._event.clear()
+
+    def read_from(self, offset: int, limit: int = 1 << 20) -> bytes:
+        """Output bytes from ``offset`` (what is there, at most ``limit``)."""
+        with self._lock:
+            self._file.seek(offset)
+            return self._file.read(min(limit, self.size - offset))
+
+    def release(self) -> None:
+        """Remove the temporary file (once the conversion is over)."""
+        self._file.close()
