@@ -32,7 +32,7 @@ from .formats import SNIFF_BYTES, Format
 from .options import FormatOptions, OptionsInput, resolve_options
 from .plugin_manager import get_formats
 from .report import Code, Message, Report, Severity
-from .safety import DEFAULT_MAX_BYTES, LimitedReader, PrefixedReader
+from .safety import DEFAULT_MAX_BYTES, LIMITS_KEY, LimitedReader, Limits, PrefixedReader
 
 if TYPE_CHECKING:
     from .model import MicroCredential
@@ -252,6 +252,8 @@ class Unit:
     record_offset: int = 0
     documents: tuple[str, ...] = ()
     max_bytes: MaxBytes = "default"
+    limits: Limits | None = None
+    """The batch's budgets (``None``: the defaults of :mod:`credbridge.safety`)."""
 
 
 def convert_unit(unit: Unit) -> Part:
@@ -261,6 +263,8 @@ def convert_unit(unit: Unit) -> Part:
     source, target = registry.get(unit.source_format), registry.get(unit.target_format)
     session = Session(unit.options, documents=unit.documents,
                       max_bytes=None if unit.data is not None else unit.max_bytes)
+    if unit.limits is not None:
+        session.scratch[LIMITS_KEY] = unit.limits
     buffer = io.BytesIO()
     if unit.data is not None:
         stream: InputLike = _Named(unit.data, unit.path)
@@ -352,6 +356,9 @@ class Batch:
     fail_if_warnings: bool = False
     jobs: int = 1
     max_bytes: MaxBytes = "default"
+    limits: Limits | None = None
+    """The budgets every reader works within (``None``: the defaults of
+    :mod:`credbridge.safety`; docs/security.md)."""
     progress: Progress | None = None
 
 
@@ -446,6 +453,8 @@ def run(batch: Batch) -> BatchResult:
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
                       max_bytes=batch.max_bytes)
+    if batch.limits is not None:  # readers find them with safety.limits_of(ctx)
+        session.scratch[LIMITS_KEY] = batch.limits
     result = BatchResult(session.report, target.name)
     if batch.jobs > 1:
         _run_parallel(batch, inputs, source, target, session, result)
@@ -621,6 +630,7 @@ def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | No
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for unit in units(paths, src, target.name, session.options, batch.max_bytes,
                               session.documents):
+                unit.limits = batch.limits
                 if unit.source_format not in result.source_formats:
                     result.source_formats.append(unit.source_format)
                 pending.append(pool.submit(convert_unit, unit))

@@ -73,6 +73,9 @@ def parse_size(value: str | None) -> int | str | None:
 @click.option("--max-bytes", help="Input size limit (e.g. 64M; 0 for none). Default: 64 MiB "
                                   "per input document; none for CSV, which is streamed row by "
                                   "row (each cell is limited to 8 MiB).")
+@click.option("--limit", "limit_values", multiple=True, metavar="NAME=N",
+              help="Change a budget for untrusted input (repeatable): nodes, triples, depth, "
+                   "items, declarations, comments or seconds; see docs/security.md.")
 @click.option("-O", "assignments", multiple=True, metavar="FORMAT.KEY=VALUE",
               help="A format option by name, e.g. -O ob3.omit_learner=all (repeatable).")
 @click.pass_context
@@ -80,11 +83,12 @@ def parse_size(value: str | None) -> int | str | None:
 def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | None,
             from_format: str | None, output: str, recursive: bool, report_path: str | None,
             strict: bool, fail_on: str | None, fail_if_warnings: bool, stop_on_error: bool,
-            quiet: bool, jobs: int, max_bytes: str | None, assignments: tuple[str, ...],
-            **format_flags: Any) -> None:
+            quiet: bool, jobs: int, max_bytes: str | None, limit_values: tuple[str, ...],
+            assignments: tuple[str, ...], **format_flags: Any) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .batch import Batch, run
     from .progress import Progress
+    from .safety import with_limits
 
     options = collect_options(ctx.command, format_flags, assignments)
     _check_report_path(report_path, output)
@@ -94,7 +98,8 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
                        options=options, recursive=recursive, stop_on_error=stop_on_error,
                        strict=strict, fail_on=(fail_on or "").split(","),
                        fail_if_warnings=fail_if_warnings, jobs=jobs,
-                       max_bytes=parse_size(max_bytes), progress=progress))
+                       max_bytes=parse_size(max_bytes), progress=progress,
+                       limits=with_limits(limit_values) if limit_values else None))
     finish(result, report_path, quiet)
 
 
