@@ -332,16 +332,17 @@ class Service:
     def _answer(self, result: BatchResult, sink: SpoolSink, params: Params,
                 prefix: str | None = None) -> Response:
         """The answer of a finished conversion in the mode the request asked for."""
-        report = result.to_dict()
-        if prefix:
-            report = relabel(report, prefix)
+        def report() -> dict[str, Any]:  # made only when it is sent (it costs more than a
+            whole = result.to_dict()       # small conversion's HTTP answer)
+            return relabel(whole, prefix) if prefix else whole
+
         headers = summary_headers(result)
         policy = _policy(result, report)
         if policy is not None:
             policy.headers.update(headers)
             raise policy
         if params.report == "only":
-            return json_response(report, headers=headers)
+            return json_response(report(), headers=headers)
         small = sink.size <= SMALL_ANSWER
         if params.report == "multipart":
             multipart = Multipart()
@@ -349,7 +350,7 @@ class Service:
             if sink.size:
                 parts.append(("output", sink.media_type, sink.filename,
                               [sink.getvalue()] if small else sink.chunks()))
-            parts.append(("report", "application/json", None, [json_bytes(report)]))
+            parts.append(("report", "application/json", None, [json_bytes(report())]))
             if small:
                 return Response(b"".join(multipart.whole(parts)), 200, headers=headers,
                                 media_type=multipart.media_type)
@@ -607,11 +608,16 @@ def _no_params(request: Request, endpoint: str) -> None:
         raise raise_problem
 
 
-def _policy(result: BatchResult, report: dict[str, Any] | None = None) -> Problem | None:
+def _policy(result: BatchResult,
+            report_of: Callable[[], dict[str, Any]] | None = None) -> Problem | None:
     """The problem of a finished conversion the request must refuse: nothing converted (every
-    record failed), or the failure policy hit (``strict``, ``fail_on``, ``fail_if_warnings``)."""
-    report = report if report is not None else result.to_dict()
+    record failed), or the failure policy hit (``strict``, ``fail_on``, ``fail_if_warnings``);
+    ``report_of`` makes the report's JSON (only when there is a problem)."""
     counts = result.report
+    if not (counts.records_failed and not counts.records_written) and not (
+            result.failing or result.warnings_failed):
+        return None
+    report = report_of() if report_of is not None else result.to_dict()
     if counts.records_failed and not counts.records_written:
         errors = [m for m in report["messages"] if m.get("severity") == "error"]
         first = errors[0]["detail"] if errors else "every record failed"
