@@ -22,7 +22,7 @@ from credbridge.report import Report
 HOSTILE = Path(__file__).parent / "hostile"
 SECRET_MARKERS = (b"root:x:", b"root:*:", b"/bin/bash", b"/usr/sbin/nologin")
 TIME_LIMIT_S = 10
-RSS_LIMIT_MB = 500
+RSS_LIMIT_MB = 256  # issue 14: every hostile case well under 256 MiB
 
 XML_READERS = ("edc-xml", "elmo", "ds", "elm-rdfxml")
 JSON_READERS = ("canonical", "ob3", "ob2", "elm")
@@ -39,6 +39,9 @@ CORPUS: dict[str, tuple[str | None, ...]] = {
     "remote-context-https.json": ("ob3",),
     "remote-context-file.jsonld": ("elm",),
     "context-import.jsonld": ("elm",),
+    "context-object-remote.jsonld": ("elm", None),
+    "context-object-file.jsonld": ("elm",),
+    "rdfxml-doctype-after-comment.rdf": ("elm-rdfxml", None),
     "invalid-utf8.csv": (None,),
     "invalid-utf8.canonical.json": (None,),
     "utf16-bom.canonical.json": (None,),

@@ -1,0 +1,141 @@
+"""Issue 14 class 1 and the offline proof: no JSON-LD path of credbridge fetches or opens
+anything a document names.
+
+A loopback canary HTTP server (127.0.0.1, port 0, in this process) is what the hostile
+documents point at, with ``file://`` URLs of a file outside the inputs; an audit hook records
+every network event and every ``open()`` of a path outside the inputs, the package and Python.
+Every reader, ``validate`` (JSON Schema, XSD, SHACL) and the CLI are run over the hostile
+documents: the canary must see no request and the hook nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pytest
+from credbridge import get_formats
+from credbridge.convert import read
+from credbridge.errors import CredbridgeError, UnsafeInputError
+from credbridge.report import Report
+from hostile_kit import (
+    ATTACKS,
+    CLASS_1,
+    CLASS_2,
+    INJECTED,
+    Attack,
+    Canary,
+    Env,
+    audited,
+    check_outcome,
+    run_cli,
+)
+
+pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
+
+HOSTILE = Path(__file__).parent / "hostile"
+SMALL = [a for a in (*CLASS_1, *CLASS_2)]
+
+
+@pytest.fixture
+def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file outside every input: a context that would inject text if it were applied."""
+    path = tmp_path_factory.mktemp("outside") / "secret.jsonld"
+    path.write_text(json.dumps({"@context": {"@vocab": "http://evil.example/"},
+                                "secret": INJECTED}))
+    return path
+
+
+def _write(attack: Attack, env: Env, folder: Path) -> Path:
+    path = folder / attack.filename
+    path.write_bytes(attack.make(env))
+    return path
+
+
+@pytest.mark.parametrize("attack", CLASS_1, ids=lambda a: a.name)
+def test_class_1_through_the_library(attack: Attack, tmp_path: Path, secret: Path) -> None:
+    """read() refuses the document (or the bad record): nothing fetched, nothing opened."""
+    with Canary() as canary:
+        path = _write(attack, Env(canary.base, secret), tmp_path)
+        report = Report()
+        with audited(tmp_path) as log:
+            if attack.outcome == "refused":
+                with pytest.raises(UnsafeInputError, match="never fetche"):
+                    list(read(path, from_format=attack.fmt, report=report))
+            else:
+                creds = list(read(path, from_format=attack.fmt, report=report))
+                assert creds and report.records_failed == 1, report.messages
+                assert any("never fetche" in m.detail for m in report.messages)
+    assert canary.requests == []
+    assert log.violations() == []
+
+
+@pytest.mark.parametrize("attack", CLASS_1, ids=lambda a: a.name)
+def test_class_1_through_the_cli(attack: Attack, tmp_path: Path, secret: Path) -> None:
+    with Canary() as canary:
+        path = _write(attack, Env(canary.base, secret), tmp_path)
+        run = run_cli(["convert", str(path), "--from", str(attack.fmt), "--to", "canonical"],
+                      tmp_path)
+    check_outcome(run, attack, path)
+    assert canary.requests == []
+
+
+@pytest.mark.parametrize("attack", [a for a in ATTACKS if a.validate and a.cls <= 2],
+                         ids=lambda a: a.name)
+def test_validate_refuses_without_fetching(attack: Attack, tmp_path: Path, secret: Path,
+                                           shared: Path) -> None:
+    """``credbridge validate`` (JSON Schema, SHACL, XSD) takes the same paths: refused."""
+    with Canary() as canary:
+        path = _write(attack, Env(canary.base, secret), tmp_path)
+        run = run_cli(["validate", str(path), "--from", str(attack.fmt), "--schemas",
+                       str(shared / "schemas")], tmp_path, shared / "schemas")
+    check_outcome(run, attack, path)
+    assert canary.requests == []
+
+
+def _readers() -> list[str]:
+    return [f.name for f in get_formats() if f.can_read]
+
+
+@pytest.mark.parametrize("reader", _readers())
+def test_every_reader_offline_over_the_hostile_files(reader: str, tmp_path: Path,
+                                                     secret: Path) -> None:
+    """Every reader over every small hostile document (classes 1 and 2, and tests/hostile):
+    only credbridge errors, no request to the canary, no open outside the input."""
+    with Canary() as canary:
+        env = Env(canary.base, secret)
+        paths = [_write(a, env, tmp_path) for a in SMALL]
+        paths += [p for p in sorted(HOSTILE.iterdir()) if p.suffix != ".md"]
+        for path in paths:
+            report = Report()
+            with audited(tmp_path, HOSTILE) as log:
+                try:
+                    creds = list(read(path, from_format=reader, report=report))
+                except CredbridgeError:
+                    creds = []
+            assert log.violations() == [], (reader, path.name, log.violations())
+            dumped = json.dumps([c.to_json_dict() for c in creds])
+            assert INJECTED not in dumped, (reader, path.name)
+    assert canary.requests == [], reader
+
+
+def _validators() -> list[str]:
+    return [f.name for f in get_formats() if f.can_validate]
+
+
+@pytest.mark.parametrize("name", _validators())
+def test_every_validator_offline_over_the_hostile_files(name: str, tmp_path: Path,
+                                                        secret: Path, shared: Path) -> None:
+    """validate() of every format with a validator (JSON Schema, XSD, SHACL with pyshacl)
+    over the small hostile documents: no request, no open outside the input and the schemas."""
+    fmt = get_formats().get(name)
+    schemas = shared / "schemas"
+    with Canary() as canary:
+        env = Env(canary.base, secret)
+        for attack in SMALL:
+            data = attack.make(env)
+            with audited(tmp_path, schemas) as log, contextlib.suppress(CredbridgeError):
+                fmt.validate(data, schemas)
+            assert log.violations() == [], (name, attack.name, log.violations())
+    assert canary.requests == [], name
