@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,45 @@ def test_every_validator_offline_over_the_hostile_files(name: str, tmp_path: Pat
                 fmt.validate(data, schemas)
             assert log.violations() == [], (name, attack.name, log.violations())
     assert canary.requests == [], name
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe (POSIX)")
+def test_libxml2_opens_nothing_a_document_names(tmp_path: Path) -> None:
+    """libxml2 reads files and URLs with its own C I/O, which no Python audit hook sees: a
+    named pipe (opening it would block) and the canary are the witnesses instead, as the DTD,
+    parameter entity, external entity, XInclude and stylesheet of XML documents and as the
+    external DTD an SVG badge may declare."""
+    from credbridge.safety import parse_xml
+    from hostile_kit import ob3_doc, svg_badge
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with Canary() as canary:
+        for ref in (canary.base + "/dtd", pipe.as_uri()):
+            documents = [
+                (f'<!DOCTYPE r [<!ENTITY % p SYSTEM "{ref}"> %p;]><r/>', False),
+                (f'<!DOCTYPE r SYSTEM "{ref}"><r/>', False),
+                (f'<!DOCTYPE r [<!ENTITY e SYSTEM "{ref}">]><r>&e;</r>', False),
+                (f'<r xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="{ref}"/></r>',
+                 False),
+                (f'<?xml-stylesheet href="{ref}"?><r/>', False),
+                (svg_badge(json.dumps(ob3_doc()), prolog=f'<!DOCTYPE svg SYSTEM "{ref}">')
+                 .decode(), True),
+            ]
+            for text, svg in documents:
+                outcome: list[str] = []
+
+                def parse(text: str = text, svg: bool = svg,
+                          outcome: list[str] = outcome) -> None:
+                    try:
+                        parse_xml(text.encode(), allow_doctype=svg)
+                        outcome.append("parsed")
+                    except CredbridgeError as exc:
+                        outcome.append(type(exc).__name__)
+
+                worker = threading.Thread(target=parse, daemon=True)
+                worker.start()
+                worker.join(10)
+                assert outcome, f"parsing blocked: libxml2 opened {ref} ({text[:60]})"
+                assert outcome == (["parsed"] if svg else ["UnsafeInputError"]), text[:60]
+    assert canary.requests == []
