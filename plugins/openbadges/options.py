@@ -49,8 +49,8 @@ class Ob3Options(BadgeOptions):
     profile: Literal["ob3", "auto", "educredentials"] = Field(
         "ob3", description="ob3 (default): plain OB 3.0, published contexts only (what "
         "pinned-context verifiers accept); auto: eduCredentials terms when the source used "
-        "them; educredentials: eduCredentials terms (EducredentialAchievement) whenever the "
-        "credential has values for them (both add the eduCredentials context inline)")
+        "them; educredentials: every credential as an eduCredentials EducredentialAchievement "
+        "(both add the eduCredentials context inline)")
 
 
 def omitted_fields(value: str | None) -> tuple[str, ...]:
