@@ -30,6 +30,7 @@ from .coverage import declared_prefixes, report_coverage
 from .errors import CredbridgeError, InputError, RecordsFailedError, UsageError
 from .formats import SNIFF_BYTES, Format
 from .options import FormatOptions, OptionsInput, resolve_options
+from .outputs import OutputExistsError, OutputFile, atomic_file, check_target
 from .plugin_manager import get_formats
 from .report import Code, Message, Report, Severity
 from .safety import DEFAULT_MAX_BYTES, LIMITS_KEY, LimitedReader, Limits, PrefixedReader
@@ -191,11 +192,14 @@ def write_items(
     prefixes = declared_prefixes(fmt.fields)
 
     def checked() -> Iterator[MicroCredential]:
+        report = session.report
         for item in items:
             ctx.source, ctx.file, ctx.record = item.source, item.file, item.label
             report_coverage(item.credential, fmt.fields, ctx, prefixes)
+            failed = report.records_failed
             yield item.credential
-            session.report.records_written += 1
+            if report.records_failed == failed:  # a writer that refuses it says so (failed)
+                report.records_written += 1
         ctx.record = None
 
     fmt.write(checked(), stream, ctx)
@@ -208,20 +212,13 @@ def bare_items(credentials: Iterable[MicroCredential]) -> Iterator[Item]:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[IO[bytes]]:
+def atomic_output(path: Path, *, replace: bool = True) -> Iterator[IO[bytes]]:
     """A binary file that appears at ``path`` only when the block completes: written to a
-    temporary file beside it and renamed, so an interrupted run never leaves a truncated file
-    that looks complete."""
-    if path.parent and not path.parent.exists():
-        raise UsageError(f"output directory {path.parent} does not exist", file=str(path))
-    tmp = path.with_name(f".{path.name}.credbridge-tmp")
-    try:
-        with open(tmp, "wb") as out:
-            yield out
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    temporary file that ``mkstemp`` makes beside it and renamed, so an interrupted run never
+    leaves a truncated file that looks complete; a symbolic link at ``path`` is refused, never
+    followed (:mod:`credbridge.outputs`)."""
+    with atomic_file(path, replace=replace) as out:
+        yield out
 
 
 # --- the unit of work ------------------------------------------------------------------------
@@ -350,6 +347,11 @@ class Batch:
     options: OptionsInput = None
     recursive: bool = False
     stop_on_error: bool = False
+    """Stop at the first bad record and write nothing anywhere (outputs are staged and
+    committed only when every record converted)."""
+    force: bool = False
+    """Replace files that exist in an output directory (``-o DIR``); without it such a
+    credential is a failed record and the file is left as it was."""
     strict: bool = False
     """Fail (exit status 1) when anything was dropped: ``fail_on`` with ``dropped``."""
     fail_on: Collection[str] = ()
@@ -518,6 +520,12 @@ def _stopping(items: Iterator[Item], report: Report) -> Iterator[Item]:
         if report.has_errors:
             break
         yield item
+    _check_stopped(report)
+
+
+def _check_stopped(report: Report) -> None:
+    """``stop_on_error``: raise when a record failed (read or written), before any output is
+    committed."""
     if report.has_errors:
         first = report.errors[0]
         raise RecordsFailedError(
@@ -531,27 +539,51 @@ def _run_serial(batch: Batch, inputs: Sequence[InputLike], source: Format | None
     if batch.stop_on_error:
         items = _stopping(items, session.report)
     output = batch.output
+    stop = batch.stop_on_error
     if _is_dir_output(output):
         assert isinstance(output, str | os.PathLike)
-        _write_each(items, Path(output), target, session, result)
+        _write_each(items, Path(output), target, session, result, force=batch.force,
+                    stage=stop)
         return
     if output is None:
         buffer = io.BytesIO()
         write_items(items, buffer, target, session)
+        if stop:
+            _check_stopped(session.report)
         result.output = buffer.getvalue()
         return
     if not isinstance(output, str | os.PathLike):
-        write_items(items, output, target, session)
+        _write_stream(items, output, target, session, stop)
         return
     path = os.fspath(output)
     items = _one_document_check(items, target, path)
     if path == "-":
-        write_items(items, sys.stdout.buffer, target, session)
+        _write_stream(items, sys.stdout.buffer, target, session, stop)
         sys.stdout.buffer.flush()
         return
     with atomic_output(Path(path)) as out:
         write_items(items, out, target, session, destination=path)
+        if stop:
+            _check_stopped(session.report)
     result.written_files.append(path)
+
+
+def _write_stream(items: Iterator[Item], stream: IO[bytes], target: Format, session: Session,
+                  stop: bool) -> None:
+    """Write to a stream the batch does not own (stdout); with ``stop`` (``stop_on_error``)
+    the output is held back (in memory, on disk past 64 MiB) until every record converted,
+    so that a bad record leaves nothing on the stream."""
+    if not stop:
+        write_items(items, stream, target, session)
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as held:
+        write_items(items, held, target, session)  # type: ignore[arg-type]
+        _check_stopped(session.report)
+        held.seek(0)
+        shutil.copyfileobj(held, stream)
 
 
 def _one_document_check(items: Iterator[Item], target: Format, path: str) -> Iterator[Item]:
@@ -575,24 +607,102 @@ def _one_document_check(items: Iterator[Item], target: Format, path: str) -> Ite
 
 
 def _write_each(items: Iterable[Item], directory: Path, target: Format, session: Session,
-                result: BatchResult) -> None:
-    """One file per credential in ``directory`` (made if needed), named after its id."""
+                result: BatchResult, *, force: bool = False, stage: bool = False) -> None:
+    """One file per credential in ``directory`` (made if needed), named after its id, made
+    safe; a name an earlier credential of the batch took gets a suffix (``-2``), reported. A
+    file that exists is replaced only with ``force``: otherwise that credential is a failed
+    record and the file stays as it was. With ``stage`` (``stop_on_error``) no file appears
+    until every record converted."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create the output directory: {exc.strerror}",
                          file=str(directory)) from None
     ext = target.extensions[0] if target.extensions else ""
+    report = session.report
     used: set[str] = set()
-    for position, item in enumerate(items, start=1):
-        name = safe_name(item.credential, position)
-        while name in used:
-            name = f"{name}-{position}"
-        used.add(name)
-        path = directory / f"{name}{ext}"
-        with atomic_output(path) as out:
-            write_items([item], out, target, session, destination=str(path))
-        result.written_files.append(str(path))
+    staged: list[OutputFile] = []
+    try:
+        for position, group in enumerate(([item] for item in items), start=1):
+            base = safe_name(group[0].credential, position)
+            name = _free_name(base, used)
+            if name != base:
+                report.add(Code.NOTE, f"the file name {base}{ext} is taken by an earlier "
+                           f"credential of this batch: written as {name}{ext}",
+                           file=group[0].file, record=group[0].label, severity=Severity.WARNING)
+            out = _write_group(group, directory / f"{name}{ext}", target, session, force)
+            if out is None:
+                continue
+            if stage:
+                staged.append(out)
+            elif _commit(out, group, report):
+                result.written_files.append(str(out.path))
+        if stage:
+            _check_stopped(report)
+            for out in staged:
+                check_target(out.path, replace=force)
+            for out in staged:
+                out.commit()
+                result.written_files.append(str(out.path))
+    finally:
+        for out in staged:
+            out.discard()
+
+
+def _write_group(group: list[Item], path: Path, target: Format, session: Session,
+                 force: bool) -> OutputFile | None:
+    """The written (not yet committed) file of one credential, or ``None`` when there is none
+    to commit: the name is taken (reported as failed) or the writer refused every record."""
+    report = session.report
+    try:
+        out = OutputFile(path, replace=force)
+    except OutputExistsError as exc:
+        _fail_items(report, group, f"{exc.file}: {exc.message}")
+        return None
+    failed = report.records_failed
+    try:
+        write_items(group, out.stream, target, session, destination=str(path))
+    except BaseException:
+        out.discard()
+        raise
+    if report.records_failed - failed >= len(group):  # no file for credentials not written
+        out.discard()
+        return None
+    return out
+
+
+def _commit(out: OutputFile, group: list[Item], report: Report) -> bool:
+    """Commit one file of ``-o DIR``; a name taken meanwhile fails its records instead."""
+    try:
+        out.commit()
+    except OutputExistsError as exc:
+        out.discard()
+        report.records_written -= len(group)
+        _fail_items(report, group, f"{exc.file}: {exc.message}")
+        return False
+    return True
+
+
+def _fail_items(report: Report, items: list[Item], detail: str) -> None:
+    for item in items:
+        report.add(Code.INVALID_RECORD, detail, file=item.file, record=item.label)
+        report.records_failed += 1
+
+
+def _free_name(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... when an earlier file of the batch has it (case
+    folded: some file systems do not tell ``A`` from ``a``)."""
+    name, n = base, 1
+    while name.casefold() in used:
+        n += 1
+        name = f"{base}-{n}"
+    used.add(name.casefold())
+    return name
+
+
+def _groups_documents(target: Format) -> bool:
+    """True when ``target`` writes the records of one document as one document."""
+    return any(p == "*" or p == "document" or p.startswith("document.") for p in target.fields)
 
 
 def safe_name(cred: MicroCredential, position: int) -> str:
@@ -600,8 +710,17 @@ def safe_name(cred: MicroCredential, position: int) -> str:
     import re
 
     base = cred.id.rsplit("/", 1)[-1] if cred.id else ""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._")[:80]
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")[:80].rstrip("._-")
+    if base.split(".", 1)[0].upper() in _RESERVED_NAMES:
+        base = f"_{base}"
     return base or f"credential-{position}"
+
+
+_RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                             *(f"LPT{i}" for i in range(1, 10))})
+"""Names Windows gives to devices whatever the extension (``NUL.json`` is not a file)."""
+
+
 
 
 def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | None,

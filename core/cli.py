@@ -66,6 +66,9 @@ def parse_size(value: str | None) -> int | str | None:
 @click.option("--stop-on-error", is_flag=True,
               help="Stop at the first bad record and write nothing (default: convert every good "
                    "record, report the bad ones, exit 1).")
+@click.option("--force", is_flag=True,
+              help="With -o DIR: replace files that exist there (default: such a credential is "
+                   "a failed record and the file is kept).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress line on stderr.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Worker processes (CSV and JSON Lines inputs are split into chunks; output "
@@ -83,8 +86,9 @@ def parse_size(value: str | None) -> int | str | None:
 def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | None,
             from_format: str | None, output: str, recursive: bool, report_path: str | None,
             strict: bool, fail_on: str | None, fail_if_warnings: bool, stop_on_error: bool,
-            quiet: bool, jobs: int, max_bytes: str | None, limit_values: tuple[str, ...],
-            assignments: tuple[str, ...], **format_flags: Any) -> None:
+            force: bool, quiet: bool, jobs: int, max_bytes: str | None,
+            limit_values: tuple[str, ...], assignments: tuple[str, ...],
+            **format_flags: Any) -> None:
     """Convert INPUT... (files, directories, or '-' for stdin) to another format."""
     from .batch import Batch, run
     from .progress import Progress
@@ -96,7 +100,7 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
     progress = Progress(_total_size(paths), quiet=quiet)
     result = run(Batch(list(inputs), to=to_format, output=output, from_format=from_format,
                        options=options, recursive=recursive, stop_on_error=stop_on_error,
-                       strict=strict, fail_on=(fail_on or "").split(","),
+                       force=force, strict=strict, fail_on=(fail_on or "").split(","),
                        fail_if_warnings=fail_if_warnings, jobs=jobs,
                        max_bytes=parse_size(max_bytes), progress=progress,
                        limits=with_limits(limit_values) if limit_values else None))
@@ -109,9 +113,12 @@ def _check_report_path(report_path: str | None, output: str) -> None:
         raise UsageError("--report - and the output would both go to stdout: give -o FILE, or "
                          "--report FILE")
     if report_path and report_path != "-":
+        from .outputs import check_target
+
         parent = Path(report_path).parent
         if not parent.is_dir():
             raise UsageError(f"output directory {parent} does not exist", file=report_path)
+        check_target(Path(report_path), replace=True)  # a symbolic link is refused now
 
 
 def _total_size(paths: list[str]) -> int | None:
@@ -131,7 +138,9 @@ def finish(result: BatchResult, report_path: str | None, quiet: bool) -> None:
         if report_path == "-":
             click.echo(text, nl=False)
         else:
-            Path(report_path).write_text(text, "utf-8")
+            from .outputs import write_file
+
+            write_file(report_path, text.encode("utf-8"))  # never through a symbolic link
     if not quiet:
         for line in report.summary_lines():
             click.echo(line, err=True)

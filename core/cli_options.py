@@ -24,7 +24,7 @@ from .plugin_manager import get_formats
 
 RESERVED = frozenset({
     "to", "from", "output", "report", "strict", "fail-on", "fail-if-warnings", "stop-on-error",
-    "quiet", "jobs", "max-bytes", "recursive", "help", "version",
+    "quiet", "jobs", "max-bytes", "recursive", "help", "version", "force",
 })
 """Flags of the core: an option with one of these names is given with ``-O`` only."""
 
