@@ -580,7 +580,7 @@ def _write_stream(items: Iterator[Item], stream: IO[bytes], target: Format, sess
     import tempfile
 
     with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as held:
-        write_items(items, held, target, session)  # type: ignore[arg-type]
+        write_items(items, held, target, session)
         _check_stopped(session.report)
         held.seek(0)
         shutil.copyfileobj(held, stream)

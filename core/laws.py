@@ -138,7 +138,6 @@ def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
     """A -> B -> A: what ``credential`` keeps after a round trip through A, then through B and
     back to A. Fields both formats carry (exact or extension) must survive unchanged or be
     reported; the rest must be reported by the B step."""
-    fa, fb = get_formats().get(a), get_formats().get(b)
     back_a, _, _ = write_read(a, credential)
     if len(back_a) != 1:
         return [f"{a} gave {len(back_a)} credentials for one"]
@@ -152,7 +151,14 @@ def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
     report = Report()
     report.extend(report_b)
     report.extend(report_a)
-    x, y = ca.to_json_dict(), back_aba[0].to_json_dict()
+    return _pair_problems(ca, back_aba[0], a, b, report, report_b)
+
+
+def _pair_problems(ca: MicroCredential, back: MicroCredential, a: str, b: str,
+                   report: Report, report_b: Report) -> list[str]:
+    """What ``back`` (A -> B -> A of ``ca``) did against law 3."""
+    fa, fb = get_formats().get(a), get_formats().get(b)
+    x, y = ca.to_json_dict(), back.to_json_dict()
     problems = []
     for path in present_fields(ca):
         both = carried_as(path, fa.fields) in ("exact", "extension") and \
@@ -168,4 +174,42 @@ def pair_violations(credential: MicroCredential, a: str, b: str) -> list[str]:
                 report_b, path, (Code.DROPPED, Code.APPROXIMATED, Code.KEPT_AS_EXTENSION,
                                  Code.EXTENSION_DROPPED)):
             problems.append(f"{a}->{b}->{a}: {path} was lost in {b} without a message")
+    return problems
+
+
+def _matched(records: list[MicroCredential], back: list[MicroCredential],
+             ) -> list[tuple[MicroCredential, MicroCredential]]:
+    """Each record with what came back for it: the record with its id, else at its place."""
+    by_id = {b.id: b for b in back if b.id}
+    return [(r, by_id.get(r.id or "", back[i])) for i, r in enumerate(records)]
+
+
+def document_violations(records: list[MicroCredential], format_name: str) -> list[str]:
+    """Law 1 for the records of one many-claim document written together (docs/design.md
+    §2.1): as many records come back, and each keeps what the format declares."""
+    fmt = get_formats().get(format_name)
+    back, _, report = write_read(format_name, records)
+    if len(back) != len(records):
+        return [f"{format_name} gave {len(back)} records for {len(records)}"]
+    problems = []
+    for position, (record, other) in enumerate(_matched(records, back), start=1):
+        problems += [f"record {position}: {p}"
+                     for p in round_trip_violations(record, other, fmt.fields, report)]
+    return problems
+
+
+def document_pair_violations(records: list[MicroCredential], a: str, b: str) -> list[str]:
+    """Law 3 (A -> B -> A) for the records of one many-claim document."""
+    back_a, _, _ = write_read(a, records)
+    back_b, _, report_b = write_read(b, back_a)
+    back_aba, _, report_a = write_read(a, back_b)
+    if not len(back_a) == len(back_b) == len(back_aba) == len(records):
+        return [f"{a}->{b}->{a}: {len(records)} records gave {len(back_a)}, {len(back_b)}, "
+                f"{len(back_aba)}"]
+    report = Report()
+    report.extend(report_b)
+    report.extend(report_a)
+    problems = []
+    for record, other in _matched(back_a, back_aba):
+        problems += _pair_problems(record, other, a, b, report, report_b)
     return problems

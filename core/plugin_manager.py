@@ -33,6 +33,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "credbridge.plugins.elm",
     "credbridge.plugins.edc_xml",
     "credbridge.plugins.openbadges",
+    "credbridge.plugins.clr",
     "credbridge.plugins.xlsx",
     "credbridge.plugins.print",
 )

@@ -137,3 +137,74 @@ def micro_credentials() -> st.SearchStrategy[MicroCredential]:
         },
     )
     return data.map(MicroCredential.model_validate)
+
+
+# --- credentials with many parts (docs/design.md §2.1) ----------------------------------------
+
+
+def activities() -> st.SearchStrategy[dict[str, Any]]:
+    """A learning activity of a record: a title, sometimes an id, a director, dates, hours."""
+    period = st.fixed_dictionaries({"start": dates(2015, 2025)},
+                                   optional={"end": dates(2026, 2030)})
+    return st.fixed_dictionaries(
+        {"title": lang_text(1)},
+        optional={"id": urls("activity"), "provider": organisations(), "period": period,
+                  "hours": st.integers(1, 300).map(Decimal), "description": lang_text(1)},
+    )
+
+
+@st.composite
+def parts(draw: st.DrawFn, max_size: int = 4) -> list[dict[str, Any]]:
+    """Parts of a record, flat and depth first: each has an id; some belong to the part
+    before them (``part_of``)."""
+    out: list[dict[str, Any]] = []
+    for n in range(draw(st.integers(1, max_size))):
+        part: dict[str, Any] = {"id": f"https://example.org/part/{n + 1}",
+                                "title": draw(lang_text(1))}
+        nested = draw(st.booleans())
+        if out and nested:
+            part["part_of"] = out[-1].get("part_of") or out[-1]["id"]
+        if draw(st.booleans()):
+            part["workload"] = {"ects": draw(ects())}
+        if draw(st.booleans()):
+            part["assessment"] = {"grade": {"value": draw(st.sampled_from(["A", "8", "pass"]))}}
+        out.append(part)
+    return out
+
+
+def many_part_credentials() -> st.SearchStrategy[MicroCredential]:
+    """Valid credentials with their own activities and parts."""
+    return st.builds(
+        lambda cred, acts, sub: cred.model_copy(update={
+            "activities": [MicroCredential.model_validate({"activities": [a]}).activities[0]
+                           for a in acts],
+            "parts": MicroCredential.model_validate({"parts": sub}).parts}),
+        micro_credentials(), st.lists(activities(), min_size=1, max_size=3), parts())
+
+
+SHARED_FIELDS = ("learner", "awarding_bodies", "issuer", "issued", "valid_until",
+                 "credential_type", "verification")
+"""What the records of one document say alike (the document says it once)."""
+
+
+def documents(min_size: int = 2, max_size: int = 3) -> st.SearchStrategy[list[MicroCredential]]:
+    """The records of one many-claim document: what a document says once is the same in
+    each, each record has its place (``document``) and an id after the document's."""
+
+    def assemble(creds: list[MicroCredential], doc_id: str, title: dict[str, str],
+                 ) -> list[MicroCredential]:
+        first = creds[0]
+        shared = {name: getattr(first, name) for name in SHARED_FIELDS}
+        out = []
+        for position, cred in enumerate(creds, start=1):
+            container = {"id": doc_id, "title": title, "position": position,
+                         "count": len(creds)}
+            own = {k: v for k, v in cred.to_json_dict().items() if k not in shared}
+            data = {**own, **{k: v for k, v in first.to_json_dict().items() if k in shared},
+                    "id": f"{doc_id}#urn:example:claim:{position}", "document": container}
+            out.append(MicroCredential.model_validate(data))
+        return out
+
+    return st.builds(assemble, st.lists(micro_credentials(), min_size=min_size,
+                                        max_size=max_size),
+                     st.uuids().map(lambda u: f"urn:uuid:{u}"), lang_text(1))

@@ -508,7 +508,10 @@ def test_every_standard_column_round_trips() -> None:
         "qa_register_url": "https://www.eqar.eu/", "standalone": "true",
         "partial_qualification": "false", "stackable_into": "urn:x:degree",
         "further_information": "See the web", "evidence_url": "https://example.org/e",
-        "verification_url": "https://example.org/v",
+        "verification_url": "https://example.org/v", "kind": "activity",
+        "period_start": "2021-12-21", "period_end": "2021-12-22",
+        "document_id": "urn:x:transcript", "document_title": "Transcript of records",
+        "document_description": "All results", "document_position": "1", "document_count": "2",
     }
     assert set(sample) == {c.name for c in standard_columns()}, "a new column needs a value here"
     buffer = io.StringIO(newline="")

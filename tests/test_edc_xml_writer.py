@@ -27,8 +27,17 @@ def c14n(data: bytes) -> str:
 
 
 def to_xml(creds: list[MicroCredential], report: Report | None = None) -> list[bytes]:
-    """One EDC XML document per credential."""
-    return [write([c], None, to="edc-xml", report=report) or b"" for c in creds]
+    """One EDC XML document per document: a credential of its own, or the records of one
+    many-claim document written together (docs/design.md §2.1)."""
+    from credbridge.documents import same_document
+
+    groups: list[list[MicroCredential]] = []
+    for c in creds:
+        if groups and same_document(groups[-1][0], c):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    return [write(g, None, to="edc-xml", report=report) or b"" for g in groups]
 
 
 def from_xml(data: bytes | Path, report: Report | None = None) -> list[MicroCredential]:

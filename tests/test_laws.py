@@ -117,3 +117,52 @@ def test_a_kit_test_that_does_not_apply_is_skipped_not_passed(test: str) -> None
     kit.format_name = "ds-html"  # writes only
     with pytest.raises(pytest.skip.Exception, match="ds-html"):
         getattr(kit, test)()
+
+
+# --- credentials with many parts (docs/design.md §2.1) ----------------------------------------
+
+
+def _round_trip_formats() -> list[str]:
+    return [f.name for f in get_formats() if f.can_read and f.can_write
+            and f.plugin.startswith("credbridge.plugins.")]
+
+
+@pytest.mark.parametrize("name", _round_trip_formats())
+def test_the_round_trip_law_holds_for_records_with_activities_and_parts(name: str) -> None:
+    from credbridge.laws import round_trip_violations
+    from credbridge.roundtrip import write_read
+    from credbridge.strategies import many_part_credentials
+    from hypothesis import HealthCheck, given, settings
+
+    fields = get_formats().get(name).fields
+
+    @settings(max_examples=8, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(many_part_credentials())
+    def law(cred: object) -> None:
+        back, _data, report = write_read(name, cred)  # type: ignore[arg-type]
+        assert len(back) == 1
+        problems = round_trip_violations(cred, back[0], fields, report)  # type: ignore[arg-type]
+        assert not problems, "\n".join(problems)
+
+    law()
+
+
+@pytest.mark.parametrize("name", _round_trip_formats())
+def test_the_round_trip_law_holds_for_the_records_of_one_document(name: str) -> None:
+    from credbridge.laws import document_violations
+    from credbridge.strategies import documents
+    from hypothesis import HealthCheck, given, settings
+
+    fmt = get_formats().get(name)
+    if not (fmt.json_lines or fmt.many or any(p.startswith("document") for p in fmt.fields)):
+        pytest.skip(f"{name} writes one credential per document and no document of several")
+
+    @settings(max_examples=5, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(documents())
+    def law(records: list[object]) -> None:
+        problems = document_violations(records, name)  # type: ignore[arg-type]
+        assert not problems, "\n".join(problems[:20])
+
+    law()

@@ -6,7 +6,8 @@ from typing import Any
 
 from .columns import Column
 
-DATE_OR_DATETIME_FIELDS = frozenset({"issued", "assessed", "valid_until"})
+DATE_OR_DATETIME_FIELDS = frozenset({"issued", "assessed", "valid_until", "period.start",
+                                     "period.end"})
 """Canonical fields that hold a date or a timezone-aware date-time (model.DateOrDateTime)."""
 
 DATE_OR_DATETIME: dict[str, Any] = {

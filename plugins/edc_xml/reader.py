@@ -20,7 +20,7 @@ from lxml import etree
 
 from . import seals
 from .names import CRED, SNB, VP, clean_uri, local, q
-from .read_specification import SpecificationReader
+from .read_claims import PROVIDER_ACTIVITY, ClaimReader
 from .references import Document
 
 
@@ -85,7 +85,7 @@ def read_document(stream: IO[bytes], ctx: Context, build: Build) -> Iterator[Mic
                     yield cred
 
 
-class _CredentialReader(SpecificationReader):
+class _CredentialReader(ClaimReader):
     """Maps one ``europassCredential`` to canonical dicts (one per top-level achievement)."""
 
     def __init__(self, doc: Document, wrapper_seals: list[dict[str, Any]]) -> None:
@@ -104,18 +104,28 @@ class _CredentialReader(SpecificationReader):
         for a in achievements:
             self.doc.use(a)
         if not achievements:
-            data = dict(common)
-            data.pop("_texts", None)
-            if data.get("issuer"):
+            if common.get("issuer"):
                 self.ctx.say(Code.NOTE, "awarding_bodies",
                              "the credential has no achievement: its issuer is "
                              "taken as the awarding body", record=cred_id)
-                data["awarding_bodies"] = [data.pop("issuer")]
+                common["awarding_bodies"] = [common.pop("issuer")]
+            activities = self.activity_records(common, cred_id)
+            if activities:
+                return [(self._finish(d), label if len(activities) > 1 else cred_id or label)
+                        for d, label in activities]
+            data = dict(common)
+            data.pop("_texts", None)
             return [(self._finish(data), cred_id or "1")]
         out = []
         many = len(achievements) > 1
         for position, achievement in enumerate(achievements, start=1):
-            data = self.achievement(achievement, common, many)
+            with self.ctx.at(clean_uri(achievement.get("id")) or position):
+                data = self.achievement(achievement, common, many)
+            if many:
+                texts = common["_texts"]
+                data["document"] = {"id": cred_id, "title": texts["credential_title"] or {},
+                                    "description": texts["credential_description"] or {},
+                                    "position": position, "count": len(achievements)}
             label = data.get("id") or f"{cred_id or 'credential'} achievement {position}"
             out.append((self._finish(data), str(label)))
         if many:
@@ -189,9 +199,9 @@ class _CredentialReader(SpecificationReader):
         data["extensions"] = dict(common["extensions"])
         texts: dict[str, Any] = dict(common["_texts"])
         ids: dict[str, Any] = {"achievement": clean_uri(ach.get("id"))}
-        if many:
-            data["extensions"]["edc-xml:document_id"] = data.get("id")
-            data["id"] = f"{data.get('id') or 'urn:credential'}#{ids['achievement']}"
+        if many:  # the achievement's id, which every format keeps
+            data["id"] = ids["achievement"] or f"{data.get('id') or 'urn:credential'}#" \
+                f"achievement-{ach.getparent().index(ach) + 1}"
         if local(ach) == "qualificationAward":
             data["extensions"]["edc-xml:achievement_kind"] = "qualificationAward"
         texts["achievement_title"] = self.text(self.child(ach, "title"))
@@ -205,10 +215,16 @@ class _CredentialReader(SpecificationReader):
         derived = self.children(ach, "wasDerivedFrom")
         if derived:
             self.assessment(derived[0], data, texts, ids)
-        influenced = self.children(ach, "wasInfluencedBy")
-        provider = self.provider(influenced)
+        activities, provider = self.own_activities(ach)
         if provider:
             data["provider"] = provider
+        if activities:
+            # the activity credbridge writes to carry the provider is not an activity
+            own = [a for a in activities if not (set(a) <= {"id", "title", "provider"} and
+                                                 list(a.get("title", {}).values())
+                                                 == [PROVIDER_ACTIVITY])]
+            if own:
+                data["activities"] = own
         awarded = self.doc.resolve(self.child(ach, "wasAwardedBy"), "awardingProcess")
         if awarded is not None:
             self.doc.use(awarded)
@@ -219,20 +235,11 @@ class _CredentialReader(SpecificationReader):
                 if org is not None:
                     bodies.append(self.organisation(org))
             data["awarding_bodies"] = bodies
-        parts = []
-        for has_part in self.children(ach, "hasPart"):
-            for sub in has_part:
-                if local(sub) in ("learningAchievement", "qualificationAward"):
-                    self.doc.use(sub)
-                    self.doc.use(sub.find(q("title")), deep=True)
-                    parts.append({"id": clean_uri(sub.get("id")),
-                                  "title": self.text(sub.find(q("title")))})
+        parts = self.sub_achievements(ach)
         if parts:
-            stack = data.setdefault("stackability", {})
-            stack["parts"] = stack.get("parts", []) + parts
-            self.ctx.say(Code.APPROXIMATED, "stackability.parts",
-                         f"{len(parts)} sub-achievement(s) kept as "
-                         "stackability.parts (id and title only)")
+            data["parts"] = parts
+            self.ctx.say(Code.APPROXIMATED, "parts", f"{len(parts)} sub-achievement(s) kept "
+                         "as parts with their id and title (their results are not read)")
         # canonical title/description: credential texts for one achievement, else its own
         title_keys = ("credential_title", "achievement_title", "specification_title")
         if many:

@@ -41,22 +41,34 @@ class WriterBase:
     """State of one document being written (``ext`` holds this format's own extensions) and
     the text and code elements every part uses."""
 
-    def __init__(self, cred: MicroCredential, ctx: Context) -> None:
+    def __init__(self, cred: MicroCredential, ctx: Context, *, in_document: bool = False) -> None:
         self.cred = cred
         self.ctx = ctx
+        self.in_document = in_document
+        """``cred`` is one record of a many-claim document written as one (§2.1)."""
         self.ext: dict[str, Any] = {k.split(":", 1)[1]: v for k, v in cred.extensions.items()
                                     if k.startswith(f"{FORMAT}:")}
         self.texts: dict[str, Any] = dict(self.ext.get("texts") or {})
         self.ids: dict[str, Any] = dict(self.ext.get("ids") or {})
-        if self.ext.get("document_id"):
-            # one achievement of a several-achievement document: written as a credential of
-            # its own, under its own id and title
+        if cred.document is not None and cred.document.count > 1:
+            # a record of a many-claim document: the document's texts are its container's
             self.texts.pop("credential_title", None)
             self.texts.pop("credential_description", None)
         self.orgs: dict[str, tuple[Organisation, str, str]] = {}
         self.languages: list[str] = []
         self._said: set[tuple[Code, str, str]] = set()
         self.primary = self._primary_language()
+
+    def claim_id(self, kind: str, doc_id: str | None) -> str:
+        """The id of the record's achievement (or activity): the one read, else the record's
+        own id in a many-claim document, else the first of its kind."""
+        known = self.ids.get(kind)
+        if known:
+            return str(known)
+        own = self.cred.id or ""
+        if self.in_document and is_uri(own):
+            return own
+        return f"urn:epass:{'learningAchievement' if kind == 'achievement' else kind}:1"
 
     def note(self, code: Code, detail: str, field: str) -> None:
         """Report ``detail`` about ``field`` for the credential being written (``ctx.record``),

@@ -36,18 +36,28 @@ from .names import (
 )
 from .values import format_datetime
 from .write_base import is_uri, sub
+from .write_claims import activity_record, merge, needs_carrier, write_activities, write_parts
 from .write_references import References
 from .write_specification import SpecificationWriter
 
 
 def write_documents(credentials: Iterable[MicroCredential], stream: IO[bytes],
                     ctx: Context) -> None:
-    """Write each credential as one document (the CLI gives one file per credential)."""
-    for position, cred in enumerate(credentials, start=1):
-        if position > 1:
-            ctx.say(Code.NOTE, None, "several credentials in one stream: EDC XML holds one per "
-                    "document; they are concatenated (use -o DIR for one file each)")
-        root = _Writer(cred, ctx).build()
+    """Write each document: a credential of its own, or the records of one many-claim
+    document merged into one ``europassCredential`` (the CLI gives one file per document)."""
+    from credbridge.documents import grouped, report_shared, speaking_for
+
+    for position, group in enumerate(grouped(credentials, ctx), start=1):
+        report_shared(group, ctx, ("learner", "issuer", "issued", "valid_until",
+                                   "credential_type"))
+        with speaking_for(group[0], ctx):
+            if position > 1:
+                ctx.say(Code.NOTE, None, "several documents in one stream: EDC XML holds one "
+                        "per document; they are concatenated (use -o DIR for one file each)")
+            root = _Writer(group[0].credential, ctx, in_document=len(group) > 1).build()
+        for index, member in enumerate(group[1:], start=2):
+            with speaking_for(member, ctx):
+                merge(root, _Writer(member.credential, ctx, in_document=True).build(), index)
         stream.write(etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                     pretty_print=True))
 
@@ -67,7 +77,8 @@ class _Writer(SpecificationWriter):
         root = etree.Element(q("europassCredential"), nsmap=NSMAP)
         root.set(q("schemaLocation", XSI), SCHEMA_LOCATION)
         root.set("xsdVersion", XSD_VERSION)
-        doc_id = cred.id
+        container = cred.document if self.in_document else None
+        doc_id = container.id if container is not None else cred.id
         if not doc_id:
             doc_id = f"urn:credential:{uuid.uuid5(uuid.NAMESPACE_URL, cred.to_json())}"
             self.note(Code.DEFAULTED, f"the credential has no id; {doc_id} (derived from its "
@@ -101,12 +112,25 @@ class _Writer(SpecificationWriter):
         role = "awarding_bodies[]" if cred.awarding_bodies and not cred.issuer else "issuer"
         sub(root, "issuer", ns=CRED, idref=self.org_id(issuer, role))
         title = self.texts.get("credential_title") or cred.title
-        self.text_el(root, "title", title, "title", always=True)
         description = self.texts.get("credential_description") or cred.description
-        self.text_el(root, "description", description, "description")
+        if container is not None:
+            title, description = container.title or cred.title, container.description
+        self.text_el(root, "title", title, "document.title" if container else "title",
+                     always=True)
+        self.text_el(root, "description", description,
+                     "document.description" if container else "description")
         subject = self.subject(root)
         refs = References(self)
-        self.achievement(subject, refs)
+        if cred.kind == "activity":
+            activity_record(self, subject, self.claim_id("activity", doc_id))
+        else:
+            if cred.kind is not None:
+                self.note(Code.APPROXIMATED, f"a {cred.kind} record is written as a learning "
+                          "achievement", "kind")
+            self.achievement(subject, refs)
+        if cred.period is not None and cred.kind != "activity":
+            self.note(Code.DROPPED, "an achievement has no period of its own in EDC XML",
+                      "period")
         refs.write(root)
         # languages known only now: every text has been written
         if not self.languages:
@@ -148,27 +172,31 @@ class _Writer(SpecificationWriter):
         kind = self.ext.get("achievement_kind") or "learningAchievement"
         achievements = sub(subject, "achievements")
         ach = sub(achievements, kind)
-        ach.set("id", self.ids.get("achievement") or "urn:epass:learningAchievement:1")
+        ach.set("id", self.claim_id("achievement", self.cred.document.id
+                                    if self.in_document and self.cred.document else None))
         title = self.texts.get("achievement_title") or cred.title
         self.text_el(ach, "title", title, "title", always=True)
         desc = self.texts.get("achievement_description")
-        if desc is None and self.texts.get("credential_description") and cred.description:
-            desc = cred.description
+        if desc is None and (self.texts.get("credential_description") or self.in_document) \
+                and cred.description:
+            desc = cred.description  # the credential's own description is another text
         if desc:
             self.text_el(ach, "description", desc, "description", note=True)
         if cred.assessment is not None or cred.assessed is not None:
             self.assessment(ach, refs)
-        if cred.provider is not None:
+        if cred.provider is not None and needs_carrier(cred):
             activity = sub(ach, "wasInfluencedBy", id="urn:epass:activity:1")
             self.one_text(activity, "title", "Learning activity", "provider", always=True)
             self.note(Code.APPROXIMATED, "the provider is written as the organisation that "
                       "directed a learning activity", "provider")
             sub(activity, "directedBy", idref=self.org_id(cred.provider, "provider"))
+        write_activities(self, ach)
         if cred.awarding_bodies:
             process_id = self.ids.get("awarding_process") or "urn:epass:awardingProcess:1"
             sub(ach, "wasAwardedBy", idref=process_id)
             refs.awarding = (process_id, [self.org_id(b, "awarding_bodies[]")
                                           for b in cred.awarding_bodies])
+        write_parts(self, ach, refs)
         spec_id = self.specification(refs)
         sub(ach, "specifiedBy", idref=spec_id)
 

@@ -22,6 +22,7 @@ from .options import ElmOptions, elm_options
 # not when the format is registered: `credbridge formats` must start fast.
 if TYPE_CHECKING:
     from credbridge.context import Context
+    from credbridge.documents import Member
     from credbridge.model import MicroCredential
     from rdflib import Graph
     from rdflib.term import Node
@@ -65,13 +66,18 @@ class _ElmBase(Format):
             ctx.failed("no EuropeanDigitalCredential in the document", record=parsed.label)
             return
         for position, node in enumerate(nodes, start=ctx.record_offset + 1):
-            ctx.record = _record_label(parsed.label, node, position, len(nodes))
-            canonical = ElmReader(parsed.graph, ctx).read(node)
-            if parsed.proofs:
-                canonical["proof"] = parsed.proofs
-            cred = self.build(canonical, ctx)
-            if cred is not None:
-                yield cred
+            label = _record_label(parsed.label, node, position, len(nodes))
+            ctx.record = label
+            records = ElmReader(parsed.graph, ctx).read(node)
+            for own, canonical in records:
+                # a record of a many-claim credential is named by its claim
+                ctx.record = label if own is None else \
+                    own if parsed.label is None else f"{parsed.label}, {own}"
+                if parsed.proofs:
+                    canonical["proof"] = list(parsed.proofs)
+                cred = self.build(canonical, ctx)
+                if cred is not None:
+                    yield cred
 
     def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
         from .graphs import rdf_graph
@@ -89,6 +95,35 @@ class _ElmBase(Format):
 
         source = source_to_embed(ctx) if elm_options(ctx).embed_source else None
         return ElmWriter(ctx).document(cred, source)
+
+    def documents(self, credentials: Iterable[MicroCredential],
+                  ctx: Context) -> Iterator[dict[str, Any]]:
+        """One document per credential, except that the records of one many-claim document
+        (docs/design.md §2.1) are written back as one credential with their claims."""
+        from credbridge.documents import grouped, report_shared, speaking_for
+
+        from .embed import source_to_embed
+        from .writer import ElmWriter
+
+        for group in grouped(_fitted(credentials, ctx), ctx):
+            if len(group) == 1:
+                with speaking_for(group[0], ctx):
+                    yield self.document(group[0].credential, ctx)
+                continue
+            _report_claim_order(group, ctx)
+            report_shared(group, ctx, ("learner", "issuer", "issued", "valid_until",
+                                       "credential_type", "verification"))
+            writer = ElmWriter(ctx)
+            first = group[0]
+            with speaking_for(first, ctx):
+                source = source_to_embed(ctx) if elm_options(ctx).embed_source else None
+                doc = writer.document(first.credential, source, first.credential.document)
+            claims = [doc["credentialSubject"]["hasClaim"]]
+            for member in group[1:]:
+                with speaking_for(member, ctx):
+                    claims.append(writer.claim_in_document(member.credential))
+            doc["credentialSubject"]["hasClaim"] = claims
+            yield doc
 
     # --- validation -----------------------------------------------------------------------
 
@@ -111,6 +146,56 @@ class _ElmBase(Format):
         # JSON Lines records that could not be read at all
         problems += [f"{m.record}: {m.detail}" for m in ctx.report.errors]
         return problems
+
+
+def _report_claim_order(group: list[Member], ctx: Context) -> None:
+    """RDF has no order: the records of a document come back by kind, then claim IRI."""
+    from credbridge.documents import speaking_for
+
+    from .nodes import natural_key
+    from .read_claims import RANK
+
+    def key(m: Member) -> tuple[int, Any]:
+        return (RANK[m.credential.kind or "achievement"], natural_key(m.credential.id or ""))
+
+    if [m.record for m in group] != [m.record for m in sorted(group, key=key)]:
+        with speaking_for(group[0], ctx):
+            ctx.say(Code.APPROXIMATED, "document.position", "RDF values are unordered: the "
+                    "document's records come back by kind, then by claim IRI")
+
+
+def _xml_writable(credentials: Iterable[MicroCredential],
+                  ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials whose text XML can carry; one holding a character XML 1.0 cannot carry
+    (NUL, most control characters) is a failed record, never RDF/XML that is not XML."""
+    from credbridge.model import XML_INCOMPATIBLE, find_text
+
+    for cred in credentials:
+        problem = find_text(cred, XML_INCOMPATIBLE)
+        if problem is None:
+            yield cred
+            continue
+        field, char = problem
+        ctx.failed(f"{field} holds U+{ord(char):04X}, a character XML cannot carry; the "
+                   "credential is not written", field=field)
+
+
+def _fitted(credentials: Iterable[MicroCredential],
+            ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials without the ``elm:*`` extensions of a shape the writer does not read
+    (left out and reported, never a crash)."""
+    from credbridge.model import fit_extensions
+    from credbridge.report import Severity
+
+    from .extension_shapes import SHAPES
+
+    def unfit(key: str, shape: str) -> None:
+        ctx.say(Code.EXTENSION_DROPPED, f"extensions.{key}",
+                f"not written: its value is not {shape}, what {ctx.format} reads there",
+                severity=Severity.WARNING)
+
+    for cred in credentials:
+        yield fit_extensions(cred, SHAPES, unfit)
 
 
 def _record_label(document: str | None, node: Node, position: int, count: int) -> str | int:
@@ -216,8 +301,7 @@ class ElmJsonLdFormat(_ElmBase):
         from .ebsi import ebsi_document
 
         ebsi = elm_options(ctx).ebsi
-        for cred in credentials:
-            doc = self.document(cred, ctx)
+        for doc in self.documents(credentials, ctx):
             if ebsi:
                 doc = ebsi_document(doc, ctx)
             stream.write(json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n")
@@ -240,8 +324,8 @@ class _ElmGraphFormat(_ElmBase):
             raise UsageError(f"option ebsi: the EBSI profile is a JSON profile of EDC 3: "
                              f"write it with --to elm, not {self.name}")
         graph = Graph()
-        for cred in credentials:
-            graph += document_graph(self.document(cred, ctx))
+        for doc in self.documents(credentials, ctx):
+            graph += document_graph(doc)
         stream.write(serialise_graph(graph, self.rdf_format))
 
 

@@ -6,6 +6,7 @@ N-Triples read the same way. Whatever it does not map is reported as ``ignored-i
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from .concepts import (
 )
 from .graphs import BASE
 from .nodes import GraphView
+from .read_claims import activities, kind_of, parts, period, record_claims
 from .status import read_status
 from .terms import ELM
 from .values import datetime_text, duration_hours, xsd_boolean
@@ -62,6 +64,7 @@ class ElmReader:
         self.ctx = ctx
         self.ext: dict[str, Any] = {}
         self._body_nodes: list[Node] = []
+        self._many = False
 
     def _code(self, vocab_name: str, value: str, field: str) -> str | None:
         """A vocabulary code for a URI; an unknown EU URI is kept as the URI itself."""
@@ -70,18 +73,20 @@ class ElmReader:
 
     # --- the credential -------------------------------------------------------------------
 
-    def read(self, cred: Node) -> dict[str, Any]:
-        """The canonical dict of the credential ``cred``."""
+    def read(self, cred: Node) -> list[tuple[str | int | None, dict[str, Any]]]:
+        """(record label, canonical dict) of each record of the credential ``cred``: one per
+        claim that no other claim links to (docs/design.md §2.1), main record first. The
+        label is ``None`` for a credential of one record (named as the credential)."""
         v = self.view
         v.types(cred)
-        data: dict[str, Any] = {}
+        base: dict[str, Any] = {}
         if isinstance(cred, URIRef):
-            data["id"] = _id_text(cred)
+            base["id"] = _id_text(cred)
         profiles = v.concepts(cred, "elm:credentialProfiles")
         if profiles:
             # "Converted" and the like qualify a credential; its kind is the other profile.
             main = [p for p in profiles if p not in _QUALIFYING_PROFILES] or profiles
-            data["credential_type"] = self._code("credential_type", main[0], "credential_type")
+            base["credential_type"] = self._code("credential_type", main[0], "credential_type")
             if len(profiles) > 1:
                 self.ext["elm:credential_profiles"] = profiles
         v.use_all(v.one(cred, "cred:credentialSchema"))
@@ -92,51 +97,68 @@ class ElmReader:
         for prop, key in (("cred:validFrom", "issued"), ("cred:validUntil", "valid_until"),
                           ("cred:expirationDate", "valid_until")):
             value = v.text(cred, prop)
-            if value and key not in data:
-                data[key] = self._when(value, key)
+            if value and key not in base:
+                base[key] = self._when(value, key)
         for prop, name in (("cred:issued", "sealed"), ("cred:issuanceDate", "issuance_date")):
             value = v.text(cred, prop)
             if value:
                 self.ext[f"elm:{name}"] = datetime_text(value)
         verification = read_status(v, cred, self.ctx)
         if verification:
-            data["verification"] = verification
+            base["verification"] = verification
         identifiers = [self._identifier(n) for n in v.objects(cred, "adms:identifier")]
         if identifiers:
             self.ext["elm:credential_identifiers"] = [i for i in identifiers if i]
-
         subject = v.one(cred, "cred:credentialSubject")
-        claims = v.objects(subject, "elm:hasClaim")
-        claim = claims[0] if claims else None
-        if len(claims) > 1:
-            self.ctx.say(Code.IGNORED_INPUT, "credentialSubject.hasClaim",
-                         f"{len(claims) - 1} further claim(s) of the learner "
-                         "are not read (credbridge reads one claim per credential)")
+        base["learner"] = self._learner(subject)
         issuer_node = v.one(cred, "cred:issuer")
-        data["learner"] = self._learner(subject)
-        self._claim(claim, data)
-        if display_title and not data.get("title"):
-            data["title"] = display_title
-        elif display_title and display_title != data.get("title"):
-            self.ext["elm:display_title"] = display_title
-        if display_description:
-            self.ext["elm:display_description"] = display_description
-        bodies = [b.get("id") for b in data.get("awarding_bodies", [])]
+        issuer = self._organisation(issuer_node, "issuer") if issuer_node is not None else None
         if issuer_node is not None:
-            issuer = self._organisation(issuer_node, "issuer")
             eidas = self._legal_identifier(v.one(issuer_node, "elm:eidasLegalIdentifier"))
             if eidas:
                 self.ext["elm:issuer_eidas"] = eidas
-            if not (isinstance(issuer_node, URIRef) and str(issuer_node) in bodies) and \
-                    issuer_node not in self._body_nodes:
-                data["issuer"] = issuer
+        shared_ext = dict(self.ext)
+        claims = record_claims(v, v.objects(subject, "elm:hasClaim"))
+        count = len(claims)
+        self._many = count > 1
+        records: list[tuple[str | int | None, dict[str, Any]]] = []
+        for position, claim in enumerate(claims or [None], start=1):
+            data = copy.deepcopy(base)
+            self.ext = copy.deepcopy(shared_ext)
+            self._body_nodes = []
+            label: str | int | None = None
+            if count > 1:
+                assert claim is not None
+                # the claim's IRI, which every format keeps (else one after the document's)
+                data["id"] = _id_text(claim) if _identifying(claim) else \
+                    f"{base.get('id') or 'urn:credential'}#claim-{position}"
+                label = data["id"]
+                data["document"] = {"id": base.get("id"), "title": display_title,
+                                    "description": display_description,
+                                    "position": position, "count": count}
+            with self.ctx.at(label if label is not None else self.ctx.record):
+                self._claim(claim, data)
+                if count <= 1:
+                    if display_title and not data.get("title"):
+                        data["title"] = display_title
+                    elif display_title and display_title != data.get("title"):
+                        self.ext["elm:display_title"] = display_title
+                    if display_description:
+                        self.ext["elm:display_description"] = display_description
+                bodies = [b.get("id") for b in data.get("awarding_bodies", [])]
+                if issuer is not None and not (
+                        isinstance(issuer_node, URIRef) and str(issuer_node) in bodies) and \
+                        issuer_node not in self._body_nodes:
+                    data["issuer"] = copy.deepcopy(issuer)
+            if self.ext:
+                data["extensions"] = self.ext
+            records.append((label, data))
         foreign = foreign_concepts(v.concept_info)
         if foreign:
-            self.ext["elm:concepts"] = foreign
-        if self.ext:
-            data["extensions"] = dict(self.ext)
+            for _, data in records:
+                data.setdefault("extensions", {})["elm:concepts"] = foreign
         self._report_unused()
-        return data
+        return records
 
     def _report_unused(self) -> None:
         for name, count in sorted(self.view.unused().items()):
@@ -311,16 +333,15 @@ class ElmReader:
     # --- the claim ------------------------------------------------------------------------
 
     def _claim(self, claim: Node | None, data: dict[str, Any]) -> None:
+        """A record's claim: its own facts, who awarded it, its activities and its parts; the
+        provider is the director of the claim or of its own activities, else the provider of
+        its learning opportunity, never an organisation of another claim."""
         v = self.view
         if claim is None:
             return
-        claim_types = v.types(claim)
-        title = v.lang_map(claim, "dc:title")
-        if title:
-            data["title"] = title
-        description = v.lang_map(claim, "dc:description")
-        if description:
-            data["description"] = description
+        kind = kind_of(v, claim)
+        if kind != "achievement":
+            data["kind"] = kind
         process = v.one(claim, "elm:awardedBy")
         if process is not None:
             v.types(process)
@@ -330,39 +351,58 @@ class ElmReader:
             awarded = v.text(process, "elm:awardingDate")
             if awarded:
                 self.ext["elm:awarding_date"] = datetime_text(awarded)
-        spec = v.one(claim, "elm:specifiedBy")
-        provider = v.one(claim, "elm:directedBy")
-        for activity in v.objects(claim, "elm:influencedBy"):
-            provider = provider or v.one(activity, "elm:directedBy")
-            self._activity(activity)
-        opportunity = v.one(claim, "elm:learningOpportunity")
-        if provider is None and opportunity is not None:
-            provider = v.one(opportunity, "elm:providedBy")
-        if provider is not None:
-            data["provider"] = self._organisation(provider, "provider")
+        self._claim_facts(claim, data)
+        found, directors = activities(self, claim, data.get("title", {}))
+        if found:
+            data["activities"] = found
+        if "provider" not in data:
+            provider = directors[0] if directors else None
+            if len(set(directors)) > 1 and len(set(directors[1:])) > 1:
+                self.ctx.say(Code.APPROXIMATED, "provider",
+                             f"the activities were directed by {len(set(directors))} "
+                             "organisations: the first (in IRI order) is the provider")
+            opportunity = v.one(claim, "elm:learningOpportunity")
+            if provider is None and opportunity is not None:
+                provider = v.one(opportunity, "elm:providedBy")
+            if provider is not None:
+                data["provider"] = self._organisation(provider, "provider")
+            elif self._many:
+                self.ctx.say(Code.NOTE, "provider", "the claim names no activity or learning "
+                             "opportunity of its own that says who provided it: no provider "
+                             "(an organisation of another claim is never taken)")
+        if kind == "activity":
+            when = period(self, claim, "period")
+            if when:
+                data["period"] = when
+        sub = parts(self, claim)
+        if sub:
+            data["parts"] = sub
+
+    def _claim_facts(self, claim: Node, data: dict[str, Any]) -> None:
+        """What a claim node says of itself (a record's claim, an activity, a part): title,
+        description, director, assessment, workload, credits and specification."""
+        v = self.view
+        claim_types = v.types(claim)
+        title = v.lang_map(claim, "dc:title")
+        if title:
+            data["title"] = title
+        description = v.lang_map(claim, "dc:description")
+        if description:
+            data["description"] = description
+        director = v.one(claim, "elm:directedBy")
+        if director is not None:
+            data["provider"] = self._organisation(director, "provider")
         self._assessment(v.one(claim, "elm:provenBy"), data)
-        is_activity = ELM + "LearningActivity" in claim_types
         workload = v.text(claim, "elm:workload")
-        if workload and is_activity:
+        if workload and ELM + "LearningActivity" in claim_types:
             self._hours(workload, data)
-        received = v.objects(claim, "elm:creditReceived")
-        if received and not spec:
-            self._credits(received, data)
+        spec = v.one(claim, "elm:specifiedBy")
         if spec is not None:
             self._specification(spec, data)
-
-    def _activity(self, activity: Node) -> None:
-        """A learning activity behind the achievement: only its director is carried (as the
-        provider); its own properties count as read, the nodes it shares are read elsewhere."""
-        v = self.view
-        for pred in list(self.view.graph.predicates(activity)):
-            v.used.add((activity, pred))
-        for name in ("elm:specifiedBy", "dc:temporal"):
-            v.use_all(v.one(activity, name))
-        if _identifying(activity):  # not the activity credbridge writes for the provider
-            self.ctx.say(Code.IGNORED_INPUT, "provider",
-                         "the learning activity behind the achievement is not "
-                         "carried (only who directed it, as the provider)")
+        received = v.objects(claim, "elm:creditReceived")
+        if received and not data.get("workload", {}).get("ects") and \
+                not data.get("workload", {}).get("credits"):
+            self._credits(received, data)
 
     def _hours(self, duration: str, data: dict[str, Any]) -> None:
         """``workload.hours`` from a duration's text (rdflib may have rewritten ``PT125H`` as
@@ -393,7 +433,13 @@ class ElmReader:
                              f"credit point {point!r} is not a number")
                 continue
             system = self._code("credit_system", framework, "workload.credits")
-            credits.append({"system": system, "value": str(value)})
+            if system == framework and _labelled_ects(v.concept_info.get(framework, {})):
+                # converters mint a local concept for ECTS (DC4EU transcripts): its label says
+                self.ctx.say(Code.APPROXIMATED, "workload.credits", f"credit framework "
+                             f"{framework} is read as ECTS (its label says so)")
+                system = "ects"
+                v.concept_info.pop(framework, None)
+            credits.append({"system": system, "value": format(value.normalize(), "f")})
         if not credits:
             return
         workload = data.setdefault("workload", {})
@@ -647,12 +693,20 @@ class ElmReader:
         return out
 
 
+def _labelled_ects(facts: dict[str, Any]) -> bool:
+    """True for a concept whose label is ECTS (in any language)."""
+    labels = facts.get("label", {})
+    return any(str(t).strip().lower() in ("ects", "european credit transfer system",
+                                          "european credit transfer and accumulation system")
+               for t in labels.values())
+
+
 def foreign_concepts(info: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Labels and schemes of the concepts credbridge's vocabularies do not know (ESCO skills,
     issuer-defined concepts...), so that writing ELM again restores them."""
     out: dict[str, dict[str, Any]] = {}
     for uri, facts in sorted(info.items()):
-        if known_concept(uri):
+        if known_concept(uri) or uri == PROVISIONAL_COUNTRY:  # the writer's placeholder
             continue
         kept = {k: v for k, v in facts.items() if not (k == "scheme" and v == scheme_of(uri))}
         if kept:

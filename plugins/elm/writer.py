@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
-from credbridge.model import LangText, MicroCredential, Organisation
+from credbridge.model import Container, LangText, MicroCredential, Organisation
 from credbridge.report import Code
 
 from .concepts import (
@@ -32,6 +32,7 @@ from .concepts import (
 from .contexts import EDC_AP_URL, VC1_URL
 from .nodes import natural_key
 from .status import status_node
+from .write_claims import claim_of_record, needs_carrier
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -65,6 +66,7 @@ class ElmWriter:
         self._token = ""
         self._said: set[tuple[Code, str]] = set()
         self.default_language = "en"
+        self._container: Container | None = None
 
     def _id(self, kind: str) -> str:
         self._counters[kind] += 1
@@ -128,14 +130,18 @@ class ElmWriter:
 
     # --- document -------------------------------------------------------------------------
 
-    def document(self, cred: MicroCredential,
-                 source: tuple[bytes, str] | None = None) -> dict[str, Any]:
+    def document(self, cred: MicroCredential, source: tuple[bytes, str] | None = None,
+                 container: Container | None = None) -> dict[str, Any]:
         """The JSON-LD document of ``cred``; ``source`` (bytes, format name) is embedded as
-        evidence following the EC "converted" profile."""
+        evidence following the EC "converted" profile. With ``container``, ``cred`` is the
+        first record of a many-claim document: the document is the container's (its id and
+        display title) and ``cred.id`` is its claim's (docs/design.md §2.1)."""
         ext = cred.extensions
+        self._container = container
         self.default_language = self._default_language(cred)
-        cred_id = self._iri(cred.id, "credential", "id") if cred.id else \
-            self._credential_id(cred)
+        own_id = container.id if container is not None else cred.id
+        cred_id = self._iri(own_id, "credential", "document.id" if container else "id") \
+            if own_id else self._credential_id(cred)
         # Local node ids are unique per credential, so several credentials can share a graph.
         self._token = str(uuid.uuid5(_ID_NAMESPACE, cred_id))[:8] + ":"
         doc: dict[str, Any] = {
@@ -240,16 +246,19 @@ class ElmWriter:
     def _display(self, cred: MicroCredential) -> dict[str, Any]:
         ext = cred.extensions
         title = ext.get("elm:display_title") or cred.title
+        field = "title"
+        if self._container is not None and self._container.title:
+            title, field = self._container.title, "document.title"
         if not title:
             title = {"en": "Credential"}
             self.ctx.say(Code.DEFAULTED, "title", "no title: the display title is 'Credential'")
-        langs = [lang for lang in self._lang(title, "title") if lang != "und"] or \
+        langs = [lang for lang in self._lang(title, field) if lang != "und"] or \
             [self.default_language]
         primary = language(langs[0])
         display: dict[str, Any] = {
             "id": self._id("displayParameter"),
             "type": "DisplayParameter",
-            "title": self._lang(title, "title"),
+            "title": self._lang(title, field),
             "language": [language(lang) for lang in langs],
             "primaryLanguage": primary,
             "individualDisplay": {
@@ -272,6 +281,9 @@ class ElmWriter:
         }
         if isinstance(ext.get("elm:display_description"), dict):
             display["description"] = self._lang(ext["elm:display_description"])
+        if self._container is not None and self._container.description:
+            display["description"] = self._lang(self._container.description,
+                                                "document.description")
         self.ctx.say(Code.DEFAULTED, "displayParameter",
                      "the display image (required by the EC shapes) is a blank "
                      "placeholder; the EDC viewer renders the credential itself")
@@ -414,7 +426,22 @@ class ElmWriter:
 
     # --- the claim -----------------------------------------------------------------------
 
+    def claim_in_document(self, cred: MicroCredential) -> dict[str, Any]:
+        """The claim of a further record of the many-claim document begun by
+        :meth:`document` (its concepts' labels restored as for the first)."""
+        claim = self._claim(cred)
+        known = cred.extensions.get("elm:concepts")
+        if isinstance(known, dict):
+            _restore_concepts(claim, known)
+        return claim
+
     def _claim(self, cred: MicroCredential) -> dict[str, Any]:
+        """The claim of one record: an achievement, or the activity of an activity-only
+        record, with its activities and parts (docs/design.md §2.1)."""
+        claim = self._achievement(cred)
+        return claim_of_record(self, cred, claim, in_document=self._container is not None)
+
+    def _achievement(self, cred: MicroCredential) -> dict[str, Any]:
         claim: dict[str, Any] = {"id": self._id("learningAchievement"),
                                  "type": "LearningAchievement"}
         title = cred.title or {"en": "Credential"}
@@ -423,9 +450,9 @@ class ElmWriter:
             claim["description"] = self._lang(cred.description, "description")
         process = self._awarding(cred)
         claim["awardedBy"] = process
-        if cred.provider:
+        if cred.provider and needs_carrier(cred):
             claim["influencedBy"] = {
-                "id": self._id("activity"), "type": "LearningActivity",
+                "id": self._id("provider"), "type": "LearningActivity",
                 "title": self._lang(title, "title"), "awardedBy": process,
                 "directedBy": self._organisation(cred.provider, "provider"),
             }

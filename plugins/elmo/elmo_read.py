@@ -73,6 +73,8 @@ def read_elmo(fmt: Format, source: bytes, ctx: Context) -> Iterator[MicroCredent
                             "detail": "XML-DSig enveloped signature (ds:Signature) on the ELMO "
                                       "document; not verified"}]
     position = 0
+    total = sum(len(list(children(rep, "learningOpportunitySpecification")))
+                for rep in children(root, "report"))
     for rep in children(root, "report"):
         report_unknown(rep, REPORT_KNOWN, ctx, "<report>")
         issuer = _issuer(child(rep, "issuer"), ctx)
@@ -99,9 +101,48 @@ def read_elmo(fmt: Format, source: bytes, ctx: Context) -> Iterator[MicroCredent
                     data["issued"] = issued
                 usable = attachments if len(specs) == 1 else []
                 _los(los, data, schemes, usable, attachments + global_attachments, ctx)
+                if total > 1:  # one learning opportunity of many (docs/design.md §2.1)
+                    data["document"] = {"position": position, "count": total}
                 cred = fmt.build(data, ctx)
                 if cred is not None:
                     yield cred
+
+
+PART_KEYS = ("id", "title", "description", "learning_outcomes", "workload", "levels",
+             "fields_of_study", "assessment", "assessed", "languages")
+"""What a part of a learning opportunity carries (the ELMO hierarchy, docs/design.md §2.1)."""
+
+
+def _parts(los: Any, schemes: dict[str, Any], referable: list[Any], ctx: Context,
+           parent: str | None, counter: list[int]) -> list[dict[str, Any]]:
+    """The learning opportunities below ``los`` (``hasPart``, at any depth) as flat canonical
+    parts with their results; ``part_of`` names the parent (a part without a local id that has
+    parts of its own gets a minted one)."""
+    out: list[dict[str, Any]] = []
+    for holder in children(los, "hasPart"):
+        inner = child(holder, "learningOpportunitySpecification")
+        if inner is None:
+            continue
+        counter[0] += 1
+        facts: dict[str, Any] = {}
+        _los(inner, facts, schemes, [], referable, ctx, nested=False)
+        part = {k: facts.pop(k) for k in PART_KEYS if facts.get(k)}
+        ext = facts.pop("extensions", {})
+        ext.pop("elmo:type", None)
+        dropped = sorted(k for k, v in {**facts, **ext}.items() if v)
+        if dropped:
+            ctx.say(Code.IGNORED_INPUT, "parts", f"part {part.get('id', '(no id)')} (line "
+                    f"{inner.sourceline}): {', '.join(dropped)} not kept for a part")
+        if parent is not None:
+            part["part_of"] = parent
+        below = [h for h in children(inner, "hasPart")
+                 if child(h, "learningOpportunitySpecification") is not None]
+        if below and "id" not in part:
+            part["id"] = f"urn:credbridge:part:{counter[0]}"
+        out.append(part)
+        if below:
+            out += _parts(inner, schemes, referable, ctx, part["id"], counter)
+    return out
 
 
 def _deep_copy(value: Any) -> Any:
@@ -189,7 +230,7 @@ def _split_description(value: str) -> tuple[str | None, list[str]]:
 
 
 def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
-         referable: list[Any], ctx: Context) -> None:
+         referable: list[Any], ctx: Context, *, nested: bool = True) -> None:
     report_unknown(los, LOS_KNOWN, ctx, "<learningOpportunitySpecification>")
     ext = data.setdefault("extensions", {})
     local_id = _identifier(los, "local")
@@ -227,22 +268,9 @@ def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         data["learning_outcomes"] = [
             {"text": {lang: items[n] for lang, items in outcomes.items() if n < len(items)}}
             for n in range(count)]
-    parts = []
-    for part in children(los, "hasPart"):
-        inner = child(part, "learningOpportunitySpecification")
-        if inner is None:
-            continue
-        ref: dict[str, Any] = {}
-        if (pid := _identifier(inner, "local")) is not None and token(pid):
-            ref["id"] = token(pid)
-        ptitles = {lang_of(t): token(t) for t in children(inner, "title") if token(t)}
-        if ptitles:
-            ref["title"] = ptitles
-        parts.append(ref)
-        ctx.say(Code.APPROXIMATED, "stackability.parts", f"part {ref.get('id') or '(no id)'} (line "
-                f"{inner.sourceline}) is read as a reference only: its results are not mapped")
+    parts = _parts(los, schemes, referable, ctx, None, [0]) if nested else []
     if parts:
-        data["stackability"] = {"parts": parts}
+        data["parts"] = parts
     specifies = child(los, "specifies")
     loi = child(specifies, "learningOpportunityInstance") if specifies is not None else None
     if loi is not None:

@@ -47,6 +47,27 @@ def build_elmo(cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> Any:
     return root
 
 
+def add_los(root: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:
+    """Add a further record of the same document to the report of ``root``: its learning
+    opportunity after the others, its grading scheme when the report lacks it. The report's
+    learner, issuer and date are the first record's (a record that differs is reported)."""
+    rep = root.find(q("report"))
+    holder = etree.Element(q("report"))
+    _los(holder, cred, ctx, opts)
+    last = rep.findall(q("learningOpportunitySpecification"))[-1]
+    last.addnext(holder[0])
+    scheme = cred.assessment.grade.scheme if cred.assessment and cred.assessment.grade else None
+    ident = _scheme_id(cred)
+    known = {g.get("localId") for g in rep.findall(q("gradingScheme"))}
+    if scheme is not None and (scheme.description or scheme.name) and ident not in known:
+        gs = etree.Element(q("gradingScheme"))
+        gs.set("localId", ident)
+        for lang, value in (scheme.description or scheme.name).items():
+            sub(gs, "description", value, lang)
+        after = rep.findall(q("gradingScheme")) or [rep.find(q("issueDate"))]
+        after[-1].addnext(gs)
+
+
 def _generated(cred: MicroCredential, opts: ElmoOptions) -> str:
     kept = cred.extensions.get("elmo:generated-date")
     if opts.generated_date is not None:
@@ -217,6 +238,7 @@ def _los(rep: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> No
                 "skills are in the Diploma Supplement)")
     loi = sub(sub(los, "specifies"), "learningOpportunityInstance")
     _loi(loi, cred, ctx, opts)
+    _part_los(los, cred, None, ctx, opts)
     st = cred.stackability
     for part in st.parts if st else []:
         inner = sub(sub(los, "hasPart"), "learningOpportunitySpecification")
@@ -225,6 +247,29 @@ def _los(rep: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> No
         for lang, value in (part.title or {"und": part.id or "part"}).items():
             sub(inner, "title", value, lang)
         sub(sub(inner, "specifies"), "learningOpportunityInstance")
+
+
+def _part_los(los: Any, cred: MicroCredential, parent: str | None, ctx: Context,
+              opts: ElmoOptions) -> None:
+    """The record's parts that belong to ``parent`` as ``hasPart`` learning opportunities,
+    each with its instance (result, credits, date) and its own parts."""
+    from credbridge.documents import prefixed
+    from credbridge.model import MicroCredential as Model
+
+    for part in cred.parts:
+        if part.part_of != parent:
+            continue
+        fields = {k: getattr(part, k) for k in ("title", "description", "learning_outcomes",
+                                                  "workload", "levels", "fields_of_study",
+                                                  "assessment", "assessed", "languages")}
+        ident = part.id if part.id and not part.id.startswith("urn:credbridge:") else None
+        as_record = Model.model_construct(id=ident, extensions={}, parts=[], **fields)
+        holder = etree.Element(q("report"))
+        _los(holder, as_record, prefixed(ctx, "parts[]."), opts)
+        inner = holder[0]
+        sub(los, "hasPart").append(inner)
+        if part.id:
+            _part_los(inner, cred, part.id, ctx, opts)
 
 
 def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:

@@ -56,11 +56,25 @@ class ElmoFormat(Format):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
               ctx: Context) -> None:
         """One ELMO document for one credential."""
-        from .elmo_write import build_elmo
+        from credbridge.documents import grouped, report_shared, speaking_for
 
-        cred = _only_one(_xml_writable(credentials, ctx), self.name)
-        if cred is not None:
-            stream.write(serialise(build_elmo(cred, ctx, options_of(ctx, ElmoOptions))))
+        from .elmo_write import add_los, build_elmo
+
+        groups = iter(grouped(_xml_writable(credentials, ctx), ctx))
+        group = next(groups, None)
+        if next(groups, None) is not None:
+            raise UsageError(f"{self.name} holds one document per file: write several with "
+                             "-o DIR")
+        if group is None:
+            return
+        report_shared(group, ctx, ("learner", "awarding_bodies", "issued"))
+        opts = options_of(ctx, ElmoOptions)
+        with speaking_for(group[0], ctx):
+            root = build_elmo(group[0].credential, ctx, opts)
+        for member in group[1:]:  # the other learning opportunities of the same report
+            with speaking_for(member, ctx):
+                add_los(root, member.credential, ctx, opts)
+        stream.write(serialise(root))
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ELMO 1.7.0 (or 2.0.0 when the document has the v2.0 structure)."""
