@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -635,6 +638,43 @@ def find_text(value: Any, pattern: re.Pattern[str]) -> tuple[str, str] | None:
         elif isinstance(node, list | tuple):
             stack.extend((f"{path}[{i}]", item) for i, item in enumerate(node))
     return None
+
+
+def fit_extensions(cred: MicroCredential, shapes: Mapping[str, Any],
+                   unfit: Callable[[str, str], None]) -> MicroCredential:
+    """``cred`` without the extensions whose value lacks the shape a writer reads: ``shapes``
+    maps an extension key to a type (``dict[str, str]``, ``list[str]``, a pydantic model),
+    checked as pydantic checks a field. ``unfit(key, shape)`` is told each one left out.
+    Extensions are the formats' own data, kept as JSON: a canonical document or a caller can
+    give any JSON there, and a writer must never fail on it."""
+    bad = {}
+    for key, shape in shapes.items():
+        if key in cred.extensions:
+            try:
+                _adapter(shape).validate_python(cred.extensions[key])
+            except ValidationError:
+                bad[key] = _shape_name(shape)
+    if not bad:
+        return cred
+    for key, shape in bad.items():
+        unfit(key, shape)
+    kept = {k: v for k, v in cred.extensions.items() if k not in bad}
+    return cred.model_copy(update={"extensions": kept})
+
+
+@cache
+def _adapter(shape: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(shape)
+
+
+def _shape_name(shape: Any) -> str:
+    """``dict[str, str]``; a model by its fields (``{value: str, ...}``)."""
+    hints = getattr(shape, "__annotations__", None)
+    if isinstance(shape, type) and hints:
+        return "{" + ", ".join(f"{k}: {_shape_name(v)}" for k, v in hints.items()) + ", ...}"
+    if isinstance(shape, type):
+        return shape.__name__
+    return str(shape).replace("typing.", "")
 
 
 def _not_json(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.crosswalk import fields_for
 from credbridge.formats import Format
-from credbridge.report import Code
+from credbridge.report import Code, Severity
 
 from .names import SNB, VP
 
@@ -57,7 +57,7 @@ class EdcXmlFormat(Format):
         """One ``europassCredential`` document per credential (valid against XSD 1.2)."""
         from .writer import write_documents
 
-        write_documents(_xml_writable(credentials, ctx), stream, ctx)
+        write_documents(_writable(credentials, ctx), stream, ctx)
 
     def validate(self, data: bytes, schemas: Path) -> list[str]:
         """Problems against ``genericschema_1.2.xsd`` (offline); ``[]`` when valid."""
@@ -127,16 +127,24 @@ def _remove(data: Any, path: str) -> bool:
     return True
 
 
-def _xml_writable(credentials: Iterable[MicroCredential],
-                  ctx: Context) -> Iterator[MicroCredential]:
-    """The credentials whose text XML can carry; one holding a character XML 1.0 cannot carry
-    (NUL, most control characters) is a failed record, never a document that is not XML."""
-    from credbridge.model import XML_INCOMPATIBLE, find_text
+def _writable(credentials: Iterable[MicroCredential],
+              ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials as the writer can take them: one whose text holds a character XML 1.0
+    cannot carry (NUL, most control characters) is a failed record, never a document that is
+    not XML; extensions of a shape the writer does not read are left out (reported)."""
+    from credbridge.model import XML_INCOMPATIBLE, find_text, fit_extensions
+
+    from .extension_shapes import SHAPES
+
+    def unfit(key: str, shape: str) -> None:
+        ctx.say(Code.EXTENSION_DROPPED, f"extensions.{key}",
+                f"not written: its value is not {shape}, what {ctx.format} reads there",
+                severity=Severity.WARNING)
 
     for cred in credentials:
         problem = find_text(cred, XML_INCOMPATIBLE)
         if problem is None:
-            yield cred
+            yield fit_extensions(cred, SHAPES, unfit)
             continue
         field, char = problem
         ctx.failed(f"{field} holds U+{ord(char):04X}, a character XML cannot carry; the "

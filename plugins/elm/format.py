@@ -13,7 +13,7 @@ from credbridge.errors import InputError, LimitExceededError
 from credbridge.formats import Format
 from credbridge.options import FormatOptions
 from credbridge.report import Code
-from credbridge.safety import limits_of, load_json
+from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, load_json
 
 from . import jades
 from .options import ElmOptions, elm_options
@@ -254,6 +254,10 @@ class ElmJsonLdFormat(_ElmBase):
         for number, line in lines:
             label = f"line {ctx.record_offset + number}"
             ctx.record = label
+            if len(line.rstrip(b"\r")) > DEFAULT_MAX_RECORD_BYTES:
+                ctx.failed(f"the line is longer than {DEFAULT_MAX_RECORD_BYTES:,} bytes (the "
+                           "limit of one record)")
+                continue
             try:
                 parsed = self._graph(load_json(line, what="JSON-LD", limits=limits_of(ctx)),
                                      ctx, label)
@@ -316,7 +320,7 @@ class _ElmGraphFormat(_ElmBase):
         """One document in ``rdf_format`` holding every credential's graph."""
         from rdflib import Graph
 
-        from .serialise import document_graph, serialise_graph
+        from .serialise import document_graph, serialise_graph, unwritable
 
         if elm_options(ctx).ebsi:
             from credbridge.errors import UsageError
@@ -324,8 +328,15 @@ class _ElmGraphFormat(_ElmBase):
             raise UsageError(f"option ebsi: the EBSI profile is a JSON profile of EDC 3: "
                              f"write it with --to elm, not {self.name}")
         graph = Graph()
+        if self.rdf_format == "xml":
+            credentials = _xml_writable(credentials, ctx)
         for doc in self.documents(credentials, ctx):
-            graph += document_graph(doc)
+            part = document_graph(doc)
+            problem = unwritable(part, self.rdf_format)
+            if problem is not None:  # refused: never a document its parser would reject
+                ctx.failed(f"{problem}; the credential is not written")
+                continue
+            graph += part
         stream.write(serialise_graph(graph, self.rdf_format))
 
 

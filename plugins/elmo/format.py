@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, LimitExceededError, UnsafeInputError, UsageError
 from credbridge.formats import Format
-from credbridge.report import Code
+from credbridge.report import Code, Severity
 from credbridge.safety import limits_of
 
 from .options import DsOptions, ElmoOptions, options_of
@@ -60,7 +60,7 @@ class ElmoFormat(Format):
 
         from .elmo_write import add_los, build_elmo
 
-        groups = iter(grouped(_xml_writable(credentials, ctx), ctx))
+        groups = iter(grouped(_writable(credentials, ctx), ctx))
         group = next(groups, None)
         if next(groups, None) is not None:
             raise UsageError(f"{self.name} holds one document per file: write several with "
@@ -132,7 +132,7 @@ class DsFormat(Format):
         from .ds_map import to_supplement
         from .ds_xml import build_element
 
-        cred = _only_one(_xml_writable(credentials, ctx), self.name)
+        cred = _only_one(_writable(credentials, ctx), self.name)
         if cred is not None:
             language = options_of(ctx, DsOptions).language
             ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
@@ -171,7 +171,7 @@ class DsHtmlFormat(Format):
         from .ds_map import to_supplement
         from .html import render
 
-        cred = _only_one(_xml_writable(credentials, ctx), self.name)
+        cred = _only_one(_writable(credentials, ctx), self.name)
         if cred is not None:
             language = options_of(ctx, DsOptions).language
             ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
@@ -189,16 +189,24 @@ def _only_one(credentials: Iterable[MicroCredential], name: str) -> MicroCredent
     return first
 
 
-def _xml_writable(credentials: Iterable[MicroCredential],
-                  ctx: Context) -> Iterator[MicroCredential]:
-    """The credentials whose text XML can carry; one holding a character XML 1.0 cannot carry
-    (NUL, most control characters) is a failed record, never a document that is not XML."""
-    from credbridge.model import XML_INCOMPATIBLE, find_text
+def _writable(credentials: Iterable[MicroCredential],
+              ctx: Context) -> Iterator[MicroCredential]:
+    """The credentials as the writer can take them: one whose text holds a character XML 1.0
+    cannot carry (NUL, most control characters) is a failed record, never a document that is
+    not XML; extensions of a shape the writer does not read are left out (reported)."""
+    from credbridge.model import XML_INCOMPATIBLE, find_text, fit_extensions
+
+    from .extension_shapes import SHAPES
+
+    def unfit(key: str, shape: str) -> None:
+        ctx.say(Code.EXTENSION_DROPPED, f"extensions.{key}",
+                f"not written: its value is not {shape}, what {ctx.format} reads there",
+                severity=Severity.WARNING)
 
     for cred in credentials:
         problem = find_text(cred, XML_INCOMPATIBLE)
         if problem is None:
-            yield cred
+            yield fit_extensions(cred, SHAPES, unfit)
             continue
         field, char = problem
         ctx.failed(f"{field} holds U+{ord(char):04X}, a character XML cannot carry; the "

@@ -84,9 +84,18 @@ class BadgeFormat(Format):
 
     def document(self, cred: MicroCredential, ctx: Context) -> dict[str, Any]:
         """The badge JSON of one credential (privacy options applied)."""
-        from . import privacy
+        from credbridge.model import fit_extensions
+        from credbridge.report import Code, Severity
 
-        cred = privacy.apply(cred, badge_options(ctx), ctx)
+        from . import privacy
+        from .extension_shapes import SHAPES
+
+        def unfit(key: str, shape: str) -> None:
+            ctx.say(Code.EXTENSION_DROPPED, f"extensions.{key}",
+                    f"not written: its value is not {shape}, what {ctx.format} reads there",
+                    severity=Severity.WARNING)
+
+        cred = privacy.apply(fit_extensions(cred, SHAPES, unfit), badge_options(ctx), ctx)
         return self.writer(ctx).document(cred)
 
     def writer(self, ctx: Context) -> DocumentWriter:

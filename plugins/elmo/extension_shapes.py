@@ -1,0 +1,54 @@
+"""The shapes of the extensions the ``elmo``, ``ds`` and ``ds-html`` writers read: a value of
+another shape is left out and reported, never a crash
+(:func:`credbridge.model.fit_extensions`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from .ds_map import KEPT_LANGUAGE
+from .section import KEPT_SECTIONS
+
+
+def _one_element(text: str) -> str:
+    """``text`` when it is one XML element (the writer inserts it as it is), else a
+    ValueError; parsed by the hardened parser (no DTD, no entities, no network)."""
+    from credbridge.safety import xml_parser
+    from lxml import etree
+
+    try:
+        etree.fromstring(text.encode("utf-8"), xml_parser())
+    except (etree.XMLSyntaxError, ValueError):
+        raise ValueError("not one XML element") from None
+    return text
+
+
+XmlElement = Annotated[str, AfterValidator(_one_element)]
+"""The text of one XML element (an ``attachment`` kept verbatim)."""
+
+
+class KeptSection(BaseModel):
+    """A Diploma Supplement section kept verbatim (:meth:`.section.Section.to_json`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str = ""
+    content: str | None = None
+    content_type: str | None = None
+    additional_information: list[str] = []
+    attachments: list[XmlElement] = []
+
+
+SHAPES: dict[str, Any] = {
+    KEPT_SECTIONS: dict[str, KeptSection],
+    KEPT_LANGUAGE: str,
+    "elmo:attachments": list[XmlElement],
+    "elmo:attachment-refs": list[str],
+    "elmo:identifiers": list[tuple[str, str]],
+    "elmo:type": str,
+    "elmo:start": str,
+    "elmo:generated-date": str,
+    "elmo:grading-scheme-id": str,
+}
