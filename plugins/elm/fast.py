@@ -23,7 +23,7 @@ from typing import Any
 
 from credbridge.safety import DEFAULT_LIMITS, DEFAULT_MAX_TRIPLES, Limits, over_budget
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_langtag
 
 from .contexts import BUNDLE, EDC_AP_URL, VC1_URL, VC2_URL, _key
 from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
@@ -263,7 +263,7 @@ class _Builder:
     def _language_map(self, obj: dict[str, Any]) -> list[Node]:
         out: list[Node] = []
         for lang, texts in obj.items():
-            if lang.startswith("@") or " " in lang or not lang:
+            if lang.startswith("@") or not _is_valid_langtag(lang):  # rdflib's parser says why
                 raise NotFast
             for text in texts if isinstance(texts, list) else [texts]:
                 if not isinstance(text, str):
