@@ -29,6 +29,14 @@ from .safety import DEFAULT_LIMITS, Deadline, Limits, over_budget, parse_xml
 
 _CHECK_EVERY = 512
 # a Turtle/SPARQL-style prefix or base declaration (an IRI follows: text rarely looks so)
+# the Turtle tokens whose content is not syntax: IRIs, long and short strings, comments
+_TOKEN = re.compile(
+    rb'<[^<>"{}|^`\\\x00-\x20]*>'
+    rb'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\r\n]|\\.)*"'
+    rb"|'(?:[^'\\\r\n]|\\.)*'"
+    rb"|#[^\r\n]*", re.S)
 _DECLARATION = re.compile(rb"@?prefix\s+[^\s:<>\"']*:\s*<|@?base\s+<")  # on lowered text
 
 
@@ -89,6 +97,11 @@ def parse_rdf(data: bytes, rdf_format: str, *, base: str, limits: Limits | None 
         if _declarations(data, budget) > budget:
             raise over_budget(f"the {label} document has more than {budget:,} prefix and base "
                               "declarations", "declarations", budget)
+        if _triples_bound(data, limits) > limits.max_triples:
+            # rdflib adds a statement's triples only once it has read the whole statement: one
+            # statement of a million objects would run long before the store could refuse
+            raise over_budget(f"the {label} document has more than {limits.max_triples:,} "
+                              "triples", "triples", limits.max_triples)
     graph = bounded_graph(limits, deadline, f"the {label} document")
     # a stream, not data=: rdflib then reads these bytes without copying them first
     return _parse(graph, label, source=io.BytesIO(data), format=rdf_format, publicID=base)
@@ -102,6 +115,25 @@ def _declarations(data: bytes, budget: int) -> int:
     if lowered.count(b"prefix") + lowered.count(b"base") <= budget:
         return 0
     return sum(1 for _ in islice(_DECLARATION.finditer(lowered), budget + 1))
+
+
+def _triples_bound(data: bytes, limits: Limits) -> int:
+    """An upper bound of the triples of a Turtle or N-Triples text, without parsing it: each
+    triple after a statement's first follows a ``,`` or ``;`` and each statement ends with
+    ``.``, so their number outside IRIs, strings and comments bounds the triples. Only when
+    the quick count (those inside included) is over the budget are the tokens looked at, at
+    most as many as the budget allows (a triple has three terms)."""
+    quick = data.count(b",") + data.count(b";") + data.count(b".")
+    if quick <= limits.max_triples:
+        return quick
+    cap = 3 * limits.max_triples + limits.max_declarations
+    inside = 0
+    for number, match in enumerate(_TOKEN.finditer(data), start=1):
+        if number > cap:
+            return cap  # more terms than the budget's triples can hold
+        token = match.group()
+        inside += token.count(b",") + token.count(b";") + token.count(b".")
+    return quick - inside
 
 
 def _parse(graph: Graph, label: str, **kwargs: Any) -> Graph:

@@ -812,6 +812,15 @@ def _turtle_triples(n: int) -> Callable[[Env], bytes]:
     return make
 
 
+def _turtle_one_statement(n: int) -> Callable[[Env], bytes]:
+    # rdflib reads a whole statement before it adds any of its triples
+    def make(env: Env) -> bytes:
+        head = b"@prefix elm: <http://data.europa.eu/snb/model/elm/> .\n<urn:x> a " \
+               b"elm:EuropeanDigitalCredential .\n<urn:x> elm:p "
+        return head + b", ".join(b"<urn:o%d>" % i for i in range(n)) + b" .\n"
+    return make
+
+
 def _rdfxml_properties(n: int) -> Callable[[Env], bytes]:
     def make(env: Env) -> bytes:
         return (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
@@ -877,6 +886,9 @@ CLASS_4 = [
            expect="nodes"),
     Attack("c4-turtle-1m-triples", 4, "c4-turtle-1m-triples.ttl", "elm-ttl",
            _turtle_triples(1_500_000),
+           expect="triples"),
+    Attack("c4-turtle-one-statement-1m-objects", 4, "c4-turtle-one-statement-1m-objects.ttl",
+           "elm-ttl", _turtle_one_statement(1_000_000),
            expect="triples"),
     Attack("c4-rdfxml-1m-properties", 4, "c4-rdfxml-1m-properties.rdf", "elm-rdfxml",
            _rdfxml_properties(1_000_000),
