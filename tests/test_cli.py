@@ -338,7 +338,7 @@ def test_validate_csv_is_a_usage_error(runner: CliRunner, two_csv: Path) -> None
     result = runner.invoke(cli, ["validate", str(two_csv)])
     assert result.exit_code == 2
     assert one_error_line(result.stderr) == \
-        "credbridge: error: credbridge has no validator for format csv"
+        f"credbridge: error: {two_csv}: credbridge has no validator for format csv"
 
 
 def test_validate_unknown_format_name_is_a_usage_error(runner: CliRunner, two_csv: Path) -> None:
