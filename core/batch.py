@@ -596,14 +596,27 @@ def _one_document_check(items: Iterator[Item], target: Format, path: str) -> Ite
     if lines_ok:
         return items
     first = next(items, None)
-    second = next(items, None)
-    if second is not None:
-        hint = "use -o DIR/ (one file per credential)" + \
-            (" or a .jsonl file" if target.json_lines else "")
-        where = "standard output" if path == "-" else path
-        raise UsageError(f"the input holds several credentials and {target.name} holds one "
-                         f"per document, so they cannot all go to {where}: {hint}")
-    return iter([first] if first is not None else [])
+    if first is None:
+        return iter([])
+    return _one_document(first, items, target, path)
+
+
+def _one_document(first: Item, items: Iterator[Item], target: Format,
+                  path: str) -> Iterator[Item]:
+    """``first`` and the items that are records of the same many-claim document (written back
+    as one document, docs/design.md §2.1); any other item is refused."""
+    from .documents import same_document
+
+    groups = _groups_documents(target)
+    yield first
+    for item in items:
+        if not (groups and same_document(first.credential, item.credential)):
+            hint = "use -o DIR/ (one file per credential)" + \
+                (" or a .jsonl file" if target.json_lines else "")
+            where = "standard output" if path == "-" else path
+            raise UsageError(f"the input holds several credentials and {target.name} holds "
+                             f"one per document, so they cannot all go to {where}: {hint}")
+        yield item
 
 
 def _write_each(items: Iterable[Item], directory: Path, target: Format, session: Session,
@@ -623,7 +636,7 @@ def _write_each(items: Iterable[Item], directory: Path, target: Format, session:
     used: set[str] = set()
     staged: list[OutputFile] = []
     try:
-        for position, group in enumerate(([item] for item in items), start=1):
+        for position, group in enumerate(_by_document(items, target), start=1):
             base = safe_name(group[0].credential, position)
             name = _free_name(base, used)
             if name != base:
@@ -705,11 +718,32 @@ def _groups_documents(target: Format) -> bool:
     return any(p == "*" or p == "document" or p.startswith("document.") for p in target.fields)
 
 
+def _by_document(items: Iterable[Item], target: Format) -> Iterator[list[Item]]:
+    """One item per file, except that consecutive records of one many-claim document go to
+    one file when the target holds many claims per document (docs/design.md §2.1)."""
+    from .documents import same_document
+
+    if not _groups_documents(target):
+        for item in items:
+            yield [item]
+        return
+    group: list[Item] = []
+    for item in items:
+        if group and not same_document(group[0].credential, item.credential):
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group
+
+
 def safe_name(cred: MicroCredential, position: int) -> str:
-    """A file name for a credential: the last segment of its id, made safe, or its position."""
+    """A file name for a credential: the last segment of its id (of its document's, for a
+    record of a many-claim document), made safe, or its position."""
     import re
 
-    base = cred.id.rsplit("/", 1)[-1] if cred.id else ""
+    own = cred.document.id if cred.document is not None and cred.document.id else cred.id
+    base = own.rsplit("/", 1)[-1] if own else ""
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")[:80].rstrip("._-")
     if base.split(".", 1)[0].upper() in _RESERVED_NAMES:
         base = f"_{base}"
@@ -719,8 +753,6 @@ def safe_name(cred: MicroCredential, position: int) -> str:
 _RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                              *(f"LPT{i}" for i in range(1, 10))})
 """Names Windows gives to devices whatever the extension (``NUL.json`` is not a file)."""
-
-
 
 
 def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | None,
