@@ -8,7 +8,7 @@ from typing import Any
 
 from credbridge.context import Context
 from credbridge.report import Code
-from credbridge.safety import xml_parser
+from credbridge.safety import parse_xml
 from lxml import etree
 
 from .section import Section
@@ -62,7 +62,7 @@ def _section(parent: Any, s: Section) -> Any:
     for line in s.info:
         sub(el, "additionalInformation", line)
     for xml in s.attachments:
-        el.append(etree.fromstring(xml.encode("utf-8"), xml_parser()))
+        el.append(parse_xml(xml.encode("utf-8"), what="an attachment"))
     return el
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
 from credbridge.report import Code
-from credbridge.safety import xml_parser
+from credbridge.safety import parse_xml
 from lxml import etree
 
 from .ds_map import to_supplement
@@ -43,7 +43,7 @@ def build_elmo(cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> Any:
         for lang, value in texts.items():
             sub(gs, "description", value, lang)
     for xml in cred.extensions.get("elmo:attachments", []):
-        rep.append(etree.fromstring(str(xml).encode("utf-8"), xml_parser()))
+        rep.append(parse_xml(str(xml).encode("utf-8"), what="an attachment"))
     return root
 
 

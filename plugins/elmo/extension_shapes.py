@@ -14,14 +14,15 @@ from .section import KEPT_SECTIONS
 
 def _one_element(text: str) -> str:
     """``text`` when it is one XML element (the writer inserts it as it is), else a
-    ValueError; parsed by the hardened parser (no DTD, no entities, no network)."""
-    from credbridge.safety import xml_parser
-    from lxml import etree
+    ValueError; parsed with credbridge's XML policy (no DTD, entity, processing instruction or
+    XInclude, within the budgets: :func:`credbridge.safety.parse_xml`)."""
+    from credbridge.errors import InputError
+    from credbridge.safety import parse_xml
 
     try:
-        etree.fromstring(text.encode("utf-8"), xml_parser())
-    except (etree.XMLSyntaxError, ValueError):
-        raise ValueError("not one XML element") from None
+        parse_xml(text.encode("utf-8"), what="the XML element")
+    except InputError as exc:
+        raise ValueError(f"not one XML element ({exc.message})") from None
     return text
 
 
