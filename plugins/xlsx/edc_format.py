@@ -56,8 +56,9 @@ class EdcXlsxFormat(Format):
         """Fill the data rows of the EC template (``template``), keeping its sheets, header
         rows and macros; without a template, a plain workbook of the same layout."""
         from .edc_write import write_workbook
+        from .writable import writable
 
-        write_workbook(credentials, stream, ctx, edc_options(ctx))
+        write_workbook(writable(credentials, ctx), stream, ctx, edc_options(ctx))
 
 
 def edc_options(ctx: Context) -> EdcXlsxOptions:

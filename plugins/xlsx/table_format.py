@@ -57,8 +57,9 @@ class XlsxFormat(Format):
     ) -> None:
         """A workbook with one sheet: the header row and one typed row per credential."""
         from .table_write import write_table
+        from .writable import writable
 
-        write_table(credentials, stream, ctx, xlsx_options(ctx))
+        write_table(writable(credentials, ctx), stream, ctx, xlsx_options(ctx))
 
 
 def xlsx_options(ctx: Context) -> XlsxOptions:
