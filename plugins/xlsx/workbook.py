@@ -87,7 +87,8 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     try:
         with archive.open(info) as part:
             head = part.read(MAX_PROLOG_BYTES)
-    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, ValueError) as exc:
+        # ValueError: zipfile's own for a member whose offset is broken ("negative seek")
         raise InputError(f"part {info.filename} of the workbook is unreadable: {exc}") from None
     root = _root_start(head)
     if root is None and len(head) == MAX_PROLOG_BYTES:
