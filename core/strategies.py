@@ -1,7 +1,9 @@
-"""Hypothesis strategies that generate valid canonical micro-credentials.
+"""Hypothesis strategies that generate valid canonical micro-credentials, hostile ones (texts
+with markup and control characters, numbers at the edges), and mutations of real documents.
 
-Used by credbridge's fidelity laws and by the plugin conformance suite
-(:mod:`credbridge.testing`). Requires ``hypothesis`` (the ``test`` extra).
+Used by credbridge's fidelity laws, by the plugin conformance suite (:mod:`credbridge.testing`)
+and by the fuzzing of every reader (``tests/test_fuzz.py``, ``bench/fuzz.py``). Requires
+``hypothesis`` (the ``test`` extra).
 """
 
 from __future__ import annotations
@@ -137,6 +139,300 @@ def micro_credentials() -> st.SearchStrategy[MicroCredential]:
         },
     )
     return data.map(MicroCredential.model_validate)
+
+
+# --- hostile values ---------------------------------------------------------------------------
+
+HOSTILE_FRAGMENTS = (
+    "<", ">", "&", "&amp;", "&#0;", "]]>", "<!--", "<?xml", "<!DOCTYPE x>", '"', "'", "\\",
+    "{", "}", "[", "]", "@context", "${x}", "=1+1", "+1", "-1", "@x", "'=A1", "\t", "\r\n",
+    "\n", "\r", ";", ",", "\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85",
+    "\u2028", "\u200b", "\u202e", "\ufeff", "\ufffd", "\ufffe", "\uffff", "\U0001f600",
+    "\U0010ffff", "e\u0301", "ß", "İ", "%00", "%2F", "../", "..\\", "/", "NUL", "CON",
+    "1e999998", "9" * 400, "0.0000001", "-0", "NaN", "true", "null", "mailto:", "urn:",
+    "javascript:", " ", "\u00a0", "ǅ",
+)
+"""Pieces of text that break naive writers: markup, quoting, control characters, non-BMP and
+invisible characters, spreadsheet formulas, path pieces, numbers in text."""
+
+
+def hostile_text(min_size: int = 1, max_size: int = 60) -> st.SearchStrategy[str]:
+    """Text made of :data:`HOSTILE_FRAGMENTS` and arbitrary characters (never a lone
+    surrogate: that is not text, and the model refuses it)."""
+    piece = st.one_of(st.sampled_from(HOSTILE_FRAGMENTS),
+                      st.text(st.characters(blacklist_categories=["Cs"]), min_size=1,
+                              max_size=8))
+    return st.lists(piece, min_size=1, max_size=8).map("".join).map(
+        lambda s: s[:max_size]).filter(lambda s: len(s.strip()) >= min_size)
+
+
+def _hostile_lang_text() -> st.SearchStrategy[dict[str, str]]:
+    return st.dictionaries(text_languages(), hostile_text(), min_size=1, max_size=2)
+
+
+def hostile_credentials() -> st.SearchStrategy[MicroCredential]:
+    """Valid credentials whose texts, names, ids and numbers are hostile: every value the
+    model accepts, markup and control characters included, numbers at the edges of their
+    range, times with microseconds. A writer must write each so that it reads back (or refuse
+    it, reporting a failed record)."""
+    hostile_id = st.one_of(urls(), hostile_text(1, 30).map(lambda s: "urn:x:" + s))
+    email = st.tuples(hostile_text(1, 10), hostile_text(1, 10)).map(
+        lambda p: f"{p[0]}@{p[1]}")
+    org = st.fixed_dictionaries(
+        {"name": _hostile_lang_text()},
+        optional={"id": hostile_id, "country": st.sampled_from(COUNTRIES), "email": email,
+                  "url": hostile_id, "address": hostile_text()})
+    number = st.one_of(ects(), st.sampled_from([Decimal("0"), Decimal("1e20"),
+                                                Decimal("1e-20"), Decimal("0.000001"),
+                                                Decimal("12345678901234567890.5")]))
+    when = st.one_of(dates(), st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1),
+                                           timezones=st.just(dt.UTC)))
+    data = st.fixed_dictionaries(
+        {"title": _hostile_lang_text()},
+        optional={
+            "id": hostile_id,
+            "description": _hostile_lang_text(),
+            "learner": st.fixed_dictionaries({}, optional={
+                "given_name": hostile_text(1, 20), "family_name": hostile_text(1, 20),
+                "full_name": hostile_text(1, 30), "email": email, "id": hostile_id}),
+            "awarding_bodies": st.lists(org, min_size=1, max_size=2),
+            "issued": when,
+            "valid_until": when,
+            "learning_outcomes": st.lists(st.fixed_dictionaries({"text": _hostile_lang_text()}),
+                                          min_size=1, max_size=2),
+            "workload": st.fixed_dictionaries({}, optional={"ects": number, "hours": number}),
+            "assessment": st.fixed_dictionaries({}, optional={"grade": st.fixed_dictionaries(
+                {"value": hostile_text(1, 10)})}),
+            "further_information": st.fixed_dictionaries({"links": st.lists(hostile_id,
+                                                                             max_size=2)}),
+        },
+    )
+    return data.map(_valid_or_none).filter(lambda c: c is not None)  # type: ignore[return-value]
+
+
+def _valid_or_none(data: dict[str, Any]) -> MicroCredential | None:
+    from .errors import InputError
+    from .model import build
+
+    try:
+        return build(data)
+    except InputError:
+        return None
+
+
+# --- structure-aware mutations of documents ---------------------------------------------------
+
+BIG_NUMBER = "9" * 5000
+"""A number no reader may choke on (Python refuses to parse integers over 4,300 digits)."""
+
+_BYTE_SPECIALS = (b"<", b"&", b'"', b"{", b"}", b"[", b"]", b"\x00", b",", b"\n", b"\xff",
+                  b"&lt;", b"<!--", b"]]>", b"\\u0000", b"\\ud800", b"1e99999", b"\r",
+                  BIG_NUMBER.encode(), b"<!DOCTYPE x [<!ENTITY e 'e'>]>", b"&e;", b"\xef\xbb\xbf",
+                  b"\xc3", b"\xed\xa0\x80", b"@prefix x: <urn:x> .", b"''", b'"",')
+
+
+@st.composite
+def byte_mutations(draw: st.DrawFn, data: bytes, max_edits: int = 6) -> bytes:
+    """``data`` with a few random edits: flipped, deleted, inserted or duplicated bytes,
+    truncation, or a special piece (markup, escapes, a huge number, broken UTF-8)."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, max_edits))):
+        if not out:
+            out += draw(st.binary(min_size=1, max_size=8))
+            continue
+        at = draw(st.integers(0, len(out) - 1))
+        op = draw(st.sampled_from(["flip", "delete", "insert", "dup", "truncate", "special"]))
+        if op == "flip":
+            out[at] ^= draw(st.integers(1, 255))
+        elif op == "delete":
+            del out[at:at + draw(st.integers(1, 64))]
+        elif op == "insert":
+            out[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif op == "dup":
+            end = min(len(out), at + draw(st.integers(1, 256)))
+            out[at:at] = out[at:end]
+        elif op == "truncate":
+            del out[at:]
+        else:
+            out[at:at] = draw(st.sampled_from(_BYTE_SPECIALS))
+    return bytes(out)
+
+
+_BIG = "\x00credbridge-big-number\x00"
+
+
+def _json_value(draw: st.DrawFn) -> Any:
+    """A JSON value a reader does not expect where it finds it."""
+    return draw(st.one_of(
+        st.sampled_from([None, True, False, 0, -1, 1.5, 1e308, "", [], {}, _BIG]),
+        hostile_text(0, 40), st.integers(-(2**70), 2**70),
+        st.lists(hostile_text(0, 10), max_size=3),
+        st.dictionaries(st.sampled_from(["id", "type", "@id", "@type", "@value", "@language",
+                                         "en", "name", "x"]), hostile_text(0, 10), max_size=3),
+        st.integers(1, 80).map(lambda n: _nested(n)),
+    ))
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "deep"
+    for i in range(depth):
+        value = [value] if i % 2 else {"a": value}
+    return value
+
+
+def _json_nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The paths of every value in a decoded JSON document."""
+    out = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _json_nodes(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _json_nodes(item, (*path, i))
+    return out
+
+
+def _mutate_json(draw: st.DrawFn, doc: Any) -> bytes:
+    import copy
+    import json
+
+    doc = copy.deepcopy(doc)
+    for _ in range(draw(st.integers(1, 4))):
+        paths = _json_nodes(doc)
+        path = draw(st.sampled_from(paths))
+        if not path:
+            continue
+        parent = doc
+        for step in path[:-1]:
+            parent = parent[step]
+        key = path[-1]
+        op = draw(st.sampled_from(["replace", "delete", "duplicate", "wrap", "add", "retype"]))
+        if op == "replace":
+            parent[key] = _json_value(draw)
+        elif op == "delete":
+            del parent[key]
+        elif op == "duplicate" and isinstance(parent, list):
+            parent.insert(key, copy.deepcopy(parent[key]))
+        elif op == "duplicate":
+            parent[f"{key}x"] = copy.deepcopy(parent[key])
+        elif op == "wrap":
+            parent[key] = draw(st.sampled_from([[parent[key]], {"@value": parent[key]},
+                                                {"id": parent[key]}]))
+        elif op == "add" and isinstance(parent, dict):
+            parent[draw(st.sampled_from(["unknownKey", "@context", "type", "@type", "id",
+                                         "proof", "@graph", "@included"]))] = _json_value(draw)
+        else:  # retype: a string becomes a number and the other way round
+            value = parent[key]
+            parent[key] = str(value) if not isinstance(value, str) else \
+                draw(st.sampled_from([1, [value], {"en": value}, None]))
+    text = json.dumps(doc, ensure_ascii=draw(st.booleans()),
+                      indent=draw(st.sampled_from([None, 2])))
+    return text.replace(json.dumps(_BIG), BIG_NUMBER).encode("utf-8")
+
+
+def _mutate_xml(draw: st.DrawFn, data: bytes) -> bytes | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                      load_dtd=False))
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    for _ in range(draw(st.integers(1, 4))):
+        el = draw(st.sampled_from(elements))
+        op = draw(st.sampled_from(["text", "attribute", "delete", "duplicate", "rename",
+                                   "nest", "move"]))
+        parent = el.getparent()
+        if op == "text":
+            el.text = _xml_safe(draw(hostile_text(0, 40)))
+        elif op == "attribute":
+            name = draw(st.sampled_from(["id", "idref", "uri", "lang", "{http://www.w3.org/XML/"
+                                         "1998/namespace}lang", "targetFrameworkURI", "x"]))
+            el.set(name, _xml_safe(draw(st.one_of(hostile_text(0, 20), st.just(BIG_NUMBER)))))
+        elif op == "delete" and parent is not None:
+            parent.remove(el)
+            elements = [e for e in root.iter() if isinstance(e.tag, str)]
+        elif op == "duplicate" and parent is not None:
+            import copy
+
+            parent.insert(parent.index(el), copy.deepcopy(el))
+        elif op == "rename":
+            other = draw(st.sampled_from(elements))
+            el.tag = other.tag
+        elif op == "nest":
+            inner = el
+            for _ in range(draw(st.integers(1, 60))):
+                inner = etree.SubElement(inner, el.tag)
+        elif op == "move" and parent is not None and el is not root:
+            target = draw(st.sampled_from(elements))
+            if target is not el and el not in target.iterancestors():
+                target.append(el)
+    return bytes(etree.tostring(root, xml_declaration=draw(st.booleans()), encoding="utf-8"))
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without what lxml refuses to put into a tree (a byte edit can add it later)."""
+    from .model import XML_INCOMPATIBLE
+
+    return XML_INCOMPATIBLE.sub("", text)
+
+
+def _mutate_csv(draw: st.DrawFn, data: bytes) -> bytes | None:
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    if not rows:
+        return None
+    for _ in range(draw(st.integers(1, 4))):
+        r = draw(st.integers(0, len(rows) - 1))
+        op = draw(st.sampled_from(["cell", "cell", "row", "column", "header"]))
+        if op == "cell" and rows[r]:
+            c = draw(st.integers(0, len(rows[r]) - 1))
+            rows[r][c] = draw(st.one_of(hostile_text(0, 40), st.just(BIG_NUMBER),
+                                        st.just("; ".join(["x"] * 50))))
+        elif op == "row":
+            rows.insert(r, list(rows[r]) if draw(st.booleans()) else [])
+        elif op == "column":
+            for row in rows:
+                row.append(draw(st.sampled_from(["", "x", "title", '"'])))
+        elif rows[0]:
+            c = draw(st.integers(0, len(rows[0]) - 1))
+            rows[0][c] = draw(st.sampled_from(["title", "credential_id", "title.fr",
+                                               "learning_outcomes[1]", "x.y", "", "title"]))
+    out = io.StringIO()
+    csv.writer(out, lineterminator=draw(st.sampled_from(["\r\n", "\n", "\r"]))).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@st.composite
+def mutated_documents(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
+    """A real document (one of ``seeds``) mutated with knowledge of its structure: JSON values
+    replaced, retyped, wrapped, deleted or nested deep; XML elements and attributes edited,
+    moved, renamed, nested; CSV cells, rows and headers edited; then, sometimes, a few byte
+    edits on top (and for other formats only those)."""
+    seed = draw(st.sampled_from(seeds))
+    head = seed.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    out: bytes | None = None
+    if draw(st.integers(0, 4)):  # mostly structure-aware
+        if head in (b"{", b"["):
+            import json
+
+            try:
+                out = _mutate_json(draw, json.loads(seed))
+            except (ValueError, RecursionError):
+                out = None
+        elif head == b"<" and b"<svg" not in seed[:512]:
+            out = _mutate_xml(draw, seed)
+        elif b"," in seed.split(b"\n", 1)[0]:
+            out = _mutate_csv(draw, seed)
+    if out is None:
+        return draw(byte_mutations(seed))
+    return draw(byte_mutations(out, 3)) if draw(st.integers(0, 3)) == 0 else out
 
 
 # --- credentials with many parts (docs/design.md §2.1) ----------------------------------------

@@ -1,0 +1,154 @@
+"""The long fuzzing run: structure-aware mutations of real documents through every reader,
+the writers and back (the cases of ``tests/test_fuzz.py``, many more of them).
+
+Unlike the test, a foreign exception does not stop the run: each one is recorded (reader,
+target, exception, the frame that raised it, the input saved under ``--out``) and the run
+goes on. A case that takes more than ``--max-seconds`` or raises the process' peak memory
+above ``--max-mib`` is recorded too. The summary (cases per reader, distinct foreign
+exceptions, slow and large cases) is printed and written to ``--out/summary.json``.
+
+    python bench/fuzz.py --cases 20000                  # every reader
+    python bench/fuzz.py --cases 2000 --readers csv ob3  # some
+    nice -n 19 python bench/fuzz.py --cases 20000 --seed 7 > fuzz.log &
+
+Run it from the repository root with ../shared beside it (or CREDBRIDGE_SHARED set): its
+samples and corpus are the seeds. The exit status is 1 when anything was recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import test_fuzz as fuzz  # noqa: E402  (the seeds and the case are the test's)
+from credbridge.errors import CredbridgeError  # noqa: E402
+
+
+def _peak_mib() -> float:
+    """This process' peak resident memory (VmHWM), in MiB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Recorder:
+    """What one run found: cases per reader, foreign exceptions (one entry per distinct
+    place), slow and large cases."""
+
+    def __init__(self, out: Path, max_seconds: float, max_mib: float) -> None:
+        self.out = out
+        self.max_seconds = max_seconds
+        self.max_mib = max_mib
+        self.cases: Counter[str] = Counter()
+        self.foreign: dict[str, dict[str, Any]] = {}
+        self.slow: list[dict[str, Any]] = []
+        self.large: list[dict[str, Any]] = []
+        self.unreadable: dict[str, str] = {}
+        """An output its own reader refused (distinct message -> the input)."""
+
+    def case(self, reader: str, data: bytes, target: str) -> None:
+        """Run one case and record what is wrong with it."""
+        self.cases[reader] += 1
+        before = _peak_mib()
+        start = time.perf_counter()
+        try:
+            unreadable = fuzz.exercise(reader, data, target)
+            if unreadable:
+                key = f"{reader} -> {unreadable[:120]}"
+                if key not in self.unreadable:
+                    self.unreadable[key] = self._save(reader, data, "unreadable")
+        except KeyboardInterrupt:
+            raise
+        except CredbridgeError:
+            pass  # an answer (exercise() takes them itself; this is a safety net)
+        except Exception as exc:  # what the run is looking for
+            self._foreign(reader, target, data, exc)
+        seconds = time.perf_counter() - start
+        peak = _peak_mib()
+        if seconds > self.max_seconds:
+            self.slow.append({"reader": reader, "target": target, "seconds": round(seconds, 1),
+                              "input": self._save(reader, data, "slow")})
+        if peak > self.max_mib and before <= self.max_mib:
+            self.large.append({"reader": reader, "target": target, "peak_mib": round(peak),
+                               "input": self._save(reader, data, "large")})
+
+    def _foreign(self, reader: str, target: str, data: bytes, exc: BaseException) -> None:
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = next((f for f in reversed(frames) if "/site-packages/" not in f.filename),
+                     frames[-1] if frames else None)
+        place = f"{Path(where.filename).name}:{where.lineno}" if where else "?"
+        key = f"{type(exc).__name__} at {place}"
+        entry = self.foreign.setdefault(key, {"count": 0, "readers": [], "targets": [],
+                                              "message": str(exc)[:300]})
+        entry["count"] += 1
+        for name, value in (("readers", reader), ("targets", target)):
+            if value not in entry[name]:
+                entry[name].append(value)
+        if entry["count"] == 1:
+            entry["input"] = self._save(reader, data, "foreign")
+            entry["traceback"] = "".join(traceback.format_exception(exc))[-3000:]
+
+    def _save(self, reader: str, data: bytes, kind: str) -> str:
+        path = self.out / f"{kind}-{reader}-{sum(self.cases.values())}.bin"
+        path.write_bytes(data)
+        return str(path)
+
+    def summary(self) -> dict[str, Any]:
+        """The run's result as JSON."""
+        return {"cases": dict(self.cases), "total": sum(self.cases.values()),
+                "foreign": self.foreign,
+                "foreign_total": sum(e["count"] for e in self.foreign.values()),
+                "slow": self.slow, "large": self.large, "unreadable": self.unreadable}
+
+
+def main() -> int:
+    """Run the long fuzzing and print its summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=20_000, help="cases per reader")
+    parser.add_argument("--readers", nargs="*", help="readers to fuzz (default: all)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "fuzz",
+                        help="where inputs of findings and summary.json go")
+    parser.add_argument("--max-seconds", type=float, default=10.0)
+    parser.add_argument("--max-mib", type=float, default=256.0)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    recorder = Recorder(args.out, args.max_seconds, args.max_mib)
+    readers = args.readers or [r for r in fuzz.READERS if r in fuzz.seeds()]
+    started = time.time()
+    try:
+        for reader in readers:
+            t0 = time.time()
+            fuzz.fuzz_reader(reader, args.cases, recorder.case)
+            print(f"{reader}: {recorder.cases[reader]:,} cases in {time.time() - t0:,.0f} s, "
+                  f"{sum(e['count'] for e in recorder.foreign.values() if reader in e['readers'])}"
+                  " foreign so far", flush=True)
+            (args.out / "summary.json").write_text(json.dumps(recorder.summary(), indent=2))
+    except KeyboardInterrupt:
+        print("interrupted: the summary covers the cases run", flush=True)
+    summary = recorder.summary()
+    summary["seconds"] = round(time.time() - started)
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps({k: v for k, v in summary.items() if k != "foreign"}, indent=1))
+    for key, entry in summary["foreign"].items():
+        print(f"FOREIGN {entry['count']}x {key} ({', '.join(entry['readers'])} -> "
+              f"{', '.join(entry['targets'])}): {entry['message'][:160]}")
+    return 1 if summary["foreign"] or summary["slow"] or summary["large"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
