@@ -147,7 +147,8 @@ def test_pins_name_every_format_with_a_validator() -> None:
     pinned = {f for a in artefacts() for f in a.formats}
     validating = {f.name for f in get_formats()
                   if f.can_validate and f.plugin.startswith("credbridge.plugins.")}
-    assert validating <= pinned, validating - pinned
+    # ob2 has no official schema: its validator is JSON-LD safe mode with the bundled contexts
+    assert validating - {"ob2"} <= pinned, validating - pinned
 
 
 def test_malformed_pins_are_refused() -> None:
@@ -418,4 +419,5 @@ def test_validate_a_format_without_validator(cli: click.Group, runner: CliRunner
     csv = fixtures / "csv" / "two-credentials.csv"
     result = runner.invoke(cli, ["validate", str(csv)])
     assert result.exit_code == 2
-    assert one_error_line(result) == "credbridge: error: credbridge has no validator for format csv"
+    assert one_error_line(result) == \
+        f"credbridge: error: {csv}: credbridge has no validator for format csv"
