@@ -56,6 +56,29 @@ def shared() -> Path:
     return path
 
 
+SLOW_FILES = frozenset({
+    "test_batch_faults.py",      # 10,000-record batches through real processes
+    "test_dask.py",              # a LocalCluster
+    "test_fuzz.py",              # mutated real documents through every reader
+    "test_hostile_budgets.py",   # attacks generated at full size (millions of nodes)
+    "test_hostile_offline.py",   # every reader x the hostile corpus under the audit hook
+    "test_peers.py",             # DCC (node) and openbadgeslib sign and verify every output
+    "test_print.py",             # PDFs rendered and their QR codes decoded
+    "test_serve_browser.py",     # the clerk's page in headless Chromium
+    "test_serve_live.py",        # a real server on loopback, the hostile corpus against it
+    "test_writers_reparse.py",   # every writer on generated hostile strings
+})
+"""Test files marked ``slow``: the README's test command leaves them out (``-m "not slow"``,
+under five minutes); ``.ci/run`` runs them next, among the longer checks."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SLOW_FILES` as ``slow``."""
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """One line naming the tests skipped for lack of the shared data (a run without it tests
     less: say how much less)."""
