@@ -674,7 +674,7 @@ def _shape_name(shape: Any) -> str:
         return "{" + ", ".join(f"{k}: {_shape_name(v)}" for k, v in hints.items()) + ", ...}"
     if isinstance(shape, type):
         return shape.__name__
-    return str(shape).replace("typing.", "")
+    return re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", str(shape))  # typing.Any -> Any
 
 
 def _not_json(value: Any) -> str | None:

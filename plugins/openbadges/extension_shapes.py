@@ -4,17 +4,30 @@ crash (:func:`credbridge.model.fit_extensions`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 
 class Section(BaseModel):
-    """A section of the original document kept on read (``raw``: its JSON)."""
+    """A section of the original document kept on read: its JSON (``raw``, any JSON) and the
+    digest of what it gave (``read``)."""
 
     model_config = ConfigDict(extra="allow")
 
-    raw: dict[str, Any] = {}
+    raw: Any = None
+    read: str | None = None
+
+
+def _badge_is_an_object(sections: dict[str, Section]) -> dict[str, Section]:
+    badge = sections.get("badge")
+    if badge is not None and badge.raw is not None and not isinstance(badge.raw, dict):
+        raise ValueError("the badge section's JSON is not an object")
+    return sections
+
+
+Sections = Annotated[dict[str, Section], AfterValidator(_badge_is_an_object)]
+"""The kept sections by name (the writers read the badge's as an object)."""
 
 
 SHAPES: dict[str, Any] = {
@@ -26,10 +39,10 @@ SHAPES: dict[str, Any] = {
     "ob3:contexts": list[Any],
     "ob3:credentialSchema": list[Any],
     "ob3:more_subjects": list[Any],
-    "ob3:sections": dict[str, Section],
+    "ob3:sections": Sections,
     "ob2:assertion": dict[str, Any],
     "ob2:badge": dict[str, Any],
     "ob2:issuer": dict[str, Any],
     "ob2:source": dict[str, Any],
-    "ob2:sections": dict[str, Section],
+    "ob2:sections": Sections,
 }
