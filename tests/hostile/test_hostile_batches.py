@@ -9,9 +9,11 @@ is one failed record naming its own row or line, every other record is written, 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,9 +85,36 @@ CASES: dict[str, tuple[Callable[[Path], tuple[int, str]], str]] = {
 }
 
 
+TIME_LIMIT_S = 10
+RSS_LIMIT_MIB = 256
+
+# The child writes its own peak resident memory (VmHWM) when it exits: the budget is per run.
+_MEASURED = (
+    "import atexit, os, runpy, sys\n"
+    "def _peak():\n"
+    "    with open('/proc/self/status') as s, open(os.environ['CB_RSS'], 'w') as out:\n"
+    "        out.write(next(l.split()[1] for l in s if l.startswith('VmHWM:')))\n"
+    "if os.path.exists('/proc/self/status'):\n"
+    "    atexit.register(_peak)\n"
+    "sys.argv = ['credbridge', *sys.argv[1:]]\n"
+    "runpy.run_module('credbridge', run_name='__main__')\n"
+)
+
+
 def _convert(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "credbridge", "convert", *args],
-                          capture_output=True, cwd=cwd, timeout=120)
+    """``credbridge convert`` in a child process, within the time and memory budgets."""
+    rss = cwd / ".peak-rss"
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, "convert", *args],
+                          capture_output=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "CB_RSS": str(rss)})
+    seconds = time.monotonic() - start
+    assert seconds < TIME_LIMIT_S, f"{seconds:.1f} s: {args}"
+    if rss.exists():
+        peak = int(rss.read_text()) / 1024
+        rss.unlink()
+        assert peak < RSS_LIMIT_MIB, f"peak RSS {peak:.0f} MiB: {args}"
+    return proc
 
 
 def _failures(report: dict[str, object]) -> list[dict[str, str]]:
