@@ -3,13 +3,14 @@ the writers and back (the cases of ``tests/test_fuzz.py``, many more of them).
 
 Unlike the test, a foreign exception does not stop the run: each one is recorded (reader,
 target, exception, the frame that raised it, the input saved under ``--out``) and the run
-goes on. A case that takes more than ``--max-seconds`` or raises the process' peak memory
-above ``--max-mib`` is recorded too. The summary (cases per reader, distinct foreign
-exceptions, slow and large cases) is printed and written to ``--out/summary.json``.
+goes on. A case that takes more than ``--max-seconds``, or raises the process' peak memory
+more than ``--max-mib`` above where it was before the first case, is recorded too. The
+summary (cases per reader, distinct foreign exceptions, slow and large cases, outputs their
+own reader refused) is printed and written to ``--out/summary.json``.
 
     python bench/fuzz.py --cases 20000                  # every reader
     python bench/fuzz.py --cases 2000 --readers csv ob3  # some
-    nice -n 19 python bench/fuzz.py --cases 20000 --seed 7 > fuzz.log &
+    nice -n 19 python bench/fuzz.py --cases 20000 --block 2000 > fuzz.log &
 
 Run it from the repository root with ../shared beside it (or CREDBRIDGE_SHARED set): its
 samples and corpus are the seeds. The exit status is 1 when anything was recorded.
@@ -59,6 +60,9 @@ class Recorder:
         self.slow: list[dict[str, Any]] = []
         self.large: list[dict[str, Any]] = []
         self.unreadable: dict[str, str] = {}
+        self.baseline = _peak_mib()
+        """The process' peak before the first case (the seeds are loaded): a case is large
+        when it takes the peak more than ``max_mib`` above it."""
         """An output its own reader refused (distinct message -> the input)."""
 
     def case(self, reader: str, data: bytes, target: str) -> None:
@@ -83,7 +87,7 @@ class Recorder:
         if seconds > self.max_seconds:
             self.slow.append({"reader": reader, "target": target, "seconds": round(seconds, 1),
                               "input": self._save(reader, data, "slow")})
-        if peak > self.max_mib and before <= self.max_mib:
+        if peak > self.baseline + self.max_mib and before <= self.baseline + self.max_mib:
             self.large.append({"reader": reader, "target": target, "peak_mib": round(peak),
                                "input": self._save(reader, data, "large")})
 
@@ -125,19 +129,28 @@ def main() -> int:
                         help="where inputs of findings and summary.json go")
     parser.add_argument("--max-seconds", type=float, default=10.0)
     parser.add_argument("--max-mib", type=float, default=256.0)
+    parser.add_argument("--block", type=int, default=0,
+                        help="cases per reader per round (default: all at once): every "
+                             "reader gets cases early, and the summary grows round by round")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    recorder = Recorder(args.out, args.max_seconds, args.max_mib)
     readers = args.readers or [r for r in fuzz.READERS if r in fuzz.seeds()]
+    recorder = Recorder(args.out, args.max_seconds, args.max_mib)
     started = time.time()
+    block = args.block or args.cases
     try:
-        for reader in readers:
-            t0 = time.time()
-            fuzz.fuzz_reader(reader, args.cases, recorder.case)
-            print(f"{reader}: {recorder.cases[reader]:,} cases in {time.time() - t0:,.0f} s, "
-                  f"{sum(e['count'] for e in recorder.foreign.values() if reader in e['readers'])}"
-                  " foreign so far", flush=True)
-            (args.out / "summary.json").write_text(json.dumps(recorder.summary(), indent=2))
+        while any(recorder.cases[r] < args.cases for r in readers):
+            for reader in readers:
+                todo = min(block, args.cases - recorder.cases[reader])
+                if todo <= 0:
+                    continue
+                t0 = time.time()
+                fuzz.fuzz_reader(reader, todo, recorder.case)
+                found = sum(e["count"] for e in recorder.foreign.values()
+                            if reader in e["readers"])
+                print(f"{reader}: {recorder.cases[reader]:,} cases ({todo:,} in "
+                      f"{time.time() - t0:,.0f} s), {found} foreign so far", flush=True)
+                (args.out / "summary.json").write_text(json.dumps(recorder.summary(), indent=2))
     except KeyboardInterrupt:
         print("interrupted: the summary covers the cases run", flush=True)
     summary = recorder.summary()
