@@ -26,6 +26,17 @@ def _badge_is_an_object(sections: dict[str, Section]) -> dict[str, Section]:
     return sections
 
 
+def _known(url: str) -> str:
+    from .contexts import known_context
+
+    if not known_context(url):
+        raise ValueError(f"{url} is not a context credbridge knows")
+    return url
+
+
+Context = Annotated[str, AfterValidator(_known)] | dict[str, Any]
+"""A context the source named: a URL credbridge knows (it never fetches one), or inline."""
+
 Sections = Annotated[dict[str, Section], AfterValidator(_badge_is_an_object)]
 """The kept sections by name (the writers read the badge's as an object)."""
 
@@ -36,7 +47,7 @@ SHAPES: dict[str, Any] = {
     "ob3:subject": dict[str, Any],
     "ob3:issuer": dict[str, Any],
     "ob3:creator": dict[str, Any],
-    "ob3:contexts": list[Any],
+    "ob3:contexts": list[Context],
     "ob3:credentialSchema": list[Any],
     "ob3:more_subjects": list[Any],
     "ob3:sections": Sections,

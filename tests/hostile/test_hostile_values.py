@@ -11,7 +11,6 @@ Turtle cannot write, and canonical extensions of every wrong type for every writ
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import re
 from pathlib import Path
@@ -171,18 +170,20 @@ def test_control_characters_and_the_xml_writers(fmt: str, char: str) -> None:
         assert list(read(back, from_format=other, report=Report()))
 
 
-def _shape_keys() -> list[tuple[str, str]]:
-    """(writer, extension key) for every extension a writer reads with a declared shape."""
+def _shapes() -> dict[str, dict[str, Any]]:
+    """Writer -> the shapes of the extensions it reads."""
     from credbridge.plugins.edc_xml.extension_shapes import SHAPES as EDC
     from credbridge.plugins.elm.extension_shapes import SHAPES as ELM
     from credbridge.plugins.elmo.extension_shapes import SHAPES as ELMO
     from credbridge.plugins.openbadges.extension_shapes import SHAPES as OB
 
-    pairs = [("edc-xml", k) for k in EDC] + [("elmo", k) for k in ELMO] + \
-        [("ds", k) for k in ELMO] + [("ds-html", k) for k in ELMO] + \
-        [(w, k) for w in ("ob3", "ob2") for k in OB] + \
-        [(w, k) for w in ("elm", "elm-ttl", "elm-rdfxml") for k in ELM]
-    return pairs
+    return {"edc-xml": EDC, "elmo": ELMO, "ds": ELMO, "ds-html": ELMO, "ob3": OB, "ob2": OB,
+            "elm": ELM, "elm-ttl": ELM, "elm-rdfxml": ELM}
+
+
+def _shape_keys() -> list[tuple[str, str]]:
+    """(writer, extension key) for every extension a writer reads with a declared shape."""
+    return [(fmt, key) for fmt, shapes in _shapes().items() for key in shapes]
 
 
 WRONG: list[Any] = [1, "s", [1], ["s"], {"a": 1}, True, [[1]], [{"x": 1}], {"a": [1]},
@@ -193,12 +194,20 @@ WRONG: list[Any] = [1, "s", [1], ["s"], {"a": 1}, True, [[1]], [{"x": 1}], {"a":
 def test_wrongly_typed_extensions_never_crash_a_writer(fmt: str, key: str) -> None:
     """Canonical ``extensions`` of every wrong type (405 of 6,622 conversions crashed): the
     writer leaves an extension it cannot use out, and says so."""
+    from credbridge.model import fit_extensions
+
     data = json.loads((FIXTURES / "canonical" / "complete.canonical.json").read_text("utf-8"))
+    shape = {key: _shapes()[fmt][key]}
     for value in WRONG:
         data["extensions"] = {key: value}
         cred = MicroCredential.model_validate(data)
-        with contextlib.suppress(CredbridgeError):  # a clean refusal (ob3: unknown context)
-            write([cred], None, to=fmt, report=Report())
+        report = Report()
+        write([cred], None, to=fmt, report=report)
+        unfit: list[str] = []
+        fit_extensions(cred, shape, lambda k, _s, found=unfit: found.append(k))
+        said = [m for m in report.messages if m.field == f"extensions.{key}"
+                and m.code == "extension-dropped" and "reads there" in m.detail]
+        assert bool(said) == bool(unfit), (value, [m.detail for m in report.messages])
 
 
 def test_every_writer_is_covered() -> None:
