@@ -665,16 +665,22 @@ def _write_each(items: Iterable[Item], directory: Path, target: Format, session:
 def _write_group(group: list[Item], path: Path, target: Format, session: Session,
                  force: bool) -> OutputFile | None:
     """The written (not yet committed) file of one credential, or ``None`` when there is none
-    to commit: the name is taken (reported as failed) or the writer refused every record."""
+    to commit: the name is taken, or the writer refused the credential (raising an
+    :class:`InputError`, or reporting every record failed); each is a failed record."""
     report = session.report
     try:
         out = OutputFile(path, replace=force)
     except OutputExistsError as exc:
         _fail_items(report, group, f"{exc.file}: {exc.message}")
         return None
-    failed = report.records_failed
+    failed, written = report.records_failed, report.records_written
     try:
         write_items(group, out.stream, target, session, destination=str(path))
+    except InputError as exc:  # the writer refused this credential: its file only
+        out.discard()
+        report.records_written = written
+        _fail_items(report, group, exc.message)
+        return None
     except BaseException:
         out.discard()
         raise
