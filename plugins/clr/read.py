@@ -118,9 +118,10 @@ def _nodes(subject: dict[str, Any], ctx: Context) -> dict[str, Node]:
         if key in nodes:
             key = str(item.get("id") or f"credential-{position}")
         nodes[key] = node
-    held = {n.achievement.get("id") for n in nodes.values()}
+    # ids are compared as text: a hostile id may be any JSON (an object is not hashable)
+    held = {str(n.achievement.get("id")) for n in nodes.values()}
     for ach in A.as_list(subject.get("achievement")):
-        if isinstance(ach, dict) and ach.get("id") not in held:
+        if isinstance(ach, dict) and str(ach.get("id")) not in held:
             node = Node(ach)
             nodes[node.id or f"achievement-{len(nodes) + 1}"] = node
     return nodes
