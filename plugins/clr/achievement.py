@@ -84,10 +84,11 @@ def achievement(node: dict[str, Any], out: dict[str, Any], ctx: Context, field: 
     credits = node.get("creditsAvailable")
     if credits is not None:
         try:
-            value = Decimal(str(credits))
+            value = Decimal(str(credits)) if isinstance(credits, int | float | str) else \
+                Decimal(0)
         except InvalidOperation:
             value = Decimal(0)
-        if value > 0:
+        if value.is_finite() and value > 0:
             out.setdefault("workload", {})["ects"] = str(value)
             ctx.say(Code.NOTE, f"{field}workload.ects", "creditsAvailable read as ECTS (OB 3.0 "
                     "does not say which credit system)")
@@ -127,8 +128,10 @@ def alignment(al: Any) -> dict[str, Any] | None:
     return out or None
 
 
-def grade(subject: dict[str, Any], node: dict[str, Any]) -> dict[str, Any] | None:
+def grade(subject: Any, node: dict[str, Any]) -> dict[str, Any] | None:
     """The grade of an ``AchievementSubject``: the first result's value."""
+    if not isinstance(subject, dict):
+        return None
     for result in as_list(subject.get("result")):
         if isinstance(result, dict) and isinstance(result.get("value"), str):
             return {"value": result["value"]}

@@ -47,8 +47,12 @@ class Node:
     @property
     def id(self) -> str:
         """The achievement's id (else the credential's)."""
-        ident = self.achievement.get("id") or (self.credential or {}).get("id")
-        return str(ident or "")
+        return _str(self.achievement.get("id")) or _str((self.credential or {}).get("id")) or ""
+
+
+def _str(value: Any) -> str | None:
+    """A JSON value that must be a string (an id, a type), else ``None``."""
+    return value if isinstance(value, str) and value else None
 
 
 def is_clr(doc: Any) -> bool:
@@ -116,7 +120,7 @@ def _nodes(subject: dict[str, Any], ctx: Context) -> dict[str, Node]:
         node = Node(ach, item, proof or ("data-integrity" if item.get("proof") else None))
         key = node.id or f"credential-{position}"
         if key in nodes:
-            key = str(item.get("id") or f"credential-{position}")
+            key = _str(item.get("id")) or f"credential-{position}"
         nodes[key] = node
     # ids are compared as text: a hostile id may be any JSON (an object is not hashable)
     held = {str(n.achievement.get("id")) for n in nodes.values()}
@@ -133,13 +137,13 @@ def _hierarchy(nodes: dict[str, Node], subject: dict[str, Any], ctx: Context) ->
     other, in document order."""
     by_achievement: dict[str, list[str]] = {}
     for key, node in nodes.items():
-        by_achievement.setdefault(str(node.achievement.get("id") or key), []).append(key)
+        by_achievement.setdefault(_str(node.achievement.get("id")) or key, []).append(key)
     parent_of: dict[str, str] = {}
     for assoc in A.as_list(subject.get("association")):
         if not isinstance(assoc, dict):
             continue
-        kind, source, target = (assoc.get(k) for k in ("associationType", "sourceId",
-                                                         "targetId"))
+        kind, source, target = (_str(assoc.get(k)) for k in ("associationType", "sourceId",
+                                                              "targetId"))
         if kind not in CHILD_OF:
             ctx.say(Code.IGNORED_INPUT, "parts", f"association {kind} ({source} -> {target}) "
                     "has no place in the canonical model")
@@ -207,15 +211,15 @@ def _record(node: Node, data: dict[str, Any], ctx: Context) -> str:
     A.achievement(node.achievement, data, ctx, "")
     _unknown(node.achievement, A.ACHIEVEMENT_KEYS, "an achievement", ctx)
     ext: dict[str, Any] = {}
-    if node.achievement.get("id"):
-        ext["clr:achievement_id"] = node.achievement["id"]
+    if _str(node.achievement.get("id")):
+        ext["clr:achievement_id"] = _str(node.achievement.get("id"))
     if vc is None:
         data["id"] = node.id or None
         ctx.say(Code.NOTE, None, f"achievement {node.id!r} is listed without a credential "
                 "that awards it: read with the CLR's issuer, date and learner")
     else:
         _unknown(vc, VC_KEYS, "an AchievementCredential", ctx)
-        data["id"] = vc.get("id") or node.id or None
+        data["id"] = _str(vc.get("id")) or node.id or None
         issuer = A.profile(vc.get("issuer"))
         if issuer:
             data["awarding_bodies"] = [issuer]
@@ -224,7 +228,8 @@ def _record(node: Node, data: dict[str, Any], ctx: Context) -> str:
             value = next((vc[k] for k in keys if isinstance(vc.get(k), str)), None)
             if value:
                 data[target] = A.when(value)
-        subject = vc.get("credentialSubject", {})
+        subject = vc.get("credentialSubject")
+        subject = subject if isinstance(subject, dict) else {}
         _unknown(subject, A.SUBJECT_KEYS, "an achievement subject", ctx)
         if isinstance(subject.get("id"), str):
             data.setdefault("learner", {})["id"] = subject["id"]
@@ -247,7 +252,7 @@ def _parts(nodes: dict[str, Node], node: Node, parent: str | None,
     out: list[dict[str, Any]] = []
     for child_id in node.children:
         child = nodes[child_id]
-        part: dict[str, Any] = {"id": str(child.achievement.get("id") or child_id)}
+        part: dict[str, Any] = {"id": _str(child.achievement.get("id")) or child_id}
         if parent is not None:
             part["part_of"] = parent
         facts: dict[str, Any] = {}
@@ -256,7 +261,7 @@ def _parts(nodes: dict[str, Node], node: Node, parent: str | None,
         part.update({k: v for k, v in facts.items() if k in ("title", "description",
                                                              "workload", "learning_outcomes")})
         if child.credential is not None:
-            grade = A.grade(child.credential.get("credentialSubject", {}), child.achievement)
+            grade = A.grade(child.credential.get("credentialSubject"), child.achievement)
             if grade:
                 part["assessment"] = {"grade": grade}
         out.append(part)

@@ -138,9 +138,12 @@ def _record(cred: MicroCredential, ctx: Context,
         ctx.say(Code.DROPPED, "credential_type", f"credential type {cred.credential_type} has "
                 "no OB 3.0 achievement type")
     if cred.further_information and cred.further_information.text:
-        narrative, _ = A.one_text(cred.further_information.text, "further_information.text",
-                                  ctx)
+        narrative, lang = A.one_text(cred.further_information.text,
+                                     "further_information.text", ctx)
         ach["criteria"] = {"narrative": narrative}
+        if lang is not None:
+            ctx.say(Code.APPROXIMATED, "further_information.text", "the criteria narrative "
+                    "is read back as of unknown language")
     if cred.provider is not None:
         ach["creator"] = _issuer(cred.provider, ctx, "provider")
     issuer = cred.awarding_bodies[0] if cred.awarding_bodies else cred.issuer
