@@ -581,6 +581,7 @@ class MicroCredential(CanonicalModel):
         problem = find_text(data, _LONE_SURROGATE)
         if problem is not None:
             where, char = problem
+            where = where.encode("utf-8", "backslashreplace").decode("utf-8")  # in a key too
             raise ValueError(f"{where} holds a lone surrogate (U+{ord(char):04X}), which is not "
                              "Unicode text")
         return data
@@ -591,7 +592,7 @@ class MicroCredential(CanonicalModel):
         for key in value:
             if ":" not in key:
                 raise ValueError(f"extension key {key!r} must be '<format>:<name>'")
-        problem = _not_json(value)
+        problem = not_json(value)
         if problem is not None:
             raise ValueError(f"extensions{problem}")
         return value
@@ -677,14 +678,20 @@ def _shape_name(shape: Any) -> str:
     return re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", str(shape))  # typing.Any -> Any
 
 
-def _not_json(value: Any) -> str | None:
-    """Where ``value`` holds something JSON cannot write (a path suffix and why), or ``None``:
-    extensions hold only JSON values (what every format's reader keeps there)."""
+MAX_EXTENSION_DEPTH = 60
+"""Deepest nesting inside ``extensions``: a written document (the canonical JSON puts them two
+levels down) stays within the JSON depth budget of 64 its reader applies."""
+
+
+def not_json(value: Any) -> str | None:
+    """Where ``value`` (extensions) holds something a format cannot write back (a path
+    suffix and why), or ``None``: only JSON values, nested at most
+    :data:`MAX_EXTENSION_DEPTH` levels (what every format's reader keeps there)."""
     stack: list[tuple[str, Any, int]] = [("", value, 0)]
     while stack:
         path, node, depth = stack.pop()
-        if depth > 64:
-            return f"{path}: nested deeper than 64 levels"
+        if depth > MAX_EXTENSION_DEPTH:
+            return f"{path}: nested deeper than {MAX_EXTENSION_DEPTH} levels"
         if isinstance(node, dict):
             for key, item in node.items():
                 if not isinstance(key, str):

@@ -276,7 +276,7 @@ def _los(los: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
     if loi is not None:
         _loi(loi, data, schemes, attachments, referable, ctx)
     if not ext:
-        del data["extensions"]
+        data.pop("extensions", None)  # a record may have none (fuzzing: KeyError)
 
 
 def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: list[Any],
@@ -342,7 +342,7 @@ def _loi(loi: Any, data: dict[str, Any], schemes: dict[str, Any], attachments: l
         if ds.lang != "und":
             ext[KEPT_LANGUAGE] = ds.lang
     if not ext:
-        del data["extensions"]
+        data.pop("extensions", None)  # a record may have none (fuzzing: KeyError)
 
 
 def _level(level: Any, data: dict[str, Any], ctx: Context) -> None:

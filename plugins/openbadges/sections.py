@@ -55,9 +55,15 @@ def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> str:
 
 def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any]) -> MicroCredential:
     """``cred`` with ``extensions["<fmt>:sections"]``: each raw part and its snapshot."""
+    from credbridge.model import not_json
+
     data = cred.to_json_dict()
     sections = {name: {"raw": raw, "read": snapshot(data, name)}
                 for name, raw in raws.items() if raw not in (None, [], {})}
+    # model_copy does not validate: a raw part the model would refuse (nested too deeply for
+    # a written document to be read back) is not kept; the writer then makes the section anew
+    sections = {name: entry for name, entry in sections.items()
+                if not_json({f"{fmt}:sections": {name: entry}}) is None}
     if not sections:
         return cred
     extensions = dict(cred.extensions)

@@ -87,8 +87,10 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     try:
         with archive.open(info) as part:
             head = part.read(MAX_PROLOG_BYTES)
-    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, ValueError) as exc:
-        # ValueError: zipfile's own for a member whose offset is broken ("negative seek")
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, ValueError,
+            EOFError) as exc:
+        # zipfile's own: ValueError for a broken offset ("negative seek"), EOFError for a
+        # member cut short
         raise InputError(f"part {info.filename} of the workbook is unreadable: {exc}") from None
     root = _root_start(head)
     if root is None and len(head) == MAX_PROLOG_BYTES:
