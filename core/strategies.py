@@ -9,6 +9,7 @@ and by the fuzzing of every reader (``tests/test_fuzz.py``, ``bench/fuzz.py``). 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -409,12 +410,63 @@ def _mutate_csv(draw: st.DrawFn, data: bytes) -> bytes | None:
     return out.getvalue().encode("utf-8")
 
 
+_TURTLE_TERM = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^\S+)?|<[^>\s]*>|\b[A-Za-z][\w-]*:[\w-]*')
+"""A literal, an IRI or a prefixed name in Turtle or N-Triples."""
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _mutate_turtle(draw: st.DrawFn, data: bytes) -> bytes | None:
+    """Turtle or N-Triples with terms swapped between triples (the graph rewired), literals
+    replaced by hostile, huge, mistyped or wrongly tagged ones, and lines dropped, repeated or
+    moved; the syntax stays Turtle, mostly."""
+    import json
+
+    try:
+        lines = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    for _ in range(draw(st.integers(1, 4))):
+        candidates = [i for i, line in enumerate(lines) if _TURTLE_TERM.search(line)]
+        if not candidates:
+            return None
+        i = draw(st.sampled_from(candidates))
+        op = draw(st.sampled_from(["literal", "literal", "term", "line"]))
+        terms = list(_TURTLE_TERM.finditer(lines[i]))
+        m = draw(st.sampled_from(terms))
+        if op == "literal":
+            text = json.dumps(draw(hostile_text(0, 30)))
+            new = draw(st.sampled_from([
+                text, f"{text}@{draw(st.sampled_from(['en', 'en-!!', 'x-' + 'a' * 70, '1']))}",
+                f'"{BIG_NUMBER}"^^<{_XSD}integer>', f'"1e999998"^^<{_XSD}decimal>',
+                f'"2024-W01"^^<{_XSD}date>', f'"7.²"^^<{_XSD}integer>',
+                f'"P99999999999Y"^^<{_XSD}duration>', f"{text}^^<urn:x:type>"]))
+        elif op == "term":
+            others = [t.group() for line in lines for t in _TURTLE_TERM.finditer(line)]
+            new = draw(st.sampled_from([*others, "<urn:x:a b>", "<>", "<#x>",
+                                        "<file:///etc/passwd>", "_:b1"]))
+        else:
+            j = draw(st.integers(0, len(lines) - 1))
+            action = draw(st.sampled_from(["drop", "repeat", "move"]))
+            if action == "drop":
+                del lines[i]
+            elif action == "repeat":
+                lines.insert(j, lines[i])
+            else:
+                lines.insert(j, lines.pop(i))
+            continue
+        lines[i] = lines[i][:m.start()] + new + lines[i][m.end():]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
 @st.composite
 def mutated_documents(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
     """A real document (one of ``seeds``) mutated with knowledge of its structure: JSON values
     replaced, retyped, wrapped, deleted or nested deep; XML elements and attributes edited,
-    moved, renamed, nested; CSV cells, rows and headers edited; then, sometimes, a few byte
-    edits on top (and for other formats only those)."""
+    moved, renamed, nested; Turtle and N-Triples terms swapped and literals replaced; CSV
+    cells, rows and headers edited; then, sometimes, a few byte edits on top (and for other
+    formats only those)."""
     seed = draw(st.sampled_from(seeds))
     head = seed.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     out: bytes | None = None
@@ -428,7 +480,9 @@ def mutated_documents(draw: st.DrawFn, seeds: list[bytes]) -> bytes:
                 out = None
         elif head == b"<" and b"<svg" not in seed[:512]:
             out = _mutate_xml(draw, seed)
-        elif b"," in seed.split(b"\n", 1)[0]:
+        if out is None and head in (b"@", b"#", b"<", b"P", b"p") and b" .\n" in seed:
+            out = _mutate_turtle(draw, seed)
+        elif out is None and b"," in seed.split(b"\n", 1)[0]:
             out = _mutate_csv(draw, seed)
     if out is None:
         return draw(byte_mutations(seed))
