@@ -21,8 +21,16 @@ if TYPE_CHECKING:  # the model is imported when a record is built, not at start-
 
 Predicate = Literal["exact", "lossy", "extension"]
 
-SNIFF_BYTES = 8192
-"""How many leading bytes ``sniff`` is given."""
+SNIFF_BYTES = 262_144
+"""How many leading bytes ``sniff`` is given: enough to see past the bulk real documents put
+first (an embedded image before ``@context``). Sniffers decide on what a document declares
+(``credbridge.sniffing.json_top`` for JSON), not on words found anywhere in the head."""
+
+GENERIC = 1
+"""A ``sniff`` score: the document names this format's family (a context, a namespace)."""
+OWN_TYPE = 2
+"""A ``sniff`` score: the document's declared type is this format's own (e.g. an OB 3.0
+``OpenBadgeCredential`` that also names the ELM context is an OB 3.0 credential)."""
 
 
 class Format:
@@ -62,8 +70,10 @@ class Format:
         """Whether this format implements ``write``."""
         return type(self).write is not Format.write
 
-    def sniff(self, head: bytes) -> bool:
-        """True when ``head`` (the first bytes of an input) is surely this format."""
+    def sniff(self, head: bytes) -> bool | int:
+        """Whether ``head`` (the first bytes of an input) is this format: False or 0 when it
+        is not; True (= :data:`GENERIC`) or a higher score when it is. Detection takes the
+        highest score; equal scores of several formats make the input ambiguous."""
         return False
 
     def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
@@ -187,8 +197,19 @@ class FormatRegistry:
         return list(seen.values())
 
     def sniffers(self, head: bytes) -> list[Format]:
-        """Readable formats that recognise ``head``."""
-        return [f for f in self._formats.values() if f.can_read and _safe_sniff(f, head)]
+        """Readable formats that recognise ``head``, best score first (ties in registry
+        order)."""
+        scored = [(s, f) for f in self._formats.values() if f.can_read
+                  for s in (_safe_sniff(f, head),) if s > 0]
+        return [f for _, f in sorted(scored, key=lambda sf: -sf[0])]
+
+    def best_sniffers(self, head: bytes, among: list[Format] | None = None) -> list[Format]:
+        """The readable formats (of ``among``, when given) with the highest score for
+        ``head``: one is the answer, several are ambiguous, none is unknown."""
+        scored = [(s, f) for f in (among if among is not None else self._formats.values())
+                  if f.can_read for s in (_safe_sniff(f, head),) if s > 0]
+        best = max((s for s, _ in scored), default=0)
+        return [f for s, f in scored if s == best]
 
     def detect(self, head: bytes, filename: str | None = None) -> Format:
         """The format of an input: by extension, else by content.
@@ -199,8 +220,7 @@ class FormatRegistry:
         by_ext = self.by_extension(filename) if filename else []
         if len(by_ext) == 1:
             return by_ext[0]
-        sniffed = self.sniffers(head)
-        candidates = [f for f in sniffed if f in by_ext] if by_ext else sniffed
+        candidates = self.best_sniffers(head, by_ext or None)
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
@@ -222,9 +242,11 @@ class FormatRegistry:
         )
 
 
-def _safe_sniff(fmt: Format, head: bytes) -> bool:
-    """A sniffer that raises counts as "not mine": detection must never crash on odd input."""
+def _safe_sniff(fmt: Format, head: bytes) -> int:
+    """The score of ``fmt`` for ``head``; a sniffer that raises counts as "not mine":
+    detection must never crash on odd input."""
     try:
-        return bool(fmt.sniff(head))
+        score = fmt.sniff(head)
     except Exception:
-        return False
+        return 0
+    return int(score) if isinstance(score, (bool, int)) else int(bool(score))
