@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 _LAZY = {
     "Batch": "batch", "BatchResult": "batch",
     "check": "check",
-    "Context": "context", "Source": "context",
+    "Context": "context", "Policy": "context", "Source": "context",
     "ConversionResult": "convert", "convert": "convert", "detect": "convert", "read": "convert",
     "write": "convert",
     "CredbridgeError": "errors", "InputError": "errors", "UsageError": "errors",
@@ -37,7 +37,7 @@ _LAZY = {
 if TYPE_CHECKING:
     from .batch import Batch, BatchResult
     from .check import check
-    from .context import Context, Source
+    from .context import Context, Policy, Source
     from .convert import ConversionResult, convert, detect, read, write
     from .errors import CredbridgeError, InputError, UsageError
     from .formats import Format
@@ -87,6 +87,7 @@ __all__ = [
     "InputError",
     "Message",
     "MicroCredential",
+    "Policy",
     "Report",
     "Severity",
     "Source",

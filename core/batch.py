@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from .context import Context, Source
+from .context import Context, Policy, Source
 from .coverage import declared_prefixes, report_coverage
 from .errors import CredbridgeError, InputError, RecordsFailedError, UsageError
 from .formats import SNIFF_BYTES, Format
@@ -138,6 +138,7 @@ class Session:
     scratch: dict[Any, Any] = field(default_factory=dict)
     progress: Progress | None = None
     max_bytes: MaxBytes = "default"
+    policy: Policy = field(default_factory=Policy)
 
     def options_for(self, fmt: Format) -> FormatOptions:
         """The options of ``fmt`` (its defaults when the batch gave none)."""
@@ -168,7 +169,8 @@ def read_items(
         src = Source(name, fmt.name, data)
         ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
                       source=src, file=name, documents=session.documents,
-                      record_offset=record_offset, scratch=session.scratch)
+                      record_offset=record_offset, scratch=session.scratch,
+                      policy=session.policy)
         position = record_offset
         try:
             for cred in fmt.read(stream, ctx):
@@ -188,7 +190,7 @@ def write_items(
     declare are reported, and the writer's context names the credential's file and record."""
     ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
                   documents=session.documents, json_lines=json_lines, destination=destination,
-                  scratch=session.scratch)
+                  scratch=session.scratch, policy=session.policy)
     prefixes = declared_prefixes(fmt.fields)
 
     def checked() -> Iterator[MicroCredential]:
@@ -251,6 +253,7 @@ class Unit:
     max_bytes: MaxBytes = "default"
     limits: Limits | None = None
     """The batch's budgets (``None``: the defaults of :mod:`credbridge.safety`)."""
+    policy: Policy = field(default_factory=Policy)
 
 
 def convert_unit(unit: Unit) -> Part:
@@ -259,7 +262,8 @@ def convert_unit(unit: Unit) -> Part:
     registry = get_formats()
     source, target = registry.get(unit.source_format), registry.get(unit.target_format)
     session = Session(unit.options, documents=unit.documents,
-                      max_bytes=None if unit.data is not None else unit.max_bytes)
+                      max_bytes=None if unit.data is not None else unit.max_bytes,
+                      policy=unit.policy)
     if unit.limits is not None:
         session.scratch[LIMITS_KEY] = unit.limits
     buffer = io.BytesIO()
@@ -353,7 +357,12 @@ class Batch:
     """Replace files that exist in an output directory (``-o DIR``); without it such a
     credential is a failed record and the file is left as it was."""
     strict: bool = False
-    """Fail (exit status 1) when anything was dropped: ``fail_on`` with ``dropped``."""
+    """Fail (exit status 1) when anything was dropped: ``fail_on`` with ``dropped``; writers
+    also refuse to default a property the target requires (``Policy.strict``)."""
+    strict_input: bool = False
+    """What a schema forbids in an input fails the record (``Policy.strict_input``)."""
+    text_lang: str | None = None
+    """The language for texts of unknown language (``Policy.text_lang``)."""
     fail_on: Collection[str] = ()
     fail_if_warnings: bool = False
     jobs: int = 1
@@ -439,6 +448,19 @@ def _is_dir_output(output: OutputLike) -> bool:
     return path != "-" and (path.endswith(("/", os.sep)) or os.path.isdir(path))
 
 
+def policy_of(batch: Batch) -> Policy:
+    """The :class:`Policy` every format of ``batch`` works under."""
+    from .vocab import language_code
+
+    text_lang = batch.text_lang
+    if text_lang is not None:
+        try:
+            text_lang = language_code(text_lang, field="--text-lang")
+        except CredbridgeError as exc:
+            raise UsageError(f"--text-lang: {exc.message}") from None
+    return Policy(strict=batch.strict, strict_input=batch.strict_input, text_lang=text_lang)
+
+
 def run(batch: Batch) -> BatchResult:
     """Convert a batch; see the module docstring. The returned result's ``exit_code`` is what
     a command line should exit with; errors of the call itself raise."""
@@ -454,7 +476,7 @@ def run(batch: Batch) -> BatchResult:
     options = resolve_options(_unique(involved), batch.options)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
-                      max_bytes=batch.max_bytes)
+                      max_bytes=batch.max_bytes, policy=policy_of(batch))
     if batch.limits is not None:  # readers find them with safety.limits_of(ctx)
         session.scratch[LIMITS_KEY] = batch.limits
     result = BatchResult(session.report, target.name)
@@ -788,6 +810,7 @@ def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | No
             for unit in units(paths, src, target.name, session.options, batch.max_bytes,
                               session.documents):
                 unit.limits = batch.limits
+                unit.policy = session.policy
                 if unit.source_format not in result.source_formats:
                     result.source_formats.append(unit.source_format)
                 pending.append(pool.submit(convert_unit, unit))

@@ -60,6 +60,13 @@ def parse_size(value: str | None) -> int | str | None:
                                               "stdout, only when -o is a file or directory).")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything was dropped (--fail-on "
                                              "dropped).")
+@click.option("--strict-input", is_flag=True,
+              help="A record whose input breaks a rule of its format's schema fails (default: "
+                   "read it and warn, naming the rule).")
+@click.option("--text-lang", metavar="LANG",
+              help="Language tag for texts of unknown language when the target needs one "
+                   "(default: the credential's language of instruction, else en); every "
+                   "re-tagged field is reported.")
 @click.option("--fail-on", "fail_on", help="Comma-separated message codes that make the exit code "
                                            "1, e.g. dropped,approximated.")
 @click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")
@@ -85,7 +92,8 @@ def parse_size(value: str | None) -> int | str | None:
 @handle_errors
 def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | None,
             from_format: str | None, output: str, recursive: bool, report_path: str | None,
-            strict: bool, fail_on: str | None, fail_if_warnings: bool, stop_on_error: bool,
+            strict: bool, strict_input: bool, text_lang: str | None, fail_on: str | None,
+            fail_if_warnings: bool, stop_on_error: bool,
             force: bool, quiet: bool, jobs: int, max_bytes: str | None,
             limit_values: tuple[str, ...], assignments: tuple[str, ...],
             **format_flags: Any) -> None:
@@ -95,12 +103,15 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
     from .safety import with_limits
 
     options = collect_options(ctx.command, format_flags, assignments)
+    if text_lang:  # also the language of plain text columns for the formats that have them
+        options.setdefault("text_lang", text_lang)
     _check_report_path(report_path, output)
     paths = [p for p in inputs if p != "-"]
     progress = Progress(_total_size(paths), quiet=quiet)
     result = run(Batch(list(inputs), to=to_format, output=output, from_format=from_format,
                        options=options, recursive=recursive, stop_on_error=stop_on_error,
-                       force=force, strict=strict, fail_on=(fail_on or "").split(","),
+                       force=force, strict=strict, strict_input=strict_input,
+                       text_lang=text_lang, fail_on=(fail_on or "").split(","),
                        fail_if_warnings=fail_if_warnings, jobs=jobs,
                        max_bytes=parse_size(max_bytes), progress=progress,
                        limits=with_limits(limit_values) if limit_values else None))

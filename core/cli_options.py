@@ -24,7 +24,9 @@ from .plugin_manager import get_formats
 
 RESERVED = frozenset({
     "to", "from", "output", "report", "strict", "fail-on", "fail-if-warnings", "stop-on-error",
-    "quiet", "jobs", "max-bytes", "recursive", "help", "version", "force",
+    "quiet", "jobs", "max-bytes", "recursive", "help", "version", "force", "strict-input",
+    "text-lang", "limit", "validate", "schemas", "sign", "cert", "sign-suite", "verify",
+    "trust", "status-list", "map",
 })
 """Flags of the core: an option with one of these names is given with ``-O`` only."""
 

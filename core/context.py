@@ -40,6 +40,23 @@ class Source:
     data: bytes | None = None
 
 
+@dataclass(frozen=True)
+class Policy:
+    """What the caller of a batch asks of every format in it, beyond each format's options
+    (docs/design.md §3): picklable, so ``--jobs`` workers get the same."""
+
+    strict: bool = False
+    """Writers refuse (a failed record) rather than write a documented default for a
+    property the target requires and the source lacks (``--strict``)."""
+    strict_input: bool = False
+    """Readers turn what a schema forbids from a warning naming the rule into a failed
+    record (``--strict-input``)."""
+    text_lang: str | None = None
+    """The BCP 47 tag writers give texts whose language is unknown when the target needs one
+    (``--text-lang``); ``None``: the credential's language of instruction, else ``en``.
+    Every re-tagged field is reported."""
+
+
 @dataclass
 class Context:
     """What one ``read`` or ``write`` call of a format knows and how it reports.
@@ -73,6 +90,8 @@ class Context:
     scratch: dict[Any, Any] = field(default_factory=dict)
     """Per-batch working storage owned by the core (one dict for the whole batch, never the
     caller's): a format may keep derived data here, e.g. an index of ``documents``."""
+    policy: Policy = field(default_factory=Policy)
+    """The batch's strictness and text-language rule (:class:`Policy`)."""
 
     def say(
         self,
