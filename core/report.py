@@ -25,6 +25,15 @@ class Code(StrEnum):
     INVALID_VALUE = "invalid-value"
     INVALID_RECORD = "invalid-record"
     NOTE = "note"
+    SCHEMA_RULE = "schema-rule"
+    """The input breaks a rule of its format's schema (the detail names the rule); read
+    anyway, unless ``--strict-input``."""
+    UPGRADED = "upgraded"
+    """The input was read through an upgrade step (OB 1.0 -> 1.1 -> 2.0, a pre-release EDC
+    context -> edc-ap 3.2 terms); the detail names the step."""
+    RETAGGED = "retagged"
+    """A text was written with a language its source did not declare (``--text-lang``, the
+    language of instruction, or a region subtag the target cannot hold)."""
 
 
 class Severity(StrEnum):
@@ -45,6 +54,9 @@ DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.INVALID_VALUE: Severity.WARNING,
     Code.INVALID_RECORD: Severity.ERROR,
     Code.NOTE: Severity.INFO,
+    Code.SCHEMA_RULE: Severity.WARNING,
+    Code.UPGRADED: Severity.INFO,
+    Code.RETAGGED: Severity.WARNING,
 }
 
 LOSS_CODES = frozenset({Code.DROPPED})
