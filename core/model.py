@@ -90,6 +90,9 @@ def _language(value: Any) -> Any:
 
 _CALENDAR_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FRACTION = re.compile(r":\d{2}[.,](\d+)")
+_ZONED_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-](?:0\d|1[0-4]):[0-5]\d)")
+"""An ``xs:date`` with a time zone (``2014-11-28+02:00``, ``2009-08-31Z``): the zone says
+where the day was counted, not a time of day, so the day is kept and no time is invented."""
 
 
 def _date_or_datetime(value: Any) -> Any:
@@ -119,6 +122,9 @@ def _date_or_datetime(value: Any) -> Any:
             if parsed.tzinfo is None:
                 raise ValueError(f"a date-time needs a time zone: {value!r}")
             return parsed
+        zoned = _ZONED_DATE.fullmatch(v)
+        if zoned:
+            v = zoned.group(1)
         if len(v) != 10:
             raise ValueError(f"not an ISO 8601 date (YYYY-MM-DD): {value!r}")
         try:
