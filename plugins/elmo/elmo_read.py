@@ -18,12 +18,12 @@ from .ds_map import KEPT_LANGUAGE, from_supplement
 from .ds_xml import read_element
 from .schema import detect_major
 from .section import KEPT_SECTIONS
+from .upgrade import elmo_roots
 from .xmlutil import (
     DSIG_NS,
     child,
     children,
     lang_of,
-    local,
     parse_xml,
     q,
     report_unknown,
@@ -53,10 +53,17 @@ ROOT_KNOWN = {"generatedDate", "learner", "report", "attachment"}
 def read_elmo(fmt: Format, source: bytes, ctx: Context) -> Iterator[MicroCredential]:
     """Yield one credential per top-level ``learningOpportunitySpecification`` of each report;
     ``ctx.record`` is its local identifier (else its position) while it is read and yielded."""
-    root = parse_xml(source, "the ELMO document", limits_of(ctx))
-    if root.tag != q("elmo"):
-        raise InputError(f"not an ELMO document: the root element is <{local(root)}>, "
-                         "expected <elmo> in the ELMO namespace")
+    tree = parse_xml(source, "the ELMO document", limits_of(ctx))
+    roots = elmo_roots(tree, ctx)  # one, or several in an EWP ToR response
+    if not any(child(rep, "learningOpportunitySpecification") is not None
+               for root in roots for rep in children(root, "report")):
+        raise InputError("an ELMO document with no learning opportunity in any <report> "
+                         "(no <learningOpportunitySpecification>): it holds no credential")
+    for root in roots:
+        yield from _read_root(fmt, root, ctx)
+
+
+def _read_root(fmt: Format, root: Any, ctx: Context) -> Iterator[MicroCredential]:
     major = detect_major(root)
     ctx.say(Code.NOTE, None, f"read as ELMO v{'2.0' if major == '2' else '1.x'} (by structure)")
     report_unknown(root, ROOT_KNOWN | {"Signature"}, ctx, "<elmo>")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, LimitExceededError, UnsafeInputError, UsageError
-from credbridge.formats import Format
+from credbridge.formats import GENERIC, OWN_TYPE, Format
 from credbridge.report import Code, Severity
 from credbridge.safety import limits_of
 
 from .options import DsOptions, ElmoOptions, options_of
 from .section import KEPT_SECTIONS
+from .upgrade import EWP_MARK, PRE_1_NS
 from .xmlutil import NS, local, parse_xml, q, root_name, serialise
 
 # lxml, the model and the mapping modules are imported when a document is read or written,
@@ -42,10 +44,20 @@ class ElmoFormat(Format):
     binary = True
     Options = ElmoOptions
 
-    def sniff(self, head: bytes) -> bool:
-        """An XML document whose root is ``elmo`` in the ELMO namespace."""
+    def sniff(self, head: bytes) -> int:
+        """An XML document whose root is ``elmo``: in the ELMO namespace (its own type), in the
+        pre-1.0 namespace or in none (the family, read through upgrade steps); or an Erasmus
+        Without Paper ToR response that holds ``elmo`` elements."""
         name, tag = root_name(head)
-        return name == "elmo" and _is_elmo_tag(tag)
+        if name == "elmo":
+            if _is_elmo_tag(tag):
+                return OWN_TYPE
+            if PRE_1_NS.encode() in tag or b"xmlns=" not in tag:
+                return GENERIC
+            return 0
+        if name == "imobility-tors-get-response" and EWP_MARK.encode() in tag:
+            return GENERIC if re.search(rb"<(?:[\w.-]+:)?elmo[\s>]", head) else 0
+        return 0
 
     def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """One credential per top-level learning opportunity specification."""
