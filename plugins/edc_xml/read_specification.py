@@ -126,8 +126,7 @@ class SpecificationReader(AgentReader):
                 data["extensions"]["edc-xml:volume_of_learning"] = volume
             else:
                 hours, exact = parsed
-                if hours > 0:
-                    workload["hours"] = hours
+                workload["hours"] = hours  # PT0H is a value: 0 hours
                 if not exact:
                     self.ctx.say(Code.APPROXIMATED, "workload.hours",
                                  f"volumeOfLearning {volume} counted with 24-hour days")

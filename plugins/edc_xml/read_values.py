@@ -103,12 +103,14 @@ class ElementReader:
         return parsed
 
     def number(self, text: str | None, field: str) -> Any:
-        """A positive decimal (credit points); anything else is reported."""
+        """A decimal of 0 or more (credit points: 0 is a value, a webinar with 0 ECTS);
+        anything else is reported."""
         if text is None:
             return None
         value = parse_decimal(text)
-        if value is None or value <= 0:
-            self.ctx.say(Code.INVALID_VALUE, field, f"{text!r} is not a positive number; left out")
+        if value is None or value < 0:
+            self.ctx.say(Code.INVALID_VALUE, field, f"{text!r} is not a number of 0 or more; "
+                         "left out")
             return None
         return value
 
