@@ -20,6 +20,7 @@ from . import contexts as C
 EXTENSION_CONTEXT_PREFIXES = (
     "https://openbadgespec.org/",  # OB 2.0 context and the IMS extension contexts
     "https://w3id.org/blockcerts/",  # Blockcerts (OB 2.0 based) certificates
+    "http://data.europa.eu/snb/model/context/",  # ELM, named by OB 3.0 credentials mixing both
 )
 """Context families of OB 2.0 extensions and profiles: kept as JSON, never expanded."""
 

@@ -10,9 +10,9 @@ from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
 from credbridge.formats import Predicate
 
-from . import baking, jws
 from .base import BadgeFormat, DocumentWriter, documents, is_lines
 from .common import open_document
+from .sniff import ob2_score
 
 # The readers, writers and the model (pydantic) are imported when a document is read or
 # written, not when the format is registered: start-up stays fast.
@@ -36,20 +36,12 @@ class Ob2Format(BadgeFormat):
     fields: ClassVar[dict[str, Predicate]] = fields_for("ob2")
     """What ob2 carries (crosswalk §2); "extension" = the credbridge OB 2.0 extension object."""
 
-    def sniff(self, head: bytes) -> bool:
-        """An OB 2.0 document: JSON with the OB 2.0 context, a JWS whose payload is one, or a
-        PNG/SVG baked with the OB 2.0 keyword or element."""
-        if baking.is_png(head):
-            return baking.OB2_KEYWORD.encode() + b"\x00" in head
-        if baking.is_svg(head):
-            return baking.OB2_SVG_NS.encode() + b'"' in head
-        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if text.startswith(b"eyJ"):
-            text = jws.peek_payload(text)
-        if not text.startswith(b"{") or b"purl.imsglobal.org/spec/ob/v3p0" in text:
-            return False
-        return b"w3id.org/openbadges/v" in text or (
-            b'"recipient"' in text and b'"badge"' in text and b'"issuedOn"' in text)
+    def sniff(self, head: bytes) -> int:
+        """An Open Badges 0.5 to 2.0 document: JSON whose declared context is an OB 1.1 / 2.0
+        one (``OWN_TYPE`` with an Assertion, BadgeClass, Profile or Endorsement type), a typeless
+        0.5 / 1.0 assertion or badge class by shape, a JWS whose payload is one, or a PNG/SVG
+        baked with the OB 2.0 keyword or element (:mod:`.sniff`)."""
+        return ob2_score(head)
 
     def read_source(self, source: Source, ctx: Context) -> MicroCredential | None:
         """An assertion (completed from the documents given alongside in the batch), or a

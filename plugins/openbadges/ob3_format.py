@@ -12,11 +12,11 @@ from credbridge.formats import Predicate
 from credbridge.options import FormatOptions
 from credbridge.report import Code
 
-from . import baking, jws
 from . import contexts as C
 from .base import BadgeFormat, DocumentWriter, documents, is_lines
 from .common import open_document
 from .options import Ob3Options
+from .sniff import ob3_score
 
 # The readers, writers, the JSON Schema validator and the model (pydantic) are imported when a
 # document is read or written, not when the format is registered: start-up stays fast.
@@ -42,22 +42,13 @@ class Ob3Format(BadgeFormat):
     """What ob3 carries (crosswalk §2): "extension" = eduCredentials terms, EU-vocabulary
     alignments or the credbridge extension."""
 
-    def sniff(self, head: bytes) -> bool:
-        """An OB 3.0 credential: JSON with an OB 3.0 context or type, a JWT whose payload is
-        one, or a PNG/SVG image not visibly baked with OB 2.0 (the badge chunk may lie beyond
-        the bytes sniffed; the reader reads either version's baked badge)."""
-        if baking.is_png(head):
-            return baking.OB2_KEYWORD.encode() + b"\x00" not in head
-        if baking.is_svg(head):
-            return baking.OB2_SVG_NS.encode() + b'"' not in head
-        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if text.startswith(b"eyJ"):
-            text = jws.peek_payload(text)
-        if not text.startswith(b"{") or b'"ClrCredential"' in text:  # a CLR: the clr format
-            return False
-        return (b"purl.imsglobal.org/spec/ob/v3p0" in text or b'"OpenBadgeCredential"' in text
-                or b'"AchievementCredential"' in text
-                or (b'"credentialSubject"' in text and b'"achievement"' in text))
+    def sniff(self, head: bytes) -> int:
+        """An OB 3.0 credential: ``OWN_TYPE`` when its declared type is OpenBadgeCredential,
+        AchievementCredential or EndorsementCredential (whatever other contexts it names, e.g.
+        the ELM one), ``GENERIC`` for an OB 3.0 context or shape; the same for the payload of a
+        VC-JWT and the credentials of a presentation; a PNG/SVG image not visibly baked with
+        OB 2.0 (the badge chunk may lie beyond the bytes sniffed) (:mod:`.sniff`)."""
+        return ob3_score(head)
 
     def read_source(self, source: Source, ctx: Context) -> MicroCredential | None:
         """The credential of one OB 3.0 document; a baked image that holds an OB 2.0 badge is

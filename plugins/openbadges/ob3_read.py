@@ -18,6 +18,7 @@ from credbridge.report import Code
 
 from . import contexts as C
 from .common import Node, as_list, checked, country, text_value, types_of
+from .text_language import declared_language, tag_texts
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -49,6 +50,8 @@ class Ob3Reader:
         self.ctx = ctx
         self.raws: dict[str, Any] = {}
         self.extensions: dict[str, Any] = {}
+        self.text_lang: str | None = None
+        """The language the achievement declares (``inLanguage``) for its texts."""
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
         """Report ``code`` about ``field`` for this format."""
@@ -87,6 +90,7 @@ class Ob3Reader:
             rest = node.rest()
             if rest:
                 self.extensions[key] = rest
+        tag_texts(out, self.text_lang)
         out["extensions"] = self.extensions
         return out
 
@@ -94,7 +98,7 @@ class Ob3Reader:
         contexts = as_list(value)
         urls = [c for c in contexts if isinstance(c, str)]
         for url in urls:
-            if not C.known_context(url):
+            if not C.known_context(url) and not _names_elm(url):
                 raise UnsafeInputError(
                     f"unknown JSON-LD context {url}: credbridge never fetches contexts and "
                     "knows only the VC, Open Badges 3.0, 1EdTech extension and eduCredentials "
@@ -115,6 +119,13 @@ class Ob3Reader:
         elif any(isinstance(c, dict) and C.EDUC_ACHIEVEMENT in c for c in contexts):
             self.note(Code.NOTE, "eduCredentials context given inline: read with credbridge's "
                       "own table of its terms")
+        elm = [c for c in other if _names_elm(c)]
+        if elm:
+            # an OB 3.0 credential that also names ELM terms: read as OB 3.0; the ELM context
+            # redefines protected VC 2.0 terms, so it is not carried to an output
+            self.note(Code.NOTE, "the document also names the ELM (EDC) context: read as an "
+                      "OB 3.0 credential; that context is not carried", "@context")
+            other = [c for c in other if c not in elm]
         if other:
             self.extensions["ob3:contexts"] = other
 
@@ -308,6 +319,7 @@ class Ob3Reader:
             if code:
                 ach.take("inLanguage")
                 out["languages"] = [code]
+                self.text_lang = declared_language(code)
         creator = self.profile(ach.data.get("creator"), "provider")
         if creator:
             self.raws["creator"] = ach.take("creator")
@@ -378,6 +390,23 @@ class Ob3Reader:
         if hours is not None:
             ach.take("timeInvestment")
             out.setdefault("workload", {})["hours"] = str(hours)
+        self._sbu(ach, hours, out)
+
+    def _sbu(self, ach: Node, hours: Decimal | None, out: dict[str, Any]) -> None:
+        """eduCredentials ``SBU`` (studiebelastingsuren: study-load hours) is the workload in
+        hours when ``timeInvestment`` does not say otherwise."""
+        sbu = self.number(ach.data.get("SBU"), "workload.hours")
+        if sbu is None:
+            return
+        if hours is None:
+            ach.take("SBU")
+            out.setdefault("workload", {})["hours"] = str(sbu)
+        elif hours == sbu:
+            ach.take("SBU")
+        else:
+            self.note(Code.INVALID_VALUE, f"timeInvestment {hours} and eduCredentials SBU {sbu}"
+                      " differ; timeInvestment is used (SBU kept for an ob3 round trip only)",
+                      "workload.hours")
 
     def _alignments(self, ach: Node, out: dict[str, Any]) -> None:
         alignments = as_list(ach.take("alignment"))
@@ -549,3 +578,12 @@ def extension_value(literal: Any, term: Any) -> Any:
         except ValueError:
             return literal  # overlay reports it is not an object
     return literal
+
+
+def _names_elm(context: Any) -> bool:
+    """True for the ELM context URL or an inline context mapping into the ELM vocabulary."""
+    if isinstance(context, str):
+        return "data.europa.eu/snb/" in context
+    return isinstance(context, dict) and any(
+        isinstance(v, str) and v.startswith("http://data.europa.eu/snb/")
+        for v in context.values())
