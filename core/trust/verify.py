@@ -1,0 +1,73 @@
+"""Every proof of one document, checked offline: the suite is chosen by the document's family
+(a JAdES JSON serialisation, a compact JWS, a JSON-LD credential with ``proof``, an XML
+document with ``ds:Signature``), and each proof gives one :class:`Outcome`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from credbridge.safety import load_json
+
+from . import dataintegrity, jades, vcjwt
+from .jws import split_compact
+from .keys import TrustStore
+from .outcome import Outcome, unsupported
+
+_COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\s*$")
+
+
+def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = None
+                 ) -> list[Outcome]:
+    """The outcomes of every proof in a document's bytes; ``[]`` when it carries none.
+    :class:`~credbridge.errors.InputError` when the bytes are not a document (bad JSON)."""
+    head = data.lstrip()[:1]
+    if _COMPACT.match(data):
+        return [_compact(data.decode("ascii").strip(), store, detached)]
+    if head in (b"{", b"["):
+        return verify_json(load_json(data, what="the document"), store, detached=detached)
+    if head == b"<" and b"Signature" in data and b"http://www.w3.org/2000/09/xmldsig#" in data:
+        return [unsupported("xades", "XAdES signatures are not verified yet (recorded only)")]
+    return []
+
+
+def verify_json(doc: Any, store: TrustStore, *, detached: bytes | None = None
+                ) -> list[Outcome]:
+    """The outcomes of every proof of a parsed JSON document."""
+    if isinstance(doc, list):
+        return [o for item in doc for o in verify_json(item, store, detached=detached)]
+    if not isinstance(doc, dict):
+        return []
+    if jades.is_jades_document(doc):
+        return jades.verify_document(doc, store, detached)
+    outcomes = [dataintegrity.verify_proof(doc, proof, store, _where(doc, n))
+                for n, proof in enumerate(dataintegrity.proofs_of(doc))]
+    return outcomes
+
+
+def _where(doc: dict[str, Any], n: int) -> str:
+    return f"proof[{n}]" if isinstance(doc.get("proof"), list) else "proof"
+
+
+def _compact(token: str, store: TrustStore, detached: bytes | None) -> Outcome:
+    try:
+        header = split_compact(token)[0]
+    except ValueError:
+        header = {}
+    if any(k in header for k in ("sigT", "x5t#S256", "adoTst")) or header.get("b64") is False:
+        return jades.verify_compact(token, store, detached)
+    return vcjwt.verify_token(token, store)
+
+
+def verify_text(text: str, store: TrustStore) -> list[Outcome]:
+    """:func:`verify_bytes` of a text."""
+    return verify_bytes(text.encode("utf-8"), store)
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The JSON form of a document's outcomes."""
+    return {"verified": bool(outcomes) and all(o.ok for o in outcomes),
+            "proofs": [o.to_dict() for o in outcomes]}
+
+
+
