@@ -36,13 +36,18 @@ class EdcXmlFormat(Format):
 
     def sniff(self, head: bytes) -> bool:
         """An EDC XML document: the first element is a ``europassCredential`` (or an EDC
-        ``vp:verifiablePresentation``) and the EDC namespace is declared."""
+        ``vp:verifiablePresentation``) and the EDC namespace is declared; or a
+        ``europassCredential`` in no namespace (the pre-release EDCI model)."""
         text = head[:SNIFF_LIMIT]
-        m = _FIRST_ELEMENT.search(_PROLOG.sub(b"", text, count=1))
+        body = _PROLOG.sub(b"", text, count=1)
+        m = _FIRST_ELEMENT.search(body)
         if m is None:
             return False
         if m.group(1) == b"europassCredential":
-            return b'"' + SNB.encode() + b'"' in text or b"'" + SNB.encode() + b"'" in text
+            if b'"' + SNB.encode() + b'"' in text or b"'" + SNB.encode() + b"'" in text:
+                return True
+            start = body[:body.find(b">") + 1]  # the root's start tag
+            return start.startswith(b"<europassCredential") and b"xmlns=" not in start
         return VP.encode() in text
 
     def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:

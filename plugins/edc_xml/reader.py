@@ -21,6 +21,7 @@ from lxml import etree
 from . import seals
 from .names import CRED, SNB, VP, clean_uri, local, q
 from .read_claims import PROVIDER_ACTIVITY, ClaimReader
+from .read_prerelease import is_prerelease, prerelease_record
 from .references import Document
 
 
@@ -31,19 +32,25 @@ def parse(stream: IO[bytes], limits: Limits | None = None) -> Any:
     return parse_xml(stream.read(), what="the EDC XML document", limits=limits)
 
 
+PRESENTED = (q("europassCredential"), q("presentedCredential", VP))
+"""How a presentation holds a credential: a ``europassCredential`` or (EC software, XSD 1.1
+mandated presentations) the same content as ``vp:presentedCredential``."""
+
+
 def credentials_in(root: Any) -> tuple[list[Any], list[dict[str, Any]], list[Any]]:
     """The ``europassCredential`` elements of a document (itself, or inside a
     ``vp:verifiablePresentation``), the seals of the wrapper, and wrapper elements to report."""
     if root.tag == q("europassCredential"):
         return [root], [], []
     if root.tag == q("verifiablePresentation", VP):
-        creds = [c for c in root if c.tag == q("europassCredential")]
+        creds = [c for c in root if c.tag in PRESENTED]
         if not creds:
-            raise InputError("vp:verifiablePresentation holds no europassCredential")
+            raise InputError("an EDC XML vp:verifiablePresentation that holds no "
+                             "europassCredential (nor vp:presentedCredential): no credential")
         wrapper_seals = []
         others = []
         for child in root:
-            if child.tag == q("europassCredential"):
+            if child.tag in PRESENTED:
                 continue
             if local(child) == "proof":
                 seal = seals.summarise(child, "presentation")
@@ -67,6 +74,13 @@ def read_document(stream: IO[bytes], ctx: Context, build: Build) -> Iterator[Mic
     """Yield the canonical credentials of an EDC XML document; ``ctx.record`` is the label of
     each credential while it is built and when it is yielded."""
     root = parse(stream, limits_of(ctx))
+    if is_prerelease(root):
+        data, label = prerelease_record(root, ctx)
+        with ctx.at(label):
+            cred = build(data)
+            if cred is not None:
+                yield cred
+        return
     creds, wrapper_seals, wrapper_rest = credentials_in(root)
     for element in wrapper_rest:
         ctx.say(Code.IGNORED_INPUT, None, f"vp:verifiablePresentation/{local(element)} (the "
