@@ -92,11 +92,7 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
     unknown = [h for h, m in zip(header, cells_meaning, strict=True) if m is None and h]
     known = {m.column.name for m in cells_meaning if m is not None}
     if len(unknown) > len(known) and not known & {"credential_id", "title"}:
-        raise InputError(
-            f"not a credential table: {len(unknown)} of {len(header)} columns are not credbridge "
-            f"columns ({', '.join(unknown[:6])}{', ...' if len(unknown) > 6 else ''}) and there "
-            "is no credential_id or title column; map the columns with --columns",
-            record="header")
+        raise InputError(_not_a_credential_table(header, unknown), record="header")
     first_chunk = ctx.record_offset == 0  # later chunks of a split batch repeat the header
     if unknown and first_chunk:
         ctx.say(Code.IGNORED_INPUT, None,
@@ -110,6 +106,30 @@ def read_rows(stream: IO[bytes], ctx: Context, options: CsvOptions) -> Iterator[
         yield from _credentials(rows, header, cells_meaning, ctx, language)
     finally:
         ctx.record = None
+
+
+OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "bar"}
+
+
+def _not_a_credential_table(header: list[str], unknown: list[str]) -> str:
+    """The one line that refuses a table of another layout: what was seen (its separator when
+    it is not a comma, its columns, a recipient list) and what to do (``--columns``)."""
+    sep = next((s for s in OTHER_SEPARATORS if len(header) <= 2 and s in "".join(header)), None)
+    names = [n.strip() for n in "".join(header).split(sep)] if sep else unknown
+    listed = f"{', '.join(names[:6])}{', ...' if len(names) > 6 else ''}"
+    if sep:
+        seen = (f"a {OTHER_SEPARATORS[sep]}-separated ('{sep}') table of {len(names)} columns "
+                f"({listed}); credbridge reads comma-separated CSV")
+        todo = "save it with commas, then map its columns with --columns"
+    else:
+        seen = (f"{len(unknown)} of {len(header)} columns are not credbridge columns ({listed})"
+                " and there is no credential_id or title column")
+        todo = "map the columns with --columns"
+    lowered = " ".join(names).lower()
+    if "recipient" in lowered or ("mail" in lowered and "title" not in lowered):
+        seen += "; it looks like a list of recipients to award (a badge-platform import), " \
+            "which names no credential"
+    return f"not a credential table: {seen}; if it holds credentials, {todo}"
 
 
 def _listed(names: list[str], shown: int = 20) -> str:
