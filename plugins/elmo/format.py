@@ -15,7 +15,7 @@ from credbridge.safety import limits_of
 
 from .options import DsOptions, ElmoOptions, options_of
 from .section import KEPT_SECTIONS
-from .upgrade import EWP_MARK, PRE_1_NS
+from .upgrade import EWP_MARK
 from .xmlutil import NS, local, parse_xml, q, root_name, serialise
 
 # lxml, the model and the mapping modules are imported when a document is read or written,
@@ -45,16 +45,13 @@ class ElmoFormat(Format):
     Options = ElmoOptions
 
     def sniff(self, head: bytes) -> int:
-        """An XML document whose root is ``elmo``: in the ELMO namespace (its own type), in the
-        pre-1.0 namespace or in none (the family, read through upgrade steps); or an Erasmus
-        Without Paper ToR response that holds ``elmo`` elements."""
+        """An XML document whose root is ``elmo``: in the ELMO namespace (its own type), else
+        the family (the pre-1.0 namespace or none are read through upgrade steps; another is
+        refused naming it); or an Erasmus Without Paper ToR response holding ``elmo``."""
         name, tag = root_name(head)
         if name == "elmo":
-            if _is_elmo_tag(tag):
-                return OWN_TYPE
-            if PRE_1_NS.encode() in tag or b"xmlns=" not in tag:
-                return GENERIC
-            return 0
+            # another namespace is still the family: the reader names the namespace it saw
+            return OWN_TYPE if _is_elmo_tag(tag) else GENERIC
         if name == "imobility-tors-get-response" and EWP_MARK.encode() in tag:
             return GENERIC if re.search(rb"<(?:[\w.-]+:)?elmo[\s>]", head) else 0
         return 0
@@ -186,7 +183,7 @@ class DsHtmlFormat(Format):
         cred = _only_one(_writable(credentials, ctx), self.name)
         if cred is not None:
             language = options_of(ctx, DsOptions).language
-            ds = to_supplement(cred, ctx, KEPT_SECTIONS, language)
+            ds = to_supplement(cred, ctx, KEPT_SECTIONS, language, clerk=True)
             heading = next(iter(cred.title.values()), "") if cred.title else ""
             if ds.lang in cred.title:
                 heading = cred.title[ds.lang]
