@@ -19,11 +19,29 @@ from .terms import elm_context, vc_context
 VC1_URL = "https://www.w3.org/2018/credentials/v1"
 VC2_URL = "https://www.w3.org/ns/credentials/v2"
 EDC_AP_URL = "http://data.europa.eu/snb/model/context/edc-ap"
+STATUS_LIST_2021_URL = "https://w3id.org/vc/status-list/2021/v1"
+_SL = "https://w3id.org/vc/status-list#"
+
+
+def status_list_2021_context() -> dict[str, Any]:
+    """The W3C CCG Status List 2021 terms (the published context's, written out here): DC4EU
+    EAAs name it beside edc-ap for their ``credentialStatus``."""
+    return {
+        "StatusList2021Entry": _SL + "StatusList2021Entry",
+        "StatusList2021Credential": _SL + "StatusList2021Credential",
+        "StatusList2021": _SL + "StatusList2021",
+        "statusPurpose": _SL + "statusPurpose",
+        "statusListIndex": _SL + "statusListIndex",
+        "statusListCredential": {"@id": _SL + "statusListCredential", "@type": "@id"},
+        "encodedList": _SL + "encodedList",
+    }
+
 
 _KNOWN: dict[str, Callable[[], dict[str, Any]]] = {
     VC1_URL: vc_context,
     VC2_URL: vc_context,
     EDC_AP_URL: elm_context,
+    STATUS_LIST_2021_URL: status_list_2021_context,
 }
 
 
@@ -51,7 +69,8 @@ def context_urls(doc: Any) -> list[str]:
 
 BUNDLE = ContextBundle("ELM", {_key(url): factory for url, factory in _KNOWN.items()},
                        normalise=_key)
-"""The contexts the ELM formats ship (VC 1.1, VC 2.0, edc-ap): the only ones ever used."""
+"""The contexts the ELM formats ship (VC 1.1, VC 2.0, edc-ap, Status List 2021): the only ones
+ever used."""
 
 
 def loader(limits: Limits | None = None) -> DocumentLoader:

@@ -272,6 +272,7 @@ class ElmJsonLdFormat(_ElmBase):
         from .contexts import loader
         from .fast import fast_graph
         from .graphs import jsonld_graph, unknown_keys
+        from .upgrade import upgrade
 
         proofs: list[dict[str, Any]] = []
         if jades.is_jades(doc):
@@ -279,6 +280,7 @@ class ElmJsonLdFormat(_ElmBase):
             proofs.append(_jades_proof(seal))
             ctx.say(Code.NOTE, "proof", "JAdES seal unwrapped (not verified); it is recorded in "
                     "proof and never carried to an output")
+        doc = upgrade(doc, ctx)
         if isinstance(doc, dict) and "proof" in doc:
             proofs.append({"kind": "data-integrity", "detail": "embedded proof (not verified)"})
             doc = {k: v for k, v in doc.items() if k != "proof"}

@@ -191,7 +191,9 @@ class ElmReader:
         out: dict[str, Any] = {"value": value}
         country = v.concept(node, "dc:spatial")
         if country and country != PROVISIONAL_COUNTRY:  # the placeholder is no country
-            out["country"] = vocab.countries().lookup(country) or country
+            code = self._country(country, "country")
+            if code:
+                out["country"] = code
         v.types(node) if node is not None else None
         return out
 
@@ -220,10 +222,27 @@ class ElmReader:
         email = self._email(v.one(node, "elm:contactPoint"))
         if email:
             out["email"] = email
-        citizenship = v.concepts(node, "elm:citizenshipCountry")
+        citizenship = [c for c in (self._country(c, "learner.citizenship")
+                                   for c in v.concepts(node, "elm:citizenshipCountry")) if c]
         if citizenship:
             out["citizenship"] = citizenship
         return out
+
+    def _country(self, value: str, field: str) -> str | None:
+        """The alpha-2 code of a country concept; a country code under another authority's
+        IRI (``.../authority/language/USA``) is read as that country and reported; anything
+        else is no country (reported), never a refusal of the record."""
+        code = vocab.countries().lookup(value)
+        if code:
+            return code
+        tail = value.rstrip("/").rsplit("/", 1)[-1]
+        code = vocab.countries().lookup(tail) if tail != value and len(tail) == 3 else None
+        if code:
+            self.ctx.say(Code.APPROXIMATED, field, f"{value!r} is not a country concept; "
+                         f"read as {code}, the country its code {tail!r} names")
+            return code
+        self.ctx.say(Code.INVALID_VALUE, field, f"{value!r} is not a country; left out")
+        return None
 
     def _one_language(self, texts: dict[str, str], field: str) -> str | None:
         if not texts:
@@ -304,7 +323,9 @@ class ElmReader:
                              "the organisation's country is the placeholder "
                              "'Provisional data' (OP_DATPRO): read as no country")
             elif country:
-                out["country"] = country
+                code = self._country(country, f"{field}.country")
+                if code:
+                    out["country"] = code
             full = v.note(address, "elm:fullAddress")
             if full:
                 out["address"] = next(iter(full.values()))
