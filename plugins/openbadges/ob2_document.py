@@ -21,6 +21,7 @@ from .common import Source, open_document
 from .ob2_read import ob2_kind, read_document
 from .overlay import overlay
 from .sections import keep
+from .upgrade import upgrade
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -40,6 +41,10 @@ def read_ob2(fmt: Format, source: Source, ctx: Context, documents: Index
     alongside). Kept sections are named after ``ctx.format``."""
     data = dict(source.data)
     extension = data.pop(C.OB2_CREDBRIDGE_EXTENSION, None)
+    data, steps = upgrade(data)
+    for step in steps:
+        ctx.say(Code.UPGRADED, None, f"Open Badges {step}: read through this upgrade step (as "
+                "the 1EdTech validator upgrades a badge before it checks it)")
     if ob2_kind(data) == "BadgeClass" and completes_an_assertion(data, documents):
         ctx.say(Code.NOTE, None, f"BadgeClass {data.get('id')} completes an assertion given "
                 "alongside: not read as a credential of its own")
@@ -105,6 +110,8 @@ def index_documents(paths: tuple[str, ...]) -> Index:
             data: Any = open_document(raw, what="OB 2.0 document").data
         except InputError:
             continue
+        if isinstance(data, dict):
+            data = upgrade(data)[0]
         if isinstance(data, dict) and isinstance(data.get("id"), str) and ob2_kind(data):
             out.setdefault(data["id"], data)
             badge = data.get("badge")

@@ -13,8 +13,10 @@ from credbridge.errors import InputError
 from credbridge.report import Code
 
 from . import contexts as C
+from . import refusals
 from .common import Node, as_list, text_value, types_of
 from .ob3_read import PROFILE_KEYS, Ob3Reader
+from .text_language import badgeclass_language, tag_texts
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -183,6 +185,7 @@ class Ob2Reader:
         if badge.get("image") == C.OB2_DEFAULT_IMAGE:
             node.take("image")  # credbridge's stand-in for a missing image, not the source's
         self._edubadges(node, out)
+        tag_texts(out, badgeclass_language(badge))
         rest = node.rest()
         if rest:
             self.extensions["ob2:badge"] = rest
@@ -250,8 +253,14 @@ def read_document(data: dict[str, Any], ctx: Context,
                     "recipient and no issue date (give the assertion too)")
         return out, reader
     if kind in ("Issuer", "Profile"):
+        if len(ctx.documents) < 2:  # given alone: nothing it could complete
+            raise InputError(refusals.ISSUER_PROFILE)
         reader.note(Code.NOTE, f"an OB 2.0 issuer profile ({data.get('id')}) is not a "
                     "credential; give it alongside the assertion or badge class that names it")
         return None, None
+    if "Endorsement" in types_of(data):
+        raise InputError(refusals.endorsement_2_0(data))
+    if refusals.is_blockcerts_3(data):
+        raise InputError(refusals.blockcerts_3(data))
     raise InputError("not an Open Badges 2.0 document: no Assertion, BadgeClass or Issuer "
                      "type")
