@@ -8,16 +8,25 @@ there unless the report says it was ``defaulted``.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
+from itertools import islice
+from pathlib import Path
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from .convert import read
 from .coverage import carried_as, present_fields
+from .errors import CredbridgeError
 from .formats import Predicate
-from .model import MicroCredential
+from .model import LangText, MicroCredential
+from .options import OptionsInput
 from .plugin_manager import get_formats
 from .report import Code, Report
 from .roundtrip import write_read
@@ -213,3 +222,184 @@ def document_pair_violations(records: list[MicroCredential], a: str, b: str) -> 
     for record, other in _matched(back_a, back_aba):
         problems += _pair_problems(record, other, a, b, report, report_b)
     return problems
+
+
+# --- the silent-loss law on real documents (issue 16) ----------------------------------------
+
+EXPLAINING = frozenset({Code.DROPPED, Code.EXTENSION_DROPPED, Code.APPROXIMATED, Code.DEFAULTED,
+                        Code.RETAGGED, Code.IGNORED_INPUT, Code.INVALID_VALUE})
+"""Message codes that say an element changed (a note or kept-as-extension does not)."""
+
+
+@dataclass(frozen=True)
+class SilentChange:
+    """A canonical element a conversion A -> B -> canonical changed without a message for its
+    field or a parent field: ``kind`` is ``lost``, ``added``, ``count``, ``language``,
+    ``date-precision`` or ``value``; ``before``/``after`` are the field's values (one per
+    list element, in a stable order)."""
+
+    field: str
+    kind: str
+    before: list[Any]
+    after: list[Any]
+
+    def __str__(self) -> str:
+        return f"{self.field} ({self.kind}): {self.before!r} -> {self.after!r}"
+
+
+@cache
+def text_paths() -> frozenset[str]:
+    """Field paths of the canonical model whose values are multilingual texts (``title``,
+    ``awarding_bodies[].name``): their language tags are part of the value."""
+    out: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        hints = typing.get_type_hints(model, include_extras=True)
+        for name in model.model_fields:
+            hint = hints.get(name)
+            if hint == LangText:
+                out.add(f"{prefix}{name}")
+            for sub, is_list in _models_in(hint):
+                walk(sub, f"{prefix}{name}[]." if is_list else f"{prefix}{name}.")
+
+    walk(MicroCredential, "")
+    return frozenset(out)
+
+
+def field_values(data: Mapping[str, Any], prefix: str = "") -> dict[str, list[Any]]:
+    """Canonical JSON as ``{field path: values}``: a path below a list holds one value per
+    element (``learning_outcomes[].text``), a list of plain values is one value, an extension
+    entry is ``extensions.<key>``. Values are JSON, compared as sorted lists (order is not an
+    element)."""
+    out: dict[str, list[Any]] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if value is None or value == [] or value == {}:
+            return
+        if path == "extensions" and isinstance(value, dict):
+            for key, item in value.items():
+                out.setdefault(f"extensions.{key}", []).append(item)
+        elif isinstance(value, dict) and path not in text_paths():
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            for item in value:
+                walk(item, f"{path}[]")
+        else:
+            out.setdefault(path, []).append(sorted(value, key=_order) if isinstance(value, list)
+                                            else value)
+
+    walk(dict(data), prefix)
+    return {path: sorted(values, key=_order) for path, values in out.items()}
+
+
+def _order(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _kind(path: str, before: list[Any], after: list[Any]) -> str:
+    if not after:
+        return "lost"
+    if not before:
+        return "added"
+    if len(before) != len(after):
+        return "count"
+    if path in text_paths() and all(isinstance(v, dict) for v in before + after) and \
+            sorted(t for v in before for t in v.values()) == \
+            sorted(t for v in after for t in v.values()):
+        return "language"
+    if all(isinstance(v, str) for v in before + after) and all(
+            len(x) != len(y) and min(x, y, key=len)[:10] == max(x, y, key=len)[:10]
+            and _DATE.fullmatch(min(x, y, key=len)) for x, y in zip(before, after, strict=True)):
+        return "date-precision"
+    return "value"
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _explained(report: Report, path: str) -> bool:
+    """A message of an :data:`EXPLAINING` code names ``path`` or a parent of it."""
+    for m in report.messages:
+        if m.code not in EXPLAINING or not m.field:
+            continue
+        f = _INDEX.sub("[]", m.field)
+        if path == f or path.startswith(f + ".") or path.startswith(f + "[]"):
+            return True
+    return False
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def unreported_changes(original: MicroCredential, back: MicroCredential, report: Report,
+                       ) -> list[SilentChange]:
+    """What changed between ``original`` and ``back`` (value, language tag, count, date
+    precision, an element lost or added) that no message of ``report`` names, at the field or
+    a parent field. Extension entries (a format's own data kept for its round trips, reported
+    ``extension-dropped`` when another format cannot hold them) and proofs (a writer never
+    carries one) are not elements of the credential."""
+    a = field_values(original.to_json_dict())
+    b = field_values(back.to_json_dict())
+    out = []
+    for path in sorted(set(a) | set(b)):
+        before, after = a.get(path, []), b.get(path, [])
+        if before == after or path.startswith(("extensions.", "proof")):
+            continue
+        if not _explained(report, path):
+            out.append(SilentChange(path, _kind(path, before, after), before, after))
+    return out
+
+
+def silent_changes(credential: MicroCredential, target: str,
+                   options: OptionsInput = None) -> list[SilentChange]:
+    """The silent-loss law for one credential and one target: write ``credential`` as
+    ``target``, read it back, and return every canonical element that changed without a
+    report message (of the write or the read back) for its field or a parent field."""
+    back, _, report = write_read(target, credential, options)
+    if not back and report.has_errors:
+        return []  # the record failed, and the report says why
+    if len(back) != 1:
+        return [SilentChange("*", "count", [credential.id or "credential"],
+                             [c.id or "credential" for c in back])]
+    return unreported_changes(credential, back[0], report)
+
+
+def writable_targets() -> list[str]:
+    """The formats a credential can be written to and read back from (``credbridge formats``
+    marked ``rw``)."""
+    return [f.name for f in get_formats() if f.can_read and f.can_write]
+
+
+def document_silent_changes(source: str | os.PathLike[str], targets: Iterable[str] | None = None,
+                            max_records: int | None = None,
+                            ) -> dict[str, list[tuple[int, SilentChange]]] | None:
+    """The silent-loss law for every credential of one document (the first ``max_records``)
+    and every target: ``{target: [(record position, change)]}``; ``None`` when the document
+    does not read (an input error or no credential)."""
+    try:
+        credentials = list(islice(read(source, report=Report()), max_records))
+    except CredbridgeError:
+        return None
+    if not credentials:
+        return None
+    out: dict[str, list[tuple[int, SilentChange]]] = {}
+    for target in writable_targets() if targets is None else targets:
+        found = out.setdefault(target, [])
+        for position, credential in enumerate(credentials, start=1):
+            try:
+                changes = silent_changes(credential, target)
+            except CredbridgeError:
+                continue  # a writer that refuses says why: not silent
+            found += [(position, c) for c in changes]
+    return out
+
+
+NOT_DOCUMENTS = (".md", ".tsv", ".txt")
+
+
+def documents_under(*folders: str | os.PathLike[str]) -> list[Path]:
+    """The files below ``folders`` (sorted; READMEs and manifests left out): the documents to
+    try the law on (``../shared/samples``, ``../shared/corpus``)."""
+    return sorted(p for folder in folders for p in Path(folder).rglob("*")
+                  if p.is_file() and not p.name.endswith(NOT_DOCUMENTS))

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
@@ -119,6 +120,15 @@ class ElmWriter:
         self.ctx.say(Code.DROPPED, field, f"{value!r} is not an IRI ({why})")
         return False
 
+    def _midnights(self, cred: MicroCredential) -> None:
+        """Report each midnight-UTC date-time: it is written as it is, and read back as a date
+        (ELM has no plain date: credbridge writes one as midnight UTC)."""
+        for field, value in midnight_dates(cred):
+            self.ctx.say(Code.APPROXIMATED, field,
+                         f"{value.isoformat().replace('+00:00', 'Z')} is midnight UTC, which is "
+                         f"how ELM writes a plain date: it reads back as the date "
+                         f"{value.date().isoformat()}")
+
     def _keep_order(self, field: str, keys: list[str]) -> None:
         """Report a list whose order the graph cannot keep (RDF values are unordered)."""
         if keys != sorted(keys, key=natural_key):
@@ -138,6 +148,7 @@ class ElmWriter:
         display title) and ``cred.id`` is its claim's (docs/design.md §2.1)."""
         ext = cred.extensions
         self._container = container
+        self._midnights(cred)
         self.default_language = self._default_language(cred)
         own_id = container.id if container is not None else cred.id
         cred_id = self._iri(own_id, "credential", "document.id" if container else "id") \
@@ -819,6 +830,25 @@ def _label(vocab_name: str, uri: str) -> str | None:
     voc = vocab.vocabulary(vocab_name)
     code = voc.lookup(uri)
     return voc.label(code) if code else None
+
+
+def midnight_dates(cred: MicroCredential) -> Iterator[tuple[str, dt.datetime]]:
+    """(field, value) of each date-time of ``cred`` at midnight UTC: ELM writes a plain date
+    so, and its reader reads such a date-time back as the date."""
+    period = cred.period
+    dates: list[tuple[str, dt.date | dt.datetime | None]] = [
+        ("issued", cred.issued), ("valid_until", cred.valid_until), ("assessed", cred.assessed),
+        ("period.start", period.start if period else None),
+        ("period.end", period.end if period else None)]
+    dates += [("parts[].assessed", p.assessed) for p in cred.parts]
+    for a in cred.activities:
+        if a.period is not None:
+            dates += [("activities[].period.start", a.period.start),
+                      ("activities[].period.end", a.period.end)]
+    for field, value in dates:
+        if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0) \
+                and value.timetz().replace(tzinfo=None) == dt.time(0):
+            yield field, value
 
 
 def _datetime(value: dt.date | dt.datetime) -> str:
