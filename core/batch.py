@@ -36,6 +36,7 @@ from .report import Code, Message, Report, Severity
 from .safety import DEFAULT_MAX_BYTES, LIMITS_KEY, LimitedReader, Limits, PrefixedReader
 
 if TYPE_CHECKING:
+    from .mapping import Mapping
     from .model import MicroCredential
     from .progress import Progress
 
@@ -139,6 +140,16 @@ class Session:
     progress: Progress | None = None
     max_bytes: MaxBytes = "default"
     policy: Policy = field(default_factory=Policy)
+    validate: Path | None = None
+    """The schemas folder each output is validated against before it is written (``None``:
+    outputs are not validated)."""
+    mapping: Mapping | None = None
+    """The user's mapping overrides of JSON formats (``--map``, :mod:`credbridge.mapping`)."""
+    trust: Any = None
+    """``--verify``: the :class:`~credbridge.trust.TrustStore` each input's proofs are checked
+    with (``None``: proofs are only recorded)."""
+    signer: Any = None
+    """``--sign``: the :class:`~credbridge.trust.sign.Signer` of the outputs."""
 
     def options_for(self, fmt: Format) -> FormatOptions:
         """The options of ``fmt`` (its defaults when the batch gave none)."""
@@ -167,13 +178,26 @@ def read_items(
             data = limited.readall()
             stream = io.BytesIO(data)
         src = Source(name, fmt.name, data)
+        if session.trust is not None and data is not None:
+            from .trust.proofs import report_proofs
+
+            report_proofs(data, session.trust, Context(
+                format=fmt.name, options=session.options_for(fmt), report=session.report,
+                file=name))
         ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
                       source=src, file=name, documents=session.documents,
                       record_offset=record_offset, scratch=session.scratch,
                       policy=session.policy)
         position = record_offset
+        mapping = session.mapping
+        rules = mapping.for_reading(fmt.name) if mapping is not None else ()
         try:
             for cred in fmt.read(stream, ctx):
+                if rules:
+                    from .mapping import apply_on_read
+
+                    assert mapping is not None
+                    cred = apply_on_read(cred, rules, mapping, ctx)
                 position += 1
                 session.report.records_read += 1
                 label = cred.id or (ctx.record if ctx.record is not None else position)
@@ -192,19 +216,68 @@ def write_items(
                   documents=session.documents, json_lines=json_lines, destination=destination,
                   scratch=session.scratch, policy=session.policy)
     prefixes = declared_prefixes(fmt.fields)
+    signed = session.signer.wrap(stream, ctx) if session.signer is not None else None
+    if signed is not None:  # the writer's output is held back and signed when it is done
+        stream = signed.buffer
+    edit = None
+    if session.mapping is not None and session.mapping.for_writing(fmt.name):
+        from .mapping import OutputEdit  # the output is held back and edited (docs/mapping.md)
+
+        edit = OutputEdit(session.mapping, session.mapping.for_writing(fmt.name), stream, ctx)
+        stream = edit.buffer
 
     def checked() -> Iterator[MicroCredential]:
         report = session.report
         for item in items:
             ctx.source, ctx.file, ctx.record = item.source, item.file, item.label
             report_coverage(item.credential, fmt.fields, ctx, prefixes)
+            if session.validate is not None and not _valid_output(item, fmt, ctx,
+                                                                  session.validate):
+                continue
             failed = report.records_failed
             yield item.credential
             if report.records_failed == failed:  # a writer that refuses it says so (failed)
                 report.records_written += 1
+                if edit is not None:
+                    edit.written(item.credential, item.label)
         ctx.record = None
 
     fmt.write(checked(), stream, ctx)
+    if edit is not None:
+        edit.finish()
+    if signed is not None:
+        signed.finish()
+
+
+def _valid_output(item: Item, fmt: Format, ctx: Context, folder: Path) -> bool:
+    """Whether ``fmt``'s output for ``item`` alone passes the format's official validator;
+    when it does not, the record fails naming the rule (the trial's own messages are not
+    reported: the real write reports them)."""
+    trial = Context(format=fmt.name, options=ctx.options, source=item.source, file=item.file,
+                    record=item.label, documents=ctx.documents, policy=ctx.policy,
+                    scratch=dict(ctx.scratch))
+    buffer = io.BytesIO()
+    fmt.write(iter([item.credential]), buffer, trial)
+    if trial.report.has_errors:
+        return True  # the writer refuses it: the real write reports why
+    problems = fmt.validate(buffer.getvalue(), folder)
+    if not problems:
+        return True
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    ctx.failed(f"not written: the {fmt.name} output is not valid: {problems[0]}{more}")
+    return False
+
+
+def validation_folder(fmt: Format, schemas: str | os.PathLike[str] | None) -> Path:
+    """The schemas folder that ``--validate`` checks ``fmt``'s outputs against; a format
+    without a validator, or a folder that lacks its artefacts, is a usage error."""
+    from .schemas import check_folder, find_schemas
+
+    if not fmt.can_validate:
+        raise UsageError(f"--validate: credbridge has no validator for format {fmt.name}")
+    folder = find_schemas(schemas)
+    check_folder(fmt.name, folder)
+    return folder
 
 
 def bare_items(credentials: Iterable[MicroCredential]) -> Iterator[Item]:
@@ -254,6 +327,9 @@ class Unit:
     limits: Limits | None = None
     """The batch's budgets (``None``: the defaults of :mod:`credbridge.safety`)."""
     policy: Policy = field(default_factory=Policy)
+    validate: Path | None = None
+    """The schemas folder outputs are validated against (``Session.validate``)."""
+    mapping: Mapping | None = None
 
 
 def convert_unit(unit: Unit) -> Part:
@@ -263,7 +339,7 @@ def convert_unit(unit: Unit) -> Part:
     source, target = registry.get(unit.source_format), registry.get(unit.target_format)
     session = Session(unit.options, documents=unit.documents,
                       max_bytes=None if unit.data is not None else unit.max_bytes,
-                      policy=unit.policy)
+                      policy=unit.policy, validate=unit.validate, mapping=unit.mapping)
     if unit.limits is not None:
         session.scratch[LIMITS_KEY] = unit.limits
     buffer = io.BytesIO()
@@ -363,6 +439,12 @@ class Batch:
     """What a schema forbids in an input fails the record (``Policy.strict_input``)."""
     text_lang: str | None = None
     """The language for texts of unknown language (``Policy.text_lang``)."""
+    validate: bool = False
+    """Check each output against the target's official schema or shapes before it is written;
+    an invalid one is a failed record naming the rule (the batch goes on)."""
+    schemas: str | os.PathLike[str] | None = None
+    """The schemas folder for ``validate`` (default: ``$CREDBRIDGE_SCHEMAS``, else the user
+    cache that ``credbridge schemas fetch`` fills)."""
     fail_on: Collection[str] = ()
     fail_if_warnings: bool = False
     jobs: int = 1
@@ -371,6 +453,19 @@ class Batch:
     """The budgets every reader works within (``None``: the defaults of
     :mod:`credbridge.safety`; docs/security.md)."""
     progress: Progress | None = None
+    mapping: Mapping | str | os.PathLike[str] | None = None
+    """Mapping overrides for JSON formats: a :class:`~credbridge.mapping.Mapping` or the path
+    of its TOML file (``--map``, docs/mapping.md)."""
+    verify: bool = False
+    """Check the proofs of every input offline and report each (docs/trust.md)."""
+    trust: Sequence[str | os.PathLike[str]] = ()
+    """Key and trust-anchor files for ``verify`` (DID documents, JWK sets, PEM certificates)."""
+    sign: str | os.PathLike[str] | None = None
+    """A private key file (PEM or JWK): every output is signed with it (docs/trust.md)."""
+    cert: str | os.PathLike[str] | None = None
+    """The signer's certificate chain (PEM), for a JAdES seal."""
+    sign_suite: str | None = None
+    """The proof suite of ``sign`` (default: the target's first, e.g. eddsa-rdfc-2022)."""
 
 
 @dataclass
@@ -476,9 +571,12 @@ def run(batch: Batch) -> BatchResult:
     options = resolve_options(_unique(involved), batch.options)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
-                      max_bytes=batch.max_bytes, policy=policy_of(batch))
+                      max_bytes=batch.max_bytes, policy=policy_of(batch),
+                      validate=validation_folder(target, batch.schemas) if batch.validate
+                      else None, mapping=_mapping(batch.mapping))
     if batch.limits is not None:  # readers find them with safety.limits_of(ctx)
         session.scratch[LIMITS_KEY] = batch.limits
+    _trust_session(batch, target, session)
     result = BatchResult(session.report, target.name)
     if batch.jobs > 1:
         _run_parallel(batch, inputs, source, target, session, result)
@@ -491,6 +589,33 @@ def run(batch: Batch) -> BatchResult:
     result.warnings_failed = batch.fail_if_warnings and any(
         k[0] != Severity.INFO for k, _n in session.report.grouped())
     return result
+
+
+def _trust_session(batch: Batch, target: Format, session: Session) -> None:
+    """``verify``/``sign``: the trust store and the signer, checked before anything is read."""
+    if not (batch.verify or batch.trust or batch.sign):
+        return
+    if batch.jobs > 1:
+        raise UsageError("--verify and --sign work with --jobs 1")
+    if batch.sign is None and (batch.cert or batch.sign_suite):
+        raise UsageError("--cert and --sign-suite go with --sign KEY")
+    from .trust import load_trust
+    from .trust.sign import Signer
+
+    if batch.verify or batch.trust:
+        session.trust = load_trust(batch.trust)
+    if batch.sign is not None:
+        session.signer = Signer.make(os.fspath(batch.sign), target.name, batch.sign_suite,
+                                     os.fspath(batch.cert) if batch.cert else None)
+
+
+def _mapping(given: Mapping | str | os.PathLike[str] | None) -> Mapping | None:
+    """The batch's mapping, read from its file when a path is given."""
+    if given is None or not isinstance(given, str | os.PathLike):
+        return given
+    from .mapping import load_mapping
+
+    return load_mapping(given)
 
 
 def _unique(formats: Iterable[Format]) -> list[Format]:
@@ -811,6 +936,8 @@ def _run_parallel(batch: Batch, inputs: Sequence[InputLike], source: Format | No
                               session.documents):
                 unit.limits = batch.limits
                 unit.policy = session.policy
+                unit.validate = session.validate
+                unit.mapping = session.mapping
                 if unit.source_format not in result.source_formats:
                     result.source_formats.append(unit.source_format)
                 pending.append(pool.submit(convert_unit, unit))

@@ -20,6 +20,7 @@ from .cli_commands import check, detect, diff, formats, plugins, show
 from .cli_options import FormatOptionsCommand, collect_options
 from .cli_schemas import schemas_group, validate_command
 from .cli_support import EXIT_NEGATIVE, fail, handle_errors
+from .cli_trust import verify_command
 from .errors import UsageError
 from .report import Severity
 from .serve.command import serve_command
@@ -67,6 +68,30 @@ def parse_size(value: str | None) -> int | str | None:
               help="Language tag for texts of unknown language when the target needs one "
                    "(default: the credential's language of instruction, else en); every "
                    "re-tagged field is reported.")
+@click.option("--validate", is_flag=True,
+              help="Check each output against the target's official schema or shapes before "
+                   "writing it; an invalid one is a failed record naming the rule.")
+@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False),
+              help="Schemas folder for --validate (default: $CREDBRIDGE_SCHEMAS, else the "
+                   "user cache filled by 'credbridge schemas fetch').")
+@click.option("--map", "map_file", metavar="FILE",
+              help="Mapping overrides for JSON formats (TOML): a path of the vendor's document "
+                   "read into a canonical field and written back there; see docs/mapping.md.")
+@click.option("--verify", "verify_proofs", is_flag=True,
+              help="Check the proofs of every input offline and report each (proof-verified, "
+                   "proof-invalid, proof-unchecked); see docs/trust.md.")
+@click.option("--trust", "trust_paths", multiple=True, metavar="FILE|DIR",
+              help="Keys and trust anchors for --verify (repeatable): DID documents, JWK sets, "
+                   "PEM certificates. Nothing is fetched.")
+@click.option("--sign", "sign_key", metavar="KEY",
+              help="Sign every output with this private key (PEM or JWK): ob3/clr get an "
+                   "eddsa-rdfc-2022 proof (Ed25519) and the signing DID as issuer, elm a "
+                   "JAdES seal (with --cert).")
+@click.option("--cert", "cert_chain", metavar="CHAIN",
+              help="The signer's certificate chain (PEM, signer first) for a JAdES seal.")
+@click.option("--sign-suite", metavar="SUITE",
+              help="The proof suite of --sign: eddsa-rdfc-2022 (default for ob3, clr), jwt "
+                   "(VC-JWT; EC and RSA keys too), jades (elm).")
 @click.option("--fail-on", "fail_on", help="Comma-separated message codes that make the exit code "
                                            "1, e.g. dropped,approximated.")
 @click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")
@@ -92,7 +117,10 @@ def parse_size(value: str | None) -> int | str | None:
 @handle_errors
 def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | None,
             from_format: str | None, output: str, recursive: bool, report_path: str | None,
-            strict: bool, strict_input: bool, text_lang: str | None, fail_on: str | None,
+            strict: bool, strict_input: bool, text_lang: str | None, validate: bool,
+            schemas_dir: str | None, map_file: str | None, verify_proofs: bool,
+            trust_paths: tuple[str, ...], sign_key: str | None, cert_chain: str | None,
+            sign_suite: str | None, fail_on: str | None,
             fail_if_warnings: bool, stop_on_error: bool,
             force: bool, quiet: bool, jobs: int, max_bytes: str | None,
             limit_values: tuple[str, ...], assignments: tuple[str, ...],
@@ -111,7 +139,10 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
     result = run(Batch(list(inputs), to=to_format, output=output, from_format=from_format,
                        options=options, recursive=recursive, stop_on_error=stop_on_error,
                        force=force, strict=strict, strict_input=strict_input,
-                       text_lang=text_lang, fail_on=(fail_on or "").split(","),
+                       text_lang=text_lang, validate=validate, schemas=schemas_dir,
+                       mapping=map_file, verify=verify_proofs, trust=trust_paths,
+                       sign=sign_key, cert=cert_chain, sign_suite=sign_suite,
+                       fail_on=(fail_on or "").split(","),
                        fail_if_warnings=fail_if_warnings, jobs=jobs,
                        max_bytes=parse_size(max_bytes), progress=progress,
                        limits=with_limits(limit_values) if limit_values else None))
@@ -171,8 +202,8 @@ def finish(result: BatchResult, report_path: str | None, quiet: bool) -> None:
         sys.exit(EXIT_NEGATIVE)
 
 
-for _command in (formats, detect, show, check, validate_command, diff, plugins, schemas_group,
-                 serve_command):
+for _command in (formats, detect, show, check, validate_command, verify_command, diff, plugins,
+                 schemas_group, serve_command):
     cli.add_command(_command)
 
 
