@@ -115,7 +115,11 @@ def _date(value: dt.date | dt.datetime | None, ctx: Context, field: str) -> str:
                 "credential requires issuanceDate)")
         return NO_DATE
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        text = value.isoformat().replace("+00:00", "Z")
+        if text.endswith("T00:00:00Z"):  # how a plain date is written, and read back
+            ctx.say(Code.APPROXIMATED, field, f"{text} is midnight UTC, which is how CLR "
+                    f"writes a plain date: it reads back as the date {text[:10]}")
+        return text
     return f"{value.isoformat()}T00:00:00Z"
 
 

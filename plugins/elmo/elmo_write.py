@@ -87,7 +87,11 @@ def _issue_datetime(cred: MicroCredential, ctx: Context) -> str:
         ctx.say(Code.DEFAULTED, "issued", "ELMO needs a report issue date: today's date is written")
         issued = dt.date.today()
     if isinstance(issued, dt.datetime):
-        return issued.isoformat().replace("+00:00", "Z")
+        text = issued.isoformat().replace("+00:00", "Z")
+        if text.endswith("T00:00:00Z"):  # how a plain date is written, and read back
+            ctx.say(Code.APPROXIMATED, "issued", f"{text} is midnight UTC, which is how ELMO "
+                    f"writes a plain date: it reads back as the date {text[:10]}")
+        return text
     return f"{issued.isoformat()}T00:00:00Z"
 
 
