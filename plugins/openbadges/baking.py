@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from credbridge.errors import InputError
 from credbridge.safety import Limits, parse_xml
 
+from .jws import looks_like_jws
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
@@ -144,8 +146,11 @@ def unbake_svg(data: bytes, limits: Limits | None = None) -> Baked:
         if el is None:
             continue
         text = (el.text or "").strip()
-        if not text and el.get("verify"):
-            return Baked("ob1", el.get("verify", ""), "svg")
+        verify = (el.get("verify") or "").strip()
+        if not text and verify:
+            # a VC-JWT / signed assertion in the attribute (1EdTech's OB 3.0 JWT examples)
+            # is the badge itself; anything else is a URL of a hosted badge
+            return Baked(version if looks_like_jws(verify.encode()) else "ob1", verify, "svg")
         return Baked(version, text, "svg")
     raise InputError("the SVG holds no baked badge (no openbadges:credential or "
                      "openbadges:assertion element)")

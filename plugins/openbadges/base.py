@@ -16,7 +16,8 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, Protocol
 from credbridge.errors import InputError, UsageError
 from credbridge.formats import Format
 from credbridge.options import FormatOptions
-from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, load_json
+from credbridge.report import Code
+from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, load_json
 
 from . import baking
 from .common import Source, dumps, open_document
@@ -35,8 +36,8 @@ MAX_IMAGE_BYTES = 64 * 1024 * 1024
 class DocumentWriter(Protocol):
     """The writer of one badge version (``Ob3Writer``, ``Ob2Writer``)."""
 
-    def document(self, cred: MicroCredential) -> dict[str, Any]:
-        """The badge JSON of one credential."""
+    def document(self, cred: MicroCredential) -> dict[str, Any] | None:
+        """The badge JSON of one credential; ``None`` when it refused it (a failed record)."""
 
 
 class BadgeFormat(Format):
@@ -61,14 +62,38 @@ class BadgeFormat(Format):
                                "(the limit of one record)")
                     continue
                 try:
-                    cred = self.read_source(open_document(chunk, what=self.document_kind), ctx)
+                    sources = self._sources(chunk, ctx)
                 except InputError as exc:
                     if label is None:  # the input's only document
                         raise
                     ctx.failed(exc.message, field=exc.field)
                     continue
-                if cred is not None:
-                    yield cred
+                for number, source in enumerate(sources, start=1):
+                    inner = f"credential {number}" if len(sources) > 1 else None
+                    with ctx.at(" ".join(p for p in (label, inner) if p) or None):
+                        try:
+                            cred = self.read_source(source, ctx)
+                        except InputError as exc:
+                            if label is None and len(sources) == 1:
+                                raise
+                            ctx.failed(exc.message, field=exc.field)
+                            continue
+                        if cred is not None:
+                            yield cred
+
+    def _sources(self, chunk: bytes, ctx: Context) -> list[Source]:
+        """The documents to read in one input document: itself, or the Open Badges
+        credentials of a presentation / an enveloped credential (reported)."""
+        from .presentations import held, is_wrapper
+
+        limits = limits_of(ctx)
+        source = open_document(chunk, what=self.document_kind, limits=limits)
+        if not is_wrapper(source.data):
+            return [source]
+        sources = held(source, limits)
+        ctx.say(Code.NOTE, None, f"a presentation or enveloped credential: {len(sources)} "
+                "Open Badges credential(s) in it read; its proof is not verified")
+        return sources
 
     def read_source(self, source: Source, ctx: Context) -> MicroCredential | None:
         """The credential of one decoded document (None when it is not one on its own)."""
@@ -79,11 +104,13 @@ class BadgeFormat(Format):
     ) -> None:
         """One credential: indented JSON (or a baked image with ``bake``); several, or
         ``ctx.json_lines``: JSON Lines."""
-        docs = (self.document(c, ctx) for c in credentials)
+        # a writer refuses a credential (None, a failed record) under --strict
+        docs = (d for d in (self.document(c, ctx) for c in credentials) if d is not None)
         write_documents(docs, stream, ctx, self.badge_version)
 
-    def document(self, cred: MicroCredential, ctx: Context) -> dict[str, Any]:
-        """The badge JSON of one credential (privacy options applied)."""
+    def document(self, cred: MicroCredential, ctx: Context) -> dict[str, Any] | None:
+        """The badge JSON of one credential (privacy options applied); ``None`` when the
+        writer refused it (a failed record)."""
         from credbridge.model import fit_extensions
         from credbridge.report import Code, Severity
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from credbridge import vocab
 from credbridge.errors import InputError
 from credbridge.report import Code
-from credbridge.safety import load_json
+from credbridge.safety import Limits, load_json
 
 from . import baking, jws
 from .loader import check_contexts
@@ -74,12 +74,13 @@ class Source:
     notes: list[str] = field(default_factory=list)
 
 
-def open_document(raw: bytes, *, what: str) -> Source:
-    """Decode a JSON document, a compact JWS, or a baked PNG/SVG into a :class:`Source`."""
+def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Source:
+    """Decode a JSON document, a compact JWS, or a baked PNG/SVG into a :class:`Source`,
+    within the batch's budgets ``limits`` (the defaults when None)."""
     container = "json"
     text: bytes = raw
     if baking.is_png(raw) or baking.is_svg(raw):
-        baked = baking.unbake(raw)
+        baked = baking.unbake(raw, limits)
         container = baked.container
         if baked.version == "ob1":
             raise InputError(f"the {baked.container.upper()} holds only a badge URL "
@@ -94,12 +95,12 @@ def open_document(raw: bytes, *, what: str) -> Source:
             for claim, key in (("jti", "id"), ("iss", "issuer")):
                 if claim in payload and key not in data:
                     data[key] = payload[claim]
-        check_contexts(data)
+        check_contexts(data, limits)
         return Source(data, container if container != "json" else "jwt", header)
-    value = load_json(text, what=what)
+    value = load_json(text, what=what, limits=limits)
     if not isinstance(value, dict):
         raise InputError(f"an {what} must be a JSON object")
-    check_contexts(value)  # every context reference, at any depth: known ones only
+    check_contexts(value, limits)  # every context reference, at any depth: known ones only
     return Source(value, container)
 
 

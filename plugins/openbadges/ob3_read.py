@@ -17,6 +17,7 @@ from credbridge.errors import InputError, UnsafeInputError
 from credbridge.report import Code
 
 from . import contexts as C
+from . import refusals
 from .common import Node, as_list, checked, country, text_value, types_of
 from .text_language import declared_language, tag_texts
 
@@ -62,6 +63,10 @@ class Ob3Reader:
     def read(self, data: dict[str, Any]) -> dict[str, Any]:
         """The canonical data of ``data`` (extensions included; not yet validated)."""
         if not is_ob3(data):
+            if "EndorsementCredential" in types_of(data):
+                raise InputError(refusals.endorsement_3_0(data))
+            if refusals.is_blockcerts_3(data):
+                raise InputError(refusals.blockcerts_3(data))
             raise InputError("not an Open Badges 3.0 credential: no 'OpenBadgeCredential' or "
                              "'AchievementCredential' type and no credentialSubject.achievement")
         root = Node(data, "credential")
