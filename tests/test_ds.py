@@ -239,3 +239,74 @@ def test_convention_keeps_what_it_cannot_read(number: str, content: str,
 
     found = interpret([Section(number, "t", content, None, info)], "en")
     assert number in found.kept and number not in found.values
+
+
+# --- issue 16: what a clerk reads (built from the shared ELM samples and sealed corpus) --------
+
+
+def _out(data: bytes | None) -> bytes:
+    assert data is not None
+    return data
+
+
+def _elm_sources(shared: Path) -> list[Path]:
+    return sorted((shared / "samples" / "elm").glob("*.jsonld"))
+
+
+def test_header_date_is_the_calendar_day_of_an_edc_midnight(shared: Path) -> None:
+    # the EC's EDC tools store a calendar date as midnight CET in UTC (2022-12-31T23:00:00Z is
+    # 1 January 2023): the supplement's header names that day, and reads back without a message
+    from credbridge.plugins.elmo.section import calendar_day
+
+    checked = 0
+    for path in _elm_sources(shared):
+        (cred,) = read(path, from_format="elm")
+        if not isinstance(cred.issued, dt.datetime):
+            continue
+        out = _out(write([cred], None, to="ds"))
+        root = etree.fromstring(out, xml_parser())
+        header = root.findtext("e:issueDate", namespaces=NS)
+        assert header == calendar_day(cred.issued).isoformat()
+        if cred.issued.time() == dt.time(23) and cred.issued.month == 12:
+            assert header == (cred.issued + dt.timedelta(hours=1)).date().isoformat()
+            checked += 1
+        report = Report()
+        list(read(io.BytesIO(out), from_format="ds", report=report))
+        assert not [m for m in report.messages if "differs" in m.detail], report.messages
+    assert checked, "no shared ELM sample issued at 23:00Z on 31 December"
+
+
+def test_html_prints_concept_labels_seals_and_no_invented_not_applicable(shared: Path) -> None:
+    # an assessment type named by a URI the source labelled is printed by its label; a section
+    # with no data says so instead of "Not applicable"
+    labelled = 0
+    for path in _elm_sources(shared):
+        (cred,) = read(path, from_format="elm")
+        page = _out(write([cred], None, to="ds-html")).decode()
+        assert ">Not applicable<" not in page
+        concepts = cred.extensions.get("elm:concepts", {})
+        for t in cred.assessment.types if cred.assessment else []:
+            label = concepts.get(t, {}).get("label", {})
+            if label:
+                assert f"Assessment type: {next(iter(label.values()))}</li>" in page
+                assert t not in page
+                labelled += 1
+    assert labelled, "no shared ELM sample labels an assessment type it names by URI"
+
+
+@pytest.mark.parametrize("name", [
+    "edc-xml/edci--release-1.4.1_creds_sampleQSEAL.xml",
+    "elm/credentials--examples_edc-cas-signed.jsonld",
+])
+def test_html_of_a_sealed_credential_names_the_seal(shared: Path, name: str) -> None:
+    path = shared / "corpus" / name
+    (cred,) = read(path, from_format="edc-xml" if name.endswith(".xml") else "elm")
+    assert cred.proof and cred.proof[0].signer
+    page = _out(write([cred], None, to="ds-html")).decode()
+    seal = page.split("Official stamp or seal</h3>", 1)[1].split("</section>", 1)[0]
+    assert f"Sealed by {cred.proof[0].signer.split(',')[0]}" in seal
+    assert "not verified by credbridge" in seal
+    assert "Not applicable" not in seal
+    # the XML form keeps the convention (a seal is a fact about the source, not read back)
+    out = _out(write([cred], None, to="ds"))
+    assert b"Sealed by" not in out

@@ -11,7 +11,8 @@ from credbridge.report import Code
 
 from .ds_xml import DiplomaSupplement
 from .merge import fits, put
-from .section_read import interpret
+from .section import calendar_day
+from .section_read import interpret, parse_date
 from .section_write import compose
 
 KEPT_LANGUAGE = "ds:language"
@@ -32,15 +33,15 @@ def ds_language(cred: MicroCredential, language: str | None = None) -> str:
 
 
 def to_supplement(cred: MicroCredential, ctx: Context, kept_key: str,
-                  language: str | None = None) -> DiplomaSupplement:
+                  language: str | None = None, *, clerk: bool = False) -> DiplomaSupplement:
     """The Diploma Supplement of ``cred`` in ``language`` (see :func:`ds_language`); sections
-    kept verbatim under ``kept_key`` in its extensions are written back as they were."""
+    kept verbatim under ``kept_key`` in its extensions are written back as they were. With
+    ``clerk`` it is the page for a person (see :func:`~.section_write.compose`)."""
     lang = ds_language(cred, language)
     kept = cred.extensions.get(kept_key)
-    sections = compose(cred, lang, ctx, kept if isinstance(kept, dict) else None)
+    sections = compose(cred, lang, ctx, kept if isinstance(kept, dict) else None, clerk=clerk)
     if cred.issued:
-        issued = cred.issued.date() if isinstance(cred.issued, dt.datetime) else cred.issued
-        issue_date = issued.isoformat()
+        issue_date = calendar_day(cred.issued).isoformat()
     else:
         issue_date = dt.date.today().isoformat()
         ctx.say(Code.DEFAULTED, "issued",
@@ -77,7 +78,17 @@ def from_supplement(ds: DiplomaSupplement, data: dict[str, Any], ctx: Context,
     if ds.issue_date and "issued" not in data:
         data["issued"] = ds.issue_date
         ctx.say(Code.NOTE, "issued", "the supplement's issueDate is read as the issuing date")
-    elif ds.issue_date and not str(data["issued"]).startswith(ds.issue_date):
+    elif ds.issue_date and not _same_day(str(data["issued"]), ds.issue_date):
         ctx.say(Code.IGNORED_INPUT, "issued",
                 f"the supplement's issueDate {ds.issue_date} differs from "
                 f"the issuing date {data['issued']} and is not kept")
+
+
+def _same_day(issued: str, day: str) -> bool:
+    """Whether the supplement's header date ``day`` is the calendar day of ``issued``."""
+    if issued.startswith(day):
+        return True
+    try:
+        return calendar_day(parse_date(issued)).isoformat() == day
+    except ValueError:
+        return False

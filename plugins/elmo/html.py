@@ -6,6 +6,7 @@ from html import escape
 
 from .ds_xml import DiplomaSupplement
 from .section import Section
+from .section_write import NOT_KNOWN
 from .template import parent_number, sort_key
 
 STYLE = """
@@ -54,7 +55,7 @@ def render(ds: DiplomaSupplement, heading: str) -> bytes:
 def _body(s: Section) -> list[str]:
     out = []
     if s.content:
-        css = ' class="na"' if s.is_empty() else ""
+        css = ' class="na"' if s.is_empty() or s.content == NOT_KNOWN else ""
         out.append(f"<p{css}>{_text(s.content)}</p>")
     if s.info:
         out.append('<ul class="info">')

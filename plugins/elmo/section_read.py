@@ -252,7 +252,9 @@ def _r_4_3(content: str | None, info: list[str], lang: str) -> Values:
         if label == LABEL_DESCRIPTION:
             out.append((("assessment", "description"), {lang: value}))
         elif label == LABEL_ASSESSMENT_TYPE:
-            types.append(vocab.vocabulary("assessment_type").lookup(value) or _uri(value))
+            named = re.fullmatch(r".*?\s*<(\S+)>", value, re.DOTALL)  # "label <uri>"
+            types.append(vocab.vocabulary("assessment_type").lookup(value)
+                         or _uri(named.group(1) if named else value))
         elif label == LABEL_SUPERVISION:
             out.append((("assessment", "supervision"),
                         vocab.vocabulary("supervision").lookup(value) or _uri(value)))

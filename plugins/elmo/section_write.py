@@ -33,6 +33,19 @@ class _Writer:
     cred: MicroCredential
     lang: str
     ctx: Context
+    clerk: bool = False
+    """Writing for a person (the HTML page): sealing facts are shown, unknown is said."""
+
+    def concept_label(self, uri: str) -> str | None:
+        """The label the source gave a concept it names by URI (the ELM reader keeps concept
+        labels under ``elm:concepts``), in the DS language if it has one."""
+        concepts = self.cred.extensions.get("elm:concepts")
+        entry = concepts.get(uri) if isinstance(concepts, dict) else None
+        label = entry.get("label") if isinstance(entry, dict) else None
+        if not isinstance(label, dict) or not label:
+            return None
+        text = label.get(self.lang) or label.get("und") or next(iter(label.values()))
+        return text if isinstance(text, str) and text.strip() else None
 
     def pick(self, text: dict[str, str] | None, path: str) -> str | None:
         """The text in the DS language, else the one of unknown language, else the first one;
@@ -224,8 +237,11 @@ def _w_4_3(w: _Writer) -> tuple[str | None, list[str]]:
             info.append(f"{LABEL_DESCRIPTION}: {description}")
         at = vocab.vocabulary("assessment_type")
         for t in assessment.types:
+            label = w.concept_label(t) if ":" in t else None
             info.append(f"{LABEL_ASSESSMENT_TYPE}: "
-                        + (at.label(t) if at.lookup(t) and ":" not in t else t))
+                        + (at.label(t) if at.lookup(t) and ":" not in t
+                           else label if label and w.clerk
+                           else f"{label} <{t}>" if label and ">" not in label else t))
         if assessment.supervision:
             sv = vocab.vocabulary("supervision")
             s = assessment.supervision
@@ -314,21 +330,47 @@ def _w_7_1(w: _Writer) -> tuple[str | None, list[str]]:
     return (iso(w.cred.issued) if w.cred.issued else None), []
 
 
+def _w_7_4(w: _Writer) -> tuple[str | None, list[str]]:
+    if not w.clerk:
+        return None, []  # a fact about the source document, not part of the credential
+    lines = []
+    for proof in w.cred.proof:
+        line = f"Sealed by {proof.signer or 'an unnamed signer'}"
+        if proof.created is not None:
+            line += f" on {iso(proof.created)}"
+        lines.append(line + f" ({SEAL_KINDS.get(proof.kind, proof.kind)}) — not verified by "
+                     "credbridge")
+    return None, lines
+
+
+SEAL_KINDS = {"xades": "XAdES", "jades": "JAdES", "data-integrity": "Data Integrity",
+              "vc-jwt": "VC-JWT", "ob2-jws": "JWS", "hosted": "hosted", "other": "signature"}
+"""How a clerk view names each kind of proof."""
+
+NOT_KNOWN = "Not stated in the credential"
+"""What the clerk view says of a section credbridge has nothing for: the source did not say,
+which is not "Not applicable" (a statement the source never made)."""
+
+
 WRITERS: dict[str, Callable[[_Writer], tuple[str | None, list[str]]]] = {
     "1.1": _w_1_1, "1.2": _w_1_2, "1.3": _w_1_3, "1.4": _w_1_4,
     "2.1": _w_2_1, "2.2": _w_2_2, "2.3": _w_2_3, "2.4": _w_2_4, "2.5": _w_2_5,
     "3.1": _w_3_1, "3.2": _w_3_2, "3.3": _w_3_3,
     "4.1": _w_4_1, "4.2": _w_4_2, "4.3": _w_4_3, "4.4": _w_4_4, "4.5": _w_4_5,
     "5.1": _w_5_1, "6.1": _w_6_1, "6.2": _w_6_2, "7.1": _w_7_1,
+    "7.4": _w_7_4,
 }
 
 
 def compose(cred: MicroCredential, lang: str, ctx: Context,
-            kept: dict[str, Any] | None = None) -> list[Section]:
+            kept: dict[str, Any] | None = None, *, clerk: bool = False) -> list[Section]:
     """The sections of the 2018 template for ``cred`` in document order (main sections and
-    their sub-sections, flat). Sections with nothing to say read "Not applicable"; a section
-    ``kept`` verbatim from the source (number -> :meth:`Section.to_json`) is written as it was."""
-    w = _Writer(cred, lang, ctx)
+    their sub-sections, flat). Sections with nothing to say read "Not applicable" (the
+    convention's empty section, read back as empty), or with ``clerk`` (a page for a person)
+    :data:`NOT_KNOWN`, and 7.4 says who sealed the source; a section ``kept`` verbatim from the
+    source (number -> :meth:`Section.to_json`) is written as it was."""
+    w = _Writer(cred, lang, ctx, clerk)
+    empty = NOT_KNOWN if clerk else NOT_APPLICABLE
     out: list[Section] = []
     for number, title in TEMPLATE_2018:
         writer = WRITERS.get(number)
@@ -336,9 +378,9 @@ def compose(cred: MicroCredential, lang: str, ctx: Context,
             content, info = writer(w)
             section = Section(number, title, content, None, info)
             if section.content is None and not section.info:
-                section.content = NOT_APPLICABLE
+                section.content = empty
         elif "." in number or number == "8":
-            section = Section(number, title, NOT_APPLICABLE)
+            section = Section(number, title, empty)
         else:
             section = Section(number, title)
         out.append(section)
