@@ -103,11 +103,38 @@ def _str(value: Any) -> str | None:
 
 
 def _signer(header: dict[str, Any]) -> str | None:
-    """A signer hint: the key id, else the certificate thumbprint (no X.509 parsing)."""
-    for key in ("kid", "x5t#S256", "x5t#o", "x5t"):
-        value = header.get(key)
-        if isinstance(value, str) and value:
-            return value
-        if isinstance(value, dict) and isinstance(value.get("digVal"), str):
-            return str(value["digVal"])
+    """The signer: the subject of the signing certificate (the first of ``x5c``), written as
+    the EDC XML reader writes a XAdES signer (``CN=…, O=…, organizationIdentifier=…, C=…``).
+    Without a certificate credbridge can decode, no signer: the ``kid`` of an EDC seal is the
+    issuer and serial number of the certificate (the CA's name), not who sealed."""
+    chain = header.get("x5c")
+    if isinstance(chain, list) and chain and isinstance(chain[0], str):
+        return certificate_subject(chain[0])
     return None
+
+
+_NAME_ORDER = ("CN", "O", "OU", "organizationIdentifier", "serialNumber", "L", "C")
+_NAME_OIDS = {"2.5.4.3": "CN", "2.5.4.10": "O", "2.5.4.11": "OU",
+              "2.5.4.97": "organizationIdentifier", "2.5.4.5": "serialNumber",
+              "2.5.4.7": "L", "2.5.4.6": "C"}
+
+
+def certificate_subject(text: str) -> str | None:
+    """The subject of a base64 DER X.509 certificate (decoded with ``cryptography``, the
+    ``sign`` extra) as ``CN=…, O=…, organizationIdentifier=…, C=…``; ``None`` when it cannot
+    be decoded or ``cryptography`` is not installed."""
+    try:
+        from cryptography import x509
+    except ImportError:
+        return None
+    try:
+        der = base64.b64decode("".join(text.split()), validate=True)
+        subject = x509.load_der_x509_certificate(der).subject
+    except (ValueError, binascii.Error):
+        return None
+    parts = []
+    for attribute in subject:
+        name = _NAME_OIDS.get(attribute.oid.dotted_string)
+        if name is not None and isinstance(attribute.value, str):
+            parts.append((_NAME_ORDER.index(name), f"{name}={attribute.value}"))
+    return ", ".join(text for _, text in sorted(parts, key=lambda p: p[0])) or None
