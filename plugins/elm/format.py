@@ -10,10 +10,11 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, LimitExceededError
-from credbridge.formats import Format
+from credbridge.formats import GENERIC, OWN_TYPE, Format
 from credbridge.options import FormatOptions
 from credbridge.report import Code
 from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, load_json
+from credbridge.sniffing import json_top
 
 from . import jades
 from .options import ElmOptions, elm_options
@@ -222,18 +223,23 @@ class ElmJsonLdFormat(_ElmBase):
     fast_path = True
     """Read the compact EDC 3 shape with :mod:`.fast` (``False``: always rdflib's parser)."""
 
-    def sniff(self, head: bytes) -> bool:
-        """EDC JSON-LD names the EDC type or the edc-ap context; a JAdES seal has a payload."""
+    def sniff(self, head: bytes) -> int:
+        """The declared type decides (docs/formats/elm.md, "Detection"): ``OWN_TYPE`` for a
+        document whose type is an EDC 3 one (also inside a JAdES seal, an upload wrapper or
+        a ``@graph``), unless it also declares an Open Badges 3.0 type; ``GENERIC`` for a
+        document that names an EDC context (edc-ap, pre-release, DC4EU) or the EDC type
+        only somewhere else in the head."""
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not text.startswith((b"{", b"eyJ")):
-            return False
-        if _names_edc(head):
-            return True
         if text.startswith(b"eyJ"):  # a compact JWS: the payload is the second part
             parts = text.split(b".")
-            return len(parts) > 1 and _names_edc(jades.payload_head(
-                b'"payload":"' + parts[1][:6000] + b'"'))
-        return b'"payload"' in head and _names_edc(jades.payload_head(head))
+            return _edc_score(jades.payload_head(b'"payload":"' + parts[1][:6000] + b'"')) \
+                if len(parts) > 1 else 0
+        if not text.startswith((b"{", b"[")):
+            return 0
+        top = json_top(head)
+        if top is not None and "payload" in top.keys:  # a JAdES seal (JSON serialisation)
+            return _edc_score(jades.payload_head(head))
+        return _edc_score(head)
 
     def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:
         """One document, or JSON Lines: a line that cannot be read is a failed record (the
@@ -393,8 +399,43 @@ class ElmRdfXmlFormat(_ElmGraphFormat):
                                         or b"data.europa.eu/snb/model/ontology/" in head)
 
 
+EDC_TYPES = frozenset({"EuropeanDigitalCredential", "EuropeanDigitalPresentation"})
+OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+"""Open Badges 3.0 types: a document declaring one is OB 3.0 even with an EDC context."""
+EDC_CONTEXTS = (b"snb/model/context/edc-ap", b"dev.everisdx.io/datamodel",
+                b"ec.europa.eu/credentials/v1")
+
+
+def _edc_score(head: bytes) -> int:
+    """The sniff score of a JSON head (see :meth:`ElmJsonLdFormat.sniff`)."""
+    top = json_top(head)
+    if top is not None:
+        declared = _declared_types(top.members)
+        if declared & EDC_TYPES and not declared & OB3_TYPES:
+            return OWN_TYPE
+        if declared & OB3_TYPES:
+            return GENERIC if _names_edc(head) else 0
+    return GENERIC if _names_edc(head) else 0
+
+
+def _declared_types(members: dict[str, Any]) -> set[str]:
+    """The types a document declares at its top, in its upload wrapper or its ``@graph``."""
+    found: set[str] = set()
+    nodes = [members, members.get("credential")]
+    graph = members.get("@graph")
+    nodes += graph if isinstance(graph, list) else []
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        for key in ("type", "@type"):
+            value = node.get(key)
+            found.update(v for v in (value if isinstance(value, list) else [value])
+                         if isinstance(v, str))
+    return found
+
+
 def _names_edc(head: bytes) -> bool:
-    return b"EuropeanDigitalCredential" in head or b"snb/model/context/edc-ap" in head
+    return b"EuropeanDigitalCredential" in head or any(c in head for c in EDC_CONTEXTS)
 
 
 def _json_lines(data: bytes) -> list[tuple[int, bytes]] | None:
