@@ -593,12 +593,12 @@ def run(batch: Batch) -> BatchResult:
 
 def _trust_session(batch: Batch, target: Format, session: Session) -> None:
     """``verify``/``sign``: the trust store and the signer, checked before anything is read."""
+    if batch.sign is None and (batch.cert or batch.sign_suite):
+        raise UsageError("--cert and --sign-suite go with --sign KEY")
     if not (batch.verify or batch.trust or batch.sign):
         return
     if batch.jobs > 1:
         raise UsageError("--verify and --sign work with --jobs 1")
-    if batch.sign is None and (batch.cert or batch.sign_suite):
-        raise UsageError("--cert and --sign-suite go with --sign KEY")
     from .trust import load_trust
     from .trust.sign import Signer
 

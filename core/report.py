@@ -34,6 +34,17 @@ class Code(StrEnum):
     RETAGGED = "retagged"
     """A text was written with a language its source did not declare (``--text-lang``, the
     language of instruction, or a region subtag the target cannot hold)."""
+    PROOF_VERIFIED = "proof-verified"
+    """A proof of the input verified offline (``--verify``); the detail names the suite and
+    the signer."""
+    PROOF_INVALID = "proof-invalid"
+    """A proof of the input failed (digest, signature, certificate validity or chain)."""
+    PROOF_UNCHECKED = "proof-unchecked"
+    """A proof of the input could not be checked: key not available offline, or suite not
+    implemented (the detail says which)."""
+    SIGNED = "signed"
+    """The output was signed (``--sign``): the suite and the signing identity, which is the
+    output's issuer."""
 
 
 class Severity(StrEnum):
@@ -57,6 +68,10 @@ DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.SCHEMA_RULE: Severity.WARNING,
     Code.UPGRADED: Severity.INFO,
     Code.RETAGGED: Severity.WARNING,
+    Code.PROOF_VERIFIED: Severity.INFO,
+    Code.PROOF_INVALID: Severity.WARNING,
+    Code.PROOF_UNCHECKED: Severity.WARNING,
+    Code.SIGNED: Severity.INFO,
 }
 
 LOSS_CODES = frozenset({Code.DROPPED})

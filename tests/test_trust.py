@@ -109,7 +109,7 @@ def test_chain_to_a_given_anchor(tmp_path: Path) -> None:
 
 def test_certificate_not_valid_at_signing_time() -> None:
     _, _, key, cert = _ca_and_seal()
-    late = NOW.replace(year=2030)
+    late = NOW.replace(year=2040)
     outcome, = verify_bytes(jades.seal(PAYLOAD, key, [cert], signing_time=late).encode(),
                             TrustStore())
     assert outcome.status is Status.INVALID and "signing time" in outcome.detail

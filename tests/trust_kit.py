@@ -44,7 +44,7 @@ def sealer(ca_key: Any, ca_cert: x509.Certificate, cn: str = "Test University se
     """A sealing key and certificate issued by the test CA."""
     key = ec.generate_private_key(ec.SECP256R1())
     return key, certificate(name(cn, "Test University"), key, ca_cert.subject, ca_key, ca=False,
-                            start=NOW - dt.timedelta(days=1))
+                            days=3000, start=NOW - dt.timedelta(days=1))
 
 
 def ed25519_key() -> ed25519.Ed25519PrivateKey:

@@ -12,6 +12,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,7 +160,8 @@ class KeyInfo:
     public: PublicKey
     controller: str | None
     source: str
-    """Where it came from: ``did:key`` or the ``--trust`` file."""
+    """Where it came from: ``did:key`` (also for ``did:jwk``: resolved from the identifier
+    itself) or the ``--trust`` file."""
 
 
 @dataclass
@@ -179,6 +181,13 @@ class TrustStore:
         found = self.keys.get(key_id)
         if found is not None:
             return found
+        if key_id.startswith("did:jwk:"):
+            body = key_id[len("did:jwk:"):].split("#", 1)[0]
+            try:
+                return KeyInfo(jwk_public(json.loads(b64url_decode(body))), f"did:jwk:{body}",
+                               "did:key")
+            except (ValueError, KeyError):
+                return None
         if key_id.startswith("did:key:"):
             body = key_id[len("did:key:"):].split("#", 1)[0]
             try:
@@ -264,7 +273,7 @@ class TrustStore:
             public, controller, where)
 
 
-def load_trust(paths: Iterable[str | Path]) -> TrustStore:
+def load_trust(paths: Iterable[str | os.PathLike[str]]) -> TrustStore:
     """A trust store from files and directories (every file of a directory, sorted)."""
     store = TrustStore()
     for given in paths:

@@ -5,8 +5,10 @@ document with ``ds:Signature``), and each proof gives one :class:`Outcome`."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from credbridge.errors import InputError
 from credbridge.safety import load_json
 
 from . import dataintegrity, jades, vcjwt
@@ -25,6 +27,16 @@ def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = Non
     if _COMPACT.match(data):
         return [_compact(data.decode("ascii").strip(), store, detached)]
     if head in (b"{", b"["):
+        lines = [line for line in data.splitlines() if line.strip()]
+        if len(lines) > 1 and all(line.lstrip()[:1] == b"{" for line in lines):
+            try:  # JSON Lines (a document spread over lines fails one of them)
+                parsed = [load_json(line, what="a JSON line") for line in lines]
+            except InputError:
+                parsed = []
+            if parsed:
+                return [replace(o, where=f"line {n}" + (f" {o.where}" if o.where else ""))
+                        for n, doc in enumerate(parsed, 1)
+                        for o in verify_json(doc, store, detached=detached)]
         return verify_json(load_json(data, what="the document"), store, detached=detached)
     if head == b"<" and b"Signature" in data and b"http://www.w3.org/2000/09/xmldsig#" in data:
         return [unsupported("xades", "XAdES signatures are not verified yet (recorded only)")]

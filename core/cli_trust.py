@@ -1,0 +1,75 @@
+"""``credbridge verify``: every proof of each FILE checked offline (docs/trust.md).
+
+Exit 0 when every file carries proofs and all of them verified, 1 when one is invalid,
+unverifiable, unsupported or a file carries none, 2 for an error of the call or an unreadable
+input. Keys come from ``did:key`` and the files given with ``--trust``; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli_support import EXIT_ERROR, EXIT_NEGATIVE, handle_errors
+from .errors import CredbridgeError, InputError
+
+
+@click.command("verify")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--trust", "trust_paths", multiple=True, metavar="FILE|DIR",
+              help="Keys and trust anchors (repeatable): DID documents, JWK sets, PEM "
+                   "certificates (self-signed ones are anchors that seals must chain to).")
+@click.option("--payload", "payload_path", metavar="FILE",
+              help="The detached payload of a JAdES seal (a seal without its payload).")
+@click.option("-r", "--recursive", is_flag=True, help="Take the files of sub-directories too.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@handle_errors
+def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
+                   payload_path: str | None, recursive: bool, as_json: bool) -> None:
+    """Check every proof of each FILE offline (JAdES seals, Data Integrity, VC-JWT, OB 2.0
+    signed badges): verified, invalid, unverifiable or unsupported, one line each. Exit 0
+    when all verified."""
+    from .batch import expand_inputs
+    from .trust import load_trust
+    from .trust.verify import summary, verify_bytes
+
+    store = load_trust(trust_paths)
+    detached = _read(payload_path) if payload_path else None
+    results: dict[str, dict[str, Any]] = {}
+    errors = False
+    for path in map(str, expand_inputs(files, recursive=recursive)):
+        try:
+            outcomes = verify_bytes(_read(path), store, detached=detached)
+        except CredbridgeError as exc:
+            errors = True
+            results[path] = {"verified": False, "error": exc.message, "proofs": []}
+            if not as_json:
+                click.echo(f"credbridge: error: {path}: {exc.message}", err=True)
+            continue
+        results[path] = summary(outcomes)
+        if as_json:
+            continue
+        if not outcomes:
+            click.echo(f"{path}: no proof")
+        for outcome in outcomes:
+            where = f" {outcome.where}" if outcome.where and len(outcomes) > 1 else ""
+            click.echo(f"{path}:{where} {outcome.line()}")
+    if as_json:
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    if errors:
+        sys.exit(EXIT_ERROR)
+    if not all(r["verified"] for r in results.values()):
+        sys.exit(EXIT_NEGATIVE)
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot open: {exc.strerror}", file=path) from None

@@ -1,0 +1,28 @@
+"""The proofs of an input, checked and reported as messages (``convert --verify``)."""
+
+from __future__ import annotations
+
+from credbridge.context import Context
+from credbridge.errors import CredbridgeError
+from credbridge.report import Code
+
+from .keys import TrustStore
+from .outcome import Status
+from .verify import verify_bytes
+
+_CODES = {Status.VERIFIED: Code.PROOF_VERIFIED, Status.INVALID: Code.PROOF_INVALID,
+          Status.UNVERIFIABLE: Code.PROOF_UNCHECKED, Status.UNSUPPORTED: Code.PROOF_UNCHECKED}
+
+
+def report_proofs(data: bytes, store: TrustStore, ctx: Context) -> None:
+    """One message per proof of the document ``data`` (``proof-verified``, ``proof-invalid``,
+    ``proof-unchecked``), and a note when it carries none."""
+    try:
+        outcomes = verify_bytes(data, store)
+    except CredbridgeError:
+        return  # not a document the trust code reads: the reader reports what is wrong
+    if not outcomes:
+        ctx.say(Code.NOTE, "proof", "--verify: the input carries no proof")
+    for outcome in outcomes:
+        where = f"{outcome.where}: " if outcome.where else ""
+        ctx.say(_CODES[outcome.status], "proof", where + outcome.line())

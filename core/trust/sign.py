@@ -1,0 +1,196 @@
+"""Proofs for what credbridge writes (``convert --sign KEY``): ob3 and clr outputs get an
+``eddsa-rdfc-2022`` Data Integrity proof (or a VC-JWT with ``--sign-suite jwt``), elm outputs
+a JAdES-B seal in the EC's form (with ``--cert``). The issuer of a signed Open Badge / CLR is
+the signing identity (a ``did:key`` for Ed25519 keys, else a ``did:jwk``), and the report says
+so. Only what a writer wrote is signed: a record that failed (or failed ``--validate``) never
+reaches the output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from credbridge.context import Context
+from credbridge.errors import UsageError
+from credbridge.report import Code
+
+from . import dataintegrity, jades, vcjwt
+from ._crypto import crypto
+from .keys import b64url_encode, did_key_of, jwk_of, subject_of
+
+SUITES = {"ob3": ("eddsa-rdfc-2022", "jwt"), "clr": ("eddsa-rdfc-2022", "jwt"),
+          "elm": ("jades",)}
+"""Target format -> the suites credbridge signs it with (the first is the default)."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A private key and the identity it signs as."""
+
+    private: Any
+    method: str
+    """The verification method id (``did:key:z…#z…`` or ``did:jwk:…#0``)."""
+    did: str
+
+
+def load_signing_key(path: str | Path) -> SigningKey:
+    """A private key from a PEM (PKCS#8, traditional) or JWK file (with ``d``)."""
+    c = crypto()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--sign {path}: cannot open: {exc.strerror}") from None
+    try:
+        if data.lstrip().startswith(b"{"):
+            private = _jwk_private(json.loads(data))
+        else:
+            private = c.serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise UsageError(f"--sign {path}: not an unencrypted PEM private key or a private "
+                         f"JWK ({exc})") from None
+    if isinstance(private, c.ed25519.Ed25519PrivateKey):
+        method = did_key_of(private.public_key())
+    elif isinstance(private, c.ec.EllipticCurvePrivateKey | c.rsa.RSAPrivateKey):
+        body = b64url_encode(json.dumps(jwk_of(private.public_key()),
+                                        separators=(",", ":")).encode())
+        method = f"did:jwk:{body}#0"
+    else:
+        raise UsageError(f"--sign {path}: key type not supported (Ed25519, EC or RSA)")
+    return SigningKey(private, method, method.split("#", 1)[0])
+
+
+def _jwk_private(jwk: Any) -> Any:
+    from .keys import b64url_decode
+
+    c = crypto()
+    if not isinstance(jwk, dict) or "d" not in jwk:
+        raise ValueError("a JWK without 'd' is a public key")
+    if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+        return c.ed25519.Ed25519PrivateKey.from_private_bytes(b64url_decode(str(jwk["d"])))
+    if jwk.get("kty") == "EC":
+        from .keys import jwk_public
+
+        public = jwk_public(jwk)
+        value = int.from_bytes(b64url_decode(str(jwk["d"])), "big")
+        return c.ec.derive_private_key(value, public.curve)
+    raise ValueError("only OKP Ed25519 and EC private JWKs are read; give RSA keys as PEM")
+
+
+def load_chain(path: str | Path) -> list[Any]:
+    """The signer's certificate chain (PEM), signer first."""
+    c = crypto()
+    try:
+        return list(c.x509.load_pem_x509_certificates(Path(path).read_bytes()))
+    except OSError as exc:
+        raise UsageError(f"--cert {path}: cannot open: {exc.strerror}") from None
+    except ValueError:
+        raise UsageError(f"--cert {path}: not PEM certificates") from None
+
+
+@dataclass
+class Signer:
+    """How one batch signs its outputs."""
+
+    key: SigningKey
+    target: str
+    suite: str
+    chain: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def make(cls, key_path: str, target: str, suite: str | None = None,
+             cert_path: str | None = None) -> Signer:
+        """Check the combination (target, suite, key, certificate) before anything is read."""
+        suites = SUITES.get(target)
+        if suites is None:
+            raise UsageError(f"--sign: credbridge signs {', '.join(SUITES)} outputs, not "
+                             f"{target}")
+        chosen = suite or suites[0]
+        if chosen not in suites:
+            raise UsageError(f"--sign-suite {chosen}: {target} is signed with "
+                             f"{' or '.join(suites)}")
+        key = load_signing_key(key_path)
+        c = crypto()
+        if chosen == "eddsa-rdfc-2022" and not isinstance(key.private,
+                                                         c.ed25519.Ed25519PrivateKey):
+            raise UsageError("--sign: eddsa-rdfc-2022 needs an Ed25519 key (or --sign-suite "
+                             "jwt for EC and RSA keys)")
+        chain = load_chain(cert_path) if cert_path else []
+        if chosen == "jades":
+            if not chain:
+                raise UsageError("--sign for elm (a JAdES seal) needs --cert CHAIN: the "
+                                 "sealing certificate (PEM, signer first)")
+            public = key.private.public_key()
+            if jwk_of(public) != jwk_of(chain[0].public_key()):
+                raise UsageError("--cert: the first certificate is not the --sign key's")
+        return cls(key, target, chosen, chain)
+
+    def wrap(self, stream: IO[bytes], ctx: Context) -> SignedOutput:
+        """A buffer the writer writes into; :meth:`SignedOutput.finish` signs and writes."""
+        return SignedOutput(self, stream, ctx)
+
+    def sign_document(self, doc: dict[str, Any], ctx: Context) -> bytes:
+        """The signed bytes of one written document."""
+        if self.suite == "jades":
+            payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+            signer = subject_of(self.chain[0])
+            ctx.say(Code.SIGNED, "proof", f"sealed with JAdES-B by {signer}")
+            return jades.seal(payload, self.key.private, self.chain).encode("utf-8")
+        previous = _issuer_id(doc)
+        doc = _with_issuer(doc, self.key.did)
+        changed = f" (was {previous})" if previous and previous != self.key.did else ""
+        ctx.say(Code.SIGNED, "issuer", f"signed with {self.suite} by {self.key.did}; the "
+                f"issuer is the signing identity{changed}")
+        if self.suite == "jwt":
+            return vcjwt.sign_vc_jwt(doc, self.key.private, self.key.method).encode("ascii")
+        signed = dataintegrity.sign(doc, self.key.private, self.key.method)
+        return json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+class SignedOutput:
+    """What a writer writes, held back and signed document by document (one JSON document,
+    or JSON Lines) when the writer is done."""
+
+    def __init__(self, signer: Signer, stream: IO[bytes], ctx: Context) -> None:
+        self.signer = signer
+        self.stream = stream
+        self.ctx = ctx
+        self.buffer = io.BytesIO()
+
+    def finish(self) -> None:
+        """Sign what was written and write it to the real stream."""
+        data = self.buffer.getvalue()
+        if not data.strip():
+            return
+        try:
+            whole = json.loads(data)
+        except ValueError:
+            whole = None
+        if isinstance(whole, dict):
+            self.stream.write(self.signer.sign_document(whole, self.ctx).rstrip(b"\n") + b"\n")
+            return
+        for line in data.splitlines():
+            if not line.strip():
+                continue
+            doc = json.loads(line)
+            signed = self.signer.sign_document(doc, self.ctx)
+            self.stream.write(json.dumps(json.loads(signed), ensure_ascii=False).encode()
+                              if signed.lstrip().startswith(b"{") else signed)
+            self.stream.write(b"\n")
+
+
+def _issuer_id(doc: dict[str, Any]) -> str | None:
+    issuer = doc.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _with_issuer(doc: dict[str, Any], did: str) -> dict[str, Any]:
+    issuer = doc.get("issuer")
+    out = dict(doc)
+    out["issuer"] = {**issuer, "id": did} if isinstance(issuer, dict) else did
+    return out
