@@ -237,3 +237,25 @@ class TestEdcXlsxConformance(FormatConformance):
             "credential_data_input.xlsx", "credential_data_input_2.xlsx",
             "demo_edci_template.xlsx", "EDC.xlsm")
     ) if _SHARED else ()
+
+
+def test_a_template_with_an_entity_declaration_is_refused_not_expanded(
+        shared: Path, tmp_path: Path) -> None:
+    """The template is a file the caller names, so it is untrusted input like any other: its
+    parts go through the hardened parser (issue 14), which refuses a DTD before parsing."""
+    from credbridge.errors import CredbridgeError
+
+    creds = _csv_credentials(shared)
+    plain = write(creds, None, to="edc-xlsx")
+    assert plain is not None
+    hostile = tmp_path / "template.xlsx"
+    with zipfile.ZipFile(io.BytesIO(plain)) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                head, sep, rest = data.partition(b"?>")
+                doctype = b'<!DOCTYPE w [<!ENTITY x "xx">]>'
+                data = head + sep + doctype + rest if sep else doctype + data
+            dst.writestr(item, data)
+    with pytest.raises(CredbridgeError, match="DOCTYPE|DTD|entit"):
+        write(creds, None, to="edc-xlsx", options={"template": str(hostile)})

@@ -419,11 +419,11 @@ def _best(columns: list[Column]) -> Column:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part (``xl/worksheets/sheet2.xml``)."""
-    from credbridge.safety import xml_parser
-    from lxml import etree
+    from credbridge.safety import parse_xml
 
-    book = etree.fromstring(archive.read("xl/workbook.xml"), xml_parser())
-    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), xml_parser())
+    book = parse_xml(archive.read("xl/workbook.xml"), what="the template's workbook.xml")
+    rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"),
+                     what="the template's workbook.xml.rels")
     targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG}}}Relationship")}
     out = {}
     for s in book.iter(f"{{{MAIN}}}sheet"):
@@ -433,14 +433,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _tables_of(archive: zipfile.ZipFile, part: str) -> list[str]:
-    from credbridge.safety import xml_parser
-    from lxml import etree
+    from credbridge.safety import parse_xml
 
     folder, _, name = part.rpartition("/")
     rels_name = f"{folder}/_rels/{name}.rels"
     if rels_name not in archive.namelist():
         return []
-    rels = etree.fromstring(archive.read(rels_name), xml_parser())
+    rels = parse_xml(archive.read(rels_name), what=f"the template's {rels_name}")
     out = []
     for r in rels.iter(f"{{{PKG}}}Relationship"):
         if r.get("Type", "").endswith("/table"):
@@ -466,10 +465,10 @@ def _excel_date(value: dt.date) -> int:
 def _write_rows(xml: bytes, rows: Rows, columns: dict[Key, int]) -> bytes:
     """The sheet part with its data rows (row 13 on) replaced by ``rows``; each cell takes the
     style of the template's first data row."""
-    from credbridge.safety import xml_parser
+    from credbridge.safety import parse_xml
     from lxml import etree
 
-    root = etree.fromstring(xml, xml_parser())
+    root = parse_xml(xml, what="a sheet of the template")
     data = root.find(f"{{{MAIN}}}sheetData")
     if data is None:
         raise InputError("the template sheet has no sheetData")
@@ -535,10 +534,10 @@ def _cell(row: Any, ref: str, value: Any, style: str | None) -> None:
 
 def _extend_table(xml: bytes, count: int) -> bytes:
     """A table part whose range ends at the last data row written (at least one row)."""
-    from credbridge.safety import xml_parser
+    from credbridge.safety import parse_xml
     from lxml import etree
 
-    root = etree.fromstring(xml, xml_parser())
+    root = parse_xml(xml, what="a sheet of the template")
     last = FIRST_DATA_ROW - 1 + max(count, 1)
 
     def extend(node: Any) -> None:
