@@ -27,7 +27,7 @@ REFUSED = {
     # file name fragment -> what the one-line refusal says the document is
     "jbossas_elmotest-short": "no learning opportunity",
     "signedSampleXML-LT": "only an XML signature",
-    "credential-withSubCred": "no credential data",
+    "credential-withSubCred": "not a credential",
 }
 """Corpus documents that hold no credential: refused in one line naming what they are."""
 
@@ -149,7 +149,7 @@ def test_edc_xml_in_no_namespace_is_the_pre_release_model() -> None:
     assert cred.awarding_bodies[0].id == "urn:agent:2"
     assert cred.learner is not None and str(cred.learner.birth_date) == "1992-08-26"
     assert any("achievements" in m.detail for m in report.by_code(Code.IGNORED_INPUT))
-    with pytest.raises(InputError, match="no credential data"):
+    with pytest.raises(InputError, match="not a credential"):
         list(read(b"<europassCredential><proof/></europassCredential>", from_format="edc-xml"))
 
 

@@ -37,8 +37,9 @@ def prerelease_record(root: Any, ctx: Context) -> tuple[dict[str, Any], str]:
         signed = any(local(c) == "Signature" for c in root if isinstance(c.tag, str))
         holds = "only an XML signature" if signed else \
             f"only <{'>, <'.join(sorted(own))}>" if own else "nothing"
-        raise InputError(f"a europassCredential in no namespace (pre-release EDCI model) that "
-                         f"holds {holds}: no credential data to read")
+        raise InputError(f"a europassCredential in no namespace (pre-release EDCI model) "
+                         f"holding {holds}: not a credential (no title, subject, issuer or "
+                         "date)")
     data: dict[str, Any] = {}
     ident = clean_uri(root.get("id")) or _text(_child(root, "uuid")) or \
         _text(_child(root, "identifier"))
