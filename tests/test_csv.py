@@ -273,6 +273,23 @@ def test_reading_leaves_the_csv_modules_field_limit_as_it_was() -> None:
     assert csv.field_size_limit() == before
 
 
+def test_a_quoted_cell_above_the_csv_modules_limit_never_changes_the_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is process-wide: setting it, even for a moment, races with other threads
+    (credbridge serve); a big quoted cell is split by credbridge instead (issue 14)."""
+    before = csv.field_size_limit()
+
+    def no_setting(*new: int) -> int:
+        assert not new, "the csv module's process-wide field limit was changed"
+        return before
+
+    monkeypatch.setattr(csv, "field_size_limit", no_setting)
+    big = 'a "quoted", ' + "x" * (before + 10)
+    quoted = '"' + big.replace('"', '""') + '"'
+    (cred,), report = read_csv(csv_bytes(f'credential_id,title\nurn:x:1,{quoted}\n'))
+    assert cred.title == {"und": big} and not report.messages
+
+
 def test_booleans_and_bad_boolean() -> None:
     data = csv_bytes("credential_id,title,standalone,identity_checked\n"
                      "urn:x:1,T,yes,false\nurn:x:2,T,perhaps,true\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.errors import InputError, LimitExceededError
@@ -24,17 +23,6 @@ if TYPE_CHECKING:
     from .options import CsvOptions
 
 
-@contextmanager
-def _cell_limit() -> Iterator[None]:
-    """The csv module's field size limit is process-wide: raise it to credbridge's record
-    limit only while a row is parsed, and give other users of the module theirs back."""
-    previous = csv.field_size_limit(DEFAULT_MAX_RECORD_BYTES)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
 TOO_LARGE_DETAIL = (f"the row is larger than {DEFAULT_MAX_RECORD_BYTES:,} bytes (the limit "
                     "of one record)")
 
@@ -44,9 +32,48 @@ def _cells(text: str) -> list[str]:
     quotes); a ``csv.Error`` for a record the csv module cannot read."""
     if '"' not in text:  # no quoting: the csv module would split on the delimiter too
         return text.split(",") if text else []
-    with _cell_limit():
+    try:
         rows = list(csv.reader([text], strict=False))
+    except csv.Error as exc:
+        # The csv module's field size limit is process-wide (changing it would race with
+        # other threads of a server): a cell above it is split here instead; the record as a
+        # whole is already within credbridge's record limit.
+        if "field limit" not in str(exc):
+            raise
+        return split_quoted(text)
     return rows[0] if rows else []
+
+
+def split_quoted(text: str) -> list[str]:
+    """The cells of one CSV record (RFC 4180: ``,`` between cells, ``"`` around a cell,
+    ``""`` for a quote inside one), as the csv module reads it with ``strict=False``: a
+    quote inside an unquoted cell is kept as text."""
+    cells: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        cell: list[str] = []
+        if i < n and text[i] == '"':  # a quoted cell: up to the lone closing quote
+            i += 1
+            while i < n:
+                j = text.find('"', i)
+                if j < 0:
+                    cell.append(text[i:])
+                    i = n
+                    break
+                cell.append(text[i:j])
+                if text.startswith('"', j + 1):
+                    cell.append('"')
+                    i = j + 2
+                else:
+                    i = j + 1
+                    break
+        comma = text.find(",", i)  # the rest of the cell (after a closing quote: as text)
+        end = n if comma < 0 else comma
+        cell.append(text[i:end])
+        cells.append("".join(cell))
+        if comma < 0:
+            return cells
+        i = comma + 1
 
 
 def _decoded(raw: bytes | None, what: str) -> str:
