@@ -5,6 +5,7 @@ conflict."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -38,8 +39,25 @@ def merge_value(existing: Any, new: Any) -> tuple[Any, bool]:
                 return existing, True
             items.append(merged)
         return items + new[len(existing):], False
+    finer = _finer_date(existing, new)
+    if finer is not None:
+        return finer, False
     same = " ".join(str(existing).split()) == " ".join(str(new).split())
     return existing, not same
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _finer_date(a: Any, b: Any) -> str | None:
+    """A date and a date-time of that day agree: the date-time (ELMO holds the day of a
+    result, the supplement's section 4.3 its date-time). None when they are not such a pair."""
+    if not (isinstance(a, str) and isinstance(b, str)) or len(a) == len(b):
+        return None
+    day, when = sorted((a.strip(), b.strip()), key=len)
+    if _DAY.fullmatch(day) and when.startswith(day + "T"):
+        return when
+    return None
 
 
 def _drop_duplicate_und(text: dict[str, Any]) -> dict[str, Any]:
