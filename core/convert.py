@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from .batch import (
@@ -34,6 +34,10 @@ from .model import MicroCredential
 from .options import OptionsInput, resolve_options
 from .plugin_manager import get_formats
 from .report import Report
+from .safety import LIMITS_KEY, Limits, with_limits
+
+LimitsInput = Limits | Mapping[str, int | float] | None
+"""Budgets as a :class:`~credbridge.safety.Limits` or a ``{name: N}`` mapping."""
 
 Source = InputLike
 Destination = OutputLike
@@ -57,6 +61,7 @@ def read(
     options: OptionsInput = None,
     max_bytes: MaxBytes = "default",
     documents: Sequence[str | os.PathLike[str]] = (),
+    limits: LimitsInput = None,
 ) -> Iterator[MicroCredential]:
     """Yield the credentials in ``source`` (a path, ``"-"``, bytes or a binary stream).
 
@@ -67,7 +72,9 @@ def read(
     none for streamed ones; ``None`` for no limit). ``options`` are the reader's typed options
     (``{"text_lang": "fr"}``); an unknown one raises :class:`~credbridge.errors.UsageError`.
     ``documents`` are files given together with ``source`` that complete it (the BadgeClass and
-    issuer an OB 2.0 assertion names by URL): read from disk, never fetched.
+    issuer an OB 2.0 assertion names by URL): read from disk, never fetched. ``limits`` are
+    the budgets for untrusted input (a :class:`~credbridge.safety.Limits`, or a mapping such as
+    ``{"nodes": 50_000, "seconds": 2}``; docs/security.md).
     """
     registry = get_formats()
     fmt = registry.get(from_format, need="read") if from_format else detect_format(source) \
@@ -76,8 +83,16 @@ def read(
     session = Session(resolve_options(formats, options),
                       report=report if report is not None else Report(), max_bytes=max_bytes,
                       documents=_together(source, documents))
+    if limits is not None:
+        session.scratch[LIMITS_KEY] = as_limits(limits)
     for item in read_items(source, fmt, session):
         yield item.credential
+
+
+def as_limits(limits: Limits | Mapping[str, int | float]) -> Limits:
+    """``limits`` as a :class:`~credbridge.safety.Limits` (a mapping changes the defaults);
+    a bad name or value is a :class:`~credbridge.errors.UsageError`."""
+    return limits if isinstance(limits, Limits) else with_limits(dict(limits))
 
 
 def _together(source: Source, documents: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
@@ -131,16 +146,19 @@ def convert(
     options: OptionsInput = None,
     strict: bool = False,
     max_bytes: MaxBytes = "default",
+    limits: LimitsInput = None,
 ) -> ConversionResult:
     """Convert ``source`` to format ``to``; returns the output (when ``destination`` is
     ``None``) and the report. ``options`` hold the typed options of the reader and the writer
     (per format, ``{"ob3": {"omit_learner": "all"}}``, or flat); an unknown or mistyped one
     raises :class:`~credbridge.errors.UsageError`. ``strict`` raises
     :class:`StrictModeError` when anything was dropped (the output is still written: the report
-    says what is missing from it). For many inputs, directories and failure policies use
+    says what is missing from it). ``limits`` are the budgets for untrusted input (as for
+    :func:`read`). For many inputs, directories and failure policies use
     :func:`credbridge.batch.run`."""
     result = run(Batch([source], to=to, output=destination, from_format=from_format,
-                       options=options, max_bytes=max_bytes))
+                       options=options, max_bytes=max_bytes,
+                       limits=None if limits is None else as_limits(limits)))
     if strict and result.report.has_losses:
         raise StrictModeError(
             f"strict mode: {result.report.counts().get('dropped', 0)} element(s) were dropped",

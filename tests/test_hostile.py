@@ -210,3 +210,20 @@ def test_stream_over_the_size_limit(guard: Path, tmp_path: Path, fixtures: Path)
         ["convert", str(src), "--to", "canonical", "--max-bytes", "200"], guard, tmp_path)
     assert_clean_failure(code, out, err, seconds, rss, name="two-credentials.csv")
     assert "limit" in err
+
+
+def test_the_library_api_takes_budgets(fixtures: Path) -> None:
+    """``credbridge.read`` and ``credbridge.convert`` take ``limits=`` as the CLI takes
+    ``--limit`` (issue 14): a budget too small for a real document stops it, in one line."""
+    import credbridge
+    from credbridge.errors import LimitExceededError, UsageError
+    from credbridge.safety import Limits
+
+    doc = fixtures / "elm" / "microcredential-full.jsonld"
+    assert list(credbridge.read(doc))  # within the default budgets
+    with pytest.raises(LimitExceededError):
+        list(credbridge.read(doc, limits={"nodes": 5}))
+    with pytest.raises(LimitExceededError):
+        credbridge.convert(doc, to="canonical", limits=Limits(max_nodes=5))
+    with pytest.raises(UsageError, match="unknown budget"):
+        list(credbridge.read(doc, limits={"nodez": 5}))
