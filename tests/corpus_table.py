@@ -55,9 +55,11 @@ _CLASSES: tuple[tuple[str, str], ...] = (
     ("invalid-xml", r"(?i)not well-formed|xml syntax|invalid xml|XMLSyntaxError"),
     ("not-a-credential-table", r"not a credential table"),
     ("baked-url-only", r"holds only a badge URL"),
+    ("unsupported-family", r"(?i)not supported|unsupported|does not read|"
+                           r"credbridge reads [^:]*\b(?:certificates|credentials)\b|"
+                           r"none an? [\w .-]*credential"),
     ("not-a-credential", r"(?i)\bnot an? (?:[\w. -]+ )?(?:document|credential)\b|"
                          r"not a credential|holds no \w*credential"),
-    ("unsupported-family", r"(?i)not supported|unsupported|does not read"),
     ("over-budget", r"(?i)budget|too large|too deep|too many|more than \d+|limit"),
     ("not-signed", r"(?i)signature|proof"),
 )

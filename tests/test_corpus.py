@@ -73,7 +73,7 @@ def test_every_refusal_is_one_line(outcomes: list[Outcome]) -> None:
 
 def test_every_refusal_has_a_class(outcomes: list[Outcome]) -> None:
     vague = [o.line() for o in outcomes if o.outcome == "refused:other"]
-    assert not vague, "refusals no class of tests/corpus_table.py names:\n" + "\n".join(vague)
+    assert not vague, "refusals that no class of tests/corpus_table.py names:\n" + "\n".join(vague)
 
 
 def test_a_supported_family_is_always_told(outcomes: list[Outcome]) -> None:
@@ -96,6 +96,12 @@ def test_a_supported_family_is_always_told(outcomes: list[Outcome]) -> None:
      "not-a-credential"),
     ("not an Open Badges 3.0 credential: no 'OpenBadgeCredential' type", "not-a-credential"),
     ("not a credential table: 5 of 5 columns are not credbridge columns", "not-a-credential-table"),
+    ("a Verifiable Presentation of 2 credential(s), none an Open Badges credential "
+     "(BlockcertsCredential, IdCardCredential): not read", "unsupported-family"),
+    ("a Blockcerts 3 credential (a W3C Verifiable Credential with no Open Badges achievement): "
+     "credbridge reads Blockcerts 2 certificates (Open Badges 2.0) as ob2", "unsupported-family"),
+    ("an Open Badges 3.0 EndorsementCredential (an endorsement by x of y), not an achievement "
+     "credential", "not-a-credential"),
     ("something new", "other"),
 ])
 def test_classes(message: str, expected: str) -> None:
