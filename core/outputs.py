@@ -42,6 +42,16 @@ class OutputFile:
         parent = self.path.parent
         if not parent.is_dir():
             raise UsageError(f"output directory {parent} does not exist", file=str(self.path))
+        self.tmp: Path | None = None
+        if replace and _is_stream_device(self.path):  # /dev/null, a named pipe: no file
+            try:  # to make atomic; opened without following a link, never created
+                fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+            except OSError as exc:
+                raise UsageError(f"cannot write: {exc.strerror}", file=str(self.path)) from None
+            self.stream: IO[bytes] = os.fdopen(fd, "wb")
+            self.device = True
+            return
+        self.device = False
         check_target(self.path, replace=replace)
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name[:64]}.", suffix=TMP_SUFFIX,
@@ -49,14 +59,17 @@ class OutputFile:
         except OSError as exc:
             raise UsageError(f"cannot write in {parent}: {exc.strerror}",
                              file=str(self.path)) from None
-        self.tmp: Path | None = Path(tmp)
+        self.tmp = Path(tmp)
         if os.chmod in os.supports_fd:
             os.chmod(fd, _new_file_mode(self.path))
-        self.stream: IO[bytes] = os.fdopen(fd, "wb")
+        self.stream = os.fdopen(fd, "wb")
 
     def commit(self) -> None:
         """Move the written bytes to ``path`` (checked again: a link or, without ``replace``,
         any file that appeared there meanwhile is refused)."""
+        if self.device:
+            self.stream.close()
+            return
         assert self.tmp is not None, "committed twice"
         self.stream.close()
         check_target(self.path, replace=self.replace)
@@ -79,6 +92,15 @@ class OutputFile:
             with suppress(FileNotFoundError):
                 self.tmp.unlink()
             self.tmp = None
+
+
+def _is_stream_device(path: Path) -> bool:
+    """Whether ``path`` is (not a link to) a character device or a named pipe."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def check_target(path: Path, *, replace: bool) -> None:

@@ -117,3 +117,24 @@ def test_names_from_ids_are_safe_and_collisions_get_a_suffix(tmp_path: Path) -> 
     assert len(notes) == 2
     assert [json.loads((out / n).read_text("utf-8"))["id"] for n in
             ("same.canonical.json", "same-2.canonical.json")] == ids[2:4]
+
+
+def test_a_device_or_named_pipe_is_written_to_directly(tmp_path: Path) -> None:
+    """``-o /dev/null`` and a named pipe (``-o >(gzip > x.gz)``) take the output as a stream:
+    there is no file to make atomic; the device is opened without following a link, never
+    created (a link to it is still refused)."""
+    src = _csv(tmp_path, "urn:x:1")
+    done = _convert(str(src), "--to", "canonical", "-q", "-o", os.devnull, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    done = _convert(str(src), "--to", "canonical", "-q", "-o", str(fifo), cwd=tmp_path)
+    out, _ = reader.communicate(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out)["id"] == "urn:x:1"
+    assert not list(tmp_path.glob("*credbridge-tmp"))
+    link = tmp_path / "null-link"
+    link.symlink_to(os.devnull)
+    done = _convert(str(src), "--to", "canonical", "-q", "-o", str(link), cwd=tmp_path)
+    assert done.returncode == 2 and "symbolic link" in done.stderr
