@@ -238,7 +238,12 @@ class ElmJsonLdFormat(_ElmBase):
             return 0
         top = json_top(head)
         if top is not None and "payload" in top.keys:  # a JAdES seal (JSON serialisation)
-            return _edc_score(jades.payload_head(head))
+            payload = top.get("payload")
+            if isinstance(payload, str) and payload.lstrip().startswith("{"):  # not encoded
+                return _edc_score(payload.encode())
+            payload_head = jades.payload_head(head)
+            if payload_head:
+                return _edc_score(payload_head)
         return _edc_score(head)
 
     def _graphs(self, data: bytes, ctx: Context) -> Iterator[Parsed]:

@@ -66,15 +66,20 @@ class Step:
     summary: str
     applies: Callable[[dict[str, Any]], bool]
     apply: Callable[[dict[str, Any]], dict[str, Any]]
+    left_out: Callable[[dict[str, Any]], list[str]] | None = None
+    """The members of the document the step does not carry (reported as ignored input)."""
 
 
 def upgrade(doc: Any, ctx: Context) -> Any:
     """``doc`` after every step of :data:`STEPS` that applies to it, each reported."""
     for step in STEPS:
         if isinstance(doc, dict) and step.applies(doc):
-            doc = step.apply(doc)
             ctx.say(Code.UPGRADED, "@context", f"read through the upgrade step {step.name} "
                     f"({step.summary})")
+            for key in step.left_out(doc) if step.left_out else []:
+                ctx.say(Code.IGNORED_INPUT, None, f"{key!r} beside the credential in the "
+                        "upload wrapper is not read (it is no part of the credential)")
+            doc = step.apply(doc)
     return doc
 
 
@@ -116,6 +121,10 @@ def _is_wrapper(doc: dict[str, Any]) -> bool:
 def _unwrap(doc: dict[str, Any]) -> dict[str, Any]:
     inner: dict[str, Any] = doc["credential"]
     return inner
+
+
+def _beside_the_credential(doc: dict[str, Any]) -> list[str]:
+    return [key for key in doc if key != "credential"]
 
 
 def _is_uploadable(doc: dict[str, Any]) -> bool:
@@ -231,7 +240,7 @@ def _walk(value: Any, node: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
 
 STEPS: tuple[Step, ...] = (
     Step("uploadable-wrapper", 'the EC issuer\'s {"credential": ...} wrapper: its inner '
-         "object is read", _is_wrapper, _unwrap),
+         "object is read", _is_wrapper, _unwrap, _beside_the_credential),
     Step("uploadable", "EC issuer uploadable EDC 3 JSON without @context: read with the VC 1.1 "
          "and edc-ap 3.2 contexts", _is_uploadable, _add_contexts),
     Step("edci-pre-release", "EC EDCI pre-release context (dev.everisdx.io) -> edc-ap 3.2 "

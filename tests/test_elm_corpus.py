@@ -1,0 +1,181 @@
+"""The ELM families of ../shared (samples and corpus/elm) read, each through its upgrade step
+(issue 17 causes 1, 4, 8, 9, 11, 12; the remaining gap of issue 15)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from credbridge import read
+from credbridge.errors import CredbridgeError
+from credbridge.formats import GENERIC, OWN_TYPE
+from credbridge.model import MicroCredential
+from credbridge.plugin_manager import get_formats
+from credbridge.report import Code, Report
+
+MALFORMED = {
+    # a missing ':' (line 99): not JSON, refused with one line saying so
+    "educational-pilot--EUUSC_euusc-uppersecondary-certificate-john-doe.json": "invalid JSON",
+}
+NOT_YET = {
+    # cause 8: EU VC types of their own shape (no EDC terms); see docs/formats/elm.md
+    "ecelm--EBSI-JSON-Serial_JSON_Examples_VerifiableAttestation-Europass.json",
+    "educational-pilot--examples_AccreditationMedicalTraining_SEAFORMEC.json",
+    "educational-pilot--examples_ContinuousProfessionalDevelopment.json",
+    "educational-pilot--examples_ProfessionalTrainingCertificate.json",
+}
+
+
+def _elm_files(shared: Path) -> list[Path]:
+    return sorted([*(shared / "samples" / "elm").iterdir(), *(shared / "corpus" / "elm").iterdir()])
+
+
+def _read(data: bytes, fmt: str | None = "elm") -> tuple[list[MicroCredential], Report]:
+    report = Report()
+    return list(read(io.BytesIO(data), from_format=fmt, report=report)), report
+
+
+def _upgrades(report: Report) -> list[str]:
+    return [m.detail for m in report.messages if m.code == Code.UPGRADED]
+
+
+def _corpus(shared: Path, name: str) -> bytes:
+    return (shared / "corpus" / "elm" / name).read_bytes()
+
+
+def _cases(shared: Path) -> Iterator[tuple[Path, str]]:
+    for path in _elm_files(shared):
+        if path.name in NOT_YET:
+            continue
+        yield path, MALFORMED.get(path.name, "")
+
+
+def test_every_well_formed_elm_document_of_the_shared_data_reads(shared: Path) -> None:
+    """Every ELM document of ../shared reads (detected by content, not named); a malformed
+    one is refused with one line saying what is wrong, never 'cannot tell the format'."""
+    read_count, failures = 0, []
+    for path, refusal in _cases(shared):
+        data = path.read_bytes()
+        try:
+            creds, report = _read(data, None)
+        except CredbridgeError as exc:
+            if refusal and refusal in exc.message and "\n" not in exc.message:
+                continue
+            failures.append((path.name, exc.message[:200]))
+            continue
+        if refusal or not creds or report.records_failed:
+            failures.append((path.name, f"{len(creds)} read, {report.records_failed} failed"))
+            continue
+        read_count += 1
+    assert not failures, failures
+    assert read_count >= 36
+
+
+def test_dc4eu_ec_credentials_v1_reads_through_its_upgrade_step(shared: Path) -> None:
+    """Cause 1: the DC4EU EDC-like context; concepts given by notation get their IRI."""
+    (cred,), report = _read(_corpus(
+        shared, "educational-pilot--EUHEMC_euhe-microcredential-example-john-doe.json"))
+    assert any("ec-credentials-v1" in d for d in _upgrades(report))
+    assert cred.title == {"en": "Microcredential in Digital Skills"}
+    assert cred.learner.given_name == "John" and cred.learner.family_name == "Doe"
+    body = cred.awarding_bodies[0]
+    assert body.name == {"en": "University of Example"}
+    assert body.legal_identifier is not None and body.legal_identifier.country == "ES"
+    assert cred.workload is not None and str(cred.workload.ects) == "5"
+    assert cred.levels is not None and cred.levels.eqf == 5
+    assert str(cred.issued) == "2025-05-30"
+
+
+def test_dc4eu_signed_eaa_with_a_status_list_2021_context_reads(shared: Path) -> None:
+    creds, _ = _read(_corpus(
+        shared, "educational-pilot--EUVETMC_euvet-microcredential-signed-john-doe.json"))
+    assert len(creds) == 1 and creds[0].title
+
+
+@pytest.mark.parametrize("name", [
+    "edci--jsonld_cred1.jsonld", "edci--jsonld_regularCred.jsonld",
+    "edci--release-2.2.2-alpha_accreditation_accredited_credential.jsonld",
+])
+def test_edci_pre_release_contexts_are_upgraded_to_edc_ap_3_2(shared: Path, name: str) -> None:
+    """Cause 4: the dev.everisdx.io contexts; the step is reported by name."""
+    creds, report = _read(_corpus(shared, name))
+    assert creds and any("edci-pre-release" in d for d in _upgrades(report))
+    assert all(c.learner.given_name for c in creds)
+
+
+def test_pre_release_terms_take_their_edc_ap_names(shared: Path) -> None:
+    """The minimal pre-release context's ``name`` of an Organisation is its legal name."""
+    (cred,), _ = _read(_corpus(shared, "edci--jsonld_cred1.jsonld"))
+    assert cred.issuer is not None and "name" in cred.issuer.name.values()
+    assert cred.learner.family_name == "Power"
+
+
+def test_uploadable_json_and_its_wrapper_read_as_the_inner_credential(shared: Path) -> None:
+    """Cause 11: no @context (EC issuer 'uploadable'), and the {"credential": ...} wrapper."""
+    name = "ecelm--JSON-LD_Examples_ELM_v3__Sample-CertOfPart-unsigned-uploadable.json"
+    wrapped, report = _read(_corpus(shared, name))
+    assert wrapped and [d.split()[5] for d in _upgrades(report)] == ["uploadable-wrapper"]
+    bare, report = _read(json.dumps(json.loads(_corpus(shared, name))["credential"]).encode())
+    assert [c.to_json_dict() for c in wrapped] == [c.to_json_dict() for c in bare]
+    assert not _upgrades(report)  # the inner object is edc-ap 3.2 JSON-LD itself
+    # a wrapper whose inner object has no @context either, and delivery details beside it
+    wrapper = _corpus(shared, "dc-bootcamp--01_separated_AA-Annex1-MC-unsigned-PROD.json")
+    creds, report = _read(wrapper, None)
+    assert creds and creds[0].title
+    assert [d.split()[5] for d in _upgrades(report)] == ["uploadable-wrapper", "uploadable"]
+    assert any("'deliveryDetails'" in m.detail for m in report.messages
+               if m.code == Code.IGNORED_INPUT)
+
+
+def test_a_credit_of_zero_never_rejects_the_record(shared: Path) -> None:
+    """Cause 12: ECTS 0 (EBSI ``creditPoint: "0"``) is a value, not a failed record."""
+    doc = json.loads((shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld").read_bytes())
+    zeroed = _zero_points(doc)
+    assert zeroed != doc
+    creds, report = _read(json.dumps(zeroed).encode())
+    assert len(creds) == 1 and not report.records_failed
+    assert creds[0].workload is not None and str(creds[0].workload.ects) == "0"
+
+
+def _zero_points(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: ("0" if k == "point" else _zero_points(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_zero_points(v) for v in node]
+    return node
+
+
+def test_a_country_that_is_not_one_is_reported_never_a_refused_record(shared: Path) -> None:
+    """A country under the language authority (…/language/USA) is read as the country its
+    code names; a local concept is no country: both reported, the record reads."""
+    (cred,), report = _read(_corpus(shared, "credential-converter--test_ELM_export_example.json"))
+    assert cred.awarding_bodies[0].country == "US"
+    assert any(m.code == Code.APPROXIMATED and "not a country concept" in m.detail
+               for m in report.messages)
+    creds, report = _read(_corpus(shared, "credentials--examples_edc-matriculation-example.json"))
+    assert creds and any(m.code == Code.INVALID_VALUE and m.field == "learner.citizenship"
+                         for m in report.messages)
+
+
+def test_the_declared_type_decides_between_elm_and_ob3(shared: Path) -> None:
+    """Cause 9: an OB 3.0 type wins over the edc-ap context; an EDC type is ELM's own; an
+    EDC context alone names the family."""
+    sniff = get_formats().get("elm").sniff
+    ob = _shared_json(shared / "corpus" / "ob3" / "credential-converter--jsontest.json")
+    assert sniff(ob) == GENERIC
+    merged = _shared_json(shared / "corpus" / "ob3" / "dc-bootcamp--02_merged_MC_raw.json")
+    assert sniff(merged) == GENERIC
+    sample = (shared / "samples" / "elm" / "credential-sample_v3.2.jsonld").read_bytes()
+    assert sniff(sample[:262_144]) == OWN_TYPE
+    context_only = json.dumps({"@context": ["http://data.europa.eu/snb/model/context/edc-ap"],
+                               "id": "urn:x"}).encode()
+    assert sniff(context_only) == GENERIC
+    wrapper = _corpus(shared, "dc-bootcamp--01_separated_AA-Annex1-MC-unsigned-PROD.json")
+    assert sniff(wrapper[:262_144]) == OWN_TYPE
+
+
+def _shared_json(path: Path) -> bytes:
+    return path.read_bytes()[:262_144]
