@@ -481,7 +481,7 @@ class OutputEdit:
             return data
         lines = data.split(b"\n")
         lines = lines[:-1] if lines and lines[-1] == b"" else lines
-        if len(self.values) > 1 and len(lines) == len(self.values):
+        if len(self.values) > 1 and len(lines) == len(self.values) and _is_json(lines[0]):
             out = io.BytesIO()
             for (label, taken), line in zip(self.values, lines, strict=True):
                 out.write(self._edit_one(line, taken, label, indent=None) + b"\n")
@@ -519,6 +519,16 @@ class OutputEdit:
         text = json.dumps(document, ensure_ascii=data.isascii() and b"\\u" in data,
                           indent=indent, separators=(",", ":") if compact else None)
         return text.encode("utf-8")
+
+
+def _is_json(line: bytes) -> bool:
+    """True when ``line`` is a JSON document by itself (a line of JSON Lines, not the first
+    line of an indented document)."""
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def _indent(data: bytes) -> int | None:

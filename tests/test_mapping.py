@@ -259,3 +259,40 @@ def test_mynextid_enrolment_both_ways(shared: Path, root: Path) -> None:
     subject = json.loads(written)["credentialSubject"]
     assert subject["studentNumber"] == "12345"
     assert subject["degreeProgramme"]["programmeTitle"] == {"de": "Math", "en": "Math"}
+
+
+def _edit(output: bytes, *hours: int) -> tuple[bytes, list[str]]:
+    import io
+
+    from credbridge import Context, MicroCredential, get_formats
+    from credbridge.mapping import OutputEdit
+
+    m = parse_mapping(EXT_MAP, "m.toml")
+    ctx = Context(format="ob3", options=get_formats().get("ob3").Options())
+    out = io.BytesIO()
+    edit = OutputEdit(m, m.for_writing("ob3"), out, ctx)
+    edit.buffer.write(output)
+    for n, h in enumerate(hours):
+        edit.written(MicroCredential.model_validate(json.loads(_canonical(h, n))), n)
+    edit.finish()
+    return out.getvalue(), [m.detail for m in ctx.report.messages]
+
+
+def test_a_signed_document_is_left_as_it_is() -> None:
+    signed = json.dumps({**OB3, "proof": {"type": "DataIntegrityProof"}}, indent=2).encode()
+    out, said = _edit(signed, 5)
+    assert out == signed
+    assert any("signed (proof)" in d for d in said)
+
+
+def test_an_indented_document_stays_indented() -> None:
+    doc = json.dumps(OB3, indent=2).encode() + b"\n"
+    out, _said = _edit(doc, 5, 6)  # two records of one document: the first one's values
+    assert out.startswith(b'{\n  "@context"') and out.endswith(b"}\n")
+    assert json.loads(out)["credentialSubject"]["achievement"]["studyHours"] == 5
+
+
+def test_a_jwt_output_is_left_as_it_is() -> None:
+    out, said = _edit(b"eyJhbGciOiJFUzI1NiJ9.e30.sig\n", 5)
+    assert out == b"eyJhbGciOiJFUzI1NiJ9.e30.sig\n"
+    assert any("not plain JSON" in d for d in said)
