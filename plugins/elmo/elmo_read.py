@@ -225,14 +225,26 @@ def _issuer(el: Any | None, ctx: Context) -> dict[str, Any]:
     return org
 
 
+def _outcome_items(lines: list[str]) -> list[str]:
+    """The items of a learning-outcomes block: a line each, where a line indented by two
+    spaces (not a bullet) continues the item above it (credbridge writes a multi-line
+    outcome so)."""
+    items: list[str] = []
+    for line in lines:
+        if items and items[-1] and line.startswith("  ") and not re.match(r"\s*[-*•]\s", line):
+            items[-1] += "\n" + line[2:]
+            continue
+        items.append(re.sub(r"^\s*[-*•]\s*", "", line).strip())
+    return [item.strip() for item in items if item.strip()]
+
+
 def _split_description(value: str) -> tuple[str | None, list[str]]:
     """A description "...\\nLearning outcomes:\\n- a\\n- b" -> (text before, [a, b])."""
     lines = value.splitlines()
     for i, line in enumerate(lines):
         if line.strip().lower() == OUTCOMES_HEADING.lower():
             before = "\n".join(lines[:i]).strip() or None
-            items = [re.sub(r"^\s*[-*•]\s*", "", item).strip() for item in lines[i + 1:]]
-            return before, [item for item in items if item]
+            return before, _outcome_items(lines[i + 1:])
     return value.strip() or None, []
 
 

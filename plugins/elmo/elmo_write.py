@@ -208,7 +208,9 @@ def _description(cred: MicroCredential, ctx: Context) -> dict[str, str]:
     blocks = {lang: [t[lang] for t in outcomes] for lang in common} or \
         {next(iter(outcomes[0])): [next(iter(t.values())) for t in outcomes]}
     for lang, items in blocks.items():
-        block = OUTCOMES_HEADING + "\n" + "\n".join(f"- {i}" for i in items)
+        # a line of a multi-line outcome is indented: the reader joins it to its item
+        block = OUTCOMES_HEADING + "\n" + "\n".join(
+            "- " + "\n  ".join(i.splitlines()) for i in items)
         out[lang] = (out[lang] + "\n\n" + block) if out.get(lang) else block
     return out
 
