@@ -68,12 +68,13 @@ def test_old_and_wrapped_elmo_is_read_through_named_upgrade_steps(
 
 PRE_1 = b"""<?xml version="1.0"?>
 <elmo xmlns="http://purl.org/net/elmo"><report>
- <learner><givenNames>Ada</givenNames><familyName>L</familyName>
+ <learner><identifier type="nationality">FI</identifier>
+  <givenNames>Ada</givenNames><familyName>L</familyName>
   <bday dtf="dd.MM.yyyy">02.03.1990</bday></learner>
  <issuer><title xml:lang="en">Uni</title>
   <identifier type="url">www.uni.example</identifier></issuer>
  <learningOpportunitySpecification><title xml:lang="en">Course</title>
-  <credit><scheme>ECTS</scheme><value>0</value></credit>
+  <credit><scheme>ECTS</scheme><value>0</value></credit><level>MASTER</level>
   <specifies><learningOpportunityInstance><date>2014-11-28+02:00</date>
    <result>5</result></learningOpportunityInstance></specifies>
  </learningOpportunitySpecification></report></elmo>"""
@@ -89,8 +90,11 @@ def test_a_pre_1_0_elmo_document_of_the_class() -> None:
     assert cred.assessment is not None and cred.assessment.grade is not None
     assert cred.assessment.grade.value == "5"
     assert cred.awarding_bodies[0].url == "www.uni.example"
+    assert cred.levels is not None and cred.levels.qf_ehea == "second"
+    assert cred.learner.citizenship == ["FI"]
     (step,) = report.by_code(Code.UPGRADED)
-    for name in ("namespace", "learner", "@dtf", "credit", "resultLabel", "url"):
+    for name in ("namespace", "learner", "@dtf", "credit", "resultLabel", "url", "MASTER",
+                 "citizenship"):
         assert name in step.detail
 
 

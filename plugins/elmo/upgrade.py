@@ -174,6 +174,49 @@ def _issuer_url(elmo: Any) -> str | None:
     return "pre-1.0 issuer <identifier type=\"url\"> -> <url>" if changed else None
 
 
+CYCLES = {"BACHELOR": "Bachelor", "MASTER": "Master", "PHD": "PhD"}
+"""Pre-1.0 specification levels and the (deprecated) v1 credit levels that say the same."""
+
+
+def _cycle_level(elmo: Any) -> str | None:
+    """Before 1.0 a specification's cycle was ``<level>BACHELOR</level>``; v1 (deprecated) says
+    it as the level of its credit (read as the QF-EHEA cycle)."""
+    changed = False
+    for los in elmo.iter(q("learningOpportunitySpecification")):
+        level = child(los, "level")
+        cycle = CYCLES.get((level.text or "").strip().upper()) if level is not None and \
+            not len(level) else None
+        if cycle is None:
+            continue
+        loi = child(child(los, "specifies"), "learningOpportunityInstance") \
+            if child(los, "specifies") is not None else None
+        credit = child(loi, "credit") if loi is not None else None
+        if credit is None:
+            continue
+        credit_level = child(credit, "level")
+        if credit_level is None:
+            credit_level = etree.SubElement(credit, q("level"))
+        credit_level.text = cycle
+        los.remove(level)
+        changed = True
+    return "pre-1.0 specification <level>BACHELOR|MASTER|PHD -> credit level" if changed \
+        else None
+
+
+def _nationality(elmo: Any) -> str | None:
+    """Before 1.0 citizenship could be a learner identifier of type ``nationality``."""
+    learner = child(elmo, "learner")
+    if learner is None or child(learner, "citizenship") is not None:
+        return None
+    ids = [i for i in children(learner, "identifier") if i.get("type") == "nationality"]
+    if not ids:
+        return None
+    ids[0].tag = q("citizenship")
+    del ids[0].attrib["type"]
+    return "pre-1.0 learner <identifier type=\"nationality\"> -> <citizenship>"
+
+
 STEPS: tuple[Callable[[Any], str | None], ...] = (
-    _namespace, _learner_in_report, _dated, _credit_on_specification, _result, _issuer_url)
+    _namespace, _learner_in_report, _dated, _credit_on_specification, _cycle_level, _result,
+    _issuer_url, _nationality)
 """The upgrade steps, in order; each returns its name when it changed the document."""
