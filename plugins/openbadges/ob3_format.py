@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError, LimitExceededError, UnsafeInputError
 from credbridge.formats import Predicate
 from credbridge.options import FormatOptions
-from credbridge.report import Code
+from credbridge.report import Code, Severity
 
 from . import contexts as C
 from .base import BadgeFormat, DocumentWriter, documents, is_lines
@@ -65,6 +65,8 @@ class Ob3Format(BadgeFormat):
             # the OB 2.0 reading reports (and keeps its sections) as ob2, as the ob2 format would
             return read_ob2(self, source, dataclasses.replace(ctx, format="ob2"), {})
         data = dict(source.data)
+        if not _checked(data, ctx):
+            return None
         extension = extension_value(data.pop(C.CREDBRIDGE_IRI, None),
                                     data.pop(C.CREDBRIDGE_TERM, None))
         reader = Ob3Reader(ctx)
@@ -112,3 +114,26 @@ class Ob3Format(BadgeFormat):
             problems += [prefix + p for p in schema_problems(doc, schemas)]
             problems += [prefix + p for p in json_ld_problems(doc)]
         return problems
+
+
+def _checked(data: dict[str, Any], ctx: Context) -> bool:
+    """Report each OB 3.0 JSON Schema rule ``data`` breaks (``schema-rule``) and an end of
+    validity that has passed; False (a failed record) when a rule is broken under
+    ``--strict-input``."""
+    from .ob3_read import is_ob3
+    from .schema_rules import broken_rules, expired
+
+    if not is_ob3(data):
+        return True  # the reader says what the document is
+    broken = broken_rules(data)
+    for field, rule in broken:
+        ctx.say(Code.SCHEMA_RULE, field, rule)
+    until = expired(data)
+    if until is not None:
+        ctx.say(Code.NOTE, "valid_until", f"the credential expired on {until} (a verifier "
+                "refuses it); read as it is", severity=Severity.WARNING)
+    if broken and ctx.policy.strict_input:
+        ctx.failed(f"breaks {len(broken)} OB 3.0 rule(s) (--strict-input): "
+                   + "; ".join(rule for _, rule in broken))
+        return False
+    return True
