@@ -18,6 +18,7 @@ from credbridge.batch import Batch, run
 from credbridge.cli import cli
 from credbridge.context import Context
 from credbridge.convert import read, write
+from credbridge.errors import InputError
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
 from credbridge.plugins.openbadges.options import BadgeOptions
@@ -104,10 +105,10 @@ def test_badgeclass_alone(ob2_samples: Path) -> None:
 
 
 def test_issuer_alone_is_not_a_credential(ob2_samples: Path) -> None:
-    report = Report()
-    assert read_all(ob2_samples / ISSUER, report) == []
-    assert any("not a credential" in m.detail for m in report.messages)
-    assert not report.has_errors
+    """An issuer profile given alone is refused with one line saying what it is (issue 17)."""
+    with pytest.raises(InputError, match="an Open Badges 2.0 issuer profile, not a credential: "
+                       "give it with the assertion"):
+        read_all(ob2_samples / ISSUER, Report())
 
 
 def test_signed_assertion_sample(ob2_samples: Path) -> None:
