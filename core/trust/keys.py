@@ -348,7 +348,7 @@ def check_chain(leaf: Any, extra: list[Any], store: TrustStore,
                 break
         if parent is None:
             return ChainResult(False, detail="the certificate does not chain to a given trust "
-                               f"anchor (issuer {current.issuer.rfc4514_string()} not found)")
+                               f"anchor (issuer {dn(current.issuer)} not found)")
         if not valid_at(parent, when):
             return ChainResult(False, detail=f"the issuing certificate "
                                f"{subject_of(parent)} was not valid at signing "
@@ -360,6 +360,11 @@ def check_chain(leaf: Any, extra: list[Any], store: TrustStore,
 def subject_of(cert: Any) -> str:
     """A certificate's subject DN as written (``C=EE, O=…, CN=…``), ``organizationIdentifier``
     by name."""
+    return dn(cert.subject)
+
+
+def dn(name: Any) -> str:
+    """An X.509 name as written (``C=EE, O=…, CN=…``), ``organizationIdentifier`` by name."""
     c = crypto()
     names = {c.x509.NameOID.ORGANIZATION_IDENTIFIER: "organizationIdentifier"}
-    return ", ".join(rdn.rfc4514_string(names) for rdn in cert.subject.rdns)
+    return ", ".join(rdn.rfc4514_string(names) for rdn in name.rdns)

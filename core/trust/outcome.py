@@ -54,6 +54,8 @@ class Outcome:
             text += f" signed by {self.signer}"
         if self.signed_at:
             text += f" at {self.signed_at}"
+        if self.anchor:
+            text += f", chained to {self.anchor}"
         if self.detail:
             text += f": {self.detail}"
         return text

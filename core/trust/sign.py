@@ -8,8 +8,10 @@ reaches the output.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -99,6 +101,9 @@ class Signer:
     target: str
     suite: str
     chain: list[Any] = field(default_factory=list)
+    when: dt.datetime | None = None
+    """The signing time written (``None``: now); ``SOURCE_DATE_EPOCH`` sets it, for
+    reproducible outputs."""
 
     @classmethod
     def make(cls, key_path: str, target: str, suite: str | None = None,
@@ -126,7 +131,7 @@ class Signer:
             public = key.private.public_key()
             if jwk_of(public) != jwk_of(chain[0].public_key()):
                 raise UsageError("--cert: the first certificate is not the --sign key's")
-        return cls(key, target, chosen, chain)
+        return cls(key, target, chosen, chain, _source_date())
 
     def wrap(self, stream: IO[bytes], ctx: Context) -> SignedOutput:
         """A buffer the writer writes into; :meth:`SignedOutput.finish` signs and writes."""
@@ -138,7 +143,8 @@ class Signer:
             payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             signer = subject_of(self.chain[0])
             ctx.say(Code.SIGNED, "proof", f"sealed with JAdES-B by {signer}")
-            return jades.seal(payload, self.key.private, self.chain).encode("utf-8")
+            return jades.seal(payload, self.key.private, self.chain,
+                              signing_time=self.when).encode("utf-8")
         previous = _issuer_id(doc)
         doc = _with_issuer(doc, self.key.did)
         changed = f" (was {previous})" if previous and previous != self.key.did else ""
@@ -146,7 +152,7 @@ class Signer:
                 f"issuer is the signing identity{changed}")
         if self.suite == "jwt":
             return vcjwt.sign_vc_jwt(doc, self.key.private, self.key.method).encode("ascii")
-        signed = dataintegrity.sign(doc, self.key.private, self.key.method)
+        signed = dataintegrity.sign(doc, self.key.private, self.key.method, created=self.when)
         return json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8")
 
 
@@ -180,6 +186,16 @@ class SignedOutput:
             self.stream.write(json.dumps(json.loads(signed), ensure_ascii=False).encode()
                               if signed.lstrip().startswith(b"{") else signed)
             self.stream.write(b"\n")
+
+
+def _source_date() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as the signing time, else ``None``."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {value!r}")
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 def _issuer_id(doc: dict[str, Any]) -> str | None:
