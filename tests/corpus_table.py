@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,8 @@ class Outcome:
     """The refusal's full message (``refused:``), to check it is one line."""
     credentials: list[credbridge.MicroCredential] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    seconds: float = 0.0
+    """How long the read took (not in the table: machines differ)."""
 
     @property
     def family(self) -> str:
@@ -133,6 +136,14 @@ def measure(corpus: Path, name: str) -> Outcome:
     """Read ``corpus/name`` alone (detected by content and extension) and say what it gave."""
     out = Outcome(name)
     path = str(corpus / name)
+    start = time.perf_counter()
+    try:
+        return _read(out, path)
+    finally:
+        out.seconds = time.perf_counter() - start
+
+
+def _read(out: Outcome, path: str) -> Outcome:
     try:
         fmt = credbridge.detect(path)
         out.format = fmt.name

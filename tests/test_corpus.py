@@ -64,6 +64,16 @@ def test_no_traceback(outcomes: list[Outcome]) -> None:
     assert not crashed, "non-credbridge exceptions:\n" + "\n".join(crashed)
 
 
+MAX_SECONDS = 20.0
+"""No corpus file takes longer (the readers' own time budget is 5 s of parsing; this bound
+catches a hang on a 2-core CI machine without flaking on a slow one)."""
+
+
+def test_no_file_hangs(outcomes: list[Outcome]) -> None:
+    slow = [f"{o.path}: {o.seconds:.1f} s" for o in outcomes if o.seconds > MAX_SECONDS]
+    assert not slow, "\n".join(slow)
+
+
 def test_every_refusal_is_one_line(outcomes: list[Outcome]) -> None:
     lines = [(o.path, o.refusal) for o in outcomes if o.refusal is not None]
     lines += [(o.path, m.detail) for o in outcomes for m in o.report.errors]
