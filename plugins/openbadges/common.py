@@ -87,6 +87,9 @@ def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Sou
                              f"({baked.text}); credbridge never fetches it")
         text = baked.text.encode("utf-8")
     stripped = text.strip()
+    if stripped[:3] == b"eyJ" and jws.header_only(stripped) is not None:
+        raise InputError("a JWS protected header alone (no payload, no signature: a detached "
+                         "or cut signature), not a credential")
     if stripped[:1] not in (b"{", b"[") and jws.looks_like_jws(stripped):
         header, payload = jws.decode(stripped)
         data = payload.get("vc", payload) if isinstance(payload.get("vc"), dict) else payload

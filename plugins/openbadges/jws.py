@@ -50,3 +50,17 @@ def peek_payload(head: bytes) -> bytes:
         return base64.urlsafe_b64decode(body)
     except ValueError:
         return b""
+
+
+def header_only(data: bytes) -> dict[str, Any] | None:
+    """The JOSE header when ``data`` is one base64url segment that decodes to a JSON object
+    with ``alg``: a JWS protected header alone (a detached or cut signature); else None."""
+    text = data.strip()
+    if not text.startswith(b"eyJ") or b"." in text or len(text) > 1_000_000 or \
+            re.fullmatch(rb"[A-Za-z0-9_-]+", text) is None:
+        return None
+    try:
+        header = load_json(_b64(text), what="JWS header")
+    except (ValueError, TypeError, InputError):
+        return None
+    return header if isinstance(header, dict) and "alg" in header else None

@@ -90,7 +90,8 @@ def ob3_score(head: bytes) -> int:
         return GENERIC if baking.OB2_SVG_NS.encode() + b'"' not in head else 0
     top = top_of(head)
     if top is None:
-        return 0
+        # a JWS protected header alone (its payload detached or cut): the reader says so
+        return GENERIC if head[:3] == b"eyJ" and jws.header_only(head) is not None else 0
     if is_presentation(top) or ENVELOPED in top.types():
         inner = _inner(top) if ENVELOPED not in top.types() else _inner(
             JsonTop({"verifiableCredential": top.members}, ("verifiableCredential",), True))
