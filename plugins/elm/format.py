@@ -408,7 +408,8 @@ EDC_TYPES = frozenset({"EuropeanDigitalCredential", "EuropeanDigitalPresentation
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 """Open Badges 3.0 types: a document declaring one is OB 3.0 even with an EDC context."""
 EDC_CONTEXTS = (b"snb/model/context/edc-ap", b"dev.everisdx.io/datamodel",
-                b"ec.europa.eu/credentials/v1")
+                b"ec.europa.eu/credentials/v1", b"eaa-rulebook.europa.eu",
+                b"essif.europa.eu/schemas/vc/2020")
 
 
 def _edc_score(head: bytes) -> int:

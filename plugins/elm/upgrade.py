@@ -28,6 +28,7 @@ from credbridge import vocab
 from credbridge.errors import VocabularyError
 from credbridge.report import Code
 
+from . import eu_attestations
 from .contexts import EDC_AP_URL, VC1_URL
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class Step:
     apply: Callable[[dict[str, Any]], dict[str, Any]]
     left_out: Callable[[dict[str, Any]], list[str]] | None = None
     """The members of the document the step does not carry (reported as ignored input)."""
+    why: str = "is not read"
+    """Why a member the step does not carry is not read (follows its name in the report)."""
 
 
 def upgrade(doc: Any, ctx: Context) -> Any:
@@ -76,10 +79,9 @@ def upgrade(doc: Any, ctx: Context) -> Any:
         if isinstance(doc, dict) and step.applies(doc):
             ctx.say(Code.UPGRADED, "@context", f"read through the upgrade step {step.name} "
                     f"({step.summary})")
-            for key in step.left_out(doc) if step.left_out else []:
-                ctx.say(Code.IGNORED_INPUT, None, f"{key!r} beside the credential in the "
-                        "upload wrapper is not read (it is no part of the credential)")
-            doc = step.apply(doc)
+            doc, left_out = step.apply(doc), step.left_out(doc) if step.left_out else []
+            for key in left_out:
+                ctx.say(Code.IGNORED_INPUT, None, f"{key!r} {step.why}")
     return doc
 
 
@@ -240,7 +242,8 @@ def _walk(value: Any, node: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
 
 STEPS: tuple[Step, ...] = (
     Step("uploadable-wrapper", 'the EC issuer\'s {"credential": ...} wrapper: its inner '
-         "object is read", _is_wrapper, _unwrap, _beside_the_credential),
+         "object is read", _is_wrapper, _unwrap, _beside_the_credential,
+         "beside the credential in the upload wrapper is not read (no part of the credential)"),
     Step("uploadable", "EC issuer uploadable EDC 3 JSON without @context: read with the VC 1.1 "
          "and edc-ap 3.2 contexts", _is_uploadable, _add_contexts),
     Step("edci-pre-release", "EC EDCI pre-release context (dev.everisdx.io) -> edc-ap 3.2 "
@@ -248,5 +251,12 @@ STEPS: tuple[Step, ...] = (
     Step("ec-credentials-v1", "DC4EU EDC-like context https://ec.europa.eu/credentials/v1 -> "
          "edc-ap 3.2 terms; concepts named by notation get their vocabulary IRI",
          _is_ec_v1, _ec_v1),
+    Step("dc4eu-professional-rulebook", "DC4EU professional-qualification training "
+         "certificate (eaa-rulebook context) -> an edc-ap 3.2 learning achievement",
+         eu_attestations.is_rulebook, eu_attestations.from_rulebook,
+         eu_attestations.rulebook_left_out, "has no edc-ap 3.2 term credbridge maps it to"),
+    Step("ebsi-2020-europass", "EBSI 2020 VerifiableAttestation Europass (EDC XML of 2020 as "
+         "JSON) -> edc-ap 3.2", eu_attestations.is_ebsi_2020, eu_attestations.from_ebsi_2020,
+         eu_attestations.ebsi_2020_left_out, "has no edc-ap 3.2 term credbridge maps it to"),
 )
 """The upgrade chain, in order."""
