@@ -141,7 +141,10 @@ PRERELEASE = b"""<?xml version="1.0"?><europassCredential>
 <issuer><organization><id>urn:agent:2</id><preferredName>Institut</preferredName></organization></issuer>
 <title lang="en_GB">Technician</title>
 <credentialSubject><givenNames>E</givenNames><familyName>S</familyName>
-<dateOfBirth>1992-08-26T00:00:00+02:00</dateOfBirth><achievements/></credentialSubject>
+<dateOfBirth>1992-08-26T00:00:00+02:00</dateOfBirth><achievements>
+<learningAward id="x/ach1"><title>Web developer</title>
+<hasPart id="x/ach2"><title>Practice</title></hasPart></learningAward></achievements>
+<activities><activity id="x/act1"><title>PHP</title></activity></activities></credentialSubject>
 </europassCredential>"""
 
 
@@ -152,7 +155,9 @@ def test_edc_xml_in_no_namespace_is_the_pre_release_model() -> None:
     assert cred.title == {"en-GB": "Technician"}
     assert cred.awarding_bodies[0].id == "urn:agent:2"
     assert cred.learner is not None and str(cred.learner.birth_date) == "1992-08-26"
-    assert any("achievements" in m.detail for m in report.by_code(Code.IGNORED_INPUT))
+    assert [(p.id, p.part_of, p.title) for p in cred.parts] == [
+        ("x/ach1", None, {"und": "Web developer"}), ("x/ach2", "x/ach1", {"und": "Practice"})]
+    assert any("activities" in m.detail for m in report.by_code(Code.IGNORED_INPUT))
     with pytest.raises(InputError, match="not a credential"):
         list(read(b"<europassCredential><proof/></europassCredential>", from_format="edc-xml"))
 

@@ -3,9 +3,10 @@ test resources (2019-2020: ``issuanceDate``, inline ``issuer``/``organization``,
 text, ``<text language>`` or ``<contents language>``).
 
 That model is not EDC XML 0.x (no ``…References``, no ``idref``): the credential-level facts are
-read (id, title, description, dates, issuer as awarding body, learner); what lies below the
-subject (activities, assessments, achievements) is named in one message and not read. A document
-with no credential data at all (a signature alone, a test stub) is refused in one line.
+read (id, title, description, dates, issuer as awarding body, learner), and the subject's
+achievements become parts (id, title, description, date); activities and assessments are named
+in one message and not read. A document with no credential data at all (a signature alone, a
+test stub) is refused in one line.
 """
 
 from __future__ import annotations
@@ -65,14 +66,45 @@ def prerelease_record(root: Any, ctx: Context) -> tuple[dict[str, Any], str]:
         learner = _learner(subject)
         if learner:
             data["learner"] = learner
-        skipped = [n for n in NOT_READ if _child(subject, n) is not None]
+        parts = _parts(_child(subject, "achievements"), None)
+        if parts:
+            data["parts"] = parts
+            ctx.say(Code.APPROXIMATED, "parts", f"pre-release EDCI model: {len(parts)} "
+                    "achievement(s) kept as parts with their id, title, description and date "
+                    "(their results and activities are not read)")
+        skipped = [n for n in NOT_READ if n != "achievements" and _child(subject, n) is not None]
         skipped += [n for n in NOT_READ if _child(root, n) is not None]
         if skipped:
             ctx.say(Code.IGNORED_INPUT, None, f"pre-release EDCI model: {', '.join(skipped)} "
                     "are not read (only the credential-level facts)")
     ctx.say(Code.NOTE, None, "read as the pre-release EDCI model (europassCredential in no "
-            "namespace, EC test resources): id, title, description, dates, issuer, learner")
+            "namespace, EC test resources): id, title, description, dates, issuer, learner, "
+            "achievements as parts")
     return data, str(data.get("id") or "europassCredential")
+
+
+def _parts(holder: Any | None, parent: str | None) -> list[dict[str, Any]]:
+    """The achievements below ``holder`` (``hasPart`` at any depth) as flat canonical parts."""
+    out: list[dict[str, Any]] = []
+    for ach in holder if holder is not None else []:
+        if not isinstance(ach.tag, str):
+            continue
+        part: dict[str, Any] = {}
+        if ident := clean_uri(ach.get("id")):
+            part["id"] = ident
+        if parent:
+            part["part_of"] = parent
+        for key in ("title", "description"):
+            if texts := _texts(_child(ach, key)):
+                part[key] = texts
+        if issued := _text(_child(ach, "issuedDate")):
+            part["assessed"] = issued
+        if set(part) - {"id", "part_of"}:
+            out.append(part)
+        below = [h for h in ach if isinstance(h.tag, str) and h.tag == "hasPart"]
+        if below and part.get("id"):
+            out += _parts(below, part["id"])
+    return out
 
 
 def _child(el: Any, name: str) -> Any | None:
