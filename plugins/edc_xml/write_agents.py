@@ -130,7 +130,7 @@ class AgentWriter(WriterBase):
         if org.country or org.address:
             address = sub(location, "hasAddress")
             if org.address:
-                self.text_el(address, "fullAddress", {self.primary: org.address},
+                self.text_el(address, "fullAddress", {"und": org.address},
                              f"{role}.address", note=True)
             if org.country:
                 self.country_el(address, "country", org.country)

@@ -8,6 +8,7 @@ from typing import Any
 
 from credbridge import vocab
 from credbridge.context import Context
+from credbridge.languages import UNKNOWN, Retagger
 from credbridge.model import MicroCredential, Organisation
 from credbridge.report import Code
 from lxml import etree
@@ -57,7 +58,12 @@ class WriterBase:
         self.orgs: dict[str, tuple[Organisation, str, str]] = {}
         self.languages: list[str] = []
         self._said: set[tuple[Code, str, str]] = set()
+        self.retag = Retagger(ctx, cred, regions=False, target="EDC XML")
+        """Texts of unknown language are written in ``retag.language`` (one rule for every
+        writer: credbridge.languages), when EDC XML allows it, else in ``primary``."""
         self.primary = self._primary_language()
+        self.unknown_as = self.retag.language if self.retag.language in XML_LANGUAGES \
+            else self.primary
 
     def claim_id(self, kind: str, doc_id: str | None) -> str:
         """The id of the record's achievement (or activity): the one read, else the record's
@@ -80,11 +86,13 @@ class WriterBase:
         self.ctx.say(code, field, detail)
 
     def _primary_language(self) -> str:
+        """The document's primary language: the title's, else the language of
+        :func:`credbridge.languages.text_language` (``en`` when EDC XML does not allow it)."""
         for lang in self.cred.title:
             base = lang.split("-")[0]
             if base in XML_LANGUAGES:
                 return base
-        return "en"
+        return self.retag.language if self.retag.language in XML_LANGUAGES else "en"
 
     def lang_texts(self, text: dict[str, str], field: str) -> list[tuple[str, str]]:
         """(lang, text) pairs the XSD accepts: one per allowed language; ``und`` becomes the
@@ -92,14 +100,19 @@ class WriterBase:
         out: dict[str, str] = {}
         for lang, value in text.items():
             base = lang.split("-")[0]
-            if base == "und":
-                if self.primary in out or self.primary in text:
-                    self.note(Code.APPROXIMATED, "a text of unknown language was left out "
-                              f"(the {self.primary} text is written)", field)
+            if base == UNKNOWN:
+                if self.unknown_as in out or self.unknown_as in text:
+                    if text.get(self.unknown_as, out.get(self.unknown_as)) != value:
+                        self.note(Code.DROPPED, "a text of unknown language was left out "
+                                  f"(the {self.unknown_as} text is written)", field)
                     continue
-                self.note(Code.APPROXIMATED, f"text of unknown language written as "
-                          f"{self.primary!r}", field)
-                base = self.primary
+                if self.unknown_as == self.retag.language:
+                    base = self.retag.tag(UNKNOWN, field)
+                else:
+                    base = self.unknown_as
+                    self.note(Code.RETAGGED, f"text of unknown language written as {base!r} "
+                              "(the document's primary language: EDC XML does not allow "
+                              f"{self.retag.language!r})", field)
             if base not in XML_LANGUAGES:
                 self.note(Code.APPROXIMATED, f"language {lang!r} is not one of the 29 that "
                           "EDC XML allows; that text is left out", field)

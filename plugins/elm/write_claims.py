@@ -212,7 +212,8 @@ def assessment_node(writer: ClaimWriter, part: Part,
                             "type": "LearningAssessment",
                             "title": {"en": PLACEHOLDER_ASSESSMENT},
                             "grade": writer._note({"und": grade.value if grade and grade.value
-                                                   else "-"}),
+                                                   else "-"}, "parts[].assessment.grade.value"
+                                                  if grade and grade.value else None),
                             "awardedBy": process}
     if grade and grade.status:
         uri, label = coded("grade_status", grade.status)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
+from credbridge.languages import Retagger
 from credbridge.model import Container, LangText, MicroCredential, Organisation
 from credbridge.report import Code
 
@@ -65,8 +66,8 @@ class ElmWriter:
         self._counters: dict[str, int] = defaultdict(int)
         self._orgs: dict[str, dict[str, Any]] = {}
         self._token = ""
-        self._said: set[tuple[Code, str]] = set()
         self.default_language = "en"
+        self._retag = Retagger(ctx, None, target="ELM")
         self._container: Container | None = None
 
     def _id(self, kind: str) -> str:
@@ -76,33 +77,20 @@ class ElmWriter:
     # --- texts ----------------------------------------------------------------------------
 
     def _lang(self, text: dict[str, str], field: str | None = None) -> dict[str, str]:
-        """A language map; ``und`` (unknown) is written as the document's language, unless
-        that language has a text of its own (then the unknown one is not written). Either is
-        reported once per ``field`` (``None``: texts credbridge wrote itself)."""
-        out = {lang: value for lang, value in text.items() if lang != "und"}
-        unknown = text.get("und")
-        if unknown is None:
-            return out
-        lang = self.default_language
-        if lang not in out:
-            out[lang] = unknown
-            self._say_once(Code.APPROXIMATED, field, f"the text of unknown language is written "
-                           f"as '{lang}' (ELM texts need a language)")
-        elif out[lang] == unknown:
-            self._say_once(Code.APPROXIMATED, field, f"the text of unknown language is the "
-                           f"'{lang}' text: written once, as '{lang}'")
-        else:
-            self._say_once(Code.DROPPED, field, f"the text of unknown language is not written: "
-                           f"ELM texts need a language and the '{lang}' one is taken")
-        return out
+        """A language map; ``und`` (unknown) is written in the language of
+        :func:`credbridge.languages.text_language`, unless that language has a text of its
+        own (then the unknown one is not written). Either is reported once per ``field``
+        (``None``: texts credbridge wrote itself)."""
+        return self._retag.text(text, field)
 
-    def _say_once(self, code: Code, field: str | None, detail: str) -> None:
-        """A message about ``field`` said once per credential (a text is written in several
-        places: the title is the display, claim and specification title)."""
-        if field is None or (code, field) in self._said:
-            return
-        self._said.add((code, field))
-        self.ctx.say(code, field, detail)
+    def _languages(self, langs: list[str], field: str) -> list[dict[str, Any]]:
+        """Language concepts (EU authority: a primary language, no region); a region given
+        in the source (``nl-NL``) is reported as not written."""
+        regional = [lang for lang in langs if "-" in lang]
+        if regional:
+            self.ctx.say(Code.APPROXIMATED, field, f"{', '.join(regional)}: the EU language "
+                         "concepts have no region; the language alone is written")
+        return [language(lang) for lang in langs]
 
     def _iri(self, value: str, kind: str, field: str) -> str:
         """``value`` when it is an absolute IRI; else a minted node id (reported)."""
@@ -149,7 +137,8 @@ class ElmWriter:
         ext = cred.extensions
         self._container = container
         self._midnights(cred)
-        self.default_language = self._default_language(cred)
+        self._retag = Retagger(self.ctx, cred, target="ELM")
+        self.default_language = self._retag.language
         own_id = container.id if container is not None else cred.id
         cred_id = self._iri(own_id, "credential", "document.id" if container else "id") \
             if own_id else self._credential_id(cred)
@@ -213,22 +202,6 @@ class ElmWriter:
                 "contentType": concept(XML_TYPE if xml else JSON_TYPE, "XML" if xml else "JSON"),
             },
         }
-
-    def _default_language(self, cred: MicroCredential) -> str:
-        """The language of the document: the title's, else the language of instruction, else
-        English; texts of unknown language (``und``) are written in it (reported)."""
-        for lang in cred.title:
-            if lang != "und":
-                return str(lang)
-        if cred.languages:
-            chosen, why = str(cred.languages[0]), "the language of instruction"
-        else:
-            chosen, why = "en", "no language is known"
-        if "und" in cred.title:
-            self._say_once(Code.APPROXIMATED, "title",
-                           f"texts of unknown language are written as '{chosen}' "
-                           f"({why}); ELM texts need a language")
-        return chosen
 
     def _credential_id(self, cred: MicroCredential) -> str:
         seed = repr(sorted(cred.to_json_dict().items()))
@@ -413,7 +386,7 @@ class ElmWriter:
             address: dict[str, Any] = {"id": self._id("address"), "type": "Address",
                                        "countryCode": country(org.country)}
             if org.address:
-                address["fullAddress"] = self._note({"und": org.address})
+                address["fullAddress"] = self._note({"und": org.address}, f"{field}.address")
             location: dict[str, Any] = {"id": self._id("location"), "type": "Location",
                                         "address": address}
             if org.region and self._iri_or_drop(org.region, f"{field}.region",
@@ -517,7 +490,8 @@ class ElmWriter:
             grade_text = "-"
             self.ctx.say(Code.DEFAULTED, "assessment.grade.value",
                          "no grade: written as '-' (the EC shapes require a grade)")
-        node["grade"] = self._note({"und": grade_text})
+        node["grade"] = self._note({"und": grade_text},
+                                   "assessment.grade" if grade and grade.value else None)
         node["awardedBy"] = process
         if grade and grade.status:
             uri, label = coded("grade_status", grade.status)
@@ -625,7 +599,7 @@ class ElmWriter:
             spec["learningOutcome"] = [self._outcome(o) for o in cred.learning_outcomes]
         self._participation(cred, spec)
         if cred.languages:
-            spec["language"] = [language(lang) for lang in cred.languages]
+            spec["language"] = self._languages(cred.languages, "languages")
             self._keep_order("languages", [c["id"] for c in spec["language"]])
         if cred.access_requirements:
             spec["entryRequirement"] = self._note(cred.access_requirements, "access_requirements")
@@ -723,7 +697,7 @@ class ElmWriter:
                 spec.setdefault("additionalNote", []).append(
                     self._note({"en": f"{NOTE_SETTING}{p.setting}"}))
         if p.languages and not cred.languages:
-            spec["language"] = [language(lang) for lang in p.languages]
+            spec["language"] = self._languages(p.languages, "participation.languages")
 
     def _stackability(self, cred: MicroCredential, spec: dict[str, Any],
                       qualification: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from typing import Any
+from urllib.parse import quote
 
 from credbridge import vocab
 from credbridge.context import Context
@@ -25,6 +26,11 @@ from .overlay import deep_diff
 from .sections import KeptSections, criteria_page
 
 _NOT_IN_EXTENSION = ("extensions", "proof")
+UNKNOWN_ISSUER_URL = "https://unknown-issuer.invalid/"
+"""The issuer ``url`` written when the source gives none and none can be derived: a
+reserved name (RFC 2606 ``.invalid``) that no one can own; docs/formats/ob2.md."""
+UNKNOWN_ISSUER_EMAIL = "unknown@unknown-issuer.invalid"
+"""The issuer ``email`` written when the source gives none (same reserved domain)."""
 
 
 class Ob2Writer(KeptSections):
@@ -35,17 +41,37 @@ class Ob2Writer(KeptSections):
         self.fmt = ctx.format
         options = ctx.options
         self.no_extension = isinstance(options, BadgeOptions) and options.no_extension
+        self.missing: list[tuple[str, str | None]] = []
+        """OB 2.0 properties the source could not give (a default written, or none), each
+        with the canonical field it would come from."""
 
     def note(self, code: Code, detail: str, field: str | None = None,
              severity: Severity | None = None) -> None:
         """Report ``code`` about ``field`` for this format."""
         self.ctx.say(code, field, detail, severity=severity)
 
-    def document(self, cred: MicroCredential) -> dict[str, Any]:
+    def defaulted(self, prop: str, detail: str, field: str | None) -> None:
+        """A property OB 2.0 requires that the source lacks: ``detail`` says the default
+        written (reported ``defaulted``); under ``--strict`` the record is refused instead
+        (:meth:`document`), so nothing is said here."""
+        self.missing.append((prop, field))
+        if not self.ctx.policy.strict:
+            self.note(Code.DEFAULTED, detail, field)
+
+    def document(self, cred: MicroCredential) -> dict[str, Any] | None:
         """The complete OB 2.0 assertion for ``cred`` (with the credbridge extension unless
         ``no_extension``): JSON-LD 1.0 throughout, the extension's canonical JSON a JSON
-        text in a string (JSON-LD 1.0 has no JSON literals)."""
+        text in a string (JSON-LD 1.0 has no JSON literals). ``None`` under ``--strict``
+        when a property OB 2.0 requires is missing from the source (a failed record naming
+        the properties)."""
+        self.missing = []
         doc = self.standard(cred)
+        if self.missing and self.ctx.policy.strict:
+            names = ", ".join(dict.fromkeys(prop for prop, _ in self.missing))
+            self.ctx.failed(f"OB 2.0 requires {names}, which the source does not give "
+                            "(--strict: not written rather than defaulted)",
+                            field=self.missing[0][1])
+            return None
         extension = self.extension(cred, doc)
         if extension and self.no_extension:
             for key in extension:
@@ -71,7 +97,7 @@ class Ob2Writer(KeptSections):
                       "original id is kept in the credbridge extension", "id")
         else:
             assertion_id = stable_urn("assertion", self.canonical(cred))
-            self.note(Code.DEFAULTED, f"OB 2.0 requires an id: {assertion_id} generated", "id")
+            self.defaulted("id", f"OB 2.0 requires an id: {assertion_id} generated", "id")
         doc: dict[str, Any] = {"@context": C.OB2_CONTEXT, "type": "Assertion",
                                "id": assertion_id}
         doc["recipient"] = self._recipient(cred)
@@ -81,8 +107,8 @@ class Ob2Writer(KeptSections):
         if cred.issued:
             doc["issuedOn"] = iso_datetime(cred.issued)
         else:
-            self.note(Code.DEFAULTED, "OB 2.0 requires issuedOn: none known, "
-                      "1970-01-01T00:00:00Z written", "issued")
+            self.defaulted("issuedOn", "OB 2.0 requires issuedOn: none known, "
+                           "1970-01-01T00:00:00Z written", "issued")
             doc["issuedOn"] = "1970-01-01T00:00:00Z"
         if cred.valid_until:
             doc["expires"] = iso_datetime(cred.valid_until)
@@ -98,10 +124,15 @@ class Ob2Writer(KeptSections):
                 self.note(Code.DEFAULTED, "hosted verification written: publish the assertion "
                           f"at its id {assertion_id}", "verification")
         else:
-            self.note(Code.NOTE, f"OB 2.0 requires verification, but the id {assertion_id} "
-                      "cannot be hosted (not an HTTP(S) URL) and credbridge does not sign: no "
-                      "verification written (publish the assertion at an HTTPS id, or sign it)",
-                      "verification", severity=Severity.WARNING)
+            # hosted verification needs an HTTP(S) id and signed a JWS: neither can be
+            # claimed, so none is written (docs/formats/ob2.md)
+            self.missing.append(("verification", "verification"))
+            if not self.ctx.policy.strict:
+                self.note(Code.NOTE, f"OB 2.0 requires verification, but the id "
+                          f"{assertion_id} cannot be hosted (not an HTTP(S) URL) and credbridge "
+                          "does not sign: no verification written (publish the assertion at "
+                          "an HTTPS id, or sign it)", "verification",
+                          severity=Severity.WARNING)
         if cred.verification and (cred.verification.status_service or
                                   cred.verification.method not in (None, "hosted", "signed")):
             self.note(Code.APPROXIMATED, "OB 2.0 has no status service: kept in the credbridge "
@@ -111,9 +142,9 @@ class Ob2Writer(KeptSections):
         self._from_ob3(cred, doc)
         if isinstance(doc["badge"], dict) and "image" not in doc["badge"]:
             doc["badge"]["image"] = C.OB2_DEFAULT_IMAGE
-            self.note(Code.DEFAULTED, "OB 2.0 requires a BadgeClass image and none is known: "
-                      "credbridge's generic badge image written (a data: SVG; "
-                      "docs/formats/ob2.md), replace it with yours", "image")
+            self.defaulted("badge image", "OB 2.0 requires a BadgeClass image and none is "
+                           "known: credbridge's generic badge image written (a data: SVG; "
+                           "docs/formats/ob2.md), replace it with yours", "image")
         if cred.proof:
             self.note(Code.NOTE, "the source's proof/signature is not carried: the written "
                       "assertion is unsigned", "proof")
@@ -152,7 +183,8 @@ class Ob2Writer(KeptSections):
             kind = {"emailAddress": "email"}.get(ident.scheme or "", ident.scheme or "")
             if kind not in C.OB2_IDENTITY_TYPES and not C.is_absolute_iri(kind):
                 # a type no OB 2.0 term defines would be a relative IRI: dropped by JSON-LD
-                kind = C.OB2_IDENTITY_TYPE_NS + (kind or "identifier")
+                # percent-encoded: a scheme with a space ("Student ID") is no IRI either
+                kind = C.OB2_IDENTITY_TYPE_NS + quote(kind or "identifier", safe="")
             out: dict[str, Any] = {"type": kind, "hashed": bool(ident.hashed),
                                    "identity": ident.value}
             if ident.salt:
@@ -160,8 +192,8 @@ class Ob2Writer(KeptSections):
             return out
         if learner and learner.id:
             return {"type": "url", "hashed": False, "identity": learner.id}
-        self.note(Code.DEFAULTED, "OB 2.0 requires a recipient: none known, an empty "
-                  "hashed identity written", "learner")
+        self.defaulted("recipient", "OB 2.0 requires a recipient: none known, an empty "
+                       "hashed identity written", "learner")
         return {"type": "email", "hashed": True, "identity": "sha256$" + "0" * 64}
 
     def _badgeclass(self, cred: MicroCredential, assertion_id: str) -> dict[str, Any]:
@@ -172,14 +204,14 @@ class Ob2Writer(KeptSections):
         name = self._text(cred.title, "title")
         if not name:
             name = "Untitled credential"
-            self.note(Code.DEFAULTED, f"OB 2.0 requires a badge name: {name!r} written",
-                      "title")
+            self.defaulted("badge name", f"OB 2.0 requires a badge name: {name!r} written",
+                           "title")
         badge["name"] = name
         description = self._text(cred.description, "description")
         if not description:
             description = name
-            self.note(Code.DEFAULTED, "OB 2.0 requires a badge description: the title written",
-                      "description")
+            self.defaulted("badge description", "OB 2.0 requires a badge description: the "
+                           "title written", "description")
         badge["description"] = description
         badge["criteria"] = self._criteria(cred)
         raw_issuer = self.raw(cred, "issuer")
@@ -208,9 +240,9 @@ class Ob2Writer(KeptSections):
         if page:
             return page
         outcomes = [pick_text(lo.text)[1] for lo in cred.learning_outcomes if lo.text]
-        self.note(Code.DEFAULTED, "OB 2.0 requires criteria: a narrative written from the "
-                  "learning outcomes" if outcomes else "OB 2.0 requires criteria: a generic "
-                  "narrative written", "further_information.text")
+        self.defaulted("badge criteria", "OB 2.0 requires criteria: a narrative written from "
+                       "the learning outcomes" if outcomes else "OB 2.0 requires criteria: a "
+                       "generic narrative written", "further_information.text")
         return {"narrative": ("Learning outcomes: " + "; ".join(o for o in outcomes if o))
                 if outcomes else "Awarded as described."}
 
@@ -227,8 +259,8 @@ class Ob2Writer(KeptSections):
         org = cred.awarding_bodies[0] if cred.awarding_bodies else cred.issuer
         if org is None:
             org = Organisation()
-            self.note(Code.DEFAULTED, "OB 2.0 requires an issuer: an unnamed profile written",
-                      "awarding_bodies")
+            self.defaulted("issuer", "OB 2.0 requires an issuer: an unnamed profile written",
+                           "awarding_bodies")
         elif len(cred.awarding_bodies) > 1:
             self.note(Code.APPROXIMATED, f"OB 2.0 has one issuer: the first of "
                       f"{len(cred.awarding_bodies)} awarding bodies written; all kept in the "
@@ -246,6 +278,10 @@ class Ob2Writer(KeptSections):
                 self.note(Code.APPROXIMATED, f"the issuer url {value!r} has no scheme: written "
                           f"as https://{value}", "awarding_bodies[].url")
                 value = "https://" + value
+            elif key == "url" and value and not C.is_absolute_iri(value):
+                self.note(Code.DROPPED, f"the issuer url {value!r} is not a URL (OB 2.0 and "
+                          "JSON-LD need an absolute IRI): not written", "awarding_bodies[].url")
+                value = None
             if value:
                 profile[key] = value
             elif key == "url" and str(profile["id"]).startswith(("http://", "https://")):
@@ -253,9 +289,12 @@ class Ob2Writer(KeptSections):
                 self.note(Code.DEFAULTED, "OB 2.0 requires the issuer url: the issuer's id "
                           "(an HTTP(S) URL) written", "awarding_bodies[].url")
             else:
-                self.note(Code.NOTE, f"OB 2.0 requires the issuer {key} and it is unknown "
-                          "(no default can be derived): not written",
-                          f"awarding_bodies[].{key}", severity=Severity.WARNING)
+                placeholder = UNKNOWN_ISSUER_URL if key == "url" else UNKNOWN_ISSUER_EMAIL
+                profile[key] = placeholder
+                self.defaulted(f"issuer {key}", f"OB 2.0 requires the issuer {key} and the "
+                               f"source gives none: {placeholder} written (a reserved name "
+                               "no one owns, docs/formats/ob2.md); replace it with the "
+                               f"issuer's", f"awarding_bodies[].{key}")
         for key, value in kept.items():
             profile.setdefault(key, value)
         return profile

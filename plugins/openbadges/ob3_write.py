@@ -18,10 +18,12 @@ from typing import Any
 from credbridge import vocab
 from credbridge.context import Context
 from credbridge.errors import InputError
+from credbridge.languages import UNKNOWN, Retagger
 from credbridge.model import MicroCredential, Organisation, build
 from credbridge.report import Code, Report
 
 from . import contexts as C
+from .achievement_texts import achievement_texts
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .jsonld_safe import absolute_ids
 from .normal_form import normal_form
@@ -68,6 +70,8 @@ class Ob3Writer(KeptSections):
         options = ctx.options
         self.options = options if isinstance(options, Ob3Options) else Ob3Options()
         self.educ = False
+        self.text_lang: str | None = None
+        """The language of the credential's texts as the source declared it (None: unknown)."""
 
     def note(self, code: Code, detail: str, field: str | None = None) -> None:
         """Report ``code`` about ``field`` for this format."""
@@ -103,7 +107,8 @@ class Ob3Writer(KeptSections):
         ext = cred.extensions
         self.educ = self._wants_educ(cred)
         cred_id = self._credential_id(cred)
-        title = self._text(cred.title, "title")
+        self.text_lang = _known(pick_text(cred.title)[0])
+        title = self._text(cred.title, "title", self.text_lang)
         achievement = self._achievement(cred, cred_id, title)
         contexts: list[Any] = [C.VC2_CONTEXT, C.OB3_CONTEXT, C.OB3_EXTENSIONS_CONTEXT]
         if self.educ:
@@ -122,6 +127,10 @@ class Ob3Writer(KeptSections):
         display = badge_raw.get("display_name") if badge_raw else title
         if display:
             doc["name"] = display
+        own_description = achievement_texts(cred)[1]
+        description = self._text(cred.description, "description", self.text_lang)
+        if own_description and description and description != achievement.get("description"):
+            doc["description"] = description
         doc["issuer"] = self._issuer(cred, cred_id)
         doc["validFrom"] = self._valid_from(cred)
         if cred.valid_until:
@@ -301,8 +310,9 @@ class Ob3Writer(KeptSections):
                 self.note(Code.DROPPED, f"OB 2.0 BadgeClass element {key!r} has no OB 3.0 "
                           "place", f"extensions.ob2:badge.{key}")
 
-    def _text(self, text: dict[str, str], field: str) -> str | None:
-        lang, value = pick_text(text)
+    def _text(self, text: dict[str, str], field: str,
+              prefer: str | None = None) -> str | None:
+        lang, value = pick_text(text, [prefer] if prefer else None)
         if value and len(text) > 1:
             self.note(Code.APPROXIMATED, f"OB 3.0 holds one language: {lang} written; all "
                       "languages kept in the credbridge extension", field)
@@ -465,13 +475,23 @@ class Ob3Writer(KeptSections):
                 self.note(Code.APPROXIMATED, f"credential type {cred.credential_type!r} has no "
                           "OB 3.0 achievementType: kept in the credbridge extension",
                           "credential_type")
-        name = title
+        own_title, own_description = achievement_texts(cred)
+        name = self._text(own_title, "title", self.text_lang) if own_title else title
+        if own_title and name != title:
+            self.note(Code.NOTE, "the achievement is named by the source's own achievement "
+                      "title; the credential's title is the credential's name", "title")
         if not name:
             name = "Untitled credential"
             self.note(Code.DEFAULTED, "OB 3.0 requires an achievement name: "
                       f"{name!r} written", "title")
         ach["name"] = name
-        description = self._text(cred.description, "description")
+        description = self._text(own_description or cred.description, "description",
+                                 self.text_lang)
+        prefer = [self.text_lang] if self.text_lang else None
+        if own_description and description != pick_text(cred.description, prefer)[1]:
+            self.note(Code.NOTE, "the achievement is described by the source's own "
+                      "achievement description; the credential's description is the "
+                      "credential's", "description")
         if not description:
             description = name
             self.note(Code.DEFAULTED, "OB 3.0 requires an achievement description: the title "
@@ -482,13 +502,7 @@ class Ob3Writer(KeptSections):
             ach["creditsAvailable"] = number(cred.workload.ects)
         if cred.fields_of_study:
             ach["fieldOfStudy"] = vocab.vocabulary("isced_f").label(cred.fields_of_study[0])
-        if cred.languages:
-            lang = cred.languages[0]
-            if _LANG_PATTERN.match(lang):
-                ach["inLanguage"] = lang
-            if len(cred.languages) > 1:
-                self.note(Code.APPROXIMATED, f"OB 3.0 inLanguage holds one language: {lang} "
-                          "written; all kept in the credbridge extension", "languages")
+        self._in_language(cred, ach)
         if cred.provider:
             ach["creator"] = self.raw(cred, "creator") or {
                 **self.profile(cred.provider, "provider", cred_id),
@@ -504,6 +518,30 @@ class Ob3Writer(KeptSections):
             types.append(C.EDUC_ACHIEVEMENT)
         _merge(ach, cred.extensions.get("ob3:achievement") or {})
         return ach
+
+    def _in_language(self, cred: MicroCredential, ach: dict[str, Any]) -> None:
+        """``inLanguage``: the language of the texts written (the source's tag of the title);
+        for texts of unknown language the rule of :mod:`credbridge.languages` when the
+        source names a language (each text so tagged reported ``retagged``), else none."""
+        lang = self.text_lang
+        if lang is None and (cred.languages or self.ctx.policy.text_lang):
+            retag = Retagger(self.ctx, cred, target="OB 3.0 inLanguage")
+            lang = retag.language
+            for field, text in (("title", cred.title), ("description", cred.description),
+                                ("further_information.text", cred.further_information.text
+                                 if cred.further_information else {})):
+                if UNKNOWN in text:
+                    retag.tag(UNKNOWN, field)
+        languages = [str(code) for code in cred.languages]
+        if lang and languages and languages[0].split("-")[0] == lang.split("-")[0]:
+            lang = languages[0]  # the same language, as the source spelt it (en-EN)
+        if lang and _LANG_PATTERN.match(lang):
+            ach["inLanguage"] = lang
+        if languages and languages != [lang]:
+            self.note(Code.APPROXIMATED, f"OB 3.0 inLanguage holds the one language of the "
+                      f"texts ({lang or 'none'}); the languages of instruction "
+                      f"({', '.join(languages)}) are kept in the credbridge extension",
+                      "languages")
 
     def _criteria(self, cred: MicroCredential) -> dict[str, Any]:
         raw = self.raw(cred, "evidence")
@@ -677,6 +715,11 @@ class Ob3Writer(KeptSections):
             self.note(Code.NOTE, "only credbridge-aware readers will understand in full: "
                       + ", ".join(kept) + " (the credbridge extension, urn:credbridge:canonical)")
         return out
+
+
+def _known(lang: str | None) -> str | None:
+    """``lang`` unless it is unknown (``und``) or absent."""
+    return lang if lang and lang != UNKNOWN else None
 
 
 def _image(value: Any) -> Any:
