@@ -95,7 +95,9 @@ def test_badgeclass_alone(ob2_samples: Path) -> None:
     [cred] = read_all(ob2_samples / BADGECLASS)
     assert cred.title == {"und": "Awesome Robotics Badge"}
     assert cred.description is not None and "robots" in cred.description["und"]
-    assert [lo.text["und"] for lo in cred.learning_outcomes] == [
+    # the LanguageExtension (en_EN) is the language of the badge's texts (issue 16)
+    assert cred.title and set(cred.title) == {"en"}
+    assert [lo.text["en"] for lo in cred.learning_outcomes] == [
         "CCSS.ELA-Literacy.RST.11-12.3", "Problem-Solving"]
     assert cred.learning_outcomes[0].code == "CCSS.ELA-Literacy.RST.11-12.3"
     assert cred.awarding_bodies[0].id == "https://example.org/organization.json"
@@ -309,7 +311,9 @@ def test_edubadges_extensions(fixtures: Path, shared: Path) -> None:
     assert cred.workload is not None and str(cred.workload.ects) == "2.5"
     assert cred.levels is not None and cred.levels.eqf == 7
     assert cred.languages == ["en"]
-    assert [lo.text["und"] for lo in cred.learning_outcomes] == [
+    # the LanguageExtension (en_EN) is the language of the badge's texts (issue 16)
+    assert cred.title and set(cred.title) == {"en"}
+    assert [lo.text["en"] for lo in cred.learning_outcomes] == [
         "The student can write a data management plan for a research project."]
     assert cred.awarding_bodies[0].email == "edubadges@example.nl"
     again = json.loads(write([cred], None, to="ob2") or b"")
