@@ -4,9 +4,10 @@
 
 Each corpus file is read alone, as tests/test_corpus.py reads it (tests/corpus_table.py). The
 read rate of a family is the share of its files that give at least one credential and no
-failed record; a fill rate is the share of the credentials read that hold the field (after
-reading: what the canonical model got). A family is the corpus folder (``--by folder``, the
-default) or the detected format (``--by format``; ``-`` for files no format claims).
+failed record (the last column counts the others by outcome, as tests/corpus_expected.tsv
+names them); a fill rate is the share of the credentials read that hold the field (what the
+canonical model got). A family is the corpus folder (``--by folder``, the default) or the
+detected format (``--by format``; ``-`` for files no format claims).
 """
 
 from __future__ import annotations
@@ -51,23 +52,32 @@ def family_stats(outcomes: list[Outcome], by: str) -> dict[str, dict[str, Any]]:
         creds = [c.to_json_dict() for o in group for c in o.credentials]
         fill = {col: (sum(1 for c in creds if key in c) / len(creds)) if creds else None
                 for col, key in FIELDS.items()}
+        others: dict[str, int] = defaultdict(int)
+        for o in group:
+            if o not in read:
+                others[o.outcome.split(",", 1)[-1] if o.credentials else o.outcome] += 1
         out[name] = {"files": len(group), "read": len(read),
                      "read_rate": len(read) / len(group), "credentials": len(creds),
-                     "fill": fill}
+                     "fill": fill, "not_read": dict(sorted(others.items()))}
     return out
 
 
 def table(stats: dict[str, dict[str, Any]], by: str) -> str:
     """The stats as a Markdown table (percentages)."""
     cols = ["family" if by == "folder" else "format", "files", "read", "read rate",
-            "credentials", *FIELDS]
+            "credentials", *FIELDS, "not read (outcome: files)"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for name, s in stats.items():
         fills = ["-" if v is None else f"{100 * v:.0f}%" for v in s["fill"].values()]
         lines.append("| " + " | ".join([name, str(s["files"]), str(s["read"]),
                                         f"{100 * s['read_rate']:.0f}%", str(s["credentials"]),
-                                        *fills]) + " |")
+                                        *fills, _not_read(s["not_read"]) if name != "all"
+                                        else ""]) + " |")
     return "\n".join(lines)
+
+
+def _not_read(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k.removeprefix('refused:')}: {n}" for k, n in counts.items())
 
 
 def main() -> int:
