@@ -53,6 +53,10 @@ PLACEHOLDER_PNG = (
 )
 ESCO = "http://data.europa.eu/esco/"
 EIDAS_FIELD = "extensions.elm:issuer_eidas"
+NQF_LEVELS = "http://data.europa.eu/snb/qdr/"
+"""The EU scheme of national qualification framework levels (NQFLevelRestriction)."""
+NATIONAL_ID_SCHEME = "national id"
+"""The scheme of a learner's national identifier written as an ``identifier`` (no country)."""
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
 
@@ -174,6 +178,7 @@ class ElmWriter:
             doc["issued"] = ext["elm:sealed"]
         if isinstance(ext.get("elm:issuance_date"), str):
             doc["issuanceDate"] = ext["elm:issuance_date"]
+        self._seal_values(cred, doc)
         if source is not None:
             doc["credentialProfiles"] = [*_as_list(doc["credentialProfiles"]),
                                          concept(CONVERTED_PROFILE, "Converted")]
@@ -202,6 +207,30 @@ class ElmWriter:
                 "contentType": concept(XML_TYPE if xml else JSON_TYPE, "XML" if xml else "JSON"),
             },
         }
+
+    def _seal_values(self, cred: MicroCredential, doc: dict[str, Any]) -> None:
+        """Say which written values the source's seal set: its signing time as a date of the
+        credential, its holder's eIDAS identifier as the issuer's. The output is not sealed,
+        so they are the source's claims, no longer backed by a seal."""
+        seals = [p for p in cred.proof if p.kind in ("jades", "xades")]
+        if not seals:
+            return
+        times = {_instant(p.created) for p in seals if p.created is not None}
+        fields = {"validFrom": "issued", "issued": "extensions.elm:sealed",
+                  "issuanceDate": "extensions.elm:issuance_date"}
+        for prop, field in fields.items():
+            value = doc.get(prop)
+            if isinstance(value, str) and _instant(value) in times:
+                self.ctx.say(Code.NOTE, field, f"{prop} {value} is the time the source was "
+                             "sealed; this output is not sealed: it is the source's date, "
+                             "no longer backed by a seal")
+        issuer = doc.get("issuer")
+        if isinstance(issuer, dict) and "eIDASIdentifier" in issuer:
+            signer = next((p.signer for p in seals if p.signer), None)
+            self.ctx.say(Code.NOTE, EIDAS_FIELD, "the issuer's eIDAS identifier names the "
+                         f"holder of the source's seal ({signer or 'signer not named'}); this "
+                         "output is not sealed: it is written as the issuer's identifier, "
+                         "not verified by credbridge")
 
     def _credential_id(self, cred: MicroCredential) -> str:
         seed = repr(sorted(cred.to_json_dict().items()))
@@ -289,8 +318,8 @@ class ElmWriter:
                     subject[prop] = {lang: value}
             if learner.birth_date:
                 subject["dateOfBirth"] = f"{learner.birth_date.isoformat()}T00:00:00Z"
-            if learner.national_id:
-                nid = learner.national_id
+            nid = learner.national_id
+            if nid and (nid.country or learner.citizenship):
                 subject["nationalID"] = self._legal(
                     {"value": nid.value, "country": nid.country},
                     learner.citizenship[0] if learner.citizenship else None,
@@ -298,6 +327,15 @@ class ElmWriter:
             if learner.identifiers:
                 subject["identifier"] = [self._identifier(i.model_dump())
                                          for i in learner.identifiers]
+            if nid and not (nid.country or learner.citizenship):
+                # a nationalID without its country (spatial, minCount 1) fails the EC shapes;
+                # the EDC XML writer does the same
+                subject.setdefault("identifier", []).append(
+                    self._identifier({"value": nid.value, "scheme": NATIONAL_ID_SCHEME}))
+                self.ctx.say(Code.APPROXIMATED, "learner.national_id",
+                             "a national identifier without a country is written as an "
+                             f"identifier (scheme '{NATIONAL_ID_SCHEME}'): nationalID needs "
+                             "its country")
                 if any(i.hashed or i.salt for i in learner.identifiers):
                     self.ctx.say(Code.APPROXIMATED, "learner.identifiers",
                                  "hashed identifiers are written without "
@@ -581,8 +619,15 @@ class ElmWriter:
             spec["eqfLevel"] = concept(vocab.vocabulary("eqf").uri(str(levels.eqf)) or "",
                                        {"en": f"Level {levels.eqf}"})
         if levels and levels.nqf:
-            nqf = [concept(n.uri, n.label or None) for n in levels.nqf if n.uri]
-            if len(nqf) < len(levels.nqf):
+            nqf = [concept(n.uri, n.label or None) for n in levels.nqf
+                   if n.uri and n.uri.startswith(NQF_LEVELS)]
+            foreign = [n.uri for n in levels.nqf if n.uri and not n.uri.startswith(NQF_LEVELS)]
+            if foreign:
+                self.ctx.say(Code.DROPPED, "levels.nqf",
+                             f"{', '.join(foreign)}: not a level of the EU qualification "
+                             f"framework scheme ({NQF_LEVELS}), the only one the EC shapes allow "
+                             "for nqfLevel")
+            if any(not n.uri for n in levels.nqf):
                 self.ctx.say(Code.DROPPED, "levels.nqf",
                              "an NQF level without a URI cannot be written")
             if nqf:
@@ -649,6 +694,13 @@ class ElmWriter:
             outcome.esco_skill, "learning_outcomes[].esco_skill") else None
         related = [r for r in outcome.related
                    if self._iri_or_drop(r, "learning_outcomes[].related")]
+        if skill and not skill.startswith(ESCO):
+            # relatedESCOSkill takes ESCO skills only (EscoSkillRestriction): another
+            # framework's skill (MyNextID's urn:epass: concepts) is a related skill
+            self.ctx.say(Code.APPROXIMATED, "learning_outcomes[].esco_skill",
+                         f"{skill} is not an ESCO skill: written as a related skill "
+                         "(relatedSkill), read back as related")
+            related, skill = [skill, *(r for r in related if r != skill)], None
         esco_all = ([skill] if skill else []) + [r for r in related if r.startswith(ESCO)]
         other = [r for r in related if not r.startswith(ESCO)]
         if esco_all:
@@ -823,6 +875,18 @@ def midnight_dates(cred: MicroCredential) -> Iterator[tuple[str, dt.datetime]]:
         if isinstance(value, dt.datetime) and value.utcoffset() == dt.timedelta(0) \
                 and value.timetz().replace(tzinfo=None) == dt.time(0):
             yield field, value
+
+
+def _instant(value: Any) -> str:
+    """A date-time as a comparable UTC instant text (the value itself when it is not one)."""
+    try:
+        parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(
+            str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC).isoformat()
 
 
 def _datetime(value: dt.date | dt.datetime) -> str:
