@@ -108,7 +108,7 @@ def test_badgeclass_alone(ob2_samples: Path) -> None:
 
 def test_issuer_alone_is_not_a_credential(ob2_samples: Path) -> None:
     """An issuer profile given alone is refused with one line saying what it is (issue 17)."""
-    with pytest.raises(InputError, match="an Open Badges 2.0 issuer profile, not a credential: "
+    with pytest.raises(InputError, match=r"an Open Badges 2.0 issuer profile, not a credential: "
                        "give it with the assertion"):
         read_all(ob2_samples / ISSUER, Report())
 

@@ -1,0 +1,271 @@
+"""The Open Badges families of ../shared/corpus (issue 17): detection by the declared
+@context/type, the OB 0.5/1.0/1.1 upgrade chain, endorsements and profiles refused by name,
+presentations and enveloped credentials, JWTs baked in SVG, and the OB 3.0 schema rules."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from credbridge import Report
+from credbridge.cli import cli
+from credbridge.convert import read
+from credbridge.errors import InputError
+from credbridge.formats import SNIFF_BYTES
+from credbridge.plugin_manager import get_formats
+from credbridge.plugins.openbadges.upgrade import upgrade, version_of
+from credbridge.report import Code
+
+OB2 = "corpus/ob2"
+OB3 = "corpus/ob3"
+VC = "corpus/vc-other"
+
+
+def detect(raw: bytes, name: str = "x.json") -> str:
+    """The format credbridge detects for ``raw`` (by content: a plain .json name)."""
+    return get_formats().detect(raw[:SNIFF_BYTES], name).name
+
+
+def read_one(path: Path, report: Report | None = None) -> Any:
+    """The one credential of ``path``."""
+    [cred] = list(read(path, report=report))
+    return cred
+
+
+def jwt(payload: dict[str, Any]) -> str:
+    """An unsigned compact JWS of ``payload`` (credbridge decodes, never verifies)."""
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+    return f"{part({'alg': 'ES256', 'typ': 'JWT'})}.{part(payload)}.c2ln"
+
+
+# cause 5 and 6: endorsements and profiles are refused with one line saying what they are
+
+@pytest.mark.parametrize("name", ["1edtech-dcpv--assets_endorsement-1.json",
+                                  "1edtech-obspec--ob_v2p0_examples_index__jekyll-highlight-json_22.json"])
+def test_ob2_endorsement_refused_by_name(shared: Path, name: str) -> None:
+    with pytest.raises(InputError, match=r"an Open Badges 2.0 endorsement \(a claim by .* about "):
+        list(read(shared / OB2 / name))
+
+
+def test_ob2_issuer_profile_alone_refused_by_name(shared: Path) -> None:
+    with pytest.raises(InputError, match=r"an Open Badges 2.0 issuer profile, not a credential: "
+                       "give it with the assertion"):
+        list(read(shared / OB2 / "1edtech-dcpv--assets_organization.json"))
+
+
+@pytest.mark.parametrize("name", ["1edtech-dcpv--ob30_endorsement-valid.json",
+                                  "credential-converter--examples_EndorsementCredential.json"])
+def test_ob3_endorsement_credential_refused_by_name(shared: Path, name: str) -> None:
+    assert detect((shared / OB3 / name).read_bytes()) == "ob3"
+    with pytest.raises(InputError, match=r"an Open Badges 3.0 EndorsementCredential"):
+        list(read(shared / OB3 / name))
+
+
+# cause 7: OB 0.5 / 1.0 documents have no @context or type; upgraded step by step
+
+@pytest.mark.parametrize(("name", "steps"), [
+    ("badgr-server--testfiles_0_5_basic_instance.json", ["0.5 -> 1.0", "1.0 -> 1.1", "1.1 -> 2.0"]),
+    ("1edtech-obvc--tests_testfiles_test_components__py-dict-key_0_5_1_assertion.json",
+     ["0.5 -> 1.0", "1.0 -> 1.1", "1.1 -> 2.0"]),
+    ("badgr-server--testfiles_1_0_basic_badgeclass.json", ["1.0 -> 1.1", "1.1 -> 2.0"]),
+    ("badgr-server--testfiles_1_0_basic_instance2.json", ["1.0 -> 1.1", "1.1 -> 2.0"]),
+    ("1edtech-obvc--tests_testfiles_test_components__py-dict-key_1_1_basic_assertion.json",
+     ["1.1 -> 2.0"]),
+])
+def test_old_open_badges_upgraded_step_by_step(shared: Path, name: str, steps: list[str]) -> None:
+    raw = (shared / OB2 / name).read_bytes()
+    assert detect(raw) == "ob2"
+    assert upgrade(json.loads(raw))[1] == steps
+    report = Report()
+    cred = read_one(shared / OB2 / name, report)
+    upgraded = [m.detail for m in report.messages if m.code == Code.UPGRADED]
+    assert len(upgraded) == len(steps)
+    assert all(any(step in d for d in upgraded) for step in steps)
+    assert cred.title is not None or cred.learner is not None
+
+
+def test_upgrade_0_5_hashed_recipient_and_issuer() -> None:
+    doc = {"recipient": "sha256$abc", "salt": "s", "issued_on": "2011-06-01",
+           "badge": {"version": "0.5.0", "name": "B", "image": "i", "description": "d",
+                     "criteria": "c", "issuer": {"origin": "http://o", "name": "I",
+                                                 "contact": "a@b.c"}}}
+    assert version_of(doc) == "0.5"
+    out, _ = upgrade(doc)
+    assert out["@context"] == "https://w3id.org/openbadges/v2"
+    assert out["recipient"] == {"type": "email", "hashed": True, "identity": "sha256$abc",
+                                "salt": "s"}
+    assert out["issuedOn"] == "2011-06-01"
+    assert out["badge"]["type"] == "BadgeClass"
+    assert out["badge"]["issuer"] == {"type": "Issuer", "url": "http://o", "name": "I",
+                                      "email": "a@b.c"}
+
+
+def test_upgrade_1_0_unix_time_and_verify() -> None:
+    out, steps = upgrade({"uid": "1", "recipient": {"identity": "a@b.c", "type": "email"},
+                          "badge": "http://b", "issuedOn": 1420070400,
+                          "verify": {"type": "hosted", "url": "http://a/1"}})
+    assert steps == ["1.0 -> 1.1", "1.1 -> 2.0"]
+    assert out["id"] == "http://a/1"
+    assert out["issuedOn"] == "2015-01-01T00:00:00Z"
+    assert out["verification"] == {"type": "HostedBadge"}
+    assert version_of({"@context": "https://w3id.org/openbadges/v2"}) == "2.0"
+    assert upgrade({"@context": "https://example.org/x", "a": 1})[1] == []
+
+
+# cause 9: an OB 3.0 credential that also names the ELM context is OB 3.0
+
+@pytest.mark.parametrize("name", ["credential-converter--jsontest.json",
+                                  "credential-converter--output_example_OBv3_to_ELM.json",
+                                  "dc-bootcamp--02_merged_MC.json",
+                                  "dc-bootcamp--02_merged_MC_raw.json"])
+def test_ob3_mixed_with_elm_is_ob3(shared: Path, name: str) -> None:
+    assert detect((shared / OB3 / name).read_bytes()) == "ob3"
+    report = Report()
+    assert read_one(shared / OB3 / name, report) is not None
+    assert not report.has_errors
+
+
+# cause 10: presentations and enveloped credentials
+
+@pytest.fixture
+def simple_ob3(shared: Path) -> dict[str, Any]:
+    """The 1EdTech simple OB 3.0 credential, without its proof."""
+    data = json.loads((shared / OB3 / "1edtech-dcpv--ob30_simple.json").read_text())
+    data.pop("proof", None)
+    return dict(data)
+
+
+def test_vp_jwt_holding_an_ob3_vc_jwt(simple_ob3: dict[str, Any], tmp_path: Path) -> None:
+    inner = jwt({"vc": simple_ob3, "iss": "did:example:issuer"})
+    vp = jwt({"vp": {"@context": ["https://www.w3.org/2018/credentials/v1"],
+                     "type": ["VerifiablePresentation"], "verifiableCredential": [inner]},
+              "iss": "did:example:holder"})
+    path = tmp_path / "vp.jwt"
+    path.write_text(vp)
+    assert detect(vp.encode(), "vp.jwt") == "ob3"
+    report = Report()
+    cred = read_one(path, report)
+    assert cred.id == simple_ob3["id"]
+    assert any("presentation" in m.detail for m in report.messages)
+
+
+def test_enveloped_credential(simple_ob3: dict[str, Any], tmp_path: Path) -> None:
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+           "type": ["VerifiablePresentation"],
+           "verifiableCredential": [{
+               "@context": ["https://www.w3.org/ns/credentials/v2"],
+               "type": ["EnvelopedVerifiableCredential"],
+               "id": "data:application/vc+jwt," + jwt(simple_ob3)}]}
+    path = tmp_path / "vp.json"
+    path.write_text(json.dumps(doc))
+    assert detect(path.read_bytes()) == "ob3"
+    assert read_one(path).id == simple_ob3["id"]
+
+
+@pytest.mark.parametrize("name", ["blockcerts--v3_mocknet-verifiable-presentation.json",
+                                  "blockcerts--v3_mocknet-verifiable-presentation-failing-credential.json"])
+def test_presentation_of_other_credentials_refused_saying_what_it_holds(shared: Path,
+                                                                        name: str) -> None:
+    with pytest.raises(InputError, match=r"a Verifiable Presentation of 2 credential.*"
+                       "BlockcertsCredential"):
+        list(read(shared / VC / name))
+
+
+def test_blockcerts_3_refused_by_name_and_blockcerts_2_read(shared: Path) -> None:
+    with pytest.raises(InputError, match="a Blockcerts 3 credential"):
+        list(read(shared / VC / "blockcerts--v3_blockcerts-3.0-beta-did-ethereum-ropsten.json"))
+    for path in sorted((shared / OB2).glob("blockcerts--v2_*")):
+        assert read_one(path) is not None, path.name
+
+
+# cause 14: a baked SVG whose verify attribute holds a JWT
+
+@pytest.mark.parametrize("name", ["1edtech-dcpv--ob30_simple-jwt.svg",
+                                  "1edtech-dcpv--ob30_simple-jwt_v1.svg"])
+def test_svg_with_a_jwt_in_verify(shared: Path, name: str) -> None:
+    report = Report()
+    cred = read_one(shared / OB3 / name, report)
+    assert cred.title is not None
+    assert any(p.kind == "vc-jwt" for p in cred.proof or [])
+
+
+# cause 15: the old context URL, and @context after 120 kB of image
+
+def test_old_context_url_and_leading_bulk(shared: Path, tmp_path: Path) -> None:
+    data = json.loads((shared / OB2 / "1edtech-dcpv--ob20_basic-assertion-with-language.json")
+                      .read_text())
+    data["@context"] = "https://openbadgespec.org/v2/context.json"
+    assert detect(json.dumps(data).encode()) == "ob2"
+    bulky = {"image": "data:image/png;base64," + "A" * 120_000,
+             **{k: v for k, v in data.items() if k != "image"}}
+    raw = json.dumps(bulky).encode()
+    assert raw.index(b"@context") > 120_000
+    assert detect(raw) == "ob2"
+    path = tmp_path / "bulky.json"
+    path.write_bytes(raw)
+    assert read_one(path) is not None
+
+
+def test_inline_ob2_context_detected(shared: Path) -> None:
+    raw = (shared / OB2 / "1edtech-dcpv--assets_badgeclass1.json").read_bytes()
+    assert detect(raw) == "ob2"
+
+
+# deliver 4: lenient read, strict check
+
+ERR_RULES = {
+    "credential-subject-achievement-result-description-type": "ResultDescription",
+    "credential-subject-profile-type": "'Profile'",
+    "credential-subject-result-type": "'Result'",
+    "evidence-type": "'Evidence'",
+    "issuer-otheridentifier-type": "IdentifierEntry",
+    "issuer-parentorg-type": "'Profile'",
+    "issuer": "'issuer' is required",
+    "proof-method-no-scheme": "must be a URI",
+    "proof-method-unknown-scheme": "unknown URI scheme 'xxx'",
+}
+
+
+@pytest.mark.parametrize(("name", "rule"), sorted(ERR_RULES.items()))
+def test_err_fixture_says_the_rule_it_breaks(shared: Path, name: str, rule: str) -> None:
+    path = shared / OB3 / f"1edtech-dcpv--ob30_simple-err-{name}.json"
+    report = Report()
+    read_one(path, report)
+    said = [m.detail for m in report.messages if m.code == Code.SCHEMA_RULE]
+    assert any(rule in d for d in said), said
+    result = CliRunner().invoke(cli, ["convert", str(path), "--to", "canonical",
+                                      "--strict-input"])
+    assert result.exit_code != 0
+    assert "--strict-input" in result.output
+
+
+def test_err_expired_is_said(shared: Path) -> None:
+    report = Report()
+    read_one(shared / OB3 / "1edtech-dcpv--ob30_simple-err-expired.json", report)
+    assert any("expired" in m.detail for m in report.messages)
+
+
+def test_valid_fixture_breaks_no_rule(shared: Path) -> None:
+    report = Report()
+    read_one(shared / OB3 / "1edtech-dcpv--ob30_simple.json", report)
+    assert not [m for m in report.messages if m.code == Code.SCHEMA_RULE]
+
+
+# the corpus of the OB families: every file reads or is refused with one line
+
+def test_ob_families_read_or_say_what_they_are(shared: Path) -> None:
+    told = []
+    for family in ("ob2", "ob3", "vc-other"):
+        for path in sorted((shared / "corpus" / family).iterdir()):
+            try:
+                list(read(path, report=Report()))
+            except InputError as exc:
+                assert "\n" not in exc.message, path.name
+                if "cannot tell the format" in exc.message:
+                    told.append(path.name)
+    assert not told
