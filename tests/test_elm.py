@@ -707,3 +707,116 @@ def test_texts_of_unknown_language_are_never_lost_silently(full: MicroCredential
     assert back[0].learning_outcomes[0].text == {lang: "Skill"}
     assert any(m.code == Code.RETAGGED and m.field == "learning_outcomes[].text"
                for m in report.messages)
+
+
+# --- issue 16: seals stay facts about the source (built from the sealed shared corpus) --------
+
+
+def _jades_documents(shared: Path) -> list[tuple[Path, dict[str, Any]]]:
+    out = []
+    for path in sorted((shared / "corpus" / "elm").iterdir()):
+        try:
+            doc = json.loads(path.read_bytes())
+        except ValueError:
+            continue
+        if isinstance(doc, dict) and "payload" in doc and doc.get("signatures"):
+            protected = doc["signatures"][0]["protected"]
+            header = json.loads(base64.urlsafe_b64decode(protected + "=" * (-len(protected) % 4)))
+            out.append((path, header))
+    return out
+
+
+def test_jades_signer_is_the_subject_of_the_signing_certificate(shared: Path) -> None:
+    x509 = pytest.importorskip("cryptography.x509")
+    documents = [(p, h) for p, h in _jades_documents(shared) if h.get("x5c")]
+    assert documents, "no JAdES document with x5c in the shared corpus"
+    for path, header in documents:
+        (cred,) = read(path, from_format="elm")
+        (proof,) = cred.proof
+        assert proof.kind == "jades"
+        cert = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
+        common_name = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+        assert proof.signer is not None and proof.signer.startswith(f"CN={common_name}, ")
+        assert header.get("kid") not in proof.signer  # the kid names the CA, not the signer
+
+
+def test_unsealed_output_says_which_values_the_seal_set(shared: Path) -> None:
+    # the sealing time forwarded as the credential's dates, and the seal holder's eIDAS
+    # identifier as the issuer's, are said (the output is not sealed)
+    documents = [p for p, h in _jades_documents(shared) if h.get("sigT")]
+    assert documents
+    said = 0
+    for path in documents:
+        (cred,) = read(path, from_format="elm")
+        report = Report()
+        doc = json.loads(write([cred], None, to="elm", report=report) or b"")
+        notes = {m.field: m.detail for m in report.messages if m.code is Code.NOTE}
+        sealed = {p.created for p in cred.proof if p.created is not None}
+        for prop in ("validFrom", "issued", "issuanceDate"):
+            value = doc.get(prop)
+            if value and any(dt.datetime.fromisoformat(value.replace("Z", "+00:00")) == s
+                             for s in sealed if isinstance(s, dt.datetime)):
+                assert any(d.startswith(f"{prop} {value} is the time the source was sealed")
+                           for d in notes.values()), (path.name, prop)
+                said += 1
+        if "eIDASIdentifier" in doc.get("issuer", {}):
+            assert "holder of the source's seal" in notes["extensions.elm:issuer_eidas"]
+    assert said, "no sealed corpus document forwards its sealing time"
+
+
+def test_national_id_without_country_is_not_a_bare_national_id(shared: Path,
+                                                                 shapes: Graph) -> None:
+    # EDC XML mandated presentations carry a nationalId whose country credbridge cannot read
+    found = 0
+    for path in sorted((shared / "corpus" / "edc-xml").glob("*mandated*.xml")):
+        for cred in read(path, from_format="edc-xml"):
+            nid = cred.learner.national_id if cred.learner else None
+            if nid is None or nid.country or cred.learner.citizenship:  # type: ignore[union-attr]
+                continue
+            found += 1
+            report = Report()
+            doc = json.loads(write([cred], None, to="elm", report=report) or b"")
+            subject = doc["credentialSubject"]
+            assert "nationalID" not in subject
+            idents = subject["identifier"]
+            assert any(i["notation"] == nid.value for i in (
+                idents if isinstance(idents, list) else [idents]))
+            assert any(m.field == "learner.national_id" and m.code is Code.APPROXIMATED
+                       for m in report.messages)
+    assert found, "no mandated presentation with a national id without a country"
+
+
+def test_non_esco_skills_and_nqf_are_not_written_as_esco_or_nqf(samples: Path) -> None:
+    # a skill of another framework as the outcome's skill, an NQF level of another scheme
+    # (MyNextID's urn:epass: concepts): a shared sample with its ESCO skill and NQF level
+    # renamed into urn:epass: concepts
+    (cred,) = read(samples / "Sample-MC-Annex1-unsigned.jsonld", from_format="elm")
+    data = cred.to_json_dict()
+    outcome = next(lo for lo in data["learning_outcomes"] if lo.get("esco_skill"))
+    outcome["esco_skill"] = "urn:epass:concept:skill-1"
+    level = next(n for n in data["levels"]["nqf"] if n.get("uri"))
+    level["uri"] = "urn:epass:concept:nqf-1"
+    changed = MicroCredential.model_validate(data)
+    report = Report()
+    out = json.loads(write([changed], None, to="elm", report=report) or b"")
+    for node in _nodes(out, "relatedESCOSkill"):
+        assert node["id"].startswith("http://data.europa.eu/esco/")
+    assert any(n["id"] == "urn:epass:concept:skill-1" for n in _nodes(out, "relatedSkill"))
+    assert all(n["id"].startswith("http://data.europa.eu/snb/qdr/")
+               for n in _nodes(out, "nqfLevel"))
+    fields = {(m.code, m.field) for m in report.messages}
+    assert (Code.APPROXIMATED, "learning_outcomes[].esco_skill") in fields
+    assert (Code.DROPPED, "levels.nqf") in fields
+
+
+def _nodes(doc: Any, key: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if k == key:
+                out += [n for n in (v if isinstance(v, list) else [v]) if isinstance(n, dict)]
+            out += _nodes(v, key)
+    elif isinstance(doc, list):
+        for item in doc:
+            out += _nodes(item, key)
+    return out

@@ -92,6 +92,10 @@ class _Writer(SpecificationWriter):
         sealed = self.ext.get("sealed")
         if sealed:
             issued_text = str(sealed)
+            if self.cred.proof:
+                self.note(Code.NOTE, f"cred:issued {issued_text} is the time the source was "
+                          "sealed; this output is not sealed: it is the source's date, no "
+                          "longer backed by a seal", "extensions.edc-xml:sealed")
         elif cred.issued is not None:
             issued_text = format_datetime(cred.issued)
             self.note(Code.DEFAULTED, "cred:issued (the sealing time, required) is set to the "

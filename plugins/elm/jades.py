@@ -105,11 +105,17 @@ def _str(value: Any) -> str | None:
 def _signer(header: dict[str, Any]) -> str | None:
     """The signer: the subject of the signing certificate (the first of ``x5c``), written as
     the EDC XML reader writes a XAdES signer (``CN=…, O=…, organizationIdentifier=…, C=…``).
-    Without a certificate credbridge can decode, no signer: the ``kid`` of an EDC seal is the
-    issuer and serial number of the certificate (the CA's name), not who sealed."""
+    Else a ``kid`` that is a URI (a DID URL names the signer's key); never a base64 ``kid``:
+    in an EDC seal it is the issuer and serial number of the certificate (the CA's name), not
+    who sealed."""
     chain = header.get("x5c")
     if isinstance(chain, list) and chain and isinstance(chain[0], str):
-        return certificate_subject(chain[0])
+        subject = certificate_subject(chain[0])
+        if subject:
+            return subject
+    kid = header.get("kid")
+    if isinstance(kid, str) and re.match(r"[a-z][a-z0-9+.-]*:\S+$", kid):
+        return kid
     return None
 
 
