@@ -209,3 +209,32 @@ def test_sign_refusals(tmp_path: Path, fixtures: Path) -> None:
     ):
         done = runner.invoke(cli, ["convert", source, *args])
         assert done.exit_code == 2 and words in done.output, (args, done.output)
+
+
+def test_no_stale_proof_is_forwarded(shared: Path, tmp_path: Path) -> None:
+    sources = [shared / "corpus" / "elm" / "credentials--examples_edc-cas-signed.jsonld",
+               shared / "corpus" / "ob3" / "dcc-fixtures--didKey_oidf-noStatus-noExpiry.json"]
+    runner = CliRunner()
+    for source in (s for s in sources if s.exists()):
+        for target in ("ob3", "elm", "clr", "ob2"):
+            out = tmp_path / f"{source.stem}.{target}.json"
+            done = runner.invoke(cli, ["convert", str(source), "--to", target, "-o", str(out)])
+            assert done.exit_code == 0, (source.name, target, done.output)
+            text = out.read_text()
+            assert '"proofValue"' not in text and '"signatures"' not in text, (source, target)
+            assert verify_bytes(out.read_bytes(), TrustStore()) == [], (source.name, target)
+
+
+def test_clr_is_signed_as_vc_jwt(tmp_path: Path, fixtures: Path) -> None:
+    key = _pem(ed25519_key(), tmp_path / "key.pem")
+    out = tmp_path / "clr.jwt"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["convert", str(fixtures / "elm" / "microcredential-full.jsonld"),
+                               "--to", "clr", "--sign", str(key), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    outcome, = verify_bytes(out.read_bytes(), TrustStore())
+    assert outcome.status is Status.VERIFIED and outcome.suite == "vc-jwt"
+    refused = runner.invoke(cli, ["convert", str(fixtures / "elm" / "microcredential-full.jsonld"),
+                                  "--to", "clr", "--sign", str(key), "--sign-suite",
+                                  "eddsa-rdfc-2022"])
+    assert refused.exit_code == 2 and "jwt" in refused.output

@@ -24,9 +24,10 @@ from . import dataintegrity, jades, vcjwt
 from ._crypto import crypto
 from .keys import b64url_encode, did_key_of, jwk_of, subject_of
 
-SUITES = {"ob3": ("eddsa-rdfc-2022", "jwt"), "clr": ("eddsa-rdfc-2022", "jwt"),
-          "elm": ("jades",)}
-"""Target format -> the suites credbridge signs it with (the first is the default)."""
+SUITES = {"ob3": ("eddsa-rdfc-2022", "jwt"), "clr": ("jwt",), "elm": ("jades",)}
+"""Target format -> the suites credbridge signs it with (the first is the default). CLR is
+signed as a VC-JWT only: the unversioned CLR 2.0 context its writer names is not bundled (its
+published versions differ), so an RDFC-1.0 proof over it could not be checked offline."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ class Signer:
         ctx.say(Code.SIGNED, "issuer", f"signed with {self.suite} by {self.key.did}; the "
                 f"issuer is the signing identity{changed}")
         if self.suite == "jwt":
-            return vcjwt.sign_vc_jwt(doc, self.key.private, self.key.method).encode("ascii")
+            return vcjwt.sign_vc_jwt(doc, self.key.private, self.key.method,
+                                     issued_at=self.when).encode("ascii")
         signed = dataintegrity.sign(doc, self.key.private, self.key.method, created=self.when)
         return json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8")
 

@@ -74,8 +74,8 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
         mismatch = _claims_mismatch(payload, credential)
         if mismatch:
             return invalid(suite, f"the signature holds, but {mismatch}", **facts)
-    if isinstance(payload, dict) and isinstance(payload.get("nbf"), int | float):
-        facts["signed_at"] = dt.datetime.fromtimestamp(payload["nbf"], dt.UTC).strftime(
+    if isinstance(payload, dict) and isinstance(payload.get("iat"), int | float):
+        facts["signed_at"] = dt.datetime.fromtimestamp(payload["iat"], dt.UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
     return verified(suite, **facts)
 
@@ -93,11 +93,13 @@ def _claims_mismatch(payload: dict[str, Any], credential: dict[str, Any]) -> str
     return None
 
 
-def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str) -> str:
+def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str, *,
+                issued_at: dt.datetime | None = None) -> str:
     """A compact VC-JWT of ``credential`` (the OB 3.0 form: the ``vc`` claim plus ``iss``,
-    ``jti``, ``sub``, ``nbf``, ``exp``; the header names ``kid`` and carries the public
-    ``jwk``)."""
+    ``jti``, ``sub``, ``nbf``, ``exp`` and ``iat``, the signing time; the header names ``kid``
+    and carries the public ``jwk``)."""
     claims: dict[str, Any] = {"vc": credential}
+    claims["iat"] = int((issued_at or dt.datetime.now(dt.UTC)).timestamp())
     issuer = _id(credential.get("issuer"))
     if issuer:
         claims["iss"] = issuer
