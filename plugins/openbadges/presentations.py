@@ -47,8 +47,8 @@ def _enveloped(item: dict[str, Any], limits: Limits | None) -> Source:
 
 def _jwt(text: str, limits: Limits | None) -> Source:
     header, payload = jws.decode(text.strip().encode("ascii", "replace"))
-    data = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
-    data = dict(data)
+    vc = payload.get("vc")
+    data: dict[str, Any] = dict(vc) if isinstance(vc, dict) else dict(payload)
     for claim, key in (("jti", "id"), ("iss", "issuer")):
         if claim in payload and key not in data:
             data[key] = payload[claim]
@@ -62,7 +62,8 @@ def held(source: Source, limits: Limits | None = None) -> list[Source]:
     data = source.data
     if ENVELOPED in types_of(data):
         return [_enveloped(data, limits)]
-    holder = data.get("vp") if isinstance(data.get("vp"), dict) else data
+    vp = data.get("vp")
+    holder: dict[str, Any] = vp if isinstance(vp, dict) else data
     found: list[Source] = []
     kinds: list[list[str]] = []
     for item in as_list(holder.get("verifiableCredential"))[:MAX_HELD]:
