@@ -296,3 +296,16 @@ def test_a_jwt_output_is_left_as_it_is() -> None:
     out, said = _edit(b"eyJhbGciOiJFUzI1NiJ9.e30.sig\n", 5)
     assert out == b"eyJhbGciOiJFUzI1NiJ9.e30.sig\n"
     assert any("not plain JSON" in d for d in said)
+
+
+def test_jobs_and_one_file_per_credential(tmp_path: Path) -> None:
+    src = tmp_path / "in.canonical.jsonl"
+    src.write_bytes(b"\n".join(_canonical(h, h) for h in (1, 2, 3)) + b"\n")
+    m = parse_mapping(EXT_MAP)
+    lines = run(Batch([src], to="ob3", mapping=m, jobs=2)).output or b""
+    assert [json.loads(x)["credentialSubject"]["achievement"]["studyHours"]
+            for x in lines.splitlines()] == [1, 2, 3]
+    run(Batch([src], to="ob3", mapping=m, output=str(tmp_path / "out") + "/"))
+    got = sorted(json.loads(p.read_bytes())["credentialSubject"]["achievement"]["studyHours"]
+                 for p in (tmp_path / "out").iterdir())
+    assert got == [1, 2, 3]
