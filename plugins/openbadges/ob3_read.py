@@ -476,7 +476,14 @@ class Ob3Reader:
                 qa["decision"] = url
             out.setdefault("quality_assurance", []).append(qa)
             return
+        about = text_value(al.get("targetDescription"))
+        if about and about != name:  # what the outcome is, beside its name
+            name = f"{name}: {about}" if name else about
         outcome: dict[str, Any] = {"text": {"und": name}} if name else {}
+        if framework and not url.startswith(C.ESCO_SKILL_URI):  # ESCO's is the skill URI
+            self.note(Code.IGNORED_INPUT, f"the alignment's targetFramework {framework!r} has "
+                      "no canonical field: kept for an ob3 round trip only",
+                      "learning_outcomes[].text")
         if re.match(re.escape(C.ESCO_SKILL_URI), url):
             outcome["esco_skill"] = url
         elif url:
