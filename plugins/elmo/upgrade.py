@@ -48,7 +48,8 @@ def elmo_roots(root: Any, ctx: Context) -> list[Any]:
         return [upgrade(root, ctx)]
     if ns is not None and EWP_MARK in ns:
         found = [e for e in root.iter() if isinstance(e.tag, str) and local(e) == "elmo"
-                 and namespace(e) in ELMO_NAMESPACES]
+                 and namespace(e) in ELMO_NAMESPACES
+                 and not any(local(a) == "elmo" for a in e.iterancestors())]
         if not found:
             raise InputError(f"an Erasmus Without Paper document ({seen(root)}) holding no ELMO "
                              "document: no credential to read")
