@@ -74,6 +74,13 @@ def test_no_file_hangs(outcomes: list[Outcome]) -> None:
     assert not slow, "\n".join(slow)
 
 
+def test_no_file_gives_nothing_silently(outcomes: list[Outcome]) -> None:
+    """A document that holds no credential is refused saying what it is, never read as
+    nothing with exit status 0 (issue 17: an OB 2.0 issuer profile alone)."""
+    empty = [o.line() for o in outcomes if o.outcome == "reads:0"]
+    assert not empty, "\n".join(empty)
+
+
 def test_every_refusal_is_one_line(outcomes: list[Outcome]) -> None:
     lines = [(o.path, o.refusal) for o in outcomes if o.refusal is not None]
     lines += [(o.path, m.detail) for o in outcomes for m in o.report.errors]
