@@ -545,15 +545,33 @@ def _is_dir_output(output: OutputLike) -> bool:
 
 def policy_of(batch: Batch) -> Policy:
     """The :class:`Policy` every format of ``batch`` works under."""
+    return make_policy(strict=batch.strict, strict_input=batch.strict_input,
+                       text_lang=batch.text_lang)
+
+
+def with_text_lang(options: dict[str, FormatOptions], text_lang: str | None
+                   ) -> dict[str, FormatOptions]:
+    """``options`` where a format with its own ``text_lang`` option (the language of CSV and
+    spreadsheet plain text columns) that was not given one takes the batch's ``--text-lang``."""
+    if not text_lang:
+        return options
+    lang = make_policy(text_lang=text_lang).text_lang
+    return {name: opts.model_copy(update={"text_lang": lang})
+            if "text_lang" in type(opts).model_fields and opts.text_lang is None
+            else opts for name, opts in options.items()}
+
+
+def make_policy(*, strict: bool = False, strict_input: bool = False,
+                text_lang: str | None = None) -> Policy:
+    """A :class:`Policy`; a ``text_lang`` that is not a language tag is a usage error."""
     from .vocab import language_code
 
-    text_lang = batch.text_lang
     if text_lang is not None:
         try:
             text_lang = language_code(text_lang, field="--text-lang")
         except CredbridgeError as exc:
             raise UsageError(f"--text-lang: {exc.message}") from None
-    return Policy(strict=batch.strict, strict_input=batch.strict_input, text_lang=text_lang)
+    return Policy(strict=strict, strict_input=strict_input, text_lang=text_lang)
 
 
 def run(batch: Batch) -> BatchResult:
@@ -568,7 +586,8 @@ def run(batch: Batch) -> BatchResult:
     if not inputs:
         raise UsageError("no input files (the directories given hold none)")
     involved = [target] + ([source] if source else _detectable(inputs))
-    options = resolve_options(_unique(involved), batch.options)
+    options = with_text_lang(resolve_options(_unique(involved), batch.options),
+                             batch.text_lang)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
                       max_bytes=batch.max_bytes, policy=policy_of(batch),
@@ -584,11 +603,19 @@ def run(batch: Batch) -> BatchResult:
         _run_serial(batch, inputs, source, target, session, result)
     if batch.progress is not None:
         batch.progress.close()
-    counts = session.report.counts()
-    result.failing = {c: n for c, n in counts.items() if c in failing_codes}
-    result.warnings_failed = batch.fail_if_warnings and any(
-        k[0] != Severity.INFO for k, _n in session.report.grouped())
+    apply_failure_policy(result, failing_codes, batch.fail_if_warnings)
     return result
+
+
+def apply_failure_policy(result: BatchResult, failing_codes: Collection[str],
+                         fail_if_warnings: bool) -> None:
+    """Set ``result.failing`` and ``result.warnings_failed`` from its report (the batch's
+    ``--fail-on``/``--strict`` codes, see :func:`fail_codes`, and ``--fail-if-warnings``):
+    every caller of the engine (the CLI, the library, ``serve``) decides the same way."""
+    counts = result.report.counts()
+    result.failing = {c: n for c, n in counts.items() if c in failing_codes}
+    result.warnings_failed = fail_if_warnings and any(
+        k[0] != Severity.INFO for k, _n in result.report.grouped())
 
 
 def _trust_session(batch: Batch, target: Format, session: Session) -> None:

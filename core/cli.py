@@ -131,8 +131,6 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
     from .safety import with_limits
 
     options = collect_options(ctx.command, format_flags, assignments)
-    if text_lang:  # also the language of plain text columns for the formats that have them
-        options.setdefault("text_lang", text_lang)
     _check_report_path(report_path, output)
     paths = [p for p in inputs if p != "-"]
     progress = Progress(_total_size(paths), quiet=quiet)

@@ -195,6 +195,23 @@ def test_options_flat_and_per_format_equal_the_cli_flags(http: TestClient) -> No
     assert response.content == flag
 
 
+def test_policy_parameters_equal_the_cli_flags(http: TestClient) -> None:
+    """text_lang, strict_input and strict are the CLI's --text-lang, --strict-input and
+    --strict (for a CSV stream, text_lang is also the language of its plain columns)."""
+    for source, args in ((CANONICAL, ("--text-lang", "de")), (CSV, ("--text-lang", "fr")),
+                         (CSV, ("--strict-input",))):
+        _, expected = cli_run("convert", str(source), "--to", "ob3", "-q", *args)
+        query = "&".join(a.lstrip("-").replace("-", "_") + ("=" + b if b else "")
+                         for a, b in zip(args[::2] if len(args) > 1 else args,
+                                         args[1::2] if len(args) > 1 else ("",), strict=True))
+        response = http.post(f"/convert?to=ob3&filename={source.name}&{query}",
+                             content=source.read_bytes())
+        assert response.status_code == 200, response.text
+        assert response.content == expected, query
+    assert_problem(http.post("/convert?to=ob3&text_lang=xx", content=CANONICAL.read_bytes()),
+                   400, "usage-error")
+
+
 def test_bad_calls_are_usage_problems(http: TestClient) -> None:
     data = CANONICAL.read_bytes()
     body = assert_problem(http.post("/convert?to=ob3&omit_lerner=all", content=data), 400,

@@ -27,15 +27,19 @@ from ..batch import (
     BatchResult,
     InputLike,
     Unit,
+    apply_failure_policy,
     convert_unit,
     fail_codes,
+    make_policy,
     merge_part,
     run,
+    validation_folder,
+    with_text_lang,
 )
 from ..formats import Format
 from ..options import resolve_options
 from ..plugin_manager import get_formats
-from ..report import Report, Severity
+from ..report import Report
 from .params import Params
 from .streams import BodyReader, Sink, SpoolSink
 
@@ -95,7 +99,9 @@ def convert_documents(inputs: Sequence[InputLike], params: Params, sink: Sink, *
     def batch(output: Any) -> Batch:
         return Batch(list(inputs), to=target.name, output=output, from_format=from_format,
                      options=params.options, strict=params.strict, fail_on=params.fail_on,
-                     fail_if_warnings=params.fail_if_warnings, max_bytes=max_bytes)
+                     fail_if_warnings=params.fail_if_warnings, max_bytes=max_bytes,
+                     strict_input=params.strict_input, text_lang=params.text_lang,
+                     validate=params.validate)
 
     if not params.zip and target.many:
         sink.start(target.media_types[0] if target.media_types else "text/csv",
@@ -146,20 +152,22 @@ def convert_stream(reader: BodyReader, source: Format, params: Params, sink: Sin
     assert params.to is not None
     target = registry.get(params.to, need="write")
     failing_codes = fail_codes(params.fail_on, params.strict)
-    options = resolve_options(list({f.name: f for f in (target, source)}.values()),
-                              params.options)
+    options = with_text_lang(resolve_options(list({f.name: f for f in (target, source)}
+                                                  .values()), params.options),
+                             params.text_lang)
     report = Report()
     result = BatchResult(report, target.name, [source.name])
+    policy = make_policy(strict=params.strict, strict_input=params.strict_input,
+                         text_lang=params.text_lang)
+    folder = validation_folder(target, None) if params.validate else None
     splitter = source.chunks  # type: ignore[attr-defined]
     sink.start(JSON_LINES, output_name(input_name, target, "lines"))
     for data, offset in splitter(reader, chunk_records):
         reader.mark()
-        part = convert_unit(Unit(data, input_name, source.name, target.name, options, offset))
+        part = convert_unit(Unit(data, input_name, source.name, target.name, options, offset,
+                                 policy=policy, validate=folder))
         result.credentials += merge_part(part, report, cast(IO[bytes], sink))
-    counts = report.counts()
-    result.failing = {c: n for c, n in counts.items() if c in failing_codes}
-    result.warnings_failed = params.fail_if_warnings and any(
-        k[0] != Severity.INFO for k, _n in report.grouped())
+    apply_failure_policy(result, failing_codes, params.fail_if_warnings)
     return result
 
 

@@ -1,9 +1,10 @@
 """The parameters of a request: query string and form fields, as the CLI's flags.
 
-``to``, ``from``, ``filename``, ``report``, ``strict``, ``fail_on``, ``fail_if_warnings`` and
-``zip`` are the service's own; every other name is a format option: ``omit_learner=all`` (a
-flat name, given to each format of the call that declares it, as the generated CLI flag
-``--omit-learner``) or ``ob3.omit_learner=all`` (one format's, as ``-O ob3.omit_learner=all``).
+``to``, ``from``, ``filename``, ``report``, ``strict``, ``strict_input``, ``text_lang``,
+``validate``, ``fail_on``, ``fail_if_warnings`` and ``zip`` are the service's own; every
+other name is a format option: ``omit_learner=all`` (a flat name, given to each format of the
+call that declares it, as the generated CLI flag ``--omit-learner``) or
+``ob3.omit_learner=all`` (one format's, as ``-O ob3.omit_learner=all``).
 Names may use ``-`` for ``_``. Unknown names are refused by the options' validation, with the
 valid names and a "did you mean".
 """
@@ -32,6 +33,12 @@ OWN: dict[str, str] = {
                "dropped,approximated.",
     "fail_if_warnings": "Refuse (422) when the report has a warning.",
     "zip": "One file per credential in a zip archive (as -o DIR/), even for one credential.",
+    "strict_input": "A record whose input breaks a rule of its format's schema fails (default:"
+                    " read it and warn, naming the rule).",
+    "text_lang": "Language tag for texts of unknown language when the target needs one "
+                 "(default: the credential's language of instruction, else en).",
+    "validate": "Check each output against the target's official schema or shapes (the "
+                "server's schemas folder) before writing it; an invalid one is a failed record.",
 }
 """The service's own parameters and their descriptions (the OpenAPI document's)."""
 
@@ -51,6 +58,9 @@ class Params:
     fail_on: list[str] = field(default_factory=list)
     fail_if_warnings: bool = False
     zip: bool = False
+    strict_input: bool = False
+    text_lang: str | None = None
+    validate: bool = False
     options: dict[str, Any] = field(default_factory=dict)
     """For :func:`~credbridge.options.resolve_options`: flat names and per-format mappings."""
 
@@ -103,5 +113,7 @@ def _set(params: Params, name: str, value: str) -> None:
         params.report = value  # type: ignore[assignment]
     elif name == "fail_on":
         params.fail_on += [c.strip() for c in value.split(",") if c.strip()]
-    elif name in ("strict", "fail_if_warnings", "zip"):
+    elif name == "text_lang":
+        params.text_lang = value.strip() or None
+    elif name in ("strict", "fail_if_warnings", "zip", "strict_input", "validate"):
         setattr(params, name, _flag(name, value))
