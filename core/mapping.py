@@ -41,8 +41,9 @@ if TYPE_CHECKING:
     from .context import Context
     from .model import MicroCredential
 
-JSON_FORMATS = ("canonical", "elm", "ob3", "ob2", "clr")
-"""The formats whose documents are JSON (what a mapping's paths point into)."""
+JSON_FORMATS = ("elm", "ob3", "ob2", "clr")
+"""The vendors' JSON formats (what a mapping's paths point into). The canonical JSON is not
+one: its keys are the canonical fields already, and a key added to it would not read back."""
 
 MAX_MAPPING_BYTES = 1024 * 1024
 MAX_RULES = 1000
@@ -258,6 +259,9 @@ def parse_mapping(text: str, name: str = "mapping") -> Mapping:
             close = difflib.get_close_matches(fmt, sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UsageError(f"{where}: unknown format [[{fmt}]]{hint}")
+        if fmt == "canonical":
+            raise UsageError(f"{where}: [[canonical]]: the canonical JSON needs no mapping (its "
+                             "keys are the canonical fields)")
         if fmt not in JSON_FORMATS:
             raise UsageError(f"{where}: [[{fmt}]]: {fmt} is not a JSON format; a mapping maps "
                              f"paths of JSON documents ({', '.join(JSON_FORMATS)}); for CSV "

@@ -82,6 +82,7 @@ def test_get_and_set() -> None:
     ('[[ob33]]\npath = "a"\nfield = "title"', "unknown format [[ob33]] (did you mean 'ob3'?)"),
     ('[[edc-xml]]\npath = "a"\nfield = "title"', "edc-xml is not a JSON format"),
     ('[[csv]]\npath = "a"\nfield = "title"', "for CSV use --columns"),
+    ('[[canonical]]\npath = "a"\nfield = "title"', "the canonical JSON needs no mapping"),
     ('[[ob3]]\npath = "a"\nfield = "title"\nwhere = 1', "rule 1: where: Extra inputs"),
     ('[[ob3]]\npath = "a..b"\nfield = "title"', "rule 1: path:"),
     ('[[ob3]]\npath = "a"\nfield = "title"\ndirection = "up"', "rule 1: direction:"),
