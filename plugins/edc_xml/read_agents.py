@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from credbridge import vocab
+from credbridge.errors import InputError
 from credbridge.report import Code
 
 from .names import clean_uri, q
@@ -24,8 +26,7 @@ class AgentReader(ElementReader):
         if nid is not None:
             self.doc.use(nid, deep=True)
             out["national_id"] = {"value": (nid.text or "").strip(),
-                                  "country": self.country(nid.get("spatialID"),
-                                                          "learner.national_id.country")}
+                                  "country": self._national_country(nid)}
         out["full_name"] = self.plain(self.child(subject, "fullName"), "learner.full_name")
         out["given_name"] = self.plain(self.child(subject, "givenNames"), "learner.given_name")
         out["family_name"] = self.plain(self.child(subject, "familyName"),
@@ -37,6 +38,26 @@ class AgentReader(ElementReader):
                                           for e in self.children(subject, "citizenshipCountry"))
                               if c]
         return {k: v for k, v in out.items() if v not in (None, [], {})}
+
+    def _national_country(self, nid: Any) -> str | None:
+        """The country of a national id: ``@spatialID``, else the country ``@schemeAgencyName``
+        names (the agency that issues the ids); an agency that is not the id's country is
+        reported."""
+        field = "learner.national_id.country"
+        agency = (nid.get("schemeAgencyName") or "").strip()
+        country = self.country(nid.get("spatialID"), field)
+        try:
+            named = vocab.country_code(agency) if agency else None
+        except InputError:
+            named = None
+        if country is None and named is not None:
+            self.ctx.say(Code.NOTE, field, f"the national id's country is read from its "
+                         f"issuing agency {agency!r}")
+            return named
+        if agency and named != country:
+            self.ctx.say(Code.IGNORED_INPUT, "learner.national_id",
+                         f"the national id's issuing agency {agency!r} has no canonical field")
+        return country
 
     def first_email(self, agent: Any) -> str | None:
         """The first ``contactPoint/mailBox`` address of a person or organisation (further

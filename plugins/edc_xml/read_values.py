@@ -162,7 +162,9 @@ class ElementReader:
     def identifier(self, element: Any) -> dict[str, Any]:
         """An IdentifierType -> canonical Identifier."""
         self.doc.use(element, deep=True)
-        scheme = element.get("schemeID") or element.get("schemeName")
+        # the agency that runs the scheme names it when neither the id nor the name does
+        scheme = element.get("schemeID") or element.get("schemeName") or \
+            element.get("schemeAgencyName")
         out = {"value": (element.text or "").strip()}
         if scheme:
             out["scheme"] = scheme
