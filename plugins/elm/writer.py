@@ -30,6 +30,7 @@ from .concepts import (
     country,
     language,
     provisional_country,
+    qa_note_lines,
 )
 from .contexts import EDC_AP_URL, VC1_URL
 from .nodes import natural_key
@@ -802,13 +803,25 @@ class ElmWriter:
             if qa.type and ":" in qa.type and qa.body:
                 nodes.append(self._accreditation(qa, field))
                 continue
-            text = qa.description or ({"en": qa.type} if qa.type else {})
+            # an Accreditation needs a type concept and an accrediting agent (minCount 1):
+            # without them the QA is a note whose labelled lines are read back
+            lines = qa_note_lines({"type": qa.type or "", "decision": qa.decision or "",
+                                   "register_entry": qa.register_entry or "",
+                                   "valid_until": qa.valid_until.isoformat()
+                                   if qa.valid_until else ""})
+            text = qa.description or ({self.default_language: ""} if lines else {})
             if text:
                 spec.setdefault("additionalNote", []).append(self._note(
-                    {lang: f"{NOTE_QA}{t}" for lang, t in text.items()}))
+                    {lang: f"{NOTE_QA}{t}{lines}".rstrip() for lang, t in text.items()},
+                    f"{field}.description"))
             self.ctx.say(Code.APPROXIMATED, field,
-                         "quality assurance without a type URI and a QA body "
-                         "is written as an additional note")
+                         "quality assurance without a type URI and a QA body is written as an "
+                         "additional note (type, decision, register entry and expiry as "
+                         "labelled lines, read back)")
+            if qa.body:
+                self.ctx.say(Code.DROPPED, f"{field}.body", "the QA body of a quality "
+                             "assurance without a type URI is not written (an Accreditation "
+                             "needs both)")
         if nodes:
             spec["accreditation"] = nodes
 
