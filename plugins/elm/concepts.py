@@ -17,6 +17,10 @@ ESCO_SKILLS = "http://data.europa.eu/esco/concept-scheme/skills"
 
 # Texts credbridge writes where ELM has no property of its own; the reader recognises them.
 NOTE_QA = "Quality assurance: "
+QA_NOTE_LABELS = {"type": "Type", "decision": "Decision", "register_entry": "Register entry",
+                  "valid_until": "Valid until"}
+"""The labelled lines after the text of a quality-assurance note (one without the type URI
+and QA body an Accreditation requires), read back into those fields."""
 NOTE_SETTING = "Learning setting: "
 PLACEHOLDER_ASSESSMENT = "Assessment"
 LOCAL_ID_PREFIX = "urn:credbridge:"
@@ -91,3 +95,24 @@ def language(code: str) -> dict[str, Any]:
     """The language concept of a language code."""
     primary = code.split("-")[0]
     return concept(vocab.language_uri(primary), vocab.languages().label(primary))
+
+
+def qa_note_lines(values: dict[str, str]) -> str:
+    """The labelled lines of a quality-assurance note (``\nDecision: …``), in a fixed order."""
+    return "".join(f"\n{label}: {values[key]}" for key, label in QA_NOTE_LABELS.items()
+                   if values.get(key))
+
+
+def parse_qa_note(text: str) -> tuple[str, dict[str, str]]:
+    """The text of a quality-assurance note and the fields of its trailing labelled lines."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    by_label = {label: key for key, label in QA_NOTE_LABELS.items()}
+    while lines:
+        label, sep, value = lines[-1].partition(": ")
+        key = by_label.get(label)
+        if not sep or key is None or key in fields or not value.strip():
+            break
+        fields[key] = value.strip()
+        lines.pop()
+    return "\n".join(lines), fields

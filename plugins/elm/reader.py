@@ -24,6 +24,7 @@ from .concepts import (
     PLACEHOLDER_ASSESSMENT,
     PROVISIONAL_COUNTRY,
     known_concept,
+    parse_qa_note,
     scheme_of,
 )
 from .graphs import BASE
@@ -663,8 +664,14 @@ class ElmReader:
             texts = v.lang_map(note, "elm:noteLiteral")
             first = next(iter(texts.values()), "")
             if first.startswith(NOTE_QA):
-                data.setdefault("quality_assurance", []).append(
-                    {"description": {k: t.removeprefix(NOTE_QA) for k, t in texts.items()}})
+                qa: dict[str, Any] = {"description": {}}
+                for k, t in texts.items():
+                    body, fields = parse_qa_note(t.removeprefix(NOTE_QA))
+                    qa["description"][k] = body
+                    qa.update(fields)
+                if not any(qa["description"].values()):
+                    del qa["description"]
+                data.setdefault("quality_assurance", []).append(qa)
             elif first.startswith(NOTE_SETTING) and \
                     (code := vocab.vocabulary("setting").lookup(first.removeprefix(NOTE_SETTING))):
                 data.setdefault("participation", {}).setdefault("setting", code)
