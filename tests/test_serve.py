@@ -511,6 +511,23 @@ def test_validate_without_schemas_is_unavailable(tmp_path: Path,
                        "schemas-unavailable")
 
 
+def test_convert_validate_equals_the_cli(shared: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CREDBRIDGE_SCHEMAS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    schemas = shared / "schemas"
+    _, expected = cli_run("convert", str(CSV), "--to", "elm", "--validate", "--schemas",
+                          str(schemas), "-q")
+    with client(schemas=str(schemas)) as http:
+        response = http.post("/convert?to=elm&validate=true&filename=two.csv",
+                             content=CSV.read_bytes())
+    assert response.status_code == 200, response.text
+    assert response.content == expected
+    with client() as http:
+        assert_problem(http.post("/convert?to=elm&validate=true&filename=two.csv",
+                                 content=CSV.read_bytes()), 503, "schemas-unavailable")
+
+
 def test_validate_equals_the_cli(shared: Path, tmp_path: Path) -> None:
     schemas = shared / "schemas"
     out = tmp_path / "c.ob3.json"

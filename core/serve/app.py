@@ -184,6 +184,13 @@ class Service:
             raise UsageError("name the output format with the to parameter (GET /formats "
                              "lists them)")
         target = get_formats().get(params.to, need="write")
+        if params.validate:
+            if self.schemas is None:
+                upload.cleanup()
+                raise Problem("schemas-unavailable", "this service has no official schemas to "
+                              "validate outputs: start it with --schemas DIR (or run "
+                              "'credbridge schemas fetch' on the server)")
+            params.schemas = self.schemas
         try:
             if upload.files is not None:
                 return await self._convert_files(upload, target, deadline)

@@ -101,7 +101,7 @@ def convert_documents(inputs: Sequence[InputLike], params: Params, sink: Sink, *
                      options=params.options, strict=params.strict, fail_on=params.fail_on,
                      fail_if_warnings=params.fail_if_warnings, max_bytes=max_bytes,
                      strict_input=params.strict_input, text_lang=params.text_lang,
-                     validate=params.validate)
+                     validate=params.validate, schemas=params.schemas)
 
     if not params.zip and target.many:
         sink.start(target.media_types[0] if target.media_types else "text/csv",
@@ -159,7 +159,7 @@ def convert_stream(reader: BodyReader, source: Format, params: Params, sink: Sin
     result = BatchResult(report, target.name, [source.name])
     policy = make_policy(strict=params.strict, strict_input=params.strict_input,
                          text_lang=params.text_lang)
-    folder = validation_folder(target, None) if params.validate else None
+    folder = validation_folder(target, params.schemas) if params.validate else None
     splitter = source.chunks  # type: ignore[attr-defined]
     sink.start(JSON_LINES, output_name(input_name, target, "lines"))
     for data, offset in splitter(reader, chunk_records):

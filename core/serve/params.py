@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import UsageError
@@ -61,6 +62,8 @@ class Params:
     strict_input: bool = False
     text_lang: str | None = None
     validate: bool = False
+    schemas: Path | None = None
+    """The service's schemas folder, for ``validate`` (set by the service, not a parameter)."""
     options: dict[str, Any] = field(default_factory=dict)
     """For :func:`~credbridge.options.resolve_options`: flat names and per-format mappings."""
 
