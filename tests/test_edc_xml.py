@@ -262,3 +262,58 @@ def test_sniff(head: bytes, expected: bool) -> None:
     from credbridge.plugin_manager import get_formats
 
     assert get_formats().get("edc-xml").sniff(head) is expected
+
+
+# --- issue 16: quality assurance (built from the shared corpus and samples) ---------------------
+
+
+def _edc_files(shared: Path) -> list[Path]:
+    return sorted([*(shared / "samples" / "edc-xml").glob("*.xml"),
+                   *(shared / "corpus" / "edc-xml").glob("*.xml")])
+
+
+def test_awarding_body_accreditation_is_quality_assurance(shared: Path) -> None:
+    # organization/hasAccreditation of the awarding body (an institutional QA) is the
+    # credential's quality assurance, not only an opaque id on the organisation
+    from lxml import etree
+
+    ns = {"e": "http://data.europa.eu/snb"}
+    found = 0
+    for path in _edc_files(shared):
+        root = etree.parse(str(path)).getroot()
+        bodies = {ref.get("idref") for ref in root.iterfind(".//e:awardingBody", ns)}
+        accredited = {org.get("id"): [r.get("idref") for r in org.iterfind("e:hasAccreditation", ns)]
+                      for org in root.iterfind(".//e:organization", ns)
+                      if org.get("id") in bodies and org.find("e:hasAccreditation", ns) is not None}
+        if not accredited:
+            continue
+        found += 1
+        for cred in read(path, from_format="edc-xml"):
+            types = {qa.type for qa in cred.quality_assurance}
+            for ids in accredited.values():
+                for acc_id in ids:
+                    acc = root.find(f".//e:accreditation[@id='{acc_id}']", ns)
+                    assert acc is not None
+                    assert acc.find("e:type", ns).get("uri") in types, path.name
+    assert found, "no shared EDC XML file whose awarding body is accredited"
+
+
+@pytest.mark.parametrize("target", ["elm", "edc-xml"])
+def test_quality_assurance_fields_survive_a_note(shared: Path, target: str) -> None:
+    # QA without a type concept or body (eduCredentials) is a note in ELM / EDC XML: its
+    # decision (and the other fields) come back
+    checked = 0
+    for path in sorted((shared / "samples" / "ob3").glob("educredentials-*.json")):
+        (cred,) = read(path)
+        if not any(qa.decision for qa in cred.quality_assurance):
+            continue
+        out = credbridge.convert(path, to=target).output
+        assert isinstance(out, bytes)
+        (back,) = read(__import__("io").BytesIO(out), from_format=target)
+        before = [(qa.decision, qa.register_entry, qa.valid_until) for qa in cred.quality_assurance]
+        after = [(qa.decision, qa.register_entry, qa.valid_until) for qa in back.quality_assurance]
+        assert after == before
+        assert [list(qa.description.values()) for qa in back.quality_assurance] == \
+            [list(qa.description.values()) for qa in cred.quality_assurance]
+        checked += 1
+    assert checked, "no eduCredentials sample with a QA decision"

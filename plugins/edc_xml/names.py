@@ -44,6 +44,10 @@ ECVET_SCHEME = "http://data.europa.eu/europass/educationalCreditPointSystem/ecve
 
 TOPIC = "http://data.europa.eu/snb/qualification-topics#"
 TOPIC_QA = TOPIC + "accreditation-and-quality-assurance"
+QA_NOTE_LABELS = {"type": "Type", "body": "Body", "decision": "Decision",
+                  "register_entry": "Register entry", "valid_until": "Valid until"}
+"""The labelled lines after the text of a quality-assurance note (QA written without an
+``accreditation``), read back into those fields (``body``: the QA body's name)."""
 TOPIC_PATHWAYS = TOPIC + "pathways"
 TOPIC_ASSESSMENT = TOPIC + "assessment"
 
@@ -80,3 +84,24 @@ def clean_uri(value: str | None) -> str | None:
         return None
     cleaned = "".join(value.split())
     return cleaned or None
+
+
+def qa_note_lines(values: dict[str, str]) -> str:
+    """The labelled lines of a quality-assurance note (``\nDecision: …``), in a fixed order."""
+    return "".join(f"\n{label}: {values[key]}" for key, label in QA_NOTE_LABELS.items()
+                   if values.get(key))
+
+
+def parse_qa_note(text: str) -> tuple[str, dict[str, str]]:
+    """The text of a quality-assurance note and the fields of its trailing labelled lines."""
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    by_label = {label: key for key, label in QA_NOTE_LABELS.items()}
+    while lines:
+        label, sep, value = lines[-1].strip().partition(": ")
+        key = by_label.get(label)
+        if not sep or key is None or key in fields or not value.strip():
+            break
+        fields[key] = value.strip()
+        lines.pop()
+    return "\n".join(lines).strip(), fields

@@ -18,6 +18,7 @@ from .names import (
     TOPIC_QA,
     clean_uri,
     local,
+    parse_qa_note,
     q,
 )
 from .read_agents import AgentReader
@@ -104,7 +105,18 @@ class SpecificationReader(AgentReader):
             elif subject == NOTE_STANDALONE:
                 stack["standalone"] = first.strip().lower() == "true"
             elif topic == TOPIC_QA:
-                qas.append({"description": content})
+                qa: dict[str, Any] = {"description": {}}
+                for lang, value in content.items():
+                    text, fields = parse_qa_note(value)
+                    if text:
+                        qa["description"][lang] = text
+                    if "body" in fields:
+                        qa["body"] = {"name": {lang: fields.pop("body")}}
+                    if "valid_until" in fields:
+                        qa["valid_until"] = self.date(fields.pop("valid_until"),
+                                                      "quality_assurance[].valid_until")
+                    qa.update(fields)
+                qas.append({k: v for k, v in qa.items() if v})
             elif topic == TOPIC_PATHWAYS:
                 stack["note"] = content
             else:

@@ -147,6 +147,19 @@ class _CredentialReader(ClaimReader):
                          "achievements: one canonical credential each", record=cred_id)
         return out
 
+    def _body_accreditations(self, org: Any, data: dict[str, Any]) -> None:
+        """The accreditations of an awarding body (``organization/hasAccreditation``: an
+        institutional quality assurance) are quality assurance of the credential (Annex I)."""
+        qas = data.setdefault("quality_assurance", [])
+        for ref in org.findall(q("hasAccreditation")):
+            target = self.doc.resolve(ref, "accreditation")
+            if target is not None:
+                qa = self.accreditation(target)
+                if qa and qa not in qas:
+                    qas.append(qa)
+        if not qas:
+            del data["quality_assurance"]
+
     def _finish(self, data: dict[str, Any]) -> dict[str, Any]:
         issuer = data.get("issuer")
         if issuer and any(b.get("id") == issuer.get("id") for b in data.get("awarding_bodies",
@@ -248,6 +261,7 @@ class _CredentialReader(ClaimReader):
                 org = self.doc.resolve(ref, "organization")
                 if org is not None:
                     bodies.append(self.organisation(org))
+                    self._body_accreditations(org, data)
             data["awarding_bodies"] = bodies
         parts = self.sub_achievements(ach)
         if parts:

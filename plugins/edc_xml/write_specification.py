@@ -31,6 +31,7 @@ from .names import (
     TOPIC_PATHWAYS,
     TOPIC_QA,
     q,
+    qa_note_lines,
 )
 from .values import decimal_text, hours_duration
 from .write_agents import AgentWriter
@@ -145,14 +146,21 @@ class SpecificationWriter(AgentWriter):
             note(cred.further_information.text, "further_information.text")
         for qa in cred.quality_assurance:
             text = dict(qa.description)
-            extra = [v for v in (qa.type, qa.body and next(iter(qa.body.name.values()), None),
-                                 qa.register_entry, qa.decision) if v]
-            if extra:
+            body = qa.body and next(iter(qa.body.name.values()), None)
+            lines = qa_note_lines({"type": qa.type or "", "body": body or "",
+                                   "decision": qa.decision or "",
+                                   "register_entry": qa.register_entry or "",
+                                   "valid_until": qa.valid_until.isoformat()
+                                   if qa.valid_until else ""})
+            if lines:
                 self.note(Code.APPROXIMATED, "quality assurance written as an additional note "
-                          "(type, body, register entry and decision as text)",
-                          "quality_assurance")
-                line = "; ".join(extra)
-                text = {k: f"{v} ({line})" for k, v in text.items()} or {self.primary: line}
+                          "(type, body name, decision, register entry and expiry as labelled "
+                          "lines, read back)", "quality_assurance")
+                text = {k: f"{v}{lines}" for k, v in text.items()} or \
+                    {self.primary: lines.lstrip("\n")}
+            if qa.body is not None and qa.body.model_dump(exclude_defaults=True).keys() - {"name"}:
+                self.note(Code.DROPPED, "only the name of a QA body is written (in the quality "
+                          "assurance note)", "quality_assurance[].body")
             note(text, "quality_assurance", "Quality assurance", TOPIC_QA)
         st = cred.stackability
         if st is not None and st.note:
