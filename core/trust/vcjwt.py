@@ -1,5 +1,6 @@
-"""VC-JWT (VC Data Model 1.1 JWT encoding, as Open Badges 3.0 uses it, and VC 2.0 ``vc+jwt``)
-and OB 2.0 signed badges (a JWS whose payload is the assertion): verify and sign.
+"""VC-JWT (Open Badges 3.0 §8.2.4.1: the payload is the credential plus JWT claims; the VC
+Data Model 1.1 ``vc`` claim; VC 2.0 ``vc+jwt``) and OB 2.0 signed badges (a JWS whose payload
+is the assertion): verify, and sign VC-JWTs.
 
 The key is the header's ``kid`` (a DID URL, resolved offline) or its ``jwk``; a ``jwk`` in the
 header is the signer's own claim, so with a ``kid`` as well the ``kid`` decides.
@@ -20,8 +21,8 @@ OB2_JWS = "ob2-jws"
 
 
 def credential_of(payload: Any) -> tuple[dict[str, Any] | None, str]:
-    """(credential, suite) inside a JWS payload: the ``vc`` claim (VC 1.1), the payload itself
-    (VC 2.0 ``vc+jwt``), or an OB 2.0 assertion."""
+    """(credential, suite) inside a JWS payload: the ``vc`` claim (VC 1.1 JWT), the payload
+    itself (OB 3.0 §8.2.4.1, VC 2.0 ``vc+jwt``), or an OB 2.0 assertion."""
     if not isinstance(payload, dict):
         return None, VC_JWT
     if isinstance(payload.get("vc"), dict):
@@ -50,17 +51,26 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     facts["key_id"] = kid
     public = None
+    controller = None
     if kid:
         info = store.resolve(kid)
         if info is None and facts["signer"] and kid.startswith("#"):
             info = store.resolve(str(facts["signer"]) + kid)
-        public = info.public if info else None
+        if info is not None:
+            public, controller = info.public, info.controller
+    own_key = False
     if public is None and isinstance(header.get("jwk"), dict):
         try:
             public = jwk_public(header["jwk"])
         except (ValueError, KeyError) as exc:
             return invalid(suite, f"the header's jwk: {exc}", **facts)
         facts["key_id"] = facts["key_id"] or "jwk in header"
+        own_key = True
+        issuer_key = store.resolve(str(facts["signer"])) if facts["signer"] else None
+        if issuer_key is not None:  # a did:key / did:jwk issuer: its key must be this one
+            if jwk_of(issuer_key.public) != jwk_of(public):
+                return invalid(suite, "the header's jwk is not the issuer's key", **facts)
+            own_key, controller = False, issuer_key.controller
     if public is None:
         return unverifiable(suite, f"the key {kid or '(none named)'} is not available offline "
                             "(did:key resolves locally; give others with --trust)", **facts)
@@ -70,6 +80,12 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
         return invalid(suite, str(exc), **facts)
     if not holds:
         return invalid(suite, "the signature does not match the token", **facts)
+    issuer = facts["signer"]
+    if controller and issuer != controller:
+        if isinstance(issuer, str) and issuer.startswith("did:"):
+            return invalid(suite, f"the signature holds, but the key belongs to {controller}, "
+                           f"not to the issuer {issuer}", **facts)
+        facts["signer"] = controller
     if suite == VC_JWT and isinstance(payload, dict) and credential is not None:
         mismatch = _claims_mismatch(payload, credential)
         if mismatch:
@@ -77,16 +93,19 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
     if isinstance(payload, dict) and isinstance(payload.get("iat"), int | float):
         facts["signed_at"] = dt.datetime.fromtimestamp(payload["iat"], dt.UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
+    if own_key:
+        return verified(suite, detail="the key is the token's own (jwk header), not bound to "
+                        f"the issuer {issuer or '(none)'}", **facts)
     return verified(suite, **facts)
 
 
 def _claims_mismatch(payload: dict[str, Any], credential: dict[str, Any]) -> str | None:
     """VC 1.1 §6.3.1: ``iss``/``jti`` must be the credential's issuer and id when both say."""
-    if payload is credential:
-        return None
     issuer = _id(credential.get("issuer"))
     if isinstance(payload.get("iss"), str) and issuer and payload["iss"] != issuer:
         return f"iss {payload['iss']} is not the credential's issuer {issuer}"
+    if payload is credential:
+        return None
     cid = credential.get("id")
     if isinstance(payload.get("jti"), str) and isinstance(cid, str) and payload["jti"] != cid:
         return f"jti {payload['jti']} is not the credential's id {cid}"
@@ -95,10 +114,10 @@ def _claims_mismatch(payload: dict[str, Any], credential: dict[str, Any]) -> str
 
 def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str, *,
                 issued_at: dt.datetime | None = None) -> str:
-    """A compact VC-JWT of ``credential`` (the OB 3.0 form: the ``vc`` claim plus ``iss``,
-    ``jti``, ``sub``, ``nbf``, ``exp`` and ``iat``, the signing time; the header names ``kid``
-    and carries the public ``jwk``)."""
-    claims: dict[str, Any] = {"vc": credential}
+    """A compact VC-JWT of ``credential`` in the OB 3.0 form (§8.2.4.1: the payload is the
+    credential, with the JWT claims ``iss``, ``jti``, ``sub``, ``nbf``, ``exp`` and ``iat``,
+    the signing time); the header names ``kid`` and carries the public ``jwk``."""
+    claims: dict[str, Any] = dict(credential)
     claims["iat"] = int((issued_at or dt.datetime.now(dt.UTC)).timestamp())
     issuer = _id(credential.get("issuer"))
     if issuer:
