@@ -282,9 +282,11 @@ def test_awarding_body_accreditation_is_quality_assurance(shared: Path) -> None:
     for path in _edc_files(shared):
         root = etree.parse(str(path)).getroot()
         bodies = {ref.get("idref") for ref in root.iterfind(".//e:awardingBody", ns)}
-        accredited = {org.get("id"): [r.get("idref") for r in org.iterfind("e:hasAccreditation", ns)]
+        accredited = {org.get("id"): [r.get("idref")
+                                      for r in org.iterfind("e:hasAccreditation", ns)]
                       for org in root.iterfind(".//e:organization", ns)
-                      if org.get("id") in bodies and org.find("e:hasAccreditation", ns) is not None}
+                      if org.get("id") in bodies
+                      and org.find("e:hasAccreditation", ns) is not None}
         if not accredited:
             continue
         found += 1
@@ -317,3 +319,33 @@ def test_quality_assurance_fields_survive_a_note(shared: Path, target: str) -> N
             [list(qa.description.values()) for qa in cred.quality_assurance]
         checked += 1
     assert checked, "no eduCredentials sample with a QA decision"
+
+
+def test_xml_layout_is_not_read_as_text(shared: Path) -> None:
+    # a pretty-printed document wraps and indents long texts: the indentation is layout, not
+    # text (it spread into every other format); a line break of the author's is kept
+    from credbridge.plugins.edc_xml.read_values import layout_text
+
+    indented = 0
+    for path in _edc_files(shared):
+        try:
+            creds = list(read(path, from_format="edc-xml"))
+        except (InputError, UsageError):
+            continue
+        for cred in creds:
+            for text in _strings(cred.to_json_dict()):
+                assert "\n " not in text and "\n\t" not in text, (path.name, text[:80])
+        indented += b"\n                    " in path.read_bytes()
+    assert indented
+    assert layout_text("\n   a b and\n      c d\n  ") == "a b and c d"
+    assert layout_text("one\ntwo\n\nthree") == "one\ntwo\n\nthree"
+
+
+def _strings(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in _strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []

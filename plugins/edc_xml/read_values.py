@@ -54,7 +54,7 @@ class ElementReader:
             if not value.strip():
                 continue
             lang = self.lang(t.get("lang"), t)
-            out.setdefault(lang, value.strip())
+            out.setdefault(lang, layout_text(value))
         return out
 
     def lang(self, value: str | None, element: Any) -> str:
@@ -169,3 +169,25 @@ class ElementReader:
         if scheme:
             out["scheme"] = scheme
         return out
+
+
+def layout_text(value: str) -> str:
+    """The text of an XML ``text`` element without the document's layout. ``text`` is an
+    ``xs:string`` (whitespace preserved), but a pretty-printed document indents the lines it
+    wraps: when the lines after the first are indented, the line breaks are the printer's and
+    each paragraph becomes one line (a blank line, the author's paragraph break, stays a line
+    break); when they are not, the line breaks are the author's and are kept. Leading and
+    trailing blank space and the spaces ending a line go either way."""
+    lines = value.strip().split("\n")
+    if len(lines) == 1:
+        return lines[0]
+    wrapped = any(line[:1] in (" ", "\t") for line in lines[1:] if line.strip())
+    if not wrapped:
+        return "\n".join(line.rstrip() for line in lines)
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            paragraphs[-1].append(" ".join(line.split()))
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    return "\n".join(" ".join(p) for p in paragraphs if p)
