@@ -12,7 +12,8 @@ Reading (after the format's reader): the value at ``path`` of the input document
 (``ctx.source.data``) is set on each credential read from it, validated by the canonical
 model like any value (a bad one is reported and not set). Writing: the output JSON is
 post-processed, and the credential's value of ``field`` is also written at ``path``. Each
-value read or written is listed in the report (``note``). A mapping never fetches anything:
+value read is reported as a ``note``, each one written as ``kept-as-extension`` (it is in the
+document at a place only the vendor's readers know). A mapping never fetches anything:
 it reads the bytes the batch already holds, parsed within the batch's budgets.
 """
 
@@ -26,7 +27,6 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -418,10 +418,13 @@ def _short(value: Any) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def vendor_value(cred: MicroCredential, dotted: str) -> tuple[bool, Any]:
+def vendor_value(cred: MicroCredential, dotted: str,
+                 data: dict[str, Any] | None = None) -> tuple[bool, Any]:
     """The value of a canonical field as a vendor's JSON holds it: numbers as numbers, a text
-    in one language as a string, dates in ISO form; ``(False, None)`` when empty."""
-    found, value = _get_field(cred.to_json_dict(), dotted)
+    of unknown language (``und``) as a string (other texts as a language map, which loses
+    nothing), dates in ISO form; ``(False, None)`` when empty. ``data``: ``cred``'s JSON
+    form, when the caller has it."""
+    found, value = _get_field(cred.to_json_dict() if data is None else data, dotted)
     if not found:
         return False, None
     python: Any = cred
@@ -430,10 +433,9 @@ def vendor_value(cred: MicroCredential, dotted: str) -> tuple[bool, Any]:
             getattr(python, _attribute(type(python), seg), None)
     if isinstance(python, Decimal):
         return True, int(python) if python == python.to_integral_value() else float(python)
-    if isinstance(value, dict) and len(value) == 1 and \
-            typing.get_origin(_unwrap(canonical_fields()[field_key(dotted)])) is dict and \
-            all(isinstance(v, str) for v in value.values()):
-        return True, next(iter(value.values()))
+    if isinstance(value, dict) and list(value) == ["und"] and isinstance(value["und"], str) \
+            and typing.get_origin(_unwrap(canonical_fields()[field_key(dotted)])) is dict:
+        return True, value["und"]
     return True, value
 
 
@@ -467,8 +469,9 @@ class OutputEdit:
     def written(self, cred: MicroCredential, label: str | int | None) -> None:
         """``cred`` was written (in output order): take its values now."""
         taken = []
+        data = cred.to_json_dict()
         for rule in self.rules:
-            found, value = vendor_value(cred, rule.field)
+            found, value = vendor_value(cred, rule.field, data)
             if found:
                 taken.append((rule, value))
         self.values.append((label, taken))
@@ -539,15 +542,3 @@ def _indent(data: bytes) -> int | None:
     """The indentation of a JSON document as its writer made it (None: one line)."""
     m = re.match(rb"\s*[\[{]\r?\n( +)", data)
     return len(m.group(1)) if m else None
-
-
-def edits_output(mapping: Mapping | None, fmt: str) -> bool:
-    """True when writing ``fmt`` needs its output edited by ``mapping``."""
-    return mapping is not None and bool(mapping.for_writing(fmt))
-
-
-def iter_rules(mapping: Mapping) -> Iterator[tuple[str, Rule]]:
-    """(format, rule) of every rule, in file order."""
-    for fmt, rules in mapping.rules.items():
-        for rule in rules:
-            yield fmt, rule

@@ -208,10 +208,15 @@ def test_read_only_rules_do_not_write() -> None:
     assert "studyHours" not in doc["credentialSubject"]["achievement"]
 
 
-def test_a_text_in_one_language_is_written_as_a_string() -> None:
+def test_a_text_of_unknown_language_is_written_as_a_string() -> None:
     m = parse_mapping('[[ob3]]\npath = "credentialSubject.achievement.shortTitle"\n'
                       'field = "title"')
     doc = json.loads(run(Batch([_canonical(1)], to="ob3", mapping=m)).output or b"")
+    assert doc["credentialSubject"]["achievement"]["shortTitle"] == {"en": "Data Literacy"}
+    plain = json.loads(_canonical(1))
+    plain["title"] = "Data Literacy"
+    doc = json.loads(run(Batch([json.dumps(plain).encode()], to="ob3", mapping=m)).output
+                     or b"")
     assert doc["credentialSubject"]["achievement"]["shortTitle"] == "Data Literacy"
 
 
