@@ -7,7 +7,7 @@ in ``additionalInformation``. Sections with nothing to say read "Not applicable"
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,8 @@ class _Writer:
     ctx: Context
     clerk: bool = False
     """Writing for a person (the HTML page): sealing facts are shown, unknown is said."""
+    picked: list[tuple[str, str]] = field(default_factory=list)
+    """(field, text) of each text :meth:`pick` chose for the section being written."""
 
     def concept_label(self, uri: str) -> str | None:
         """The label the source gave a concept it names by URI (the ELM reader keeps concept
@@ -62,6 +64,7 @@ class _Writer:
         if others:
             self.ctx.say(Code.APPROXIMATED, path, "a Diploma Supplement has one language: "
                          f"{', '.join(others)} text left out")
+        self.picked.append((path, text[key]))
         return text[key]
 
     def join(self, items: list[str], path: str) -> str | None:
@@ -364,6 +367,16 @@ WRITERS: dict[str, Callable[[_Writer], tuple[str | None, list[str]]]] = {
 }
 
 
+def _collapsed(w: _Writer, content: str) -> None:
+    """Report each text of a section's content whose line breaks or runs of spaces are lost:
+    the content is an ``xs:token`` (its reader collapses white space, as the schema says)."""
+    flat = " ".join(content.split())
+    for path, text in w.picked:
+        if text != " ".join(text.split()) and " ".join(text.split()) in flat:
+            w.ctx.say(Code.APPROXIMATED, path, "its line breaks are written as spaces (the "
+                      "content of a Diploma Supplement section is an xs:token)")
+
+
 def compose(cred: MicroCredential, lang: str, ctx: Context,
             kept: dict[str, Any] | None = None, *, clerk: bool = False) -> list[Section]:
     """The sections of the 2018 template for ``cred`` in document order (main sections and
@@ -377,7 +390,10 @@ def compose(cred: MicroCredential, lang: str, ctx: Context,
     for number, title in TEMPLATE_2018:
         writer = WRITERS.get(number)
         if writer is not None:
+            w.picked.clear()
             content, info = writer(w)
+            if content is not None:
+                _collapsed(w, content)
             section = Section(number, title, content, None, info)
             if section.content is None and not section.info:
                 section.content = empty
