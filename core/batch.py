@@ -150,6 +150,8 @@ class Session:
     with (``None``: proofs are only recorded)."""
     signer: Any = None
     """``--sign``: the :class:`~credbridge.trust.sign.Signer` of the outputs."""
+    status_lists: Any = None
+    """``--status-list``: the status list credentials by id (``None``: statuses unchecked)."""
 
     def options_for(self, fmt: Format) -> FormatOptions:
         """The options of ``fmt`` (its defaults when the batch gave none)."""
@@ -183,7 +185,7 @@ def read_items(
 
             report_proofs(data, session.trust, Context(
                 format=fmt.name, options=session.options_for(fmt), report=session.report,
-                file=name))
+                file=name), session.status_lists)
         ctx = Context(format=fmt.name, options=session.options_for(fmt), report=session.report,
                       source=src, file=name, documents=session.documents,
                       record_offset=record_offset, scratch=session.scratch,
@@ -466,6 +468,9 @@ class Batch:
     """The signer's certificate chain (PEM), for a JAdES seal."""
     sign_suite: str | None = None
     """The proof suite of ``sign`` (default: the target's first, e.g. eddsa-rdfc-2022)."""
+    status_lists: Sequence[str | os.PathLike[str]] = ()
+    """Status list credentials for ``verify``: each input's status entries are looked up in
+    them offline and reported."""
 
 
 @dataclass
@@ -622,15 +627,19 @@ def _trust_session(batch: Batch, target: Format, session: Session) -> None:
     """``verify``/``sign``: the trust store and the signer, checked before anything is read."""
     if batch.sign is None and (batch.cert or batch.sign_suite):
         raise UsageError("--cert and --sign-suite go with --sign KEY")
-    if not (batch.verify or batch.trust or batch.sign):
+    if not (batch.verify or batch.trust or batch.sign or batch.status_lists):
         return
     if batch.jobs > 1:
         raise UsageError("--verify and --sign work with --jobs 1")
     from .trust import load_trust
     from .trust.sign import Signer
 
-    if batch.verify or batch.trust:
+    if batch.verify or batch.trust or batch.status_lists:
         session.trust = load_trust(batch.trust)
+    if batch.status_lists:
+        from .trust.status import load_status_lists
+
+        session.status_lists = load_status_lists(batch.status_lists, session.trust)
     if batch.sign is not None:
         session.signer = Signer.make(os.fspath(batch.sign), target.name, batch.sign_suite,
                                      os.fspath(batch.cert) if batch.cert else None)

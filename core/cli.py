@@ -83,6 +83,10 @@ def parse_size(value: str | None) -> int | str | None:
 @click.option("--trust", "trust_paths", multiple=True, metavar="FILE|DIR",
               help="Keys and trust anchors for --verify (repeatable): DID documents, JWK sets, "
                    "PEM certificates. Nothing is fetched.")
+@click.option("--status-list", "status_paths", multiple=True, metavar="FILE",
+              help="A status list credential (BitstringStatusList, StatusList2021; "
+                   "repeatable): the inputs' status entries are looked up in it offline and "
+                   "reported (code status).")
 @click.option("--sign", "sign_key", metavar="KEY",
               help="Sign every output with this private key (PEM or JWK): ob3 gets an "
                    "eddsa-rdfc-2022 proof (Ed25519), clr a VC-JWT, both the signing DID as "
@@ -119,7 +123,8 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
             from_format: str | None, output: str, recursive: bool, report_path: str | None,
             strict: bool, strict_input: bool, text_lang: str | None, validate: bool,
             schemas_dir: str | None, map_file: str | None, verify_proofs: bool,
-            trust_paths: tuple[str, ...], sign_key: str | None, cert_chain: str | None,
+            trust_paths: tuple[str, ...], status_paths: tuple[str, ...],
+            sign_key: str | None, cert_chain: str | None,
             sign_suite: str | None, fail_on: str | None,
             fail_if_warnings: bool, stop_on_error: bool,
             force: bool, quiet: bool, jobs: int, max_bytes: str | None,
@@ -140,6 +145,7 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
                        text_lang=text_lang, validate=validate, schemas=schemas_dir,
                        mapping=map_file, verify=verify_proofs, trust=trust_paths,
                        sign=sign_key, cert=cert_chain, sign_suite=sign_suite,
+                       status_lists=status_paths,
                        fail_on=(fail_on or "").split(","),
                        fail_if_warnings=fail_if_warnings, jobs=jobs,
                        max_bytes=parse_size(max_bytes), progress=progress,

@@ -1,8 +1,9 @@
 """``credbridge verify``: every proof of each FILE checked offline (docs/trust.md).
 
-Exit 0 when every file carries proofs and all of them verified, 1 when one is invalid,
-unverifiable, unsupported or a file carries none, 2 for an error of the call or an unreadable
-input. Keys come from ``did:key`` and the files given with ``--trust``; nothing is fetched.
+Exit 0 when every file carries proofs and all of them verified (and, with ``--status-list``,
+no status entry is set or unknown), 1 when one is invalid, unverifiable, unsupported, a file
+carries none or a credential is revoked, 2 for an error of the call or an unreadable input.
+Keys come from ``did:key`` and the files given with ``--trust``; nothing is fetched.
 """
 
 from __future__ import annotations
@@ -25,25 +26,32 @@ from .errors import CredbridgeError, InputError
                    "certificates (self-signed ones are anchors that seals must chain to).")
 @click.option("--payload", "payload_path", metavar="FILE",
               help="The detached payload of a JAdES seal (a seal without its payload).")
+@click.option("--status-list", "status_paths", multiple=True, metavar="FILE",
+              help="A status list credential (BitstringStatusList, StatusList2021; "
+                   "repeatable): each FILE's status entries are looked up in it offline.")
 @click.option("-r", "--recursive", is_flag=True, help="Take the files of sub-directories too.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @handle_errors
 def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
-                   payload_path: str | None, recursive: bool, as_json: bool) -> None:
+                   payload_path: str | None, status_paths: tuple[str, ...], recursive: bool,
+                   as_json: bool) -> None:
     """Check every proof of each FILE offline (JAdES seals, Data Integrity, VC-JWT, OB 2.0
     signed badges): verified, invalid, unverifiable or unsupported, one line each. Exit 0
     when all verified."""
     from .batch import expand_inputs
     from .trust import load_trust
+    from .trust.status import check_status, credential_json, load_status_lists
     from .trust.verify import summary, verify_bytes
 
     store = load_trust(trust_paths)
+    lists = load_status_lists(status_paths, store) if status_paths else None
     detached = _read(payload_path) if payload_path else None
     results: dict[str, dict[str, Any]] = {}
     errors = False
     for path in map(str, expand_inputs(files, recursive=recursive)):
         try:
-            outcomes = verify_bytes(_read(path), store, detached=detached)
+            data = _read(path)
+            outcomes = verify_bytes(data, store, detached=detached)
         except CredbridgeError as exc:
             errors = True
             results[path] = {"verified": False, "error": exc.message, "proofs": []}
@@ -51,6 +59,11 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
                 click.echo(f"credbridge: error: {path}: {exc.message}", err=True)
             continue
         results[path] = summary(outcomes)
+        statuses = check_status(credential_json(data), lists) if lists is not None else []
+        if statuses:
+            results[path]["status"] = [r.to_dict() for r in statuses]
+            if any(r.state != "clear" for r in statuses):
+                results[path]["verified"] = False
         if as_json:
             continue
         if not outcomes:
@@ -58,6 +71,8 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
         for outcome in outcomes:
             where = f" {outcome.where}" if outcome.where and len(outcomes) > 1 else ""
             click.echo(f"{path}:{where} {outcome.line()}")
+        for result in statuses:
+            click.echo(f"{path}: {result.line()}")
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False))
     if errors:

@@ -42,6 +42,9 @@ class Code(StrEnum):
     PROOF_UNCHECKED = "proof-unchecked"
     """A proof of the input could not be checked: key not available offline, or suite not
     implemented (the detail says which)."""
+    STATUS = "status"
+    """A status entry of the input looked up in a status list given offline
+    (``--status-list``) is revoked, suspended or unknown (a clear one is a note)."""
     SIGNED = "signed"
     """The output was signed (``--sign``): the suite and the signing identity, which is the
     output's issuer."""
@@ -71,6 +74,7 @@ DEFAULT_SEVERITY: dict[Code, Severity] = {
     Code.PROOF_VERIFIED: Severity.INFO,
     Code.PROOF_INVALID: Severity.WARNING,
     Code.PROOF_UNCHECKED: Severity.WARNING,
+    Code.STATUS: Severity.WARNING,
     Code.SIGNED: Severity.INFO,
 }
 
