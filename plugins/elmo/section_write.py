@@ -105,6 +105,8 @@ def _w_1_2(w: _Writer) -> tuple[str | None, list[str]]:
     if learner.full_name and not learner.family_name:
         w.ctx.say(Code.APPROXIMATED, "learner.full_name",
                   "the full name is written as the given name(s)")
+        w.ctx.say(Code.APPROXIMATED, "learner.given_name",
+                  "read back, the given name(s) are the full name (no given name was known)")
         return learner.full_name, []
     return None, []
 
