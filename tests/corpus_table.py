@@ -37,7 +37,9 @@ from credbridge.testing import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = Path(__file__).resolve().parent / "corpus_expected.tsv"
-HEADER = "# path\tformat\toutcome\tnote (the refusal or first failed record, cut; not compared)"
+HEADER = ("# The expected outcome of each file of ../shared/corpus (tests/test_corpus.py). Do not\n"
+          "# edit: regenerate with `python -m tests.corpus_table --update` and review the diff.\n"
+          "# path\tformat\toutcome\tnote (the refusal or first failed record, cut; not compared)")
 
 SUPPORTED_FAMILIES = frozenset({"csv", "edc-xml", "elm", "elmo", "ob2", "ob3"})
 """Corpus folders of families credbridge reads: a file there is never refused with "cannot
