@@ -137,3 +137,35 @@ def test_ob3_achievement_is_described_by_its_own_texts(shared: Path) -> None:
                 assert ach["description"] not in cred.description.values(), path.name
             checked += 1
     assert checked >= 1
+
+
+@pytest.mark.parametrize("to", ["ob3", "ob2"])
+def test_esco_target_name_is_a_label_not_the_uri(shared: Path, to: str) -> None:
+    """An outcome that names its ESCO skill by URI only: the alignment's targetName is the
+    label the source gave the concept (ELM keeps concept labels), else credbridge's
+    documented fallback "ESCO skill <id>" (reported defaulted), never the URI itself."""
+    checked = 0
+    for path in (shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld",
+                 shared / "samples" / "edc-xml" / "EDC_SampleDegree_AA.xml"):
+        [cred, *_] = read(path, report=Report())
+        labels = cred.extensions.get("elm:concepts") or {}
+        outcomes = [lo.model_copy(update={"text": {"und": lo.esco_skill}}) if lo.esco_skill
+                    else lo for lo in cred.learning_outcomes]
+        assert any(lo.esco_skill for lo in outcomes), path.name
+        report = Report()
+        doc = json.loads(write([cred.model_copy(update={"learning_outcomes": outcomes})],
+                               None, to=to, report=report) or b"")
+        badge = doc["credentialSubject"]["achievement"] if to == "ob3" else doc["badge"]
+        for al in badge.get("alignment", []):
+            url = al["targetUrl"]
+            if "/esco/" not in url:
+                continue
+            assert al["targetName"] != url, path.name
+            if url in labels:
+                assert al["targetName"] in labels[url]["label"].values()
+            else:
+                assert al["targetName"].startswith("ESCO skill ")
+                assert any(m.code == Code.DEFAULTED and url in m.detail
+                           for m in report.messages)
+            checked += 1
+    assert checked >= 4

@@ -19,6 +19,7 @@ from credbridge.model import MicroCredential, Organisation, build
 from credbridge.report import Code, Report, Severity
 
 from . import contexts as C
+from .achievement_texts import alignment_name
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .jsonld_safe import absolute_ids
 from .options import BadgeOptions
@@ -304,9 +305,14 @@ class Ob2Writer(KeptSections):
         for lo in cred.learning_outcomes:
             url = lo.esco_skill or (lo.related[0] if lo.related else None)
             text = pick_text(lo.text)[1]
-            if not url or not text:
+            if not url or not (text or lo.esco_skill):
                 continue
-            al = {"targetName": text, "targetUrl": url}
+            name, fallback = alignment_name(cred, text, url)
+            if fallback:
+                self.note(Code.DEFAULTED, f"OB 2.0 requires an alignment's targetName and the "
+                          f"source names {url} by its URI only: {name!r} written",
+                          "learning_outcomes[].text")
+            al = {"targetName": name, "targetUrl": url}
             if lo.esco_skill:
                 al["targetFramework"] = C.ESCO_FRAMEWORK
             if lo.code:

@@ -23,7 +23,7 @@ from credbridge.model import MicroCredential, Organisation, build
 from credbridge.report import Code, Report
 
 from . import contexts as C
-from .achievement_texts import achievement_texts
+from .achievement_texts import achievement_texts, alignment_name
 from .common import iso_datetime, pick_text, prune_json, stable_urn
 from .jsonld_safe import absolute_ids
 from .normal_form import normal_form
@@ -577,11 +577,16 @@ class Ob3Writer(KeptSections):
         unlinked = 0
         for lo in cred.learning_outcomes:
             url = lo.esco_skill or (lo.related[0] if lo.related else None)
-            _lang, text = pick_text(lo.text)
-            if not url or not text:
+            _lang, text = pick_text(lo.text, [self.text_lang] if self.text_lang else None)
+            if not url or not (text or lo.esco_skill):
                 unlinked += 1
                 continue
-            al: dict[str, Any] = {"type": ["Alignment"], "targetName": text, "targetUrl": url,
+            target, fallback = alignment_name(cred, text, url, self.text_lang)
+            if fallback:
+                self.note(Code.DEFAULTED, f"OB 3.0 requires an alignment's targetName and the "
+                          f"source names {url} by its URI only: {target!r} written",
+                          "learning_outcomes[].text")
+            al: dict[str, Any] = {"type": ["Alignment"], "targetName": target, "targetUrl": url,
                                   "targetType": C.OUTCOME_TYPE}
             if lo.esco_skill:
                 al["targetFramework"] = C.ESCO_FRAMEWORK
