@@ -202,3 +202,17 @@ def test_ebsi_2020_europass_attestation_reads(shared: Path) -> None:
     assert cred.learner.given_name == "Lea" and cred.learner.family_name == "Skywalker"
     assert cred.levels is not None and cred.levels.eqf == 7
     assert not cred.awarding_bodies  # the source names none: none is invented
+
+
+def test_dc4eu_transcript_course_results_are_the_achievements_parts(shared: Path) -> None:
+    """ELM 2 ``wasDerivedFrom`` course results (title, ECTS, grade) of a DC4EU transcript are
+    part achievements; their dates, which a part has no place for, are listed."""
+    (cred,), report = _read(_corpus(
+        shared, "educational-pilot--EUHETOR_euhetor-highereducation-transcriptofrecordst-"
+        "signed-john-doe.json"))
+    titles = {p.title["en"] for p in cred.parts if p.title}
+    assert titles == {"Operating Systems", "Algorithms and Data Structures"}
+    assert all(p.workload is not None and str(p.workload.ects) == "6" for p in cred.parts)
+    assert all(p.assessment is not None and p.assessment.grade for p in cred.parts)
+    assert any(".temporal'" in m.detail for m in report.messages
+               if m.code == Code.IGNORED_INPUT)

@@ -172,9 +172,69 @@ def _ec_v1(doc: dict[str, Any]) -> dict[str, Any]:
             if key in _CONCEPT_VOCABULARIES:
                 value = _concepts_with_iri(value, key)
             out[new if new not in obj else key] = value
-        return out
+        return _ec_v1_shape(out)
 
     return _with_edc_ap(_walk(doc, node), EC_CREDENTIALS_V1)
+
+
+def _ec_v1_shape(node: dict[str, Any]) -> dict[str, Any]:
+    """The ELM 2 shapes DC4EU EAAs keep, as edc-ap 3.2 has them: ``grantedBy`` is
+    ``awardedBy``; a specification's nested ``qualification`` gives the specification what
+    it lacks (EQF level...); course results in ``wasDerivedFrom`` (title, credits, grade, no
+    type) are the achievement's parts, each proven by its assessment."""
+    if "grantedBy" in node and "awardedBy" not in node:
+        node["awardedBy"] = node.pop("grantedBy")
+    nested = node.get("qualification")
+    if "specifiedBy" not in node and isinstance(nested, dict) and _types(node) & _SPEC_TYPES:
+        node.pop("qualification")
+        for key, value in nested.items():
+            node.setdefault(key, value)
+    derived = node.get("wasDerivedFrom")
+    results = derived if isinstance(derived, list) else [derived]
+    if "LearningAchievement" in _types(node) and derived is not None and \
+            all(isinstance(r, dict) and not _types(r) for r in results):
+        node.pop("wasDerivedFrom")
+        parts = node.get("hasPart")
+        node["hasPart"] = (parts if isinstance(parts, list) else [parts] if parts else []) + \
+            [_result(r) for r in results]
+    return node
+
+
+_SPEC_TYPES = frozenset({"LearningAchievementSpecification", "Qualification"})
+
+
+def _ec_v1_left_out(doc: dict[str, Any]) -> list[str]:
+    """The dates of course results (``wasDerivedFrom[].temporal``): a part achievement has no
+    period in edc-ap 3.2 (its activity would, and the EAA names none)."""
+    found: list[str] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, list):
+            for n, item in enumerate(value):
+                walk(item, f"{path}.{n}")
+        elif isinstance(value, dict):
+            derived = value.get("wasDerivedFrom")
+            for n, r in enumerate(derived if isinstance(derived, list) else [derived]):
+                if isinstance(r, dict) and not _types(r) and "temporal" in r:
+                    found.append(f"{path}.wasDerivedFrom.{n}.temporal".lstrip("."))
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+
+    walk(doc, "")
+    return found
+
+
+def _result(result: dict[str, Any]) -> dict[str, Any]:
+    """A course result of a transcript (ELM 2 ``wasDerivedFrom``) as a part achievement."""
+    part: dict[str, Any] = {"type": "LearningAchievement"}
+    for key, value in result.items():
+        if key == "creditPoint":
+            part["creditReceived"] = value
+        elif key == "grade":
+            part["provenBy"] = [{"type": "LearningAssessment", "grade": value}]
+        elif key != "temporal":  # reported by _ec_v1_left_out
+            part[key] = value
+    return part
 
 
 def _country(notation: str) -> str:
@@ -250,7 +310,8 @@ STEPS: tuple[Step, ...] = (
          "terms", _is_pre_release, _pre_release),
     Step("ec-credentials-v1", "DC4EU EDC-like context https://ec.europa.eu/credentials/v1 -> "
          "edc-ap 3.2 terms; concepts named by notation get their vocabulary IRI",
-         _is_ec_v1, _ec_v1),
+         _is_ec_v1, _ec_v1, _ec_v1_left_out, "(the dates of a course result) has no place "
+         "in an edc-ap 3.2 part achievement"),
     Step("dc4eu-professional-rulebook", "DC4EU professional-qualification training "
          "certificate (eaa-rulebook context) -> an edc-ap 3.2 learning achievement",
          eu_attestations.is_rulebook, eu_attestations.from_rulebook,
