@@ -92,17 +92,21 @@ def test_several_credentials_one_page_each(micro: MicroCredential) -> None:
     assert len(PdfReader(io.BytesIO(data)).pages) == 2
 
 
-def test_a_seal_is_said_but_never_its_signer(shared: Path) -> None:
+def test_a_seal_is_said_with_its_signer_and_time(shared: Path) -> None:
+    # issue 16: the clerk reads who sealed the source and when, and that credbridge did not
+    # verify it (the signer is the subject of the signing certificate)
     sealed = list(read(shared.joinpath(*SEALED)))
-    assert sealed[0].proof
+    (proof,) = sealed[0].proof
+    assert proof.signer and proof.signer.startswith("CN=") and proof.created
     data = write(sealed, None, to="pdf")
     html = write(sealed, None, to="html")
     assert data is not None and html is not None
-    text = pdf_text(data)
+    text = " ".join(pdf_text(data).split())
     assert "Title of your Conference" in text and "Joe Doe" in text
-    assert "Seal in the source: JAdES, 2026-01-12 (not verified by credbridge)" in text
-    signer = sealed[0].proof[0].signer or ""
-    assert signer and signer.encode() not in html and signer not in text
+    when = proof.created.isoformat().replace("+00:00", "Z")
+    line = f"sealed by {proof.signer} on {when} (JAdES) — not verified by credbridge"
+    assert f"Seal in the source: {line}" in text
+    assert line.encode() in html
 
 
 def test_html_is_a_printable_page_with_an_svg_qr(micro: MicroCredential) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ LABELS: dict[str, dict[str, str]] = {
            "no_url": "This credential gives no verification address, so no QR code is printed.",
            "not_verified": "not verified by credbridge: verify it at the address of the QR code",
            "not_verified_no_url": "not verified by credbridge",
+           "sealed_by": "sealed by {who}", "sealed_on": " on {when}",
+           "unnamed": "an unnamed signer",
            "learner": "Learner", "id": "Credential"},
     "fr": {"awarded": "a obtenu", "by": "Délivré par", "on": "Date de délivrance",
            "until": "Valable jusqu'au", "outcomes": "Acquis d'apprentissage",
@@ -36,6 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
            "no_url": "Ce titre ne donne pas d'adresse de vérification : aucun code QR.",
            "not_verified": "non vérifié par credbridge : vérifiez-le à l'adresse du code QR",
            "not_verified_no_url": "non vérifié par credbridge",
+           "sealed_by": "scellé par {who}", "sealed_on": " le {when}",
+           "unnamed": "un signataire non nommé",
            "learner": "Apprenant", "id": "Titre"},
 }
 """The printed labels, by language (English for the others)."""
@@ -109,7 +114,7 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
         view.awarding.append(label)
     facts = view.facts
     if cred.issued is not None:
-        facts.append((words["on"], cred.issued.isoformat()[:10]))
+        facts.append((words["on"], calendar_day(cred.issued).isoformat()))
     if cred.valid_until is not None:
         facts.append((words["until"], cred.valid_until.isoformat()[:10]))
     if cred.workload is not None:
@@ -161,10 +166,43 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
         kind = {"xades": "XAdES", "jades": "JAdES", "data-integrity": "Data Integrity",
                 "vc-jwt": "VC-JWT", "ob2-jws": "JWS", "hosted": "hosted"}.get(proof.kind,
                                                                               proof.kind)
-        when = f", {proof.created.isoformat()[:10]}" if proof.created is not None else ""
+        who = words["sealed_by"].format(who=proof.signer or words["unnamed"])
+        when = words["sealed_on"].format(when=_when(proof.created)) \
+            if proof.created is not None else ""
         note = words["not_verified"] if view.url else words["not_verified_no_url"]
-        view.seal = f"{kind}{when} ({note})"
+        view.seal = f"{who}{when} ({kind}) — {note}"
     return view
+
+
+def _when(value: dt.date) -> str:
+    """A seal's time as printed: ISO 8601, UTC written as ``Z``."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _cet_offset(utc: dt.datetime) -> int:
+    """Hours Central European Time is ahead of UTC at ``utc`` (EU summer time rule)."""
+    def last_sunday(month: int) -> dt.date:
+        day = dt.date(utc.year, month, 31)
+        return day - dt.timedelta(days=(day.weekday() + 1) % 7)
+    start = dt.datetime.combine(last_sunday(3), dt.time(1), dt.UTC)
+    end = dt.datetime.combine(last_sunday(10), dt.time(1), dt.UTC)
+    return 2 if start <= utc < end else 1
+
+
+def calendar_day(value: dt.date) -> dt.date:
+    """The calendar day a date or date-time stands for: a date-time at its own offset, except
+    a UTC time that is exactly midnight in Central European Time (the EC's EDC tools store a
+    calendar date that way: ``2022-12-31T23:00:00Z`` is 1 January 2023). The same rule as the
+    Diploma Supplement's header date."""
+    if not isinstance(value, dt.datetime):
+        return value
+    if value.tzinfo is None or value.utcoffset() != dt.timedelta(0):
+        return value.date()
+    utc = value.astimezone(dt.UTC)
+    local = utc + dt.timedelta(hours=_cet_offset(utc))
+    if utc.time() != dt.time(0) and local.time() == dt.time(0):
+        return local.date()
+    return value.date()
 
 
 def _country(code: str) -> str:
