@@ -121,6 +121,10 @@ def _w_1_4(w: _Writer) -> tuple[str | None, list[str]]:
     if learner is None:
         return None, []
     items = [f"{i.value} ({i.scheme})" if i.scheme else i.value for i in learner.identifiers]
+    for name in ("hashed", "salt"):
+        if any(getattr(i, name) is not None for i in learner.identifiers):
+            w.ctx.say(Code.DROPPED, f"learner.identifiers[].{name}", "a Diploma Supplement "
+                      "gives an identifier's value and scheme only")
     if learner.national_id:
         nid = learner.national_id
         items.append(f"{nid.value} (national identifier"
