@@ -66,8 +66,9 @@ def parse_size(value: str | None) -> int | str | None:
                    "read it and warn, naming the rule).")
 @click.option("--text-lang", metavar="LANG",
               help="Language tag for texts of unknown language when the target needs one "
-                   "(default: the credential's language of instruction, else en); every "
-                   "re-tagged field is reported.")
+                   "(default: the credential's language of instruction, else its title's "
+                   "language, else en; docs/design.md §2.2); every re-tagged field is "
+                   "reported (retagged).")
 @click.option("--validate", is_flag=True,
               help="Check each output against the target's official schema or shapes before "
                    "writing it; an invalid one is a failed record naming the rule.")
