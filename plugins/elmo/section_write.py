@@ -81,7 +81,11 @@ def _yes(value: bool) -> str:
 
 
 def _org(w: _Writer, org: Organisation, path: str) -> str:
-    name = w.pick(org.name, path + ".name") or org.id or "(no name)"
+    name = w.pick(org.name, path + ".name")
+    if not name:
+        name = org.id or "(no name)"
+        w.ctx.say(Code.DEFAULTED, path + ".name", f"the organisation has no name: {name!r} is "
+                  "written in its place (and read back as its name)")
     return f"{name} ({org.country})" if org.country else name
 
 
