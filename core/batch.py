@@ -926,6 +926,10 @@ def _by_document(items: Iterable[Item], target: Format) -> Iterator[list[Item]]:
         yield group
 
 
+NAME_LENGTH = 80
+"""The longest file name :func:`safe_name` makes (before the extension)."""
+
+
 def safe_name(cred: MicroCredential, position: int) -> str:
     """A file name for a credential: the last segment of its id (of its document's, for a
     record of a many-claim document), made safe, or its position."""
@@ -933,7 +937,12 @@ def safe_name(cred: MicroCredential, position: int) -> str:
 
     own = cred.document.id if cred.document is not None and cred.document.id else cred.id
     base = own.rsplit("/", 1)[-1] if own else ""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")[:80].rstrip("._-")
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._-")
+    if len(base) > NAME_LENGTH:
+        # cut where a segment or a word ends (never "learningAchievemen"), else hard
+        ends = [m.start() for m in re.finditer(r"[._-]|(?<=[a-z0-9])(?=[A-Z])", base)
+                if NAME_LENGTH // 2 <= m.start() <= NAME_LENGTH]
+        base = base[:ends[-1] if ends else NAME_LENGTH].rstrip("._-")
     if base.split(".", 1)[0].upper() in _RESERVED_NAMES:
         base = f"_{base}"
     return base or f"credential-{position}"
