@@ -820,3 +820,23 @@ def _nodes(doc: Any, key: str) -> list[dict[str, Any]]:
         for item in doc:
             out += _nodes(item, key)
     return out
+
+
+def test_split_file_names_end_at_a_word(samples: Path) -> None:
+    # -o DIR names a file after its id, cut to 80 characters: the cut ends a segment or a word
+    # (never '...learningAchievemen'); ids from a shared sample, joined into a long one
+    import re
+
+    from credbridge.batch import NAME_LENGTH, safe_name
+
+    path = samples / "Sample-MC-Annex1-unsigned.jsonld"
+    ids = sorted(set(re.findall(r'"id":"(urn:epass:[A-Za-z]+:[^"]+)"', path.read_text())))
+    (cred,) = read(path, from_format="elm")
+    assert cred.id and ids
+    long_id = ":".join([cred.id, *ids])
+    name = safe_name(cred.model_copy(update={"id": long_id, "document": None}), 1)
+    assert len(name) <= NAME_LENGTH
+    flat = re.sub(r"[^A-Za-z0-9._-]+", "_", long_id)
+    assert flat.startswith(name)
+    rest = flat[len(name):]
+    assert rest[:1] in ("_", "-", ".") or (name[-1:].islower() and rest[:1].isupper())
