@@ -384,7 +384,8 @@ def _level(level: Any, data: dict[str, Any], ctx: Context) -> None:
             ctx.say(Code.APPROXIMATED, "levels.nqf", f"NQF level {value!r} is read as a label")
         levels.setdefault("nqf", []).append(nqf)
     else:
-        ctx.say(Code.IGNORED_INPUT, "levels", f"level of type {kind or '(none)'} (line "
+        empty = " without a value" if kind in ("EQF", "NQF") and not value else ""
+        ctx.say(Code.IGNORED_INPUT, "levels", f"level of type {kind or '(none)'}{empty} (line "
                 f"{level.sourceline}) is not mapped")
     if not levels:
         del data["levels"]
