@@ -37,8 +37,8 @@ def build_elmo(cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> Any:
         gs = sub(rep, "gradingScheme")
         gs.set("localId", _scheme_id(cred))
         texts = scheme.description or scheme.name
-        if not scheme.description:
-            ctx.say(Code.APPROXIMATED, "assessment.grade.scheme.name",
+        if not scheme.description:  # it reads back as the description: both fields change
+            ctx.say(Code.APPROXIMATED, "assessment.grade.scheme",
                     "the grading scheme's name is written as its description")
         for lang, value in texts.items():
             sub(gs, "description", value, lang)
@@ -62,6 +62,9 @@ def add_los(root: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -
     if scheme is not None and (scheme.description or scheme.name) and ident not in known:
         gs = etree.Element(q("gradingScheme"))
         gs.set("localId", ident)
+        if not scheme.description:
+            ctx.say(Code.APPROXIMATED, "assessment.grade.scheme",
+                    "the grading scheme's name is written as its description")
         for lang, value in (scheme.description or scheme.name).items():
             sub(gs, "description", value, lang)
         after = rep.findall(q("gradingScheme")) or [rep.find(q("issueDate"))]
