@@ -310,3 +310,32 @@ def test_html_of_a_sealed_credential_names_the_seal(shared: Path, name: str) -> 
     # the XML form keeps the convention (a seal is a fact about the source, not read back)
     out = _out(write([cred], None, to="ds"))
     assert b"Sealed by" not in out
+
+
+@pytest.mark.parametrize("target", ["ds", "elmo"])
+def test_line_breaks_in_titles_read_back(shared: Path, target: str) -> None:
+    # any text with a line break (a part title, a reference title) must read back from
+    # credbridge's own output: the shared ELM samples with a line break put into every title
+    for path in _elm_sources(shared):
+        (cred,) = read(path, from_format="elm")
+        data = cred.to_json_dict()
+
+        def broken(node: object) -> None:
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "title" and isinstance(value, dict):
+                        node[key] = {k: f"{v}\nsecond line" for k, v in value.items()}
+                    else:
+                        broken(value)
+            elif isinstance(node, list):
+                for item in node:
+                    broken(item)
+
+        broken(data)
+        data.setdefault("stackability", {})["stacks_into"] = [
+            {"id": cred.id or "urn:x", "title": {"en": "A programme\nin two lines"}}]
+        changed = MicroCredential.model_validate(data)
+        out = _out(write([changed], None, to=target))
+        (back,) = list(read(io.BytesIO(out), from_format=target))
+        assert back.stackability is not None
+        assert back.stackability.stacks_into[0].id == (cred.id or "urn:x")

@@ -116,7 +116,7 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
     if cred.issued is not None:
         facts.append((words["on"], calendar_day(cred.issued).isoformat()))
     if cred.valid_until is not None:
-        facts.append((words["until"], cred.valid_until.isoformat()[:10]))
+        facts.append((words["until"], calendar_day(cred.valid_until).isoformat()))
     if cred.workload is not None:
         if cred.workload.ects is not None:
             facts.append((words["ects"], format(cred.workload.ects.normalize(), "f")))
