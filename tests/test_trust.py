@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,37 @@ def test_did_key_round_trip_and_did_document(tmp_path: Path) -> None:
 
 def test_no_proof_gives_no_outcome() -> None:
     assert verify_bytes(PAYLOAD, TrustStore()) == []
+
+
+def _xml_sealed(shared: Path) -> list[Path]:
+    return [p for kind in ("samples", "corpus") for p in sorted(
+        (shared / kind / "edc-xml").glob("*.xml")) if b"xmldsig#" in p.read_bytes()]
+
+
+def test_xades_seals_of_the_shared_edc_xml(shared: Path) -> None:
+    """Each signed EDC XML document gives one outcome per ds:Signature: verified with the
+    sealer's subject, or invalid naming the digest that no longer matches (documents edited
+    after sealing); never unsupported for the EC's transforms."""
+    counts: dict[Status, int] = {}
+    for path in _xml_sealed(shared):  # (a namespace declared is not yet a signature)
+        for outcome in verify_bytes(path.read_bytes(), TrustStore()):
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            assert outcome.status in (Status.VERIFIED, Status.INVALID), (path.name, outcome)
+            assert outcome.signer and "CN=" in outcome.signer
+            if outcome.status is Status.INVALID:
+                assert "digest" in outcome.detail
+    assert counts.get(Status.VERIFIED, 0) >= 5, counts
+
+
+def test_xades_one_byte_flipped_is_invalid(shared: Path) -> None:
+    for path in _xml_sealed(shared):
+        data = path.read_bytes()
+        before = verify_bytes(data, TrustStore())
+        if not before or not all(o.ok for o in before):
+            continue
+        found = re.search(rb">[^<>]*?([A-Za-z0-9])[^<>]*<", data)  # first text content
+        assert found is not None
+        text = found.start(1)
+        flipped = data[:text] + bytes([data[text] ^ 1]) + data[text + 1:]
+        outcomes = verify_bytes(flipped, TrustStore())
+        assert outcomes and all(o.status is Status.INVALID for o in outcomes), path.name

@@ -14,7 +14,7 @@ from credbridge.safety import load_json
 from . import dataintegrity, jades, vcjwt
 from .jws import split_compact
 from .keys import TrustStore
-from .outcome import Outcome, unsupported
+from .outcome import Outcome
 
 _COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\s*$")
 
@@ -39,7 +39,9 @@ def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = Non
                         for o in verify_json(doc, store, detached=detached)]
         return verify_json(load_json(data, what="the document"), store, detached=detached)
     if head == b"<" and b"Signature" in data and b"http://www.w3.org/2000/09/xmldsig#" in data:
-        return [unsupported("xades", "XAdES signatures are not verified yet (recorded only)")]
+        from .xades import verify_xml
+
+        return verify_xml(data, store)
     return []
 
 
