@@ -67,6 +67,8 @@ class Ob3Reader:
                 raise InputError(refusals.endorsement_3_0(data))
             if refusals.is_blockcerts_3(data):
                 raise InputError(refusals.blockcerts_3(data))
+            if "AssertionCredential" in types_of(data):
+                raise InputError(refusals.DRAFT_ASSERTION)
             raise InputError("not an Open Badges 3.0 credential: no 'OpenBadgeCredential' or "
                              "'AchievementCredential' type and no credentialSubject.achievement")
         root = Node(data, "credential")
