@@ -188,3 +188,14 @@ def test_csv_of_another_layout_is_refused_naming_what_it_saw(
     with pytest.raises(InputError, match=seen) as err:
         list(read(path, from_format="csv"))
     assert "--columns" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_pre_1_0_reports_naming_another_learner_are_said() -> None:
+    other = b"<report><learner><givenNames>Bob</givenNames></learner>" \
+        b"<learningOpportunitySpecification><title>T</title>" \
+        b"</learningOpportunitySpecification></report></elmo>"
+    report = Report()
+    creds = list(read(PRE_1.replace(b"</report></elmo>", b"</report>" + other), report=report))
+    assert len(creds) == 2
+    assert any(m.field == "learner" and "another learner" in m.detail
+               for m in report.by_code(Code.IGNORED_INPUT))

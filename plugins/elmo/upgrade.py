@@ -10,7 +10,7 @@ from typing import Any
 
 from credbridge.context import Context
 from credbridge.errors import InputError
-from credbridge.report import Code
+from credbridge.report import Code, Severity
 from lxml import etree
 
 from .xmlutil import NS, child, children, local, q
@@ -64,13 +64,13 @@ def elmo_roots(root: Any, ctx: Context) -> list[Any]:
 def upgrade(elmo: Any, ctx: Context) -> Any:
     """``elmo`` with every upgrade step it needs applied (in place); the steps taken are
     reported in one message, in order."""
-    done = [name for name in (step(elmo) for step in STEPS) if name]
+    done = [name for name in (step(elmo, ctx) for step in STEPS) if name]
     if done:
         ctx.say(Code.UPGRADED, None, f"read through the upgrade step(s): {'; '.join(done)}")
     return elmo
 
 
-def _namespace(elmo: Any) -> str | None:
+def _namespace(elmo: Any, ctx: Context) -> str | None:
     ns = namespace(elmo)
     if ns == NS:
         return None
@@ -81,7 +81,7 @@ def _namespace(elmo: Any) -> str | None:
     return f"ELMO {old} -> ELMO v1 namespace"
 
 
-def _learner_in_report(elmo: Any) -> str | None:
+def _learner_in_report(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 the learner was inside each ``report``; v1 has one at the top."""
     if child(elmo, "learner") is not None:
         return None
@@ -89,10 +89,21 @@ def _learner_in_report(elmo: Any) -> str | None:
     if not inner:
         return None
     first = inner[0]
+    differ = 0
     for other in inner[1:]:
+        differ += _compact(other) != _compact(first)
         other.getparent().remove(other)
     elmo.insert(0, first)
+    if differ:
+        ctx.say(Code.IGNORED_INPUT, "learner", f"pre-1.0 ELMO: {differ} report(s) name another "
+                "learner than the first report; the document's learner is the first one",
+                severity=Severity.WARNING)
     return "pre-1.0 <report>/<learner> -> <elmo>/<learner>"
+
+
+def _compact(el: Any) -> str:
+    """An element's text content without whitespace (to compare two learners)."""
+    return "".join("".join(el.itertext()).split())
 
 
 _PATTERN_PART = re.compile(r"yyyy|MM|dd|[^yMd]+")
@@ -113,7 +124,7 @@ def _dtf_value(value: str, pattern: str) -> str | None:
     return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
 
 
-def _dated(elmo: Any) -> str | None:
+def _dated(elmo: Any, ctx: Context) -> str | None:
     """Pre-1.0 dates name their pattern (``<bday dtf="dd-MM-yyyy">``)."""
     changed = False
     for el in elmo.iter():
@@ -137,7 +148,7 @@ def _instance(los: Any) -> Any:
     return loi
 
 
-def _credit_on_specification(elmo: Any) -> str | None:
+def _credit_on_specification(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 ``credit`` sat on the specification; v1 has it on the instance."""
     changed = False
     for los in list(elmo.iter(q("learningOpportunitySpecification"))):
@@ -152,7 +163,7 @@ def _credit_on_specification(elmo: Any) -> str | None:
     return "pre-1.0 specification <credit> -> instance <credit>" if changed else None
 
 
-def _result(elmo: Any) -> str | None:
+def _result(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 the grade was ``<result>``; v1 calls it ``resultLabel``."""
     changed = False
     for loi in elmo.iter(q("learningOpportunityInstance")):
@@ -163,7 +174,7 @@ def _result(elmo: Any) -> str | None:
     return "pre-1.0 <result> -> <resultLabel>" if changed else None
 
 
-def _issuer_url(elmo: Any) -> str | None:
+def _issuer_url(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 the issuer's web site was an identifier of type ``url``."""
     changed = False
     for issuer in elmo.iter(q("issuer")):
@@ -179,7 +190,7 @@ CYCLES = {"BACHELOR": "Bachelor", "MASTER": "Master", "PHD": "PhD"}
 """Pre-1.0 specification levels and the (deprecated) v1 credit levels that say the same."""
 
 
-def _cycle_level(elmo: Any) -> str | None:
+def _cycle_level(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 a specification's cycle was ``<level>BACHELOR</level>``; v1 (deprecated) says
     it as the level of its credit (read as the QF-EHEA cycle)."""
     changed = False
@@ -204,7 +215,7 @@ def _cycle_level(elmo: Any) -> str | None:
         else None
 
 
-def _nationality(elmo: Any) -> str | None:
+def _nationality(elmo: Any, ctx: Context) -> str | None:
     """Before 1.0 citizenship could be a learner identifier of type ``nationality``."""
     learner = child(elmo, "learner")
     if learner is None or child(learner, "citizenship") is not None:
@@ -217,7 +228,8 @@ def _nationality(elmo: Any) -> str | None:
     return "pre-1.0 learner <identifier type=\"nationality\"> -> <citizenship>"
 
 
-STEPS: tuple[Callable[[Any], str | None], ...] = (
+STEPS: tuple[Callable[[Any, Context], str | None], ...] = (
     _namespace, _learner_in_report, _dated, _credit_on_specification, _cycle_level, _result,
     _issuer_url, _nationality)
-"""The upgrade steps, in order; each returns its name when it changed the document."""
+"""The upgrade steps, in order; each returns its name when it changed the document (and says
+itself what it could not carry)."""
