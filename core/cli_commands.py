@@ -76,12 +76,18 @@ def detect(files: tuple[str, ...], recursive: bool, as_json: bool) -> None:
 @click.command()
 @click.argument("file")
 @click.option("--from", "from_format", help="Input format; default: detected.")
+@click.option("--verify", "verify_proofs", is_flag=True,
+              help="Check the proofs of FILE offline and report each (docs/trust.md).")
+@click.option("--trust", "trust_paths", multiple=True, metavar="FILE|DIR",
+              help="Keys and trust anchors for --verify (repeatable).")
 @handle_errors
-def show(file: str, from_format: str | None) -> None:
+def show(file: str, from_format: str | None, verify_proofs: bool,
+         trust_paths: tuple[str, ...]) -> None:
     """Print the canonical JSON of what credbridge reads in FILE."""
     from .batch import Batch, run
 
-    result = run(Batch([file], to="canonical", output="-", from_format=from_format))
+    result = run(Batch([file], to="canonical", output="-", from_format=from_format,
+                       verify=verify_proofs, trust=trust_paths))
     _print_summary(result.report)
     if result.exit_code:
         sys.exit(EXIT_NEGATIVE)

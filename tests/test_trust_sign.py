@@ -238,3 +238,11 @@ def test_clr_is_signed_as_vc_jwt(tmp_path: Path, fixtures: Path) -> None:
                                   "--to", "clr", "--sign", str(key), "--sign-suite",
                                   "eddsa-rdfc-2022"])
     assert refused.exit_code == 2 and "jwt" in refused.output
+
+
+def test_show_verify(shared: Path) -> None:
+    sealed = shared / "corpus" / "elm" / "credentials--examples_edc-cas-signed.jsonld"
+    if not sealed.exists():
+        pytest.skip("no sealed EDC in the corpus")
+    done = CliRunner().invoke(cli, ["show", "--verify", str(sealed)])
+    assert done.exit_code == 0 and "proof-verified" in done.output
