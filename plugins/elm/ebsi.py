@@ -127,6 +127,12 @@ class _Walker:
                 self._say(f"lang:{key}", Code.DROPPED, f"learner.{_snake(key)}",
                           f"EBSI allows one language for {key}: the '{lang}' text is written, "
                           f"{', '.join(repr(k) for k in list(texts)[1:])} not")
+        if kind == "LearningAchievementSpecification" and "accreditation" in value:
+            # the EBSI schema has accreditation on a Qualification, not on this type
+            del value["accreditation"]
+            self._say("spec-accreditation", Code.DROPPED, "quality_assurance",
+                      "EBSI allows an accreditation on a Qualification only: the "
+                      "specification's accreditation is not written")
         if kind == "LegalIdentifier" and "spatial" not in value:
             value["spatial"] = provisional_country()
             self._say("spatial", Code.DEFAULTED, None, "EBSI requires the country (spatial) of "

@@ -177,11 +177,23 @@ def _ec_v1(doc: dict[str, Any]) -> dict[str, Any]:
     return _with_edc_ap(_walk(doc, node), EC_CREDENTIALS_V1)
 
 
+def _is_iri(value: Any) -> bool:
+    return isinstance(value, str) and ":" in value
+
+
 def _ec_v1_shape(node: dict[str, Any]) -> dict[str, Any]:
     """The ELM 2 shapes DC4EU EAAs keep, as edc-ap 3.2 has them: ``grantedBy`` is
     ``awardedBy``; a specification's nested ``qualification`` gives the specification what
     it lacks (EQF level...); course results in ``wasDerivedFrom`` (title, credits, grade, no
     type) are the achievement's parts, each proven by its assessment."""
+    profiles = node.get("credentialProfiles")
+    if profiles is not None and not isinstance(profiles, dict):
+        kept = [p for p in (profiles if isinstance(profiles, list) else [profiles])
+                if _is_iri(p) or isinstance(p, dict)]
+        if kept:
+            node["credentialProfiles"] = kept
+        else:  # a type name (reported by _ec_v1_left_out), not a credential profile concept
+            node.pop("credentialProfiles")
     if "grantedBy" in node and "awardedBy" not in node:
         node["awardedBy"] = node.pop("grantedBy")
     nested = node.get("qualification")
@@ -213,6 +225,10 @@ def _ec_v1_left_out(doc: dict[str, Any]) -> list[str]:
             for n, item in enumerate(value):
                 walk(item, f"{path}.{n}")
         elif isinstance(value, dict):
+            profiles = value.get("credentialProfiles")
+            for n, p in enumerate(profiles if isinstance(profiles, list) else [profiles]):
+                if isinstance(p, str) and not _is_iri(p):
+                    found.append(f"{path}.credentialProfiles.{n}".lstrip("."))
             derived = value.get("wasDerivedFrom")
             for n, r in enumerate(derived if isinstance(derived, list) else [derived]):
                 if isinstance(r, dict) and not _types(r) and "temporal" in r:
@@ -310,8 +326,9 @@ STEPS: tuple[Step, ...] = (
          "terms", _is_pre_release, _pre_release),
     Step("ec-credentials-v1", "DC4EU EDC-like context https://ec.europa.eu/credentials/v1 -> "
          "edc-ap 3.2 terms; concepts named by notation get their vocabulary IRI",
-         _is_ec_v1, _ec_v1, _ec_v1_left_out, "(the dates of a course result) has no place "
-         "in an edc-ap 3.2 part achievement"),
+         _is_ec_v1, _ec_v1, _ec_v1_left_out, "has no edc-ap 3.2 place: a course result's "
+         "dates (a part achievement has none), or a credential profile given as a name, not "
+         "a concept"),
     Step("dc4eu-professional-rulebook", "DC4EU professional-qualification training "
          "certificate (eaa-rulebook context) -> an edc-ap 3.2 learning achievement",
          eu_attestations.is_rulebook, eu_attestations.from_rulebook,
