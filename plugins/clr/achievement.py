@@ -88,7 +88,7 @@ def achievement(node: dict[str, Any], out: dict[str, Any], ctx: Context, field: 
                 Decimal(0)
         except InvalidOperation:
             value = Decimal(0)
-        if value.is_finite() and value > 0:
+        if value.is_finite() and value >= 0:  # 0 credits is a value (ELMO writes it)
             out.setdefault("workload", {})["ects"] = str(value)
             ctx.say(Code.NOTE, f"{field}workload.ects", "creditsAvailable read as ECTS (OB 3.0 "
                     "does not say which credit system)")

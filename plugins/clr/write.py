@@ -154,6 +154,9 @@ def _record(cred: MicroCredential, ctx: Context,
     if len(cred.awarding_bodies) > 1:
         ctx.say(Code.APPROXIMATED, "awarding_bodies", "a credential has one issuer: the first "
                 "awarding body is written")
+    elif not cred.awarding_bodies and cred.issuer is not None:
+        ctx.say(Code.APPROXIMATED, "awarding_bodies", "no awarding body: the credential's "
+                "issuer is written as its issuer, which reads back as the awarding body")
     grade = cred.assessment.grade.value if cred.assessment and cred.assessment.grade else None
     record = _credential(vc_id, issuer, cred, ach, grade, ctx)
     parts: list[dict[str, Any]] = []
@@ -164,6 +167,9 @@ def _record(cred: MicroCredential, ctx: Context,
         part_ach = part.id or minted(f"part:{vc_id}:{index}")
         if part.id:
             ids[part.id] = part_ach
+        else:
+            ctx.say(Code.DEFAULTED, "parts[].id",
+                    f"part {index + 1} has no id; wrote {part_ach} (an Achievement needs one)")
         node = A.part_achievement(part, part_ach, ctx)
         part_grade = _part_grade(part)
         part_vc = f"{part_ach}#credential" if part.id else \
