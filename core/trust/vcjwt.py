@@ -71,9 +71,16 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
             if jwk_of(issuer_key.public) != jwk_of(public):
                 return invalid(suite, "the header's jwk is not the issuer's key", **facts)
             own_key, controller = False, issuer_key.controller
+    creator = _creator(payload) if suite == OB2_JWS else None
+    if public is None and creator:  # OB 2.0: the assertion names its key's URL
+        facts["key_id"] = creator
+        info = store.resolve(creator)
+        if info is not None:
+            public, controller = info.public, info.controller
     if public is None:
-        return unverifiable(suite, f"the key {kid or '(none named)'} is not available offline "
-                            "(did:key resolves locally; give others with --trust)", **facts)
+        named = kid or creator or "(none named)"
+        return unverifiable(suite, f"the key {named} is not available offline (did:key "
+                            "resolves locally; give others with --trust)", **facts)
     try:
         holds = verify_signature(str(alg), public, signature, signing_input)
     except ValueError as exc:
@@ -135,6 +142,13 @@ def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str, *,
     header = {"typ": "JWT", "kid": kid, "jwk": jwk_of(private.public_key())}
     return compact(header, json.dumps(claims, separators=(",", ":"),
                                       ensure_ascii=False).encode("utf-8"), private)
+
+
+def _creator(payload: Any) -> str | None:
+    """The ``verification.creator`` of an OB 2.0 signed assertion (its public key's URL)."""
+    verification = payload.get("verification") if isinstance(payload, dict) else None
+    creator = verification.get("creator") if isinstance(verification, dict) else None
+    return creator if isinstance(creator, str) else None
 
 
 def _epoch(value: Any) -> int | None:

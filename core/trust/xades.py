@@ -38,6 +38,7 @@ DIGESTS = {
     "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
 }
 SIGNATURES = {
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": ("RS", "SHA1"),
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": ("RS", "SHA256"),
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": ("RS", "SHA384"),
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": ("RS", "SHA512"),
@@ -196,10 +197,13 @@ def _verify_one(root: Any, sig: Any, store: TrustStore, where: str) -> Outcome:
         return invalid(SUITE, "SignatureValue is not base64", **facts)
     from .jws import verify_signature
 
-    alg = f"{algorithm[0]}{algorithm[1][3:]}"
     public = cert.public_key()
     try:
-        holds = verify_signature(alg, public, signature, canonical)
+        if algorithm[1] == "SHA1":  # EMREX/ELMO seals: legacy, still checkable
+            holds = _verify_rsa_sha1(public, signature, canonical)
+        else:
+            holds = verify_signature(f"{algorithm[0]}{algorithm[1][3:]}", public, signature,
+                                     canonical)
     except ValueError as exc:
         return invalid(SUITE, str(exc), **facts)
     if not holds:
@@ -207,8 +211,21 @@ def _verify_one(root: Any, sig: Any, store: TrustStore, where: str) -> Outcome:
     result = check_chain(cert, [], store, signing_time)
     if result.trusted is False:
         return invalid(SUITE, f"signature holds, but {result.detail}", **facts)
-    return verified(SUITE, detail="" if result.trusted else result.detail,
-                    anchor=result.anchor, **facts)
+    notes = [] if result.trusted else [result.detail]
+    if algorithm[1] == "SHA1":
+        notes.append("signed with SHA-1, a weak algorithm")
+    return verified(SUITE, detail="; ".join(notes), anchor=result.anchor, **facts)
+
+
+def _verify_rsa_sha1(public: Any, signature: bytes, data: bytes) -> bool:
+    c = crypto()
+    if not isinstance(public, c.rsa.RSAPublicKey):
+        raise ValueError("rsa-sha1 needs an RSA key")
+    try:
+        public.verify(signature, data, c.padding.PKCS1v15(), c.hashes.SHA1())
+    except c.InvalidSignature:
+        return False
+    return True
 
 
 def _time(text: str) -> dt.datetime | None:
