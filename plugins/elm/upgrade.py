@@ -208,7 +208,7 @@ def _ec_v1_shape(node: dict[str, Any]) -> dict[str, Any]:
         node.pop("wasDerivedFrom")
         parts = node.get("hasPart")
         node["hasPart"] = (parts if isinstance(parts, list) else [parts] if parts else []) + \
-            [_result(r) for r in results]
+            [_result(r) for r in results if isinstance(r, dict)]
     return node
 
 
