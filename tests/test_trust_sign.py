@@ -246,3 +246,23 @@ def test_show_verify(shared: Path) -> None:
         pytest.skip("no sealed EDC in the corpus")
     done = CliRunner().invoke(cli, ["show", "--verify", str(sealed)])
     assert done.exit_code == 0 and "proof-verified" in done.output
+
+
+def test_an_output_that_fails_validate_is_never_signed(shared: Path, tmp_path: Path) -> None:
+    source = shared / "samples" / "ob2" / "ob2-spec-example-01-BadgeClass.json"
+    if not source.exists() or not (shared / "schemas").is_dir():
+        pytest.skip("the sample or the official schemas are not in ../shared")
+    ca_key, ca = make_ca()
+    key, cert = sealer(ca_key, ca)
+    pem = _pem(key, tmp_path / "seal.pem")
+    chain = tmp_path / "chain.pem"
+    chain.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    out = tmp_path / "out.jsonld"
+    done = CliRunner().invoke(cli, ["convert", str(source), "--to", "elm", "--validate",
+                                    "--schemas", str(shared / "schemas"), "--sign", str(pem),
+                                    "--cert", str(chain), "-o", str(out)])
+    if "is not valid" not in done.output:
+        pytest.skip("the elm output of this sample became valid (KNOWN_INVALID shrank)")
+    assert done.exit_code == 1
+    assert "signed:" not in done.output
+    assert not out.exists() or b"signatures" not in out.read_bytes()
