@@ -562,7 +562,7 @@ def with_text_lang(options: dict[str, FormatOptions], text_lang: str | None
         return options
     lang = make_policy(text_lang=text_lang).text_lang
     return {name: opts.model_copy(update={"text_lang": lang})
-            if "text_lang" in type(opts).model_fields and opts.text_lang is None
+            if "text_lang" in type(opts).model_fields and getattr(opts, "text_lang", None) is None
             else opts for name, opts in options.items()}
 
 
