@@ -11,6 +11,9 @@ from credbridge.report import Code
 from .names import clean_uri, q
 from .read_values import ElementReader
 
+NATIONAL_ID_SCHEME = "national id"
+"""The scheme of the ``identifier`` credbridge writes for a national id of unknown country."""
+
 
 class AgentReader(ElementReader):
     """Learner, organisations and the provider."""
@@ -27,6 +30,11 @@ class AgentReader(ElementReader):
             self.doc.use(nid, deep=True)
             out["national_id"] = {"value": (nid.text or "").strip(),
                                   "country": self._national_country(nid)}
+        else:  # how credbridge writes a national id without a country (nationalId needs one)
+            national = [i for i in out["identifiers"] if i.get("scheme") == NATIONAL_ID_SCHEME]
+            if len(national) == 1:
+                out["identifiers"].remove(national[0])
+                out["national_id"] = {"value": national[0]["value"]}
         out["full_name"] = self.plain(self.child(subject, "fullName"), "learner.full_name")
         out["given_name"] = self.plain(self.child(subject, "givenNames"), "learner.given_name")
         out["family_name"] = self.plain(self.child(subject, "familyName"),

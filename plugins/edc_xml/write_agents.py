@@ -76,6 +76,10 @@ class AgentWriter(WriterBase):
             if org.id and known != org:
                 self.note(Code.APPROXIMATED, f"two different organisations share the id "
                           f"{org.id}: the first one is written", f"{role}.id")
+            if org.id is None and self.orgs[key][2] != role:  # the same one in another role
+                self.note(Code.DEFAULTED, f"an organisation without id is written as "
+                          f"{self.orgs[key][1]} (the schema links organisations by id)",
+                          f"{role}.id")
             return self.orgs[key][1]
         ident = org.id or self._free_org_id()
         if org.id is None:

@@ -113,6 +113,8 @@ class _Writer(SpecificationWriter):
             issuer = Organisation()
             self.note(Code.DEFAULTED, "no issuer or awarding body: an organisation without "
                       "name or registration is written as cred:issuer (required)", "issuer")
+            self.note(Code.DEFAULTED, "the organisation written as cred:issuer reads back as "
+                      "the awarding body", "awarding_bodies")
         role = "awarding_bodies[]" if cred.awarding_bodies and not cred.issuer else "issuer"
         sub(root, "issuer", ns=CRED, idref=self.org_id(issuer, role))
         title = self.texts.get("credential_title") or cred.title
