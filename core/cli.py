@@ -91,12 +91,13 @@ def parse_size(value: str | None) -> int | str | None:
 @click.option("--sign", "sign_key", metavar="KEY",
               help="Sign every output with this private key (PEM or JWK): ob3 gets an "
                    "eddsa-rdfc-2022 proof (Ed25519), clr a VC-JWT, both the signing DID as "
-                   "issuer; elm a JAdES seal (with --cert).")
+                   "issuer; elm a JAdES seal, edc-xml a XAdES seal (with --cert).")
 @click.option("--cert", "cert_chain", metavar="CHAIN",
               help="The signer's certificate chain (PEM, signer first) for a JAdES seal.")
 @click.option("--sign-suite", metavar="SUITE",
               help="The proof suite of --sign: eddsa-rdfc-2022 (default for ob3), jwt "
-                   "(VC-JWT, default for clr; EC and RSA keys too), jades (elm).")
+                   "(VC-JWT, default for clr; EC and RSA keys too), jades (elm), xades "
+                   "(edc-xml).")
 @click.option("--fail-on", "fail_on", help="Comma-separated message codes that make the exit code "
                                            "1, e.g. dropped,approximated.")
 @click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")

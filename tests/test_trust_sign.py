@@ -266,3 +266,29 @@ def test_an_output_that_fails_validate_is_never_signed(shared: Path, tmp_path: P
     assert done.exit_code == 1
     assert "signed:" not in done.output
     assert not out.exists() or b"signatures" not in out.read_bytes()
+
+
+def test_convert_sign_edc_xml_xades(tmp_path: Path, fixtures: Path) -> None:
+    ca_key, ca = make_ca()
+    key, cert = sealer(ca_key, ca)
+    pem = _pem(key, tmp_path / "seal.pem")
+    chain = tmp_path / "chain.pem"
+    chain.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    anchors = tmp_path / "root.pem"
+    anchors.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    out = tmp_path / "sealed.xml"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["convert", str(fixtures / "elm" / "microcredential-full.jsonld"),
+                               "--to", "edc-xml", "--sign", str(pem), "--cert", str(chain),
+                               "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    data = out.read_bytes()
+    outcome, = verify_bytes(data, keys.load_trust([anchors]))
+    assert outcome.status is Status.VERIFIED and outcome.anchor, outcome
+    assert outcome.signer == "C=BE, O=Test University, CN=Test University seal"
+    assert b"<proof><ds:Signature" in data  # the EDC's place for the seal
+    word = data.index(b"</title>") - 1
+    tampered = data[:word] + bytes([data[word] ^ 1]) + data[word + 1:]
+    assert verify_bytes(tampered, TrustStore())[0].status is Status.INVALID
+    read_back = runner.invoke(cli, ["convert", str(out), "--to", "canonical", "--verify"])
+    assert read_back.exit_code == 0 and "proof-verified" in read_back.output

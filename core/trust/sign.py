@@ -24,7 +24,8 @@ from . import dataintegrity, jades, vcjwt
 from ._crypto import crypto
 from .keys import b64url_encode, did_key_of, jwk_of, subject_of
 
-SUITES = {"ob3": ("eddsa-rdfc-2022", "jwt"), "clr": ("jwt",), "elm": ("jades",)}
+SUITES = {"ob3": ("eddsa-rdfc-2022", "jwt"), "clr": ("jwt",), "elm": ("jades",),
+          "edc-xml": ("xades",)}
 """Target format -> the suites credbridge signs it with (the first is the default). CLR is
 signed as a VC-JWT only: the unversioned CLR 2.0 context its writer names is not bundled (its
 published versions differ), so an RDFC-1.0 proof over it could not be checked offline."""
@@ -125,14 +126,22 @@ class Signer:
             raise UsageError("--sign: eddsa-rdfc-2022 needs an Ed25519 key (or --sign-suite "
                              "jwt for EC and RSA keys)")
         chain = load_chain(cert_path) if cert_path else []
-        if chosen == "jades":
+        if chosen in ("jades", "xades"):
             if not chain:
-                raise UsageError("--sign for elm (a JAdES seal) needs --cert CHAIN: the "
-                                 "sealing certificate (PEM, signer first)")
+                raise UsageError(f"--sign for {target} (a {chosen.upper()[:2]}{chosen[2:]} "
+                                 "seal) needs --cert CHAIN: the sealing certificate (PEM, "
+                                 "signer first)")
             public = key.private.public_key()
             if jwk_of(public) != jwk_of(chain[0].public_key()):
                 raise UsageError("--cert: the first certificate is not the --sign key's")
         return cls(key, target, chosen, chain, _source_date())
+
+    def seal_xml(self, data: bytes, ctx: Context) -> bytes:
+        """The XAdES-B sealed bytes of one written XML document."""
+        from . import xades
+
+        ctx.say(Code.SIGNED, "proof", f"sealed with XAdES-B by {subject_of(self.chain[0])}")
+        return xades.seal(data, self.key.private, self.chain, signing_time=self.when)
 
     def wrap(self, stream: IO[bytes], ctx: Context) -> SignedOutput:
         """A buffer the writer writes into; :meth:`SignedOutput.finish` signs and writes."""
@@ -172,6 +181,9 @@ class SignedOutput:
         """Sign what was written and write it to the real stream."""
         data = self.buffer.getvalue()
         if not data.strip():
+            return
+        if self.signer.suite == "xades":
+            self.stream.write(self.signer.seal_xml(data, self.ctx))
             return
         try:
             whole = json.loads(data)

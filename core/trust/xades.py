@@ -234,3 +234,96 @@ def _time(text: str) -> dt.datetime | None:
     except ValueError:
         return None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+XADES = "http://uri.etsi.org/01903/v1.3.2#"
+EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
+
+
+def seal(data: bytes, private: Any, chain: list[Any], *,
+         signing_time: dt.datetime | None = None) -> bytes:
+    """A XAdES-B enveloped seal of an XML document (in the EDC's ``proof``, else the root's
+    last child):
+    the document and the XAdES ``SignedProperties`` (``SigningTime``,
+    ``SigningCertificateV2``) referenced, exclusive C14N, SHA-256, RSA or ECDSA."""
+    import secrets
+
+    from lxml import etree
+
+    from .jws import algorithm_for, sign_bytes
+
+    c = crypto()
+    root = parse_xml(data, what="the XML to seal")
+    ident = secrets.token_hex(16)
+    alg = algorithm_for(private)
+    method = {"RS256": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+              "ES256": "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+              "ES384": "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+              "ES512": "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512"}.get(alg)
+    if method is None:
+        raise ValueError(f"XAdES seals are made with RSA or ECDSA keys, not {alg}")
+    when = (signing_time or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+
+    def ds(parent: Any, name: str, **attrs: str) -> Any:
+        return etree.SubElement(parent, _q(name), attrs)
+
+    sig = etree.SubElement(_seal_parent(root), _q("Signature"), {"Id": f"id-{ident}"},
+                           nsmap={"ds": DS})
+    info = ds(sig, "SignedInfo")
+    ds(info, "CanonicalizationMethod", Algorithm=EXC_C14N)
+    ds(info, "SignatureMethod", Algorithm=method)
+    refs = []
+    for uri, kind, transforms in (
+            ("", None, (ENVELOPED, EXC_C14N)),
+            (f"#xades-id-{ident}", "http://uri.etsi.org/01903#SignedProperties", (EXC_C14N,))):
+        attrs = {"URI": uri} | ({"Type": kind} if kind else {})
+        reference = ds(info, "Reference", **attrs)
+        holder = ds(reference, "Transforms")
+        for transform in transforms:
+            ds(holder, "Transform", Algorithm=transform)
+        ds(reference, "DigestMethod", Algorithm=SHA256)
+        refs.append((reference, ds(reference, "DigestValue")))
+    value = ds(sig, "SignatureValue", Id=f"value-id-{ident}")
+    x509 = ds(ds(sig, "KeyInfo"), "X509Data")
+    for cert in chain:
+        ds(x509, "X509Certificate").text = base64.b64encode(
+            cert.public_bytes(c.serialization.Encoding.DER)).decode("ascii")
+    obj = ds(sig, "Object")
+    qualifying = etree.SubElement(obj, f"{{{XADES}}}QualifyingProperties",
+                                  {"Target": f"#id-{ident}"}, nsmap={"xades": XADES})
+    signed = etree.SubElement(qualifying, f"{{{XADES}}}SignedProperties",
+                              {"Id": f"xades-id-{ident}"})
+    props = etree.SubElement(signed, f"{{{XADES}}}SignedSignatureProperties")
+    etree.SubElement(props, f"{{{XADES}}}SigningTime").text = when.strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
+    digest = etree.SubElement(etree.SubElement(etree.SubElement(
+        props, f"{{{XADES}}}SigningCertificateV2"), f"{{{XADES}}}Cert"),
+        f"{{{XADES}}}CertDigest")
+    ds(digest, "DigestMethod", Algorithm=SHA256)
+    ds(digest, "DigestValue").text = base64.b64encode(
+        chain[0].fingerprint(c.hashes.SHA256())).decode("ascii")
+    for reference, digest_value in refs:
+        digest_value.text = base64.b64encode(hashlib.sha256(
+            _reference_bytes(root, reference)).digest()).decode("ascii")
+    value.text = base64.b64encode(sign_bytes(private, _c14n(info, EXC_C14N), alg)).decode()
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+EDC_NS = "http://data.europa.eu/snb"
+
+
+def _seal_parent(root: Any) -> Any:
+    """Where the seal goes: an EDC credential's ``proof`` (its last element, made when
+    absent), else the root."""
+    from lxml import etree
+
+    if not isinstance(root.tag, str) or not root.tag.startswith(f"{{{EDC_NS}}}"):
+        return root
+    proof = root.find(f"{{{EDC_NS}}}proof")
+    if proof is None:
+        proof = etree.SubElement(root, f"{{{EDC_NS}}}proof")
+    for child in list(proof):  # an empty proof of the writer, or a stale seal
+        proof.remove(child)
+    proof.text = None
+    return proof
