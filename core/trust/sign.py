@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from credbridge.context import Context
-from credbridge.errors import UsageError
+from credbridge.errors import CredbridgeError, InputError, UsageError
 from credbridge.report import Code
 
 from . import dataintegrity, jades, vcjwt
@@ -148,7 +148,17 @@ class Signer:
         return SignedOutput(self, stream, ctx)
 
     def sign_document(self, doc: dict[str, Any], ctx: Context) -> bytes:
-        """The signed bytes of one written document."""
+        """The signed bytes of one written document (:class:`InputError` when it cannot be
+        signed: nothing unsigned is written in its place)."""
+        try:
+            return self._sign(doc, ctx)
+        except CredbridgeError:
+            raise
+        except Exception as exc:  # pyld and cryptography raise their own errors
+            raise InputError(f"--sign: the output cannot be signed ({type(exc).__name__}: "
+                             f"{exc})") from None
+
+    def _sign(self, doc: dict[str, Any], ctx: Context) -> bytes:
         if self.suite == "jades":
             payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
             signer = subject_of(self.chain[0])
