@@ -42,9 +42,11 @@ def read_ob2(fmt: Format, source: Source, ctx: Context, documents: Index
     data = dict(source.data)
     extension = data.pop(C.OB2_CREDBRIDGE_EXTENSION, None)
     data, steps = upgrade(data)
-    for step in steps:
-        ctx.say(Code.UPGRADED, None, f"Open Badges {step}: read through this upgrade step (as "
-                "the 1EdTech validator upgrades a badge before it checks it)")
+    for number, step in enumerate(steps, start=1):
+        # each step its own message; each names the whole chain (a grouped report shows one)
+        ctx.say(Code.UPGRADED, None, f"Open Badges {step}: read through upgrade step {number} "
+                f"of {len(steps)} ({', '.join(steps)}), as the 1EdTech validator upgrades a "
+                "badge before it checks it")
     if ob2_kind(data) == "BadgeClass" and completes_an_assertion(data, documents):
         ctx.say(Code.NOTE, None, f"BadgeClass {data.get('id')} completes an assertion given "
                 "alongside: not read as a credential of its own")
