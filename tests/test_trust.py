@@ -203,3 +203,16 @@ def test_xades_one_byte_flipped_is_invalid(shared: Path) -> None:
         flipped = data[:text] + bytes([data[text] ^ 1]) + data[text + 1:]
         outcomes = verify_bytes(flipped, TrustStore())
         assert outcomes and all(o.status is Status.INVALID for o in outcomes), path.name
+
+
+def test_baked_badges_are_unbaked(shared: Path) -> None:
+    images = sorted((shared / "corpus" / "ob3").glob("*.png")) + sorted(
+        (shared / "corpus" / "ob3").glob("*.svg"))
+    if not images:
+        pytest.skip("no baked badges in the corpus")
+    for path in images:
+        outcomes = verify_bytes(path.read_bytes(), TrustStore())
+        assert outcomes, path.name
+        for outcome in outcomes:  # a key of the token's own is not the issuer's
+            if outcome.ok and "jwk header" in outcome.detail:
+                assert outcome.signer and outcome.signer.startswith("jwk thumbprint")

@@ -9,11 +9,12 @@ header is the signer's own claim, so with a ``kid`` as well the ``kid`` decides.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
 from .jws import ALGORITHMS, compact, split_compact, verify_signature
-from .keys import TrustStore, jwk_of, jwk_public
+from .keys import TrustStore, b64url_encode, jwk_of, jwk_public
 from .outcome import Outcome, invalid, unsupported, unverifiable, verified
 
 VC_JWT = "vc-jwt"
@@ -100,7 +101,8 @@ def verify_token(token: str, store: TrustStore) -> Outcome:
     if isinstance(payload, dict) and isinstance(payload.get("iat"), int | float):
         facts["signed_at"] = dt.datetime.fromtimestamp(payload["iat"], dt.UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
-    if own_key:
+    if own_key:  # the signer is the key itself, whoever the token says issued it
+        facts["signer"] = f"jwk thumbprint {_thumbprint(jwk_of(public))}"
         return verified(suite, detail="the key is the token's own (jwk header), not bound to "
                         f"the issuer {issuer or '(none)'}", **facts)
     return verified(suite, **facts)
@@ -142,6 +144,14 @@ def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str, *,
     header = {"typ": "JWT", "kid": kid, "jwk": jwk_of(private.public_key())}
     return compact(header, json.dumps(claims, separators=(",", ":"),
                                       ensure_ascii=False).encode("utf-8"), private)
+
+
+def _thumbprint(jwk: dict[str, str]) -> str:
+    """The RFC 7638 SHA-256 thumbprint of a public JWK."""
+    required = {"OKP": ("crv", "kty", "x"), "EC": ("crv", "kty", "x", "y"),
+                "RSA": ("e", "kty", "n")}[jwk["kty"]]
+    members = json.dumps({k: jwk[k] for k in required}, separators=(",", ":"))
+    return b64url_encode(hashlib.sha256(members.encode()).digest())
 
 
 def _creator(payload: Any) -> str | None:

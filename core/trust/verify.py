@@ -23,6 +23,11 @@ def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = Non
                  ) -> list[Outcome]:
     """The outcomes of every proof in a document's bytes; ``[]`` when it carries none.
     :class:`~credbridge.errors.InputError` when the bytes are not a document (bad JSON)."""
+    from .baked import baked
+
+    inner = baked(data)
+    if inner is not None:  # an Open Badges image: the proof of the credential baked into it
+        return verify_bytes(inner, store, detached=detached) if baked(inner) is None else []
     head = data.lstrip()[:1]
     if _COMPACT.match(data):
         return [_compact(data.decode("ascii").strip(), store, detached)]
