@@ -109,6 +109,10 @@ def status_node(verification: Verification | None, ctx: Context) -> dict[str, An
     """The ``credentialStatus`` of an EDC 3 document for ``verification``, or ``None`` when
     there is no status service; what cannot be written as it was is reported."""
     if verification is None or not verification.status_service:
+        if verification is not None and verification.method:
+            ctx.say(Code.DROPPED, "verification.method",
+                    f"verification method {verification.method!r} without a status service: "
+                    "EDC 3 has no place for it")
         return None
     method = verification.method
     if not method or method in _NOT_A_STATUS:

@@ -187,6 +187,8 @@ class ElmWriter:
         if cred.verification and cred.verification.status_service and \
                 self._iri_or_drop(cred.verification.status_service, "verification.status_service"):
             doc["credentialStatus"] = status_node(cred.verification, self.ctx)
+        elif cred.verification and not cred.verification.status_service:
+            status_node(cred.verification, self.ctx)  # no status: it says what is not written
         known = ext.get("elm:concepts")
         if isinstance(known, dict):
             _restore_concepts(doc, known)
