@@ -169,3 +169,21 @@ def test_esco_target_name_is_a_label_not_the_uri(shared: Path, to: str) -> None:
                            for m in report.messages)
             checked += 1
     assert checked >= 4
+
+
+def test_issuer_stand_ins_are_not_read_back_as_the_source(
+        outputs: list[tuple[str, dict[str, Any], Report, bytes]]) -> None:
+    """The reserved url/email written for an issuer that has none are read back as absent
+    (read without the credbridge extension, as any other reader would see them)."""
+    checked = 0
+    for name, doc, _, _ in outputs:
+        badge = doc["badge"]
+        issuer = badge.get("issuer") if isinstance(badge, dict) else None
+        if not (isinstance(issuer, dict) and str(issuer.get("email", "")).endswith(".invalid")):
+            continue
+        doc.pop("extensions:CredbridgeExtension", None)
+        [back] = read(json.dumps(doc).encode(), from_format="ob2", report=Report())
+        assert back.awarding_bodies and back.awarding_bodies[0].email is None, name
+        assert not str(back.awarding_bodies[0].url or "").endswith(".invalid/"), name
+        checked += 1
+    assert checked >= 5

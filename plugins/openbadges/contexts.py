@@ -105,6 +105,13 @@ OB2_DEFAULT_IMAGE = (
 """The BadgeClass image written when the source has none (OB 2.0 requires one): a blue disc,
 ``<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><circle cx="50" cy="50"
 r="46" fill="#3b5ba9"/></svg>``; the ob2 reader does not read it back as the source's image."""
+OB2_UNKNOWN_ISSUER_URL = "https://unknown-issuer.invalid/"
+"""The issuer ``url`` written when the source gives none and none can be derived: a reserved
+name (RFC 2606 ``.invalid``) no one can own; not read back as the source's (docs/formats/ob2.md)."""
+OB2_UNKNOWN_ISSUER_EMAIL = "unknown@unknown-issuer.invalid"
+"""The issuer ``email`` written when the source gives none (the same reserved name)."""
+OB2_STAND_INS = frozenset({OB2_UNKNOWN_ISSUER_URL, OB2_UNKNOWN_ISSUER_EMAIL})
+"""credbridge's stand-ins for a required issuer property: never the source's value."""
 
 EDUC_VOCAB = "https://edubadges.nl/static/obv3-glossary.html#"
 

@@ -172,6 +172,9 @@ class Ob2Reader:
                               "email")
         if issuer is not None:
             org = self.helper.profile(issuer, "awarding_bodies[]")
+            for key in ("url", "email"):  # credbridge's stand-ins are not the source's
+                if org and org.get(key) in C.OB2_STAND_INS:
+                    del org[key]
             if org:
                 out["awarding_bodies"] = [org]
                 self.raws["issuer"] = issuer

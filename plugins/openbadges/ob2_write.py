@@ -27,11 +27,8 @@ from .overlay import deep_diff
 from .sections import KeptSections, criteria_page
 
 _NOT_IN_EXTENSION = ("extensions", "proof")
-UNKNOWN_ISSUER_URL = "https://unknown-issuer.invalid/"
-"""The issuer ``url`` written when the source gives none and none can be derived: a
-reserved name (RFC 2606 ``.invalid``) that no one can own; docs/formats/ob2.md."""
-UNKNOWN_ISSUER_EMAIL = "unknown@unknown-issuer.invalid"
-"""The issuer ``email`` written when the source gives none (same reserved domain)."""
+UNKNOWN_ISSUER_URL = C.OB2_UNKNOWN_ISSUER_URL
+UNKNOWN_ISSUER_EMAIL = C.OB2_UNKNOWN_ISSUER_EMAIL
 
 
 class Ob2Writer(KeptSections):
@@ -216,6 +213,11 @@ class Ob2Writer(KeptSections):
         badge["description"] = description
         badge["criteria"] = self._criteria(cred)
         raw_issuer = self.raw(cred, "issuer")
+        if isinstance(raw_issuer, dict):  # the source's own profile: what it lacks, defaulted
+            raw_issuer = dict(raw_issuer)
+            for key in ("url", "email"):
+                if not raw_issuer.get(key):
+                    self._contact_default(raw_issuer, key)
         badge["issuer"] = raw_issuer or self._issuer(cred, assertion_id)
         alignments = self.raw(cred, "alignment") or [
             {k: v for k, v in al.items() if k not in ("type", "targetType")}
@@ -285,20 +287,27 @@ class Ob2Writer(KeptSections):
                 value = None
             if value:
                 profile[key] = value
-            elif key == "url" and str(profile["id"]).startswith(("http://", "https://")):
-                profile["url"] = profile["id"]
-                self.note(Code.DEFAULTED, "OB 2.0 requires the issuer url: the issuer's id "
-                          "(an HTTP(S) URL) written", "awarding_bodies[].url")
             else:
-                placeholder = UNKNOWN_ISSUER_URL if key == "url" else UNKNOWN_ISSUER_EMAIL
-                profile[key] = placeholder
-                self.defaulted(f"issuer {key}", f"OB 2.0 requires the issuer {key} and the "
-                               f"source gives none: {placeholder} written (a reserved name "
-                               "no one owns, docs/formats/ob2.md); replace it with the "
-                               f"issuer's", f"awarding_bodies[].{key}")
+                self._contact_default(profile, key)
         for key, value in kept.items():
             profile.setdefault(key, value)
         return profile
+
+    def _contact_default(self, profile: dict[str, Any], key: str) -> None:
+        """The issuer ``url`` or ``email`` OB 2.0 requires and the source lacks: the issuer's
+        id for an HTTP(S) one (url), else the reserved ``.invalid`` placeholder (reported
+        ``defaulted``; refused under ``--strict``)."""
+        if key == "url" and str(profile.get("id")).startswith(("http://", "https://")):
+            profile["url"] = profile["id"]
+            self.note(Code.DEFAULTED, "OB 2.0 requires the issuer url: the issuer's id "
+                      "(an HTTP(S) URL) written", "awarding_bodies[].url")
+            return
+        placeholder = UNKNOWN_ISSUER_URL if key == "url" else UNKNOWN_ISSUER_EMAIL
+        profile[key] = placeholder
+        self.defaulted(f"issuer {key}", f"OB 2.0 requires the issuer {key} and the source "
+                       f"gives none: {placeholder} written (a reserved name no one owns, "
+                       "docs/formats/ob2.md); replace it with the issuer's",
+                       f"awarding_bodies[].{key}")
 
     def _alignments(self, cred: MicroCredential) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
