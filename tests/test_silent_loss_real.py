@@ -439,3 +439,19 @@ def test_edc_xml_gives_back_the_learner_and_says_what_it_defaults(shared: Path,
     assert found is not None
     changes = [c for _, c in found["edc-xml"] if c.field.startswith(("learner", "awarding"))]
     assert not changes, "\n".join(map(str, changes))
+
+
+def test_elmo_keeps_an_outcome_that_holds_a_bulleted_list_whole(shared: Path) -> None:
+    """An eduCredentials outcome whose description is itself a "- ..." list (the 1EdTech LO
+    proposal example) comes back from ELMO as the same outcomes."""
+    from credbridge.laws import silent_changes
+
+    docs = [d for d in _documents_with(shared, b'"LearningOutcome"', "/ob3/")
+            if b"targetDescription\": \"- " in d.read_bytes()]
+    if not docs:
+        pytest.skip("no OB 3.0 learning outcome with a bulleted description in the shared data")
+    for doc in docs:
+        for cred in _read(doc)[:1]:
+            changes = [c for c in silent_changes(cred, "elmo")
+                       if c.field.startswith("learning_outcomes")]
+            assert not changes, "\n".join(map(str, changes))

@@ -230,8 +230,11 @@ def _outcome_items(lines: list[str]) -> list[str]:
     spaces (not a bullet) continues the item above it (credbridge writes a multi-line
     outcome so)."""
     items: list[str] = []
+    # bullets at the margin (credbridge's): an indented line continues, bullet or not
+    flush = bool(lines) and re.match(r"[-*•]\s", lines[0]) is not None
     for line in lines:
-        if items and items[-1] and line.startswith("  ") and not re.match(r"\s*[-*•]\s", line):
+        if items and items[-1] and line.startswith("  ") and (
+                flush or not re.match(r"\s*[-*•]\s", line)):
             items[-1] += "\n" + line[2:]
             continue
         items.append(re.sub(r"^\s*[-*•]\s*", "", line).strip())
