@@ -35,9 +35,9 @@ from .errors import CredbridgeError, InputError
 def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
                    payload_path: str | None, status_paths: tuple[str, ...], recursive: bool,
                    as_json: bool) -> None:
-    """Check every proof of each FILE offline (JAdES seals, Data Integrity, VC-JWT, OB 2.0
-    signed badges): verified, invalid, unverifiable or unsupported, one line each. Exit 0
-    when all verified."""
+    """Check every proof of each FILE offline (JAdES and XAdES seals, Data Integrity, VC-JWT,
+    OB 2.0 signed badges, baked badge images): verified, invalid, unverifiable or unsupported,
+    one line each. Exit 0 when all verified."""
     from .batch import expand_inputs
     from .trust import load_trust
     from .trust.status import check_status, credential_json, load_status_lists
@@ -81,10 +81,19 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
         sys.exit(EXIT_NEGATIVE)
 
 
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest document ``verify`` reads (the default input limit of ``convert``)."""
+
+
 def _read(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
     try:
-        return Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            with Path(path).open("rb") as stream:
+                data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot open: {exc.strerror}", file=path) from None
+    if len(data) > MAX_BYTES:
+        raise InputError("larger than 64 MiB: not read", file=path)
+    return data
