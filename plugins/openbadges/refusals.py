@@ -38,7 +38,7 @@ def endorsement_3_0(data: dict[str, Any]) -> str:
 
 
 DRAFT_ASSERTION = ("an Open Badges 3.0 draft AssertionCredential (the 2021 drafts' name) "
-                   "whose subject names no achievement: nothing to read")
+                   "whose subject names no achievement: not a credential to read")
 
 ISSUER_PROFILE = ("an Open Badges 2.0 issuer profile, not a credential: give it with the "
                   "assertion")
