@@ -65,9 +65,11 @@ def test_every_ebsi_output_of_the_shared_documents_is_valid(shared: Path) -> Non
     # 38 to 44 outputs, depending on how many-claim documents are written (one document, or
     # one per claim): never a vacuous test
     assert len(valid) >= 30, (len(valid), missing_data)
-    # a source without an issuer or a date of issuing cannot give a valid EBSI credential
-    # (credbridge invents neither): at most the two EDC XML test files that have none
-    assert len(missing_data) <= 2, missing_data
+    # a source without an issuer, an awarding body or a date of issuing cannot give a valid
+    # EBSI credential (credbridge invents none): only EDC XML test files of the EC tools that
+    # lack one (the pre-release EDCI model among them), each reported dropped (checked above)
+    assert all(".xml #" in name for name in missing_data), missing_data
+    assert len(missing_data) <= len(valid) // 8, (len(missing_data), missing_data)
 
 
 def test_the_profile_is_vcdm_2_with_the_ebsi_types(shared: Path) -> None:

@@ -199,3 +199,19 @@ def test_pre_1_0_reports_naming_another_learner_are_said() -> None:
     assert len(creds) == 2
     assert any(m.field == "learner" and "another learner" in m.detail
                for m in report.by_code(Code.IGNORED_INPUT))
+
+
+def test_an_id_shared_by_an_organisation_and_a_specification_resolves_by_kind(
+        shared: Path) -> None:
+    """EC test data gives ``urn:epass:org:1`` to an organisation and to an activity
+    specification: the issuer reference finds the organisation (it found the specification,
+    and issuer and awarding body were lost with exit 0), and the sharing is said (issue 17)."""
+    report = Report()
+    creds = list(read(shared / "corpus/edc-xml/edci--diploma_diploma_credential.xml",
+                      report=report))
+    assert creds and all(c.issuer is not None for c in creds)
+    assert {c.issuer.name.get("en") for c in creds if c.issuer} == {
+        "The Awesome University of Psychology"}
+    assert all(c.awarding_bodies for c in creds)
+    said = [m.detail for m in report.messages if "is also given to" in m.detail]
+    assert said and "<learningActivitySpecification>" in said[0] and "<organization>" in said[0]

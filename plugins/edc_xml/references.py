@@ -24,14 +24,17 @@ class Document:
     def __init__(self, root: Any, ctx: Context) -> None:
         self.root = root
         self.ctx = ctx
-        self.by_id: dict[str, Any] = {}
+        self.by_id: dict[str, list[Any]] = {}
+        """Each id with the elements that carry it (real documents give one id to an
+        organisation and a specification: a reference is resolved by the kind it expects)."""
         self._used: set[Any] = set()
         self._deep: set[Any] = set()
         self.dangling: set[str] = set()
+        self._shared_reported: set[str] = set()
         for element in root.iter():
             ident = element.get("id") if isinstance(element.tag, str) else None
             if ident is not None:
-                self.by_id.setdefault(clean_uri(ident) or ident, element)
+                self.by_id.setdefault(clean_uri(ident) or ident, []).append(element)
         self._check_references()
 
     def _check_references(self) -> None:
@@ -62,9 +65,19 @@ class Document:
         if key is None:
             inline = ref_element if len(ref_element) else None
             return inline
-        target = self.by_id.get(key)
-        if target is None:
+        candidates = self.by_id.get(key)
+        if not candidates:
             return None
+        target = next((c for c in candidates if local(c) in kinds), candidates[0]) \
+            if kinds else candidates[0]
+        if len({local(c) for c in candidates}) > 1 and key not in self._shared_reported:
+            self._shared_reported.add(key)
+            others = ", ".join(f"<{local(c)}> (line {c.sourceline})" for c in candidates
+                               if c is not target)
+            self.ctx.say(Code.INVALID_VALUE, None,
+                         f"the id {key!r} is also given to {others}: the reference from "
+                         f"<{local(ref_element)}> (line {ref_element.sourceline}) is resolved "
+                         f"to the <{local(target)}> it expects")
         if kinds and local(target) not in kinds:
             self.ctx.say(Code.INVALID_VALUE, None,
                          f"reference {key!r} from <{local(ref_element)}> (line "
