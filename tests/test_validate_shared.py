@@ -39,8 +39,6 @@ KNOWN_INVALID: dict[tuple[str, str], str] = {
         "legal identifier without dc:spatial (the issuer's country is unknown)",
     ("samples/ob2/ob2-spec-example-01-BadgeClass.json", "elm"):
         "a BadgeClass alone has no issuance date, and its issuer is only a URL",
-    ("samples/xlsx/EDC.xlsm", "elm"):
-        "legal identifier without dc:spatial (the workbook's organisation has no country)",
     ("samples/xlsx/demo_edci_template.xlsx", "elm"):
         "legal identifier without dc:spatial (the workbook's organisation has no country)",
 }
