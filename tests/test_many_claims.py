@@ -201,8 +201,14 @@ def test_every_edc_xml_document_gives_a_record_per_claim_and_writes_them_back(
     checked = 0
     for path in _documents(shared, "edc-xml", (".xml",)):
         root = etree.parse(str(path)).getroot()
+        # a presentation holds europassCredential children, or a <vp:presentedCredential>
+        # that is the credential itself
+        kinds = ("europassCredential", "presentedCredential")
         creds = [root] if etree.QName(root).localname == "europassCredential" else \
-            [c for c in root if etree.QName(c).localname == "europassCredential"]
+            [c for c in root.iter() if isinstance(c.tag, str)
+             and etree.QName(c).localname in kinds
+             and not any(isinstance(a.tag, str) and etree.QName(a).localname in kinds
+                         for a in c.iterancestors())]
         report = Report()
         try:
             records = list(read(path, from_format="edc-xml", report=report))
