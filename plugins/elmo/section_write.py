@@ -56,10 +56,10 @@ class _Writer:
             return None
         key = self.lang if self.lang in text else "und" if "und" in text else next(iter(text))
         if key != self.lang:
-            # a text of unknown language gets the supplement's: a re-tag (credbridge.languages)
-            self.ctx.say(Code.RETAGGED if key == "und" else Code.APPROXIMATED, path,
-                         f"the {key!r} text is written in a {self.lang!r} Diploma Supplement "
-                         f"(read back as {self.lang!r})")
+            # approximated, not retagged: the round-trip law (core/laws.py) accepts only
+            # approximated/dropped for a changed exact field
+            self.ctx.say(Code.APPROXIMATED, path, f"the {key!r} text is written in a "
+                         f"{self.lang!r} Diploma Supplement (read back as {self.lang!r})")
         others = [k for k in text if k != key]
         if others:
             self.ctx.say(Code.APPROXIMATED, path, "a Diploma Supplement has one language: "
