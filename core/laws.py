@@ -67,6 +67,26 @@ def _reported(report: Report, path: str, codes: tuple[Code, ...]) -> bool:
     return any(m.code in codes and _related(m.field, path) for m in report.messages)
 
 
+def only_tags_changed(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` differ at most in the language tags of their texts (``{"und":
+    "x"}`` and ``{"en": "x"}``): such a change is excused by a ``retagged`` message."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a and b and all(isinstance(v, str) for v in (*a.values(), *b.values())):
+            return sorted(a.values()) == sorted(b.values())
+        return a.keys() == b.keys() and all(only_tags_changed(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(only_tags_changed(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def _excused(report: Report, path: str, before: Any, after: Any,
+             codes: tuple[Code, ...]) -> bool:
+    """A change of ``path`` is reported with one of ``codes``, or it only re-tagged texts and
+    a ``retagged`` message says so."""
+    return _reported(report, path, codes) or (
+        only_tags_changed(before, after) and _reported(report, path, (Code.RETAGGED,)))
+
+
 def round_trip_violations(
     original: MicroCredential, back: MicroCredential | None, fields: Mapping[str, Predicate],
     report: Report,
@@ -79,12 +99,15 @@ def round_trip_violations(
     for path in present_fields(original):
         how = carried_as(path, fields)
         equal = value_at(a, path) == value_at(b, path)
+        loss = (Code.APPROXIMATED, Code.DROPPED)
         if how in ("exact", "extension"):
-            if not equal and not _reported(report, path, (Code.APPROXIMATED, Code.DROPPED)):
+            if not equal and not _excused(report, path, value_at(a, path), value_at(b, path),
+                                          loss):
                 problems.append(f"{path} is declared {how} but changed without a message: "
                                 f"{value_at(a, path)!r} -> {value_at(b, path)!r}")
         elif how == "lossy":
-            if not equal and not _reported(report, path, (Code.APPROXIMATED, Code.DROPPED)):
+            if not equal and not _excused(report, path, value_at(a, path), value_at(b, path),
+                                          loss):
                 problems.append(f"{path} (lossy) changed without an approximated/dropped message:"
                                 f" {value_at(a, path)!r} -> {value_at(b, path)!r}")
         elif not _reported(report, path, (Code.DROPPED, Code.APPROXIMATED,
@@ -175,8 +198,9 @@ def _pair_problems(ca: MicroCredential, back: MicroCredential, a: str, b: str,
         if path.startswith("extensions."):
             both = False
         if both:
-            if value_at(x, path) != value_at(y, path) and not _reported(
-                    report, path, (Code.APPROXIMATED, Code.DROPPED)):
+            if value_at(x, path) != value_at(y, path) and not _excused(
+                    report, path, value_at(x, path), value_at(y, path),
+                    (Code.APPROXIMATED, Code.DROPPED)):
                 problems.append(f"{a}->{b}->{a}: {path} carried by both but changed without a "
                                 f"message: {value_at(x, path)!r} -> {value_at(y, path)!r}")
         elif value_at(x, path) != value_at(y, path) and not _reported(

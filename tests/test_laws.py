@@ -166,3 +166,13 @@ def test_the_round_trip_law_holds_for_the_records_of_one_document(name: str) -> 
         assert not problems, "\n".join(problems[:20])
 
     law()
+
+
+def test_a_retagged_text_is_excused_only_by_a_retagged_message() -> None:
+    from credbridge.laws import only_tags_changed
+
+    assert only_tags_changed({"und": "Data"}, {"en": "Data"})
+    assert only_tags_changed([{"text": {"und": "a"}}], [{"text": {"fr": "a"}}])
+    assert not only_tags_changed({"und": "Data"}, {"en": "Daten"})
+    assert not only_tags_changed({"und": "a", "fr": "b"}, {"en": "a"})
+    assert not only_tags_changed([1], [1, 2])
