@@ -109,6 +109,9 @@ class Retagger:
                     self._say(field, "dropped", f"the text of unknown language is not "
                               f"written: {self.target} needs a language and the "
                               f"'{self.language}' one is taken", Code.DROPPED)
+                else:
+                    self._say(field, "merged", f"the text of unknown language is the "
+                              f"'{self.language}' one: written once, as '{self.language}'")
             else:
                 out[self.language] = unknown
                 self.tag(UNKNOWN, field)

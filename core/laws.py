@@ -69,10 +69,11 @@ def _reported(report: Report, path: str, codes: tuple[Code, ...]) -> bool:
 
 def only_tags_changed(a: Any, b: Any) -> bool:
     """Whether ``a`` and ``b`` differ at most in the language tags of their texts (``{"und":
-    "x"}`` and ``{"en": "x"}``): such a change is excused by a ``retagged`` message."""
+    "x"}`` and ``{"en": "x"}``; ``{"en": "x", "und": "x"}`` written once as ``{"en": "x"}``):
+    such a change is excused by a ``retagged`` message."""
     if isinstance(a, dict) and isinstance(b, dict):
         if a and b and all(isinstance(v, str) for v in (*a.values(), *b.values())):
-            return sorted(a.values()) == sorted(b.values())
+            return set(a.values()) == set(b.values())  # the same texts, under other tags
         return a.keys() == b.keys() and all(only_tags_changed(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(only_tags_changed(x, y) for x, y in zip(a, b, strict=True))

@@ -257,5 +257,5 @@ def test_a_template_with_an_entity_declaration_is_refused_not_expanded(
                 doctype = b'<!DOCTYPE w [<!ENTITY x "xx">]>'
                 data = head + sep + doctype + rest if sep else doctype + data
             dst.writestr(item, data)
-    with pytest.raises(CredbridgeError, match="DOCTYPE|DTD|entit"):
+    with pytest.raises(CredbridgeError, match=r"DOCTYPE|DTD|entit"):
         write(creds, None, to="edc-xlsx", options={"template": str(hostile)})

@@ -95,8 +95,10 @@ def test_badgeclass_alone(ob2_samples: Path) -> None:
     [cred] = read_all(ob2_samples / BADGECLASS)
     assert cred.title == {"und": "Awesome Robotics Badge"}
     assert cred.description is not None and "robots" in cred.description["und"]
-    assert [lo.text["und"] for lo in cred.learning_outcomes] == [
-        "CCSS.ELA-Literacy.RST.11-12.3", "Problem-Solving"]
+    # an alignment's targetDescription follows its name (issue 16: it was not read)
+    texts = [lo.text["und"] for lo in cred.learning_outcomes]
+    assert texts[0].startswith("CCSS.ELA-Literacy.RST.11-12.3: Follow precisely a complex")
+    assert texts[1].startswith("Problem-Solving")
     assert cred.learning_outcomes[0].code == "CCSS.ELA-Literacy.RST.11-12.3"
     assert cred.awarding_bodies[0].id == "https://example.org/organization.json"
     assert cred.further_information is not None

@@ -105,6 +105,10 @@ class WriterBase:
                     if text.get(self.unknown_as, out.get(self.unknown_as)) != value:
                         self.note(Code.DROPPED, "a text of unknown language was left out "
                                   f"(the {self.unknown_as} text is written)", field)
+                    else:
+                        self.note(Code.RETAGGED, "the text of unknown language is the "
+                                  f"{self.unknown_as!r} one: written once, as "
+                                  f"{self.unknown_as!r}", field)
                     continue
                 if self.unknown_as == self.retag.language:
                     base = self.retag.tag(UNKNOWN, field)
