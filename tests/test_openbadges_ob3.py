@@ -443,10 +443,24 @@ def test_unknown_remote_context_is_refused_known_ones_pass() -> None:
                                "https://imsglobal.github.io/openbadges-specification/context.json",
                                "https://w3id.org/security/suites/ed25519-2020/v1"]}
     assert read_one(json.dumps(ok).encode()).title == {"und": "A"}
-    bad = {**base, "@context": ["https://www.w3.org/ns/credentials/v2",
-                                "https://evil.example/context.json"]}
+    # an unknown context beside the known ones (a vendor's extension, e.g. Velocity Network's)
+    # is left out and said, never fetched, and never reaches an output (issue 17)
+    vendor = {**base, "@context": ["https://www.w3.org/ns/credentials/v2",
+                                   "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                                   "https://evil.example/context.json"]}
+    report = Report()
+    assert read_one(json.dumps(vendor).encode(), report).title == {"und": "A"}
+    [said] = [m for m in report.messages if "evil.example" in m.detail]
+    assert said.code == "ignored-input" and "never fetched" in said.detail
+    assert b"evil.example" not in to_ob3(read_one(json.dumps(vendor).encode()))
+    # with no known context left, the document is refused
+    bad = {**base, "@context": ["https://evil.example/context.json"]}
     with pytest.raises(UnsafeInputError, match="never fetch"):
         read_one(json.dumps(bad).encode())
+    nested = {**base, "@context": ["https://www.w3.org/ns/credentials/v2",
+                                   {"@context": "https://evil.example/context.json"}]}
+    with pytest.raises(UnsafeInputError, match="never fetch"):
+        read_one(json.dumps(nested).encode())
 
 
 def test_credbridge_term_is_defined_in_the_document(mc: MicroCredential, shared: Path) -> None:

@@ -88,6 +88,11 @@ class BadgeFormat(Format):
 
         limits = limits_of(ctx)
         source = open_document(chunk, what=self.document_kind, limits=limits)
+        if source.unknown_contexts:
+            ctx.say(Code.IGNORED_INPUT, None,
+                    f"the JSON-LD context(s) {', '.join(source.unknown_contexts)} are not "
+                    "known to credbridge and never fetched: left out, so the properties they "
+                    "define are read only where an Open Badges context defines them too")
         if not is_wrapper(source.data):
             return [source]
         sources = held(source, limits)

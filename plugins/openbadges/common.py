@@ -15,7 +15,7 @@ from credbridge.report import Code
 from credbridge.safety import Limits, load_json
 
 from . import baking, jws
-from .loader import check_contexts
+from .loader import check_contexts, known
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -72,6 +72,33 @@ class Source:
     container: str = "json"  # json, png, svg, jwt
     jws_header: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    unknown_contexts: list[str] = field(default_factory=list)
+    """Context URLs of the top-level ``@context`` beside a known Open Badges one that
+    credbridge does not know: left out (never fetched); the reader reports them."""
+
+
+OB_CONTEXT_PREFIXES = (
+    "https://purl.imsglobal.org/spec/ob/", "https://imsglobal.github.io/openbadges-specification/",
+    "https://w3id.org/openbadges/", "https://purl.imsglobal.org/spec/clr/",
+)
+"""The Open Badges (and CLR) contexts themselves: only beside one of them is an unknown
+context an extension that can be left out."""
+
+
+def without_unknown_contexts(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``doc`` without the unknown context URLs of its top-level ``@context`` list, and those
+    URLs, when an Open Badges context is named too (an OB 3.0 credential with a vendor's
+    extension context); otherwise ``doc`` is left as it is (and refused by the context
+    check: an unknown context in place of the Open Badges one redefines its terms)."""
+    value = doc.get("@context")
+    if not isinstance(value, list):
+        return doc, []
+    urls = [c for c in value if isinstance(c, str)]
+    unknown = [c for c in urls if not known(c)]
+    if not unknown or not any(c.startswith(OB_CONTEXT_PREFIXES) for c in urls):
+        return doc, []
+    return {**doc, "@context": [c for c in value if not (isinstance(c, str) and c in unknown)]
+            }, unknown
 
 
 def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Source:
@@ -98,13 +125,16 @@ def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Sou
             for claim, key in (("jti", "id"), ("iss", "issuer")):
                 if claim in payload and key not in data:
                     data[key] = payload[claim]
+        data, unknown = without_unknown_contexts(data)
         check_contexts(data, limits)
-        return Source(data, container if container != "json" else "jwt", header)
+        return Source(data, container if container != "json" else "jwt", header,
+                      unknown_contexts=unknown)
     value = load_json(text, what=what, limits=limits)
     if not isinstance(value, dict):
         raise InputError(f"an {what} must be a JSON object")
+    value, unknown = without_unknown_contexts(value)
     check_contexts(value, limits)  # every context reference, at any depth: known ones only
-    return Source(value, container)
+    return Source(value, container, unknown_contexts=unknown)
 
 
 class Node:
