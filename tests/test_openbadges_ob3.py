@@ -15,7 +15,7 @@ import credbridge
 import pytest
 from credbridge import MicroCredential, Report
 from credbridge.context import Context
-from credbridge.convert import read, write
+from credbridge.convert import convert, read, write
 from credbridge.errors import UsageError
 from credbridge.plugin_manager import get_formats
 from credbridge.plugins.openbadges.hashing import hash_identity, matches
@@ -515,3 +515,19 @@ def test_odd_values_end_in_credbridge_errors_or_reports(fixtures: Path, path: tu
     except CredbridgeError:
         return
     assert creds or report.has_errors
+
+
+def test_a_result_description_without_the_required_id_gets_a_derived_one(shared: Path) -> None:
+    """A DC Bootcamp credential (mixed OB 3.0 and ELM) carries result descriptions without
+    the id OB 3.0 requires; openbadgeslib refused the ob3 output (issue 18, found when the
+    corpus issue made the document readable)."""
+    result = convert(shared / "corpus/ob3/dc-bootcamp--02_merged_MC.json", to="ob3")
+    out = json.loads(result.output or b"{}")
+    assert any(m.code == "defaulted" and "result description id" in m.detail
+               for m in result.report.messages)
+    descriptions = out["credentialSubject"]["achievement"]["resultDescription"]
+    assert descriptions and all(d["id"].startswith("urn:uuid:") and d["resultType"]
+                                for d in descriptions)
+    again = json.loads(convert(shared / "corpus/ob3/dc-bootcamp--02_merged_MC.json", to="ob3")
+                       .output or b"{}")
+    assert again["credentialSubject"]["achievement"]["resultDescription"] == descriptions

@@ -621,11 +621,33 @@ class Ob3Writer(KeptSections):
                             "targetName": name, "targetUrl": url})
         return out
 
+    def _complete_descriptions(self, descriptions: list[Any], achievement_id: str
+                               ) -> list[Any]:
+        """The source's result descriptions, each with the ``id`` and ``resultType`` OB 3.0
+        requires (a derived id, ``ext:Unknown``; reported defaulted) when it lacks them."""
+        out = []
+        for index, desc in enumerate(descriptions):
+            if not isinstance(desc, dict):
+                continue
+            desc = dict(desc)
+            if not desc.get("id"):
+                desc["id"] = stable_urn("result-description", achievement_id, index)
+                self.note(Code.DEFAULTED, f"OB 3.0 requires a result description id: "
+                          f"{desc['id']} derived", "assessment.grade")
+            if not desc.get("resultType"):
+                desc["resultType"] = "ext:Unknown"
+                self.note(Code.DEFAULTED, "OB 3.0 requires a result description's "
+                          "resultType: ext:Unknown written (the source gives none)",
+                          "assessment.grade")
+            out.append(desc)
+        return out
+
     def _results(self, cred: MicroCredential, achievement: dict[str, Any]) -> list[Any]:
         raw = self.raw(cred, "result")
         if raw:
             if raw.get("resultDescription"):
-                achievement["resultDescription"] = raw["resultDescription"]
+                achievement["resultDescription"] = self._complete_descriptions(
+                    raw["resultDescription"], achievement["id"])
             return list(raw.get("result") or [])
         grade = cred.assessment.grade if cred.assessment else None
         if grade is None or grade.is_empty():
