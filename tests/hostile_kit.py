@@ -261,7 +261,9 @@ def run_cli(args: list[str], workdir: Path, *allowed: str | os.PathLike[str],
     (guard / "sitecustomize.py").write_text(CHILD_SITECUSTOMIZE)
     stamp = time.monotonic_ns()
     log, rss = workdir / f".audit-{stamp}", workdir / f".rss-{stamp}"
-    allow = [str(workdir), *(os.fspath(a) for a in allowed), *package_roots()]
+    # a path and where its links lead (../shared may be a link to the data)
+    allow = [p for a in (workdir, *allowed) for p in dict.fromkeys(
+        (os.fspath(a), os.path.realpath(a)))] + [*package_roots()]
     pythonpath = os.pathsep.join(p for p in (str(guard), os.environ.get("PYTHONPATH")) if p)
     env = {**os.environ, "PYTHONPATH": pythonpath, "CREDBRIDGE_AUDIT_LOG": str(log),
            "CREDBRIDGE_RSS_FILE": str(rss), "CREDBRIDGE_AUDIT_ALLOW": os.pathsep.join(allow)}
