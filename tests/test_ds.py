@@ -256,7 +256,7 @@ def _elm_sources(shared: Path) -> list[Path]:
 def test_header_date_is_the_calendar_day_of_an_edc_midnight(shared: Path) -> None:
     # the EC's EDC tools store a calendar date as midnight CET in UTC (2022-12-31T23:00:00Z is
     # 1 January 2023): the supplement's header names that day, and reads back without a message
-    from credbridge.plugins.elmo.section import calendar_day
+    from credbridge.edc_dates import calendar_day
 
     checked = 0
     for path in _elm_sources(shared):

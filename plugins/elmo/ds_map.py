@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 from credbridge.context import Context
+from credbridge.edc_dates import calendar_day
 from credbridge.model import MicroCredential
 from credbridge.report import Code
 
 from .ds_xml import DiplomaSupplement
 from .merge import fits, put
-from .section import calendar_day
 from .section_read import interpret, parse_date
 from .section_write import compose
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from credbridge import vocab
+from credbridge.edc_dates import calendar_day
 from credbridge.report import Code
 
 if TYPE_CHECKING:
@@ -177,32 +178,6 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
 def _when(value: dt.date) -> str:
     """A seal's time as printed: ISO 8601, UTC written as ``Z``."""
     return value.isoformat().replace("+00:00", "Z")
-
-
-def _cet_offset(utc: dt.datetime) -> int:
-    """Hours Central European Time is ahead of UTC at ``utc`` (EU summer time rule)."""
-    def last_sunday(month: int) -> dt.date:
-        day = dt.date(utc.year, month, 31)
-        return day - dt.timedelta(days=(day.weekday() + 1) % 7)
-    start = dt.datetime.combine(last_sunday(3), dt.time(1), dt.UTC)
-    end = dt.datetime.combine(last_sunday(10), dt.time(1), dt.UTC)
-    return 2 if start <= utc < end else 1
-
-
-def calendar_day(value: dt.date) -> dt.date:
-    """The calendar day a date or date-time stands for: a date-time at its own offset, except
-    a UTC time that is exactly midnight in Central European Time (the EC's EDC tools store a
-    calendar date that way: ``2022-12-31T23:00:00Z`` is 1 January 2023). The same rule as the
-    Diploma Supplement's header date."""
-    if not isinstance(value, dt.datetime):
-        return value
-    if value.tzinfo is None or value.utcoffset() != dt.timedelta(0):
-        return value.date()
-    utc = value.astimezone(dt.UTC)
-    local = utc + dt.timedelta(hours=_cet_offset(utc))
-    if utc.time() != dt.time(0) and local.time() == dt.time(0):
-        return local.date()
-    return value.date()
 
 
 def _country(code: str) -> str:
