@@ -126,6 +126,9 @@ class AuditLog:
     """What one audited block did: network events and opens outside ``allowed``."""
 
     allowed: list[str]
+    #: threads already running when the block began (a dask cluster of an earlier test removing
+    #: its scratch folders, the canary server): what they do is not the block's doing
+    elsewhere: frozenset[threading.Thread] = frozenset()
     network: list[str] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
 
@@ -142,6 +145,8 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     if not _ARMED:
         return
     log = _ARMED[-1]
+    if threading.current_thread() in log.elsewhere:  # objects: an ident is reused
+        return
     if event == "open":
         target = args[0] if args else None
         if target is None or isinstance(target, int):
@@ -157,13 +162,15 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
 @contextmanager
 def audited(*allowed: str | os.PathLike[str]) -> Iterator[AuditLog]:
     """Record network events and opens outside ``allowed`` (plus the package and the Python
-    installation) during the block. The hook is added once per process (audit hooks cannot be
-    removed) and records only while a block is running."""
+    installation) during the block, by this thread and any thread started in it. The hook is
+    added once per process (audit hooks cannot be removed) and records only while a block is
+    running."""
     if not _INSTALLED:
         sys.addaudithook(_hook)
         _INSTALLED.append(True)
     roots = [os.path.realpath(os.fspath(p)) for p in allowed] + package_roots() + python_roots()
-    log = AuditLog(roots)
+    others = frozenset(t for t in threading.enumerate() if t is not threading.current_thread())
+    log = AuditLog(roots, elsewhere=others)
     _ARMED.append(log)
     try:
         yield log

@@ -8,27 +8,27 @@ from pathlib import Path
 import pytest
 
 dask_distributed = pytest.importorskip("dask.distributed", reason="the 'dask' extra")
-
+import dask  # noqa: E402
 from credbridge.batch import Batch, run  # noqa: E402
 from credbridge.convert import convert  # noqa: E402
 from credbridge.dask import convert_files, convert_lines, write_parts  # noqa: E402
 
+# The scheduler and its workers talk over loopback only (the suite blocks every other socket).
+pytestmark = pytest.mark.allow_hosts(["127.0.0.1"])
+
 
 @pytest.fixture(scope="module")
-def client():  # type: ignore[no-untyped-def]
-    # The suite blocks sockets; the scheduler and its workers may talk over loopback only.
-    pytest_socket = pytest.importorskip("pytest_socket")
-    pytest_socket.enable_socket()
-    pytest_socket.socket_allow_hosts(["127.0.0.1", "localhost", "::1"], allow_unix_socket=True)
-    cluster = dask_distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                            dashboard_address=None, host="127.0.0.1",
-                                            protocol="tcp://")
-    try:
-        with dask_distributed.Client(cluster) as c:
-            yield c
-    finally:
-        cluster.close()
-        pytest_socket.disable_socket(allow_unix_socket=True)
+def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    # Scratch folders in the test's own, and the cluster closed (folders removed) before the
+    # next module's tests run in this process.
+    scratch = tmp_path_factory.mktemp("dask")
+    with dask.config.set({"temporary-directory": str(scratch)}), \
+            dask_distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                          dashboard_address=None, host="127.0.0.1",
+                                          protocol="tcp://") as cluster, \
+            dask_distributed.Client(cluster) as c:
+        yield c
+    assert not any(scratch.rglob("worker-*")), "the cluster left its scratch folders behind"
 
 
 def _csv_parts(tmp_path: Path, fixtures: Path) -> list[Path]:

@@ -183,3 +183,27 @@ def test_libxml2_opens_nothing_a_document_names(tmp_path: Path) -> None:
                 assert outcome, f"parsing blocked: libxml2 opened {ref} ({text[:60]})"
                 assert outcome == (["parsed"] if svg else ["UnsafeInputError"]), text[:60]
     assert canary.requests == []
+
+
+def test_the_audit_sees_threads_started_in_the_block_only(tmp_path: Path,
+                                                          secret: Path) -> None:
+    """A thread already running when the block began (in CI: a dask cluster of an earlier test
+    removing its scratch folders) is not the block's doing; one started inside it is."""
+    go, done = threading.Event(), threading.Event()
+
+    def before() -> None:
+        go.wait(10)
+        secret.read_bytes()
+        done.set()
+
+    earlier = threading.Thread(target=before)
+    earlier.start()
+    with audited(tmp_path) as log:
+        go.set()
+        done.wait(10)
+        inside = threading.Thread(target=secret.read_bytes)
+        inside.start()
+        inside.join()
+    earlier.join()
+    assert done.is_set()
+    assert log.violations() == [f"open {os.path.realpath(secret)}"]
