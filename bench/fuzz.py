@@ -4,7 +4,8 @@ the writers and back (the cases of ``tests/test_fuzz.py``, many more of them).
 Unlike the test, a foreign exception does not stop the run: each one is recorded (reader,
 target, exception, the frame that raised it, the input saved under ``--out``) and the run
 goes on. A case that takes more than ``--max-seconds``, or raises the process' peak memory
-more than ``--max-mib`` above where it was before the first case, is recorded too. The
+more than ``--max-mib`` above where it was before the case (Linux: the peak is reset per case
+through /proc/self/clear_refs), is recorded too. The
 summary (cases per reader, distinct foreign exceptions, slow and large cases, outputs their
 own reader refused) is printed and written to ``--out/summary.json``.
 
@@ -35,16 +36,32 @@ import test_fuzz as fuzz  # noqa: E402  (the seeds and the case are the test's)
 from credbridge.errors import CredbridgeError  # noqa: E402
 
 
-def _peak_mib() -> float:
-    """This process' peak resident memory (VmHWM), in MiB."""
+def _status_mib(field: str) -> float:
+    """A memory line of /proc/self/status (``VmHWM``: peak, ``VmRSS``: now), in MiB."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_mib() -> float:
+    """This process' peak resident memory (VmHWM), in MiB."""
+    return _status_mib("VmHWM")
+
+
+def _reset_peak() -> bool:
+    """Set the peak back to the resident memory of now (Linux: ``5`` to clear_refs), so that
+    the peak after a case is that case's own; False where the kernel does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
 
 
 class Recorder:
@@ -68,7 +85,8 @@ class Recorder:
     def case(self, reader: str, data: bytes, target: str) -> None:
         """Run one case and record what is wrong with it."""
         self.cases[reader] += 1
-        before = _peak_mib()
+        own = _reset_peak()
+        before = _status_mib("VmRSS") if own else _peak_mib()
         start = time.perf_counter()
         try:
             unreadable = fuzz.exercise(reader, data, target)
@@ -87,8 +105,13 @@ class Recorder:
         if seconds > self.max_seconds:
             self.slow.append({"reader": reader, "target": target, "seconds": round(seconds, 1),
                               "input": self._save(reader, data, "slow")})
-        if peak > self.baseline + self.max_mib and before <= self.baseline + self.max_mib:
+        # with the peak reset, a case is large when it grows the process by more than max_mib;
+        # without, when it is the first to take the run's peak that far above the baseline
+        limit = self.baseline + self.max_mib
+        large = peak - before > self.max_mib if own else peak > limit >= before
+        if large:
             self.large.append({"reader": reader, "target": target, "peak_mib": round(peak),
+                               "grew_mib": round(peak - before),
                                "input": self._save(reader, data, "large")})
 
     def _foreign(self, reader: str, target: str, data: bytes, exc: BaseException) -> None:
