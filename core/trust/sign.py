@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from credbridge.clock import source_date
 from credbridge.context import Context
 from credbridge.errors import CredbridgeError, InputError, UsageError
 from credbridge.report import Code
@@ -134,7 +134,7 @@ class Signer:
             public = key.private.public_key()
             if jwk_of(public) != jwk_of(chain[0].public_key()):
                 raise UsageError("--cert: the first certificate is not the --sign key's")
-        return cls(key, target, chosen, chain, _source_date())
+        return cls(key, target, chosen, chain, source_date())
 
     def seal_xml(self, data: bytes, ctx: Context) -> bytes:
         """The XAdES-B sealed bytes of one written XML document."""
@@ -210,16 +210,6 @@ class SignedOutput:
             self.stream.write(json.dumps(json.loads(signed), ensure_ascii=False).encode()
                               if signed.lstrip().startswith(b"{") else signed)
             self.stream.write(b"\n")
-
-
-def _source_date() -> dt.datetime | None:
-    """``SOURCE_DATE_EPOCH`` (reproducible builds) as the signing time, else ``None``."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970, not {value!r}")
-    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 def _issuer_id(doc: dict[str, Any]) -> str | None:

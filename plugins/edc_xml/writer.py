@@ -11,12 +11,11 @@ The parts live in ``write_base``, ``write_agents``, ``write_specification`` and
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import IO, Any
 
-from credbridge import vocab
+from credbridge import clock, vocab
 from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
 from credbridge.options import FormatOptions
@@ -101,7 +100,7 @@ class _Writer(SpecificationWriter):
             self.note(Code.DEFAULTED, "cred:issued (the sealing time, required) is set to the "
                       "date of issuing", "issued")
         else:
-            now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            now = clock.now()
             issued_text = format_datetime(now)
             self.note(Code.DEFAULTED, "no date of issuing: cred:issued (required) is set to "
                       "the time of conversion", "issued")

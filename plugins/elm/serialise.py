@@ -25,7 +25,16 @@ def document_graph(doc: dict[str, Any]) -> Graph:
 
 
 def serialise_graph(graph: Graph, rdf_format: str) -> bytes:
-    """``graph`` in ``rdf_format`` (``turtle``, ``xml``) with the usual ELM prefixes."""
+    """``graph`` in ``rdf_format`` (``turtle``, ``xml``) with the usual ELM prefixes; the same
+    graph always gives the same bytes."""
+    if rdf_format == "xml":
+        # rdflib's RDF/XML writer follows the store's order, and its default store keeps the
+        # triples in a set (an order that changes from one process to the next): a store that
+        # keeps the order of insertion, filled in sorted order
+        ordered = Graph(store="SimpleMemory")
+        for triple in sorted(graph):
+            ordered.add(triple)
+        graph = ordered
     data: bytes = bind_prefixes(graph).serialize(format=rdf_format, encoding="utf-8")
     return data
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from credbridge import clock
 from credbridge.context import Context
 from credbridge.edc_dates import calendar_day
 from credbridge.model import MicroCredential
@@ -43,7 +43,7 @@ def to_supplement(cred: MicroCredential, ctx: Context, kept_key: str,
     if cred.issued:
         issue_date = calendar_day(cred.issued).isoformat()
     else:
-        issue_date = dt.date.today().isoformat()
+        issue_date = clock.today().isoformat()
         ctx.say(Code.DEFAULTED, "issued",
                 "the supplement needs an issue date: today's date is written")
     return DiplomaSupplement(lang=lang, issue_date=issue_date, sections=sections)

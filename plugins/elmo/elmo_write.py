@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from credbridge import clock
 from credbridge.context import Context
 from credbridge.model import MicroCredential, Organisation
 from credbridge.report import Code
@@ -77,7 +78,7 @@ def _generated(cred: MicroCredential, opts: ElmoOptions) -> str:
         return _datetime_text(opts.generated_date)
     if kept:
         return str(kept)
-    return _datetime_text(dt.datetime.now(dt.UTC).replace(microsecond=0))
+    return _datetime_text(clock.now())
 
 
 def _datetime_text(value: dt.datetime) -> str:
@@ -88,7 +89,7 @@ def _issue_datetime(cred: MicroCredential, ctx: Context) -> str:
     issued = cred.issued
     if issued is None:
         ctx.say(Code.DEFAULTED, "issued", "ELMO needs a report issue date: today's date is written")
-        issued = dt.date.today()
+        issued = clock.today()
     if isinstance(issued, dt.datetime):
         text = issued.isoformat().replace("+00:00", "Z")
         if text.endswith("T00:00:00Z"):  # how a plain date is written, and read back

@@ -10,12 +10,11 @@ document's ``@context``).
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any
 
-from credbridge import vocab
+from credbridge import clock, vocab
 from credbridge.context import Context
 from credbridge.errors import InputError
 from credbridge.languages import UNKNOWN, Retagger
@@ -321,7 +320,7 @@ class Ob3Writer(KeptSections):
     def _valid_from(self, cred: MicroCredential) -> str:
         if cred.issued:
             return iso_datetime(cred.issued)
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        now = clock.now()
         self.note(Code.DEFAULTED, "OB 3.0 requires validFrom: the time of conversion written",
                   "issued")
         return iso_datetime(now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from credbridge import clock
 from credbridge.errors import UsageError
 
 from .view import View
@@ -45,6 +46,7 @@ def render(views: list[View], font: Path | None) -> bytes:
     regular, bold = find_font(font)
     pdf = FPDF(format="A4")
     pdf.set_creator("credbridge")
+    pdf.set_creation_date(clock.now())  # SOURCE_DATE_EPOCH makes the bytes reproducible
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_font("Body", "", str(regular))
     pdf.add_font("Body", "B", str(bold))

@@ -25,6 +25,7 @@ from credbridge.report import Code
 
 from .cells import column_letter
 from .edc_sheets import Column, Sheet, parse_sheet
+from .reproducible import pinned
 from .workbook import Budget, check_archive, open_workbook, sheet_rows
 
 if TYPE_CHECKING:
@@ -347,7 +348,7 @@ def _bare(builder: Builder) -> bytes:
                         cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return pinned(out.getvalue())
 
 
 def _key_order(key: Key) -> tuple[str, int, str]:

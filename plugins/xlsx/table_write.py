@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from credbridge.report import Code
 
 from .columns import Column, get_value, header_name, join_multi, standard_columns
+from .reproducible import pinned
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -167,7 +168,7 @@ def write_table(credentials: Iterable[MicroCredential], stream: IO[bytes], ctx: 
         ws.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
-    stream.write(buffer.getvalue())
+    stream.write(pinned(buffer.getvalue()))
 
 
 def _write_cell(ws: Any, value: Any, cell_type: Any) -> Any:
