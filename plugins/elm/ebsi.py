@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -56,9 +57,25 @@ _DATE_KEYS = ("validFrom", "validUntil", "issued", "issuanceDate", "expirationDa
               "endDate", "dateModified", "reviewDate", "applicationDeadline")
 
 
-def ebsi_document(doc: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def ebsi_document(doc: dict[str, Any], ctx: Context) -> dict[str, Any] | None:
     """The EBSI profile of the writer's EDC 3 document ``doc`` (a new dict); every value it
-    has to change or add is reported on ``ctx``."""
+    has to change or add is reported on ``ctx``. ``None`` when the source lacks what the
+    schema requires and no honest default exists (:func:`missing_required`): the record is
+    reported failed, naming each missing property."""
+    missing = missing_required(doc)
+    if missing:
+        detail = ("the EBSI EDC schema requires " + ", ".join(missing) + ", which the source "
+                  "does not give (credbridge invents no issuer, date of issuing or awarding "
+                  "body): the credential is not written")
+        field = _MISSING_FIELD[missing[0].split(" ")[0]]
+        claims = doc.get("credentialSubject", {}).get("hasClaim")
+        if isinstance(claims, list):  # a many-claim document: each of its records is refused
+            for claim in claims:
+                ctx.failed(detail, field=field, record=claim.get("id") if isinstance(
+                    claim, dict) else None)
+        else:
+            ctx.failed(detail, field=field)
+        return None
     out: dict[str, Any] = {"@context": [VC2_URL, EDC_AP_URL], **{
         k: v for k, v in doc.items() if k != "@context"}}
     out["type"] = list(TYPES)
@@ -74,6 +91,39 @@ def ebsi_document(doc: dict[str, Any], ctx: Context) -> dict[str, Any]:
     language = next(iter(title), "en") if isinstance(title, dict) and title else "en"
     _Walker(ctx, language).node(out)
     return out
+
+
+_MISSING_FIELD = {"issuer": "issuer", "validFrom": "issued", "awardingBody": "awarding_bodies"}
+"""The canonical field of each required property :func:`missing_required` looks for."""
+
+
+def missing_required(doc: dict[str, Any]) -> list[str]:
+    """The properties the EBSI EDC schema requires that the writer's document ``doc`` lacks
+    and that no honest default gives: the issuer, the date of issuing (``validFrom``, of
+    which ``issued`` is written when the source has no sealing time) and the awarding body
+    of each awarding process (named with the JSON path of the process). The writer defaults
+    the others (display, grade, titles, country) with a message."""
+    out = [name for name in ("issuer", "validFrom") if name not in doc]
+    if "validFrom" in out and "issued" not in doc:
+        out.append("issued")
+    paths = [path for path, node in _nodes(doc, "")
+             if node.get("type") == "AwardingProcess" and "awardingBody" not in node]
+    if paths:
+        where = sorted(set(paths), key=lambda p: (p.count("/"), p))
+        more = f" and {len(where) - 2} more" if len(where) > 3 else ""
+        out.append(f"awardingBody (of {', '.join(where[:2] if more else where)}{more})")
+    return out
+
+
+def _nodes(value: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every JSON object under ``value`` with its path (``credentialSubject/hasClaim``)."""
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            yield from _nodes(item, f"{path}/{number}")
+    elif isinstance(value, dict):
+        yield path.lstrip("/"), value
+        for key, item in value.items():
+            yield from _nodes(item, f"{path}/{key}")
 
 
 def _status(status: dict[str, Any], ctx: Context) -> dict[str, Any]:

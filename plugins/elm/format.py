@@ -320,7 +320,10 @@ class ElmJsonLdFormat(_ElmBase):
         ebsi = elm_options(ctx).ebsi
         for doc in self.documents(credentials, ctx):
             if ebsi:
-                doc = ebsi_document(doc, ctx)
+                profiled = ebsi_document(doc, ctx)
+                if profiled is None:
+                    continue  # refused: the report names what the source lacks
+                doc = profiled
             stream.write(json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n")
 
 
