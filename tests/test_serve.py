@@ -496,10 +496,12 @@ def test_detect_and_coverage(http: TestClient) -> None:
     assert dropped == {p for p, how in first["targets"]["ob2"].items() if how == "dropped"}
 
 
-def test_verify_is_not_implemented_yet(http: TestClient) -> None:
-    body = assert_problem(http.post("/verify", content=CANONICAL.read_bytes()), 501,
-                          "not-implemented")
-    assert "verif" in body["detail"]
+def test_verify_of_a_document_without_proof_equals_the_cli(http: TestClient) -> None:
+    code, out = cli_run("verify", "--json", str(CANONICAL))
+    response = http.post(f"/verify?filename={CANONICAL.name}", content=CANONICAL.read_bytes())
+    assert response.status_code == 200
+    assert response.json() == {CANONICAL.name: json.loads(out)[str(CANONICAL)]}
+    assert response.headers["credbridge-exit-code"] == str(code) == "1"
 
 
 def test_validate_without_schemas_is_unavailable(tmp_path: Path,

@@ -105,8 +105,9 @@ def test_the_clerk_converts_a_sample_to_ob3(browser: Any, service: str, shared: 
     rows = page.locator("#checklist tbody tr")
     assert rows.count() >= 16
     assert page.locator("#heatmap tbody tr").count() > 5
-    assert "not verified" in page.inner_text("#proofs") or "no proof" in page.inner_text(
-        "#proofs")
+    page.wait_for_function("!document.getElementById('verify-note').textContent"
+                           ".startsWith('Checking')")
+    assert "no proof" in page.inner_text("#proofs")  # an unsigned sample
 
     page.select_option("#target", "ob3")
     page.click("#convert")
@@ -134,6 +135,28 @@ def test_the_clerk_converts_a_sample_to_ob3(browser: Any, service: str, shared: 
 
     # nothing was asked of any other host
     assert all(u.startswith((service, "blob:", "data:")) for u in requested), requested
+    page.close()
+
+
+def test_the_clerk_sees_the_verifiers_outcomes(browser: Any, service: str, shared: Path
+                                              ) -> None:
+    import httpx
+
+    sealed = sorted((shared / "corpus" / "elm").glob("credentials--*-signed.jsonld"))
+    if not sealed:
+        pytest.skip("no sealed EDC in ../shared/corpus/elm")
+    expected = httpx.post(f"{service}/verify", params={"filename": sealed[0].name},
+                          content=sealed[0].read_bytes()).json()[sealed[0].name]
+    proof, = expected["proofs"]
+    assert proof["status"] == "verified"
+    page = browser.new_page()
+    page.goto(service + "/")
+    page.set_input_files("#file", str(sealed[0]))
+    page.wait_for_selector("#proofs li.proof")
+    line = page.inner_text("#proofs li.proof")
+    assert line.startswith(f"verified ({proof['suite']})"), line
+    assert proof["signer"] in line and proof["signed_at"] in line
+    assert page.inner_text("#verify-note").startswith("Every proof verified")
     page.close()
 
 

@@ -32,11 +32,11 @@ from ..errors import CredbridgeError, UsageError
 from ..formats import SNIFF_BYTES, Format
 from ..plugin_manager import get_formats
 from ..report import Report
-from . import inspect
+from . import inspect, proofs
 from .conversion import convert_documents, convert_stream, looks_like_lines, relabel
 from .openapi import openapi_document
 from .pages import page, problem_page, static_file
-from .params import Params, parse
+from .params import MATERIAL, Params, parse
 from .problems import KINDS, Problem, from_error
 from .responses import (
     BodyStream,
@@ -171,12 +171,15 @@ class Service:
 
     async def show(self, request: Request) -> Response:
         """``POST /show``: the canonical JSON of the document (``credbridge show``)."""
-        return await self._guarded(request, self._convert, ("from", "filename", "report"))
+        return await self._guarded(request, self._convert, ("from", "filename", "report",
+                                                            "verify"))
 
     async def _convert(self, request: Request, allowed: tuple[str, ...] | None,
                        deadline: Deadline) -> Response:
         upload = await _Upload.receive(request, allowed, options=allowed is None,
-                                       endpoint=request.url.path)
+                                       endpoint=request.url.path,
+                                       material=("trust", "status_list") if allowed is None
+                                       else ("trust",))
         params = upload.params
         if allowed is not None:
             params.to = "canonical"
@@ -223,7 +226,8 @@ class Service:
         head = await _read_head(chunks)
         source = inspect.source_format(head, params.filename, params.from_format)
         streamed = getattr(source, "chunks", None) is not None and (
-            source.many or looks_like_lines(head))
+            source.many or (looks_like_lines(head) and not params.verify))
+        # (proofs are checked on a document read whole, as the CLI reads JSON Lines)
         loop = asyncio.get_running_loop()
         if not streamed:
             limit.limit = self.settings.max_body_bytes
@@ -330,11 +334,7 @@ class Service:
         except ServiceTimeout as exc:
             raise Problem("timeout", exc.message) from None
         except CredbridgeError as exc:
-            problem = from_error(exc)
-            if prefix:
-                problem.detail = relabel(problem.detail, prefix)
-                problem.extra = relabel(problem.extra, prefix)
-            raise problem from None
+            raise _relabelled(from_error(exc), prefix) from None
 
     def _answer(self, result: BatchResult, sink: SpoolSink, params: Params,
                 prefix: str | None = None) -> Response:
@@ -437,11 +437,45 @@ class Service:
         return json_response(await self._call(work, deadline))
 
     async def verify(self, request: Request) -> Response:
-        """``POST /verify``: not yet (proof verification is issue 19's ``credbridge verify``)."""
-        problem = Problem("not-implemented", "proof verification is not part of this "
-                          "credbridge yet: proofs are read and recorded (POST /show lists them "
-                          "under proof), never verified")
-        return problem_response(problem, request.url.path)
+        """``POST /verify``: every proof of each document checked offline (``credbridge
+        verify --json``)."""
+        return await self._guarded(request, self._verify, ("filename",))
+
+    async def _verify(self, request: Request, allowed: tuple[str, ...], deadline: Deadline
+                      ) -> Response:
+        upload = await _Upload.receive(request, allowed, options=False,
+                                       endpoint=request.url.path,
+                                       material=("trust", "status_list", "payload"))
+        try:
+            if upload.files is None:
+                documents = [(upload.params.filename or "-",
+                              await _read_rest(request.stream()))]
+            else:
+                upload.save()
+                documents = [(name, await file.read())
+                             for name, file in zip(upload.names, upload.files, strict=True)]
+            params, payload = upload.params, upload.payload
+
+            def work() -> dict[str, Any]:
+                return proofs.verify_documents(documents, params.trust, params.status_lists,
+                                               payload)
+
+            try:
+                results = await self._call(work, deadline)
+            except CredbridgeError as exc:
+                raise _relabelled(from_error(exc), upload.prefix) from None
+        finally:
+            upload.cleanup()
+        failed = [r for r in results.values() if "error" in r]
+        if failed and len(failed) == len(results):  # nothing could be read: a problem
+            name, first = next((n, r) for n, r in results.items() if "error" in r)
+            raise Problem(first["kind"], first["error"],
+                          {"exit_code": 2, "file": name,
+                           "messages": [proofs.error_message(name, first["error"])]})
+        for result in failed:
+            del result["kind"]
+        code = 2 if failed else 0 if all(r["verified"] for r in results.values()) else 1
+        return json_response(results, headers={"Credbridge-Exit-Code": str(code)})
 
     async def _call(self, work: Callable[[], Any], deadline: Deadline) -> Any:
         try:
@@ -482,16 +516,23 @@ class _Upload:
     """What a request sent: its parameters, and the files of a multipart upload (``None``
     for a raw body, read later by the handler)."""
 
-    def __init__(self, params: Params, files: list[UploadFile] | None) -> None:
+    def __init__(self, params: Params, files: list[UploadFile] | None,
+                 material: dict[str, list[tuple[str, bytes]]] | None = None) -> None:
         self.params = params
         self.files = files
+        self.material = material or {}
+        """Trust material by field name (:data:`~credbridge.serve.params.MATERIAL`): the
+        (file name, bytes) of each part."""
         self.names: list[str] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @classmethod
     async def receive(cls, request: Request, allowed: tuple[str, ...] | None, *,
-                      options: bool, endpoint: str) -> _Upload:
-        """The parameters (query string, then form fields) and the uploaded files."""
+                      options: bool, endpoint: str, material: tuple[str, ...] = ()
+                      ) -> _Upload:
+        """The parameters (query string, then form fields), the uploaded files and the
+        trust material (the fields named in ``material``; any other field of
+        :data:`~credbridge.serve.params.MATERIAL` is refused)."""
         pairs = list(request.query_params.multi_items())
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("multipart/form-data"):
@@ -499,15 +540,37 @@ class _Upload:
         _check_length(request, request.scope[LIMIT_KEY].limit)
         form = await request.form(max_files=1000, max_fields=1000)
         files: list[UploadFile] = []
+        given: dict[str, list[tuple[str, bytes]]] = {}
         for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
+            if key in MATERIAL:
+                if key not in material:
+                    valid = ", ".join(material) or "none"
+                    raise UsageError(f"{endpoint} takes no field {key!r} (its trust fields: "
+                                     f"{valid})")
+                if isinstance(value, UploadFile):
+                    await value.seek(0)
+                    given.setdefault(key, []).append((value.filename or key,
+                                                      await value.read()))
+                    await value.close()
+                else:
+                    given.setdefault(key, []).append((key, value.encode("utf-8")))
+            elif isinstance(value, UploadFile):
                 files.append(value)
             else:
                 pairs.append((key, value))
+        if len(given.get("payload", ())) > 1:
+            raise UsageError(f"{endpoint} takes one payload field")
         if not files:
             raise UsageError("the multipart upload holds no file (send the documents as "
                              "file fields)")
-        return cls(parse(pairs, allowed=allowed, options=options, endpoint=endpoint), files)
+        return cls(parse(pairs, allowed=allowed, options=options, endpoint=endpoint), files,
+                   given)
+
+    @property
+    def payload(self) -> bytes | None:
+        """The detached payload given (``payload`` field), if any."""
+        found = self.material.get("payload")
+        return found[0][1] if found else None
 
     @property
     def prefix(self) -> str | None:
@@ -529,7 +592,18 @@ class _Upload:
             upload.file.seek(0)
             with open(path, "wb") as out:
                 shutil.copyfileobj(upload.file, out)
+            upload.file.seek(0)
             paths.append(str(path))
+        for key, folder, saved in (("trust", ".trust", self.params.trust),
+                                   ("status_list", ".status-lists", self.params.status_lists)):
+            for position, (filename, data) in enumerate(self.material.get(key, ()), 1):
+                where = Path(self._tmp.name) / folder
+                where.mkdir(exist_ok=True)
+                name = _safe_name(filename, position)
+                while str(where / name) in saved:
+                    name = f"{position}-{name}"
+                (where / name).write_bytes(data)
+                saved.append(str(where / name))
         return paths
 
     def cleanup(self) -> None:
@@ -539,6 +613,14 @@ class _Upload:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def _relabelled(problem: Problem, prefix: str | None) -> Problem:
+    """``problem`` with the upload's temporary folder taken out of its texts."""
+    if prefix:
+        problem.detail = relabel(problem.detail, prefix)
+        problem.extra = relabel(problem.extra, prefix)
+    return problem
 
 
 def _safe_name(filename: str | None, position: int) -> str:

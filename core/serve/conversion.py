@@ -101,7 +101,9 @@ def convert_documents(inputs: Sequence[InputLike], params: Params, sink: Sink, *
                      options=params.options, strict=params.strict, fail_on=params.fail_on,
                      fail_if_warnings=params.fail_if_warnings, max_bytes=max_bytes,
                      strict_input=params.strict_input, text_lang=params.text_lang,
-                     validate=params.validate, schemas=params.schemas)
+                     validate=params.validate, schemas=params.schemas,
+                     verify=params.verify, trust=params.trust,
+                     status_lists=params.status_lists)
 
     if not params.zip and target.many:
         sink.start(target.media_types[0] if target.media_types else "text/csv",

@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..plugin_manager import get_formats
 from ..report import Code, Severity
-from .params import OWN
+from .params import MATERIAL, OWN
 from .problems import KINDS, MEDIA_TYPE
 from .settings import Settings
 
@@ -79,7 +79,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
     return out
 
 
-DOCUMENT_BODY = {
+DOCUMENT_BODY: dict[str, Any] = {
     "required": True,
     "description": "The document (any media type; the format is told by the from "
                    "parameter, else the file name, else the content), or a multipart upload "
@@ -94,6 +94,27 @@ DOCUMENT_BODY = {
         }},
     },
 }
+
+def _body(*material: str, description: str | None = None) -> dict[str, Any]:
+    """The request body of an endpoint whose multipart upload may carry ``material`` (trust
+    files) beside the documents."""
+    body = copy.deepcopy(DOCUMENT_BODY)
+    if description:
+        body["description"] = description
+    schema = body["content"]["multipart/form-data"]["schema"]
+    for name in material:
+        schema["properties"][name] = {
+            "description": MATERIAL[name],
+            **({"type": "string", "format": "binary"} if name == "payload" else
+               {"type": "array", "items": {"type": "string", "format": "binary"}})}
+    return body
+
+
+VERIFY_BODY = _body("trust", "status_list", "payload", description=(
+    "The document (any media type; named by the filename parameter, else -), or a multipart "
+    "upload whose file fields are the documents, with the trust material as the fields "
+    "trust (repeatable), status_list (repeatable) and payload. Nothing is fetched: keys "
+    "come from did:key, the document's own certificates and the trust fields."))
 
 SUMMARY_HEADERS = {
     "Credbridge-Exit-Code": {"description": "The exit code of the same call on the command "
@@ -164,6 +185,13 @@ def _components() -> dict[str, Any]:
         "kind": {"type": "string"}, "present": {"type": "boolean"},
         "status": {"type": "string", "enum": ["present", "missing", "warning"]},
         "paths": {"type": "string"}}}
+    outcome = {"type": "object", "required": ["status", "suite"], "properties": {
+        "status": {"type": "string",
+                   "enum": ["verified", "invalid", "unverifiable", "unsupported"]},
+        "suite": {"type": "string"}, "detail": {"type": "string"},
+        "signer": {"type": "string"}, "key_id": {"type": "string"},
+        "signed_at": {"type": "string"}, "anchor": {"type": "string"},
+        "where": {"type": "string"}}}
     return {
         "Message": message, "Report": report, "Problem": problem,
         "CheckResult": {"type": "object", "description": "credbridge check --json, one entry",
@@ -191,6 +219,14 @@ def _components() -> dict[str, Any]:
                         "type": "string",
                         "enum": ["exact", "lossy", "extension", "dropped"]}}}}}}}},
         "Format": {"type": "object", "description": "credbridge formats --json, one entry"},
+        "Verification": {"type": "object", "description": "credbridge verify --json: file "
+                         "name -> outcomes", "additionalProperties": {
+                             "type": "object", "required": ["verified", "proofs"],
+                             "properties": {
+                                 "verified": {"type": "boolean"},
+                                 "error": {"type": "string"},
+                                 "proofs": {"type": "array", "items": outcome},
+                                 "status": {"type": "array", "items": {"type": "object"}}}}},
     }
 
 
@@ -209,14 +245,16 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
         _own("fail_on", {"type": "string", "description": ", ".join(str(c) for c in Code)}),
         _own("fail_if_warnings", {"type": "boolean", "default": False}),
         _own("zip", {"type": "boolean", "default": False}),
+        _own("verify", {"type": "boolean", "default": False}),
         *option_parameters(),
     ]
     errors = _problems(400, 413, 415, 422, 503)
 
     def post(summary: str, description: str, params: list[dict[str, Any]],
-             ok: dict[str, Any], op: str) -> dict[str, Any]:
+             ok: dict[str, Any], op: str, body: dict[str, Any] = DOCUMENT_BODY
+             ) -> dict[str, Any]:
         return {"post": {"operationId": op, "summary": summary, "description": description,
-                         "parameters": params, "requestBody": DOCUMENT_BODY,
+                         "parameters": params, "requestBody": body,
                          "responses": {"200": ok, **errors}}}
 
     def json_ok(ref: str, description: str, array: bool = False) -> dict[str, Any]:
@@ -243,10 +281,15 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
             "The output in format `to` and the report. A CSV or JSON Lines body is converted "
             "as it arrives (with report=multipart the answer streams too). Options: "
             "`NAME=VALUE` for every format of the call that declares NAME, or "
-            "`FORMAT.NAME=VALUE` for one.", convert_params, output, "convert"),
+            "`FORMAT.NAME=VALUE` for one. With verify=true the proofs of each input are "
+            "checked offline and reported (proof-verified, proof-invalid, proof-unchecked).",
+            convert_params, output, "convert", _body("trust", "status_list")),
         "/show": post("The canonical record of a document (credbridge show)",
-                      "The canonical JSON, with the report as in /convert.",
-                      [*read_params, convert_params[3]], output, "show"),
+                      "The canonical JSON, with the report as in /convert (verify=true: "
+                      "the proofs checked and reported, as show --verify).",
+                      [*read_params, convert_params[3],
+                       _own("verify", {"type": "boolean", "default": False})],
+                      output, "show", _body("trust")),
         "/check": post("Annex I checklist (credbridge check --json)",
                        "Each credential's Annex I elements, present or missing; "
                        "Credbridge-Exit-Code is 1 when a mandatory one is missing.",
@@ -264,9 +307,17 @@ def openapi_document(settings: Settings) -> dict[str, Any]:
                           "lossy, extension or dropped (what the report of a conversion "
                           "would say before the writer's own messages).", read_params,
                           json_ok("Coverage", "The coverage"), "coverage"),
-        "/verify": {"post": {"operationId": "verify", "summary": "Verify proofs (not yet)",
-                             "description": "Answers 501 until proof verification lands.",
-                             "responses": _problems(501)}},
+        "/verify": post("Check every proof offline (credbridge verify --json)",
+                        "Per document (by its file name): verified (every proof verified, "
+                        "no status entry set) and each proof's outcome — verified, invalid, "
+                        "unverifiable (the key is not given) or unsupported — with the "
+                        "signer, key, signing time and trust anchor. Credbridge-Exit-Code is "
+                        "the CLI's: 0 all verified, 1 otherwise, 2 when a document of "
+                        "several cannot be read (its entry has error); one that cannot be "
+                        "read alone is an input-error problem.",
+                        [_own("filename", {"type": "string"})],
+                        json_ok("Verification", "The outcomes by document"), "verify",
+                        VERIFY_BODY),
         "/formats": {"get": {"operationId": "formats", "summary": "credbridge formats --json",
                              "responses": {"200": {"description": "The formats",
                                                    "content": {"application/json": {

@@ -1,7 +1,9 @@
 """The parameters of a request: query string and form fields, as the CLI's flags.
 
 ``to``, ``from``, ``filename``, ``report``, ``strict``, ``strict_input``, ``text_lang``,
-``validate``, ``fail_on``, ``fail_if_warnings`` and ``zip`` are the service's own; every
+``validate``, ``verify``, ``fail_on``, ``fail_if_warnings`` and ``zip`` are the service's own;
+the trust material of ``verify`` comes as file fields of a multipart upload (``trust``,
+``status_list``, ``payload``: :data:`MATERIAL`), never as a parameter or a URL; every
 other name is a format option: ``omit_learner=all`` (a flat name, given to each format of the
 call that declares it, as the generated CLI flag ``--omit-learner``) or
 ``ob3.omit_learner=all`` (one format's, as ``-O ob3.omit_learner=all``).
@@ -38,10 +40,24 @@ OWN: dict[str, str] = {
                     " read it and warn, naming the rule).",
     "text_lang": "Language tag for texts of unknown language when the target needs one "
                  "(default: the credential's language of instruction, else en).",
+    "verify": "Check the proofs of each input offline and report each (proof-verified, "
+              "proof-invalid, proof-unchecked), as convert --verify: keys and trust anchors "
+              "come from did:key and the multipart file fields trust (and status_list); "
+              "nothing is fetched.",
     "validate": "Check each output against the target's official schema or shapes (the "
                 "server's schemas folder) before writing it; an invalid one is a failed record.",
 }
 """The service's own parameters and their descriptions (the OpenAPI document's)."""
+
+MATERIAL: dict[str, str] = {
+    "trust": "Keys and trust anchors (repeatable): DID documents, JWK sets, PEM certificates "
+             "(self-signed ones are anchors that seals must chain to), as --trust.",
+    "status_list": "A status list credential (BitstringStatusList, StatusList2021; "
+                   "repeatable): the status entries are looked up in it offline, as "
+                   "--status-list.",
+    "payload": "The detached payload of a JAdES seal (POST /verify only), as --payload.",
+}
+"""The file fields of a multipart upload that are trust material, not documents."""
 
 TRUE = frozenset({"", "1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off"})
@@ -62,6 +78,11 @@ class Params:
     strict_input: bool = False
     text_lang: str | None = None
     validate: bool = False
+    verify: bool = False
+    trust: list[str] = field(default_factory=list)
+    """The saved ``trust`` files (set by the service from the upload, not a parameter)."""
+    status_lists: list[str] = field(default_factory=list)
+    """The saved ``status_list`` files (set by the service from the upload)."""
     schemas: Path | None = None
     """The service's schemas folder, for ``validate`` (set by the service, not a parameter)."""
     options: dict[str, Any] = field(default_factory=dict)
@@ -118,5 +139,6 @@ def _set(params: Params, name: str, value: str) -> None:
         params.fail_on += [c.strip() for c in value.split(",") if c.strip()]
     elif name == "text_lang":
         params.text_lang = value.strip() or None
-    elif name in ("strict", "fail_if_warnings", "zip", "strict_input", "validate"):
+    elif name in ("strict", "fail_if_warnings", "zip", "strict_input", "validate",
+                  "verify"):
         setattr(params, name, _flag(name, value))

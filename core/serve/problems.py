@@ -79,8 +79,6 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("schemas-unavailable", 503, "The service has no official schemas",
          "Validation needs the official schemas, which this service was not given (credbridge "
          "serve --schemas DIR, or credbridge schemas fetch on the server)."),
-    Kind("not-implemented", 501, "Not implemented yet",
-         "This endpoint is part of the API but its work has not landed in credbridge yet."),
     Kind("not-found", 404, "No such resource", "The path names no endpoint of the service."),
     Kind("method-not-allowed", 405, "Method not allowed",
          "The endpoint exists but not with this method (the Allow header lists them)."),

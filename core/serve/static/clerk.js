@@ -127,6 +127,40 @@ function showProofs(c) {
   $("proof-section").hidden = false;
 }
 
+// The proofs checked offline by POST /verify (credbridge verify): one line per proof with
+// its outcome, the signer and what the outcome rests on.
+async function verifyProofs(file) {
+  const note = $("verify-note");
+  note.textContent = "Checking the proofs…";
+  let response;
+  try {
+    response = await fetch(`/verify?${new URLSearchParams({ filename: file.name })}`,
+      { method: "POST", body: file });
+  } catch (e) {
+    note.textContent = "The proofs could not be checked: the service did not answer.";
+    return;
+  }
+  if (!response.ok) {
+    note.textContent = `The proofs could not be checked: ${await problemOf(response)}`;
+    return;
+  }
+  const result = Object.values(await response.json())[0] || { proofs: [] };
+  if (!result.proofs.length) {
+    note.textContent = "No proof that credbridge can check was found.";
+    return;
+  }
+  const list = $("proofs");
+  list.replaceChildren();
+  for (const p of result.proofs) {
+    list.append(el("li", { class: `proof ${p.status}` },
+      el("strong", {}, p.status), ` (${p.suite})`, p.where ? ` ${p.where}` : "",
+      p.signer ? ` — signed by ${p.signer}` : "", p.signed_at ? ` at ${p.signed_at}` : "",
+      p.anchor ? `, chained to ${p.anchor}` : "", p.detail ? `: ${p.detail}` : ""));
+  }
+  note.textContent = result.verified ? "Every proof verified (offline; keys from did:key " +
+    "and the document's own certificates)." : "Not every proof verified: see each line.";
+}
+
 function showChecklist(results) {
   const body = $("checklist").tBodies[0];
   body.replaceChildren();
@@ -265,8 +299,7 @@ async function look(file) {
     showChecklist(checked);
     showHeatmap(covered);
     showTargets(formats, detected.format);
-    const verify = await fetch("/verify", { method: "POST", body: file });
-    $("verify-note").textContent = verify.ok ? "" : await problemOf(verify);
+    await verifyProofs(file);
     say(`${file.name} read as ${detected.format}.`);
   } catch (e) {
     say("");
