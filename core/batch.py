@@ -232,6 +232,8 @@ def write_items(
         report = session.report
         for item in items:
             ctx.source, ctx.file, ctx.record = item.source, item.file, item.label
+            if signed is not None:  # which source each signed document has (--embed-source)
+                signed.note(item.source, item.label, item.credential.id)
             report_coverage(item.credential, fmt.fields, ctx, prefixes)
             if session.validate is not None and not _valid_output(item, fmt, ctx,
                                                                   session.validate):
@@ -591,8 +593,10 @@ def run(batch: Batch) -> BatchResult:
     if not inputs:
         raise UsageError("no input files (the directories given hold none)")
     involved = [target] + ([source] if source else _detectable(inputs))
-    options = with_text_lang(resolve_options(_unique(involved), batch.options),
-                             batch.text_lang)
+    from .trust.evidence import take_option  # ob3/clr --embed-source: done after the writer
+
+    given, embed_source = take_option(batch.options, target.name)
+    options = with_text_lang(resolve_options(_unique(involved), given), batch.text_lang)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
                       max_bytes=batch.max_bytes, policy=policy_of(batch),
@@ -600,7 +604,7 @@ def run(batch: Batch) -> BatchResult:
                       else None, mapping=_mapping(batch.mapping))
     if batch.limits is not None:  # readers find them with safety.limits_of(ctx)
         session.scratch[LIMITS_KEY] = batch.limits
-    _trust_session(batch, target, session)
+    _trust_session(batch, target, session, embed_source)
     result = BatchResult(session.report, target.name)
     if batch.jobs > 1:
         _run_parallel(batch, inputs, source, target, session, result)
@@ -623,14 +627,16 @@ def apply_failure_policy(result: BatchResult, failing_codes: Collection[str],
         k[0] != Severity.INFO for k, _n in result.report.grouped())
 
 
-def _trust_session(batch: Batch, target: Format, session: Session) -> None:
-    """``verify``/``sign``: the trust store and the signer, checked before anything is read."""
+def _trust_session(batch: Batch, target: Format, session: Session,
+                   embed_source: bool = False) -> None:
+    """``verify``/``sign``/``embed_source`` (ob3, clr): the trust store and the signer,
+    checked before anything is read."""
     if batch.sign is None and (batch.cert or batch.sign_suite):
         raise UsageError("--cert and --sign-suite go with --sign KEY")
-    if not (batch.verify or batch.trust or batch.sign or batch.status_lists):
+    if not (batch.verify or batch.trust or batch.sign or batch.status_lists or embed_source):
         return
     if batch.jobs > 1:
-        raise UsageError("--verify and --sign work with --jobs 1")
+        raise UsageError("--verify, --sign and --embed-source work with --jobs 1")
     from .trust import load_trust
     from .trust.sign import Signer
 
@@ -640,9 +646,11 @@ def _trust_session(batch: Batch, target: Format, session: Session) -> None:
         from .trust.status import load_status_lists
 
         session.status_lists = load_status_lists(batch.status_lists, session.trust)
-    if batch.sign is not None:
-        session.signer = Signer.make(os.fspath(batch.sign), target.name, batch.sign_suite,
-                                     os.fspath(batch.cert) if batch.cert else None)
+    if batch.sign is not None or embed_source:
+        session.signer = Signer.make(os.fspath(batch.sign) if batch.sign is not None else None,
+                                     target.name, batch.sign_suite,
+                                     os.fspath(batch.cert) if batch.cert else None,
+                                     embed_source=embed_source)
 
 
 def _mapping(given: Mapping | str | os.PathLike[str] | None) -> Mapping | None:

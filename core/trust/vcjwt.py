@@ -1,6 +1,6 @@
 """VC-JWT (Open Badges 3.0 §8.2.4.1: the payload is the credential plus JWT claims; the VC
 Data Model 1.1 ``vc`` claim; VC 2.0 ``vc+jwt``) and OB 2.0 signed badges (a JWS whose payload
-is the assertion): verify, and sign VC-JWTs.
+is the assertion): verify, and sign both.
 
 The key is the header's ``kid`` (a DID URL, resolved offline) or its ``jwk``; a ``jwk`` in the
 header is the signer's own claim, so with a ``kid`` as well the ``kid`` decides.
@@ -144,6 +144,15 @@ def sign_vc_jwt(credential: dict[str, Any], private: Any, kid: str, *,
     header = {"typ": "JWT", "kid": kid, "jwk": jwk_of(private.public_key())}
     return compact(header, json.dumps(claims, separators=(",", ":"),
                                       ensure_ascii=False).encode("utf-8"), private)
+
+
+def sign_ob2(assertion: dict[str, Any], private: Any) -> str:
+    """An OB 2.0 signed badge: the compact JWS whose payload is the assertion (OB 2.0
+    "Signed Badges"; its ``verification.creator`` names the key). The header carries only the
+    ``alg`` of the key (EdDSA, ES256/384/512, RS256), as openbadgeslib's OB 2.0 signer
+    writes it."""
+    return compact({}, json.dumps(assertion, separators=(",", ":"),
+                                  ensure_ascii=False).encode("utf-8"), private)
 
 
 def _thumbprint(jwk: dict[str, str]) -> str:

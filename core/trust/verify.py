@@ -8,21 +8,43 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from credbridge.errors import InputError
+from credbridge.errors import CredbridgeError, InputError
 from credbridge.safety import load_json
 
 from . import dataintegrity, jades, vcjwt
+from .evidence import MAX_DEPTH, embedded_sources
 from .jws import split_compact
 from .keys import TrustStore
-from .outcome import Outcome
+from .outcome import Outcome, unsupported
+from .status import credential_json
 
 _COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\s*$")
 
 
-def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = None
-                 ) -> list[Outcome]:
-    """The outcomes of every proof in a document's bytes; ``[]`` when it carries none.
-    :class:`~credbridge.errors.InputError` when the bytes are not a document (bad JSON)."""
+def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = None,
+                 depth: int = 0) -> list[Outcome]:
+    """The outcomes of every proof in a document's bytes, then those of the source documents
+    it embeds as evidence (``--embed-source``; ``where`` names the evidence entry); ``[]``
+    when it carries none. :class:`~credbridge.errors.InputError` when the bytes are not a
+    document (bad JSON)."""
+    outcomes = _own(data, store, detached)
+    if depth >= MAX_DEPTH:
+        return outcomes
+    for where, inner in embedded_sources(credential_json(data)):
+        try:
+            found = verify_bytes(inner, store, depth=depth + 1)
+        except CredbridgeError as exc:
+            found = [unsupported("embedded source", f"not a document credbridge checks: "
+                                 f"{exc.message}")]
+        if not found:
+            found = [unsupported("embedded source", "the embedded source carries no proof")]
+        outcomes += [replace(o, where=f"{where} (source)" + (f" {o.where}" if o.where else ""))
+                     for o in found]
+    return outcomes
+
+
+def _own(data: bytes, store: TrustStore, detached: bytes | None) -> list[Outcome]:
+    """The outcomes of the proofs of the document itself."""
     from .baked import baked
 
     inner = baked(data)
@@ -31,6 +53,11 @@ def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = Non
     head = data.lstrip()[:1]
     if _COMPACT.match(data):
         return [_compact(data.decode("ascii").strip(), store, detached)]
+    tokens = [line for line in data.splitlines() if line.strip()]
+    if len(tokens) > 1 and all(_COMPACT.match(line) for line in tokens):  # JWS lines
+        return [replace(o, where=f"line {n}")
+                for n, line in enumerate(tokens, 1)
+                for o in [_compact(line.decode("ascii").strip(), store, detached)]]
     if head in (b"{", b"["):
         lines = [line for line in data.splitlines() if line.strip()]
         if len(lines) > 1 and all(line.lstrip()[:1] == b"{" for line in lines):
