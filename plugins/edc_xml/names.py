@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from credbridge.notes import labelled_lines, parse_labelled
+
 FORMAT = "edc-xml"
 """The format's name (report messages, extension keys ``edc-xml:…``)."""
 
@@ -88,20 +90,10 @@ def clean_uri(value: str | None) -> str | None:
 
 def qa_note_lines(values: dict[str, str]) -> str:
     """The labelled lines of a quality-assurance note (``\nDecision: …``), in a fixed order."""
-    return "".join(f"\n{label}: {values[key]}" for key, label in QA_NOTE_LABELS.items()
-                   if values.get(key))
+    return labelled_lines(values, QA_NOTE_LABELS)
 
 
 def parse_qa_note(text: str) -> tuple[str, dict[str, str]]:
     """The text of a quality-assurance note and the fields of its trailing labelled lines."""
-    lines = text.split("\n")
-    fields: dict[str, str] = {}
-    by_label = {label: key for key, label in QA_NOTE_LABELS.items()}
-    while lines:
-        label, sep, value = lines[-1].strip().partition(": ")
-        key = by_label.get(label)
-        if not sep or key is None or key in fields or not value.strip():
-            break
-        fields[key] = value.strip()
-        lines.pop()
-    return "\n".join(lines).strip(), fields
+    note, fields = parse_labelled(text, QA_NOTE_LABELS)
+    return note.strip(), fields
