@@ -4,7 +4,9 @@
   and by openbadgeslib's OB3LdpVerifier; credbridge-signed VC-JWTs by openbadgeslib's
   OB3Verifier;
 - credbridge verifies what DCC (@digitalcredentials/vc) and openbadgeslib
-  (add_data_integrity_proof, OB3Signer) signed.
+  (add_data_integrity_proof, OB3Signer) signed;
+- credbridge's OB 2.0 signed badges hold under openbadgeslib's JWS verification, and
+  openbadgeslib's OB2Signer badges verify in credbridge.
 
 The credentials are the ob3 outputs of the shared samples; keys are made in the test. Skips
 with the reason when node / tests/peers/node_modules or openbadgeslib are absent.
@@ -173,3 +175,66 @@ def test_dcc_both_ways(unsigned: list[dict[str, Any]], signed: list[dict[str, An
     for path in theirs:
         outcomes = verify_bytes(path.read_bytes(), TrustStore())
         assert [o.status for o in outcomes] == [Status.VERIFIED], (path.name, outcomes)
+
+
+def _ob2_inputs(shared: Path) -> list[Path]:
+    found = [p for kind in ("ob2", "ob3", "elm", "edc-xml")
+             for p in sorted((shared / "samples" / kind).glob("*"))
+             if p.suffix in (".json", ".jsonld", ".xml") and "BadgeClass" not in p.name
+             and "Issuer" not in p.name]
+    if not found:
+        pytest.skip("no samples in ../shared/samples")
+    return found
+
+
+@pytest.mark.parametrize("kind", ["EdDSA", "ES256", "RS256"])
+def test_ob2_signed_badges_both_ways_with_openbadgeslib(shared: Path, tmp_path: Path,
+                                                        kind: str) -> None:
+    """credbridge's OB 2.0 signed badges (convert --to ob2 --sign) hold under openbadgeslib's
+    JWS verification, the one its OB2Verifier runs for a SignedBadge with a trusted key (its
+    OB2Verifier itself refuses an assertion whose BadgeClass is embedded, as credbridge writes
+    it, though OB 2.0 allows it); openbadgeslib's OB2Signer badges verify in credbridge."""
+    jws = pytest.importorskip("openbadgeslib._jws", reason="openbadgeslib is not installed "
+                              "(the test extra)")
+    ob2 = pytest.importorskip("openbadgeslib.ob2")
+    from click.testing import CliRunner
+    from credbridge.cli import cli
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = {"EdDSA": ed25519_key, "ES256": lambda: ec.generate_private_key(ec.SECP256R1()),
+           "RS256": lambda: rsa.generate_private_key(public_exponent=65537,
+                                                     key_size=2048)}[kind]()
+    pem = tmp_path / "key.pem"
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    checked = 0
+    for source in _ob2_inputs(shared):
+        out = tmp_path / f"{source.stem}.jws"
+        done = CliRunner().invoke(cli, ["convert", str(source), "--to", "ob2", "--sign",
+                                        str(pem), "-o", str(out), "-q"])
+        if done.exit_code != 0 or not out.exists():
+            continue  # a source the ob2 writer refuses: nothing is signed
+        for token in out.read_bytes().split():
+            assert jws.verify_block(token, public) is True, source.name
+            header = json.loads(keys.b64url_decode(token.split(b".")[0].decode()))
+            assert header["alg"] == kind
+            forged = token[:-6] + (b"AAAAAA" if not token.endswith(b"AAAAAA") else b"BBBBBB")
+            with pytest.raises(Exception, match=r"(?i)signature"):
+                jws.verify_block(forged, public)
+            checked += 1
+    assert checked >= 5, checked
+    method = keys.did_key_of(key.public_key()) if kind == "EdDSA" else None
+    if method is None:  # a did:key names Ed25519 keys here; others are a did:jwk
+        jwk = json.dumps(keys.jwk_of(key.public_key())).encode()
+        method = f"did:jwk:{keys.b64url_encode(jwk)}#0"
+    assertion = ob2.Assertion(
+        recipient=ob2.IdentityObject.create("learner@example.org", "salt"),
+        badge="https://example.org/badges/1",
+        verification=ob2.Verification(type="SignedBadge", creator=method))
+    theirs = ob2.OB2Signer(pem.read_bytes(), algorithm=kind).sign(assertion)
+    outcome, = verify_bytes(theirs.encode(), TrustStore())
+    assert outcome.status is Status.VERIFIED and outcome.suite == "ob2-jws", outcome
+    assert outcome.key_id == method
