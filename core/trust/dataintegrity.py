@@ -18,6 +18,7 @@ from ._crypto import crypto
 from .contexts import loader
 from .keys import TrustStore, b58decode, b58encode
 from .outcome import Outcome, invalid, unsupported, unverifiable, verified
+from .rdfc import CanonicalisationBudgetError
 
 EDDSA_RDFC = "eddsa-rdfc-2022"
 ED25519_2020 = "Ed25519Signature2020"
@@ -25,14 +26,13 @@ ED25519_2020 = "Ed25519Signature2020"
 
 def canonical(doc: Any) -> bytes:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document (contexts from the bundle only;
-    an unknown context raises :class:`~credbridge.errors.UnsafeInputError`)."""
-    from pyld import jsonld
+    an unknown context raises :class:`~credbridge.errors.UnsafeInputError`; a graph past the
+    canonicalisation budget :class:`~.rdfc.CanonicalisationBudgetError`)."""
+    from .rdfc import canonical_nquads
 
     documents = loader()
     documents.check(doc)
-    text = jsonld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads",
-                                  "documentLoader": documents})
-    return str(text).encode("utf-8")
+    return canonical_nquads(doc, documents).encode("utf-8")
 
 
 def _hash_data(doc: dict[str, Any], options: dict[str, Any]) -> bytes:
@@ -90,6 +90,8 @@ def verify_proof(doc: dict[str, Any], proof: Any, store: TrustStore, where: str)
         return invalid(suite, "the verification method is not an Ed25519 key", **facts)
     try:
         data = _hash_data(doc, proof)
+    except CanonicalisationBudgetError as exc:
+        return unsupported(suite, exc.message, **facts)
     except CredbridgeError as exc:
         return unverifiable(suite, f"cannot canonicalise offline: {exc}", **facts)
     except Exception as exc:  # pyld raises its own JsonLdError (and others) on broken input
