@@ -67,6 +67,7 @@ SLOW_FILES = frozenset({
     "test_serve_browser.py",     # the clerk's page in headless Chromium
     "test_serve_live.py",        # a real server on loopback, the hostile corpus against it
     "test_silent_loss_full.py",  # every shared document x every target and back (issue 16)
+    "test_trust_xmlsec.py",      # Debian's xmlsec1 verifies credbridge's XAdES seals
     "test_validate_shared.py",   # every shared sample to every target, SHACL-validated
     "test_writers_reparse.py",   # every writer on generated hostile strings
 })
