@@ -22,7 +22,6 @@ from .cli_schemas import schemas_group, validate_command
 from .cli_support import EXIT_NEGATIVE, fail, handle_errors
 from .cli_trust import verify_command
 from .errors import UsageError
-from .report import Severity
 from .serve.command import serve_command
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not at start-up
@@ -90,14 +89,15 @@ def parse_size(value: str | None) -> int | str | None:
                    "reported (code status).")
 @click.option("--sign", "sign_key", metavar="KEY",
               help="Sign every output with this private key (PEM or JWK): ob3 gets an "
-                   "eddsa-rdfc-2022 proof (Ed25519), clr a VC-JWT, both the signing DID as "
-                   "issuer; elm a JAdES seal, edc-xml a XAdES seal (with --cert).")
+                   "eddsa-rdfc-2022 proof (Ed25519), clr a VC-JWT, ob2 becomes a signed badge "
+                   "(JWS), each with the signing DID as issuer; elm a JAdES seal, edc-xml a "
+                   "XAdES seal (with --cert).")
 @click.option("--cert", "cert_chain", metavar="CHAIN",
               help="The signer's certificate chain (PEM, signer first) for a JAdES seal.")
 @click.option("--sign-suite", metavar="SUITE",
               help="The proof suite of --sign: eddsa-rdfc-2022 (default for ob3), jwt "
-                   "(VC-JWT, default for clr; EC and RSA keys too), jades (elm), xades "
-                   "(edc-xml).")
+                   "(VC-JWT, default for clr; EC and RSA keys too), jws (ob2), jades (elm), "
+                   "xades (edc-xml).")
 @click.option("--fail-on", "fail_on", help="Comma-separated message codes that make the exit code "
                                            "1, e.g. dropped,approximated.")
 @click.option("--fail-if-warnings", is_flag=True, help="Exit 1 on any warning.")
@@ -179,6 +179,8 @@ def _total_size(paths: list[str]) -> int | None:
 def finish(result: BatchResult, report_path: str | None, quiet: bool) -> None:
     """Write the report, print the summary, exit with the result's exit code."""
     import json
+
+    from .report import Severity
 
     report = result.report
     if report_path:
