@@ -15,7 +15,14 @@ from .concepts import LOCAL_ID_PREFIX, coded, concept, language
 
 if TYPE_CHECKING:
     from credbridge.context import Context
-    from credbridge.model import Activity, MicroCredential, Organisation, Part, Period
+    from credbridge.model import (
+        Activity,
+        Assessment,
+        MicroCredential,
+        Organisation,
+        Part,
+        Period,
+    )
 
 
 class ClaimWriter(Protocol):
@@ -35,6 +42,9 @@ class ClaimWriter(Protocol):
     def _outcome(self, outcome: Any) -> dict[str, Any]: ...
 
     def _workload(self, cred: MicroCredential, spec: dict[str, Any]) -> None: ...
+
+    def assessment_spec(self, a: Assessment | None, title: dict[str, str],
+                        field: str) -> dict[str, Any] | None: ...
 
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -201,8 +211,9 @@ def assessment_node(writer: ClaimWriter, part: Part,
 
     a = part.assessment
     grade = a.grade if a else None
+    scheme = grade.scheme if grade else None
     if not (grade and (grade.value or grade.status)) and part.assessed is None and \
-            not (a and a.description):
+            not (a and (a.description or a.types)) and scheme is None:
         return None
     if not (grade and grade.value):
         writer.ctx.say(Code.DEFAULTED, "parts[].assessment.grade.value",
@@ -226,6 +237,9 @@ def assessment_node(writer: ClaimWriter, part: Part,
         node["dateIssued"] = datetime(part.assessed)
     if a and a.description:
         node["description"] = writer._lang(a.description, "parts[].assessment.description")
+    spec = writer.assessment_spec(a, {"en": PLACEHOLDER_ASSESSMENT}, "parts[].assessment")
+    if spec:
+        node["specifiedBy"] = spec
     return node
 
 
@@ -261,6 +275,10 @@ def claim_of_record(writer: ClaimWriter, cred: MicroCredential, claim: dict[str,
                     "RDF values are unordered: the activities come back in IRI order")
         carrier = claim.get("influencedBy")
         claim["influencedBy"] = ([carrier] if carrier else []) + nodes
+        if cred.provider is not None and cred.kind != "activity" and not needs_carrier(cred):
+            # the provider is written as its activities' director, and read back from there:
+            # what was said of that organisation is said of the provider too
+            writer._organisation(cred.provider, "provider")
     directed = [a.provider for a in cred.activities if a.provider is not None]
     if cred.provider is None and directed:
         ctx.say(Code.NOTE, "provider", "the record has no provider: it is read back as the "
@@ -268,6 +286,7 @@ def claim_of_record(writer: ClaimWriter, cred: MicroCredential, claim: dict[str,
     if cred.parts:
         nodes = part_nodes(writer, list(cred.parts), process)
         claim["hasPart"] = nodes
+        _say_part_ids(ctx, cred.parts)
         if _depth_first(nodes, natural_key) != [n["id"] for n in _depth_first_nodes(nodes)]:
             ctx.say(Code.APPROXIMATED, "parts",
                     "RDF values are unordered: parts come back in IRI order (depth first)")
@@ -287,6 +306,28 @@ def claim_of_record(writer: ClaimWriter, cred: MicroCredential, claim: dict[str,
         ctx.say(Code.DROPPED, "period", "an achievement has no period of its own in ELM (its "
                 "activities have)")
     return claim
+
+
+def _say_part_ids(ctx: Context, parts: list[Part]) -> None:
+    """Report the part ids ELM cannot keep: one that is not an IRI (``FEKA53``, a course
+    code) names a node with a local id, which reads back as no id (or another local id), and
+    so does ``part_of`` naming such a part."""
+    local = [p.id for p in parts if p.id and node_id_kept(p.id) is False]
+    if not local:
+        return
+    shown = ", ".join(repr(i) for i in local[:3]) + (f" and {len(local) - 3} more"
+                                                      if len(local) > 3 else "")
+    ctx.say(Code.DROPPED, "parts[].id", f"{len(local)} part id(s) ELM cannot keep ({shown}): "
+            "ELM names a part by an IRI, which these are not (or a local id); each is written "
+            "with a new local node id and reads back without its own id")
+    if any(p.part_of in local for p in parts):
+        ctx.say(Code.APPROXIMATED, "parts[].part_of", "a part belongs to a part whose id is "
+                "not an IRI: part_of reads back as that part's local id (the hierarchy is kept)")
+
+
+def node_id_kept(value: str) -> bool:
+    """Whether ``value`` is written as a node's IRI (see :func:`node_id`)."""
+    return bool(_IRI.match(value)) and not value.startswith(LOCAL_ID_PREFIX)
 
 
 def _depth_first_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:

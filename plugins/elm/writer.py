@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.languages import Retagger
-from credbridge.model import Container, LangText, MicroCredential, Organisation
-from credbridge.report import Code
+from credbridge.model import Assessment, Container, LangText, MicroCredential, Organisation
+from credbridge.report import Code, Message
 
 from .concepts import (
     LOCAL_ID_PREFIX,
@@ -58,6 +58,9 @@ NQF_LEVELS = "http://data.europa.eu/snb/qdr/"
 """The EU scheme of national qualification framework levels (NQFLevelRestriction)."""
 NATIONAL_ID_SCHEME = "national id"
 """The scheme of a learner's national identifier written as an ``identifier`` (no country)."""
+LEGAL_ID_SCHEME = "legal identifier"
+"""The scheme of an organisation's legal identifier written as an ``identifier`` (no
+country)."""
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _ID_NAMESPACE = uuid.UUID("6f1c8a52-3c3e-4d0e-9a59-3b1f3b0e2e61")
 
@@ -70,6 +73,8 @@ class ElmWriter:
         self.ctx = ctx
         self._counters: dict[str, int] = defaultdict(int)
         self._orgs: dict[str, dict[str, Any]] = {}
+        self._org_said: dict[str, tuple[str, list[Message]]] = {}
+        self._repeated: set[tuple[str, str]] = set()
         self._token = ""
         self.default_language = "en"
         self._retag = Retagger(ctx, None, target="ELM")
@@ -339,6 +344,10 @@ class ElmWriter:
                              "a national identifier without a country is written as an "
                              f"identifier (scheme '{NATIONAL_ID_SCHEME}'): nationalID needs "
                              "its country")
+                self.ctx.say(Code.APPROXIMATED, "learner.identifiers",
+                             f"the national identifier {nid.value!r} (no country) is written "
+                             f"as an identifier of scheme '{NATIONAL_ID_SCHEME}', and reads "
+                             "back as one")
                 if any(i.hashed or i.salt for i in learner.identifiers):
                     self.ctx.say(Code.APPROXIMATED, "learner.identifiers",
                                  "hashed identifiers are written without "
@@ -396,10 +405,27 @@ class ElmWriter:
             node = self._orgs[key]
             if isinstance(eidas, dict) and eidas.get("value") and "eIDASIdentifier" not in node:
                 node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
+            self._repeat_said(key, field)
             return node
+        messages = self.ctx.report.messages
+        start = len(messages)
         node = self._new_organisation(org, field, eidas)
         self._orgs[key] = node
+        self._org_said[key] = (field, [m for m in messages[start:] if m.field and (
+            m.field == field or m.field.startswith(f"{field}."))])
         return node
+
+    def _repeat_said(self, key: str, field: str) -> None:
+        """Say again, for ``field``, what was said of an organisation's values when its node
+        was written for another field (the issuer's country defaulted is the provider's too,
+        when both are the same organisation): each field reads back on its own."""
+        first, said = self._org_said.get(key, ("", []))
+        if field == first or (key, field) in self._repeated:
+            return
+        self._repeated.add((key, field))
+        for m in said:
+            assert m.field is not None
+            self.ctx.say(m.code, field + m.field[len(first):], m.detail)
 
     def _new_organisation(self, org: Organisation, field: str, eidas: Any) -> dict[str, Any]:
         node: dict[str, Any] = {"id": self._iri(org.id, "org", f"{field}.id") if org.id
@@ -413,14 +439,28 @@ class ElmWriter:
         node["legalName"] = self._lang(name, f"{field}.name")
         if isinstance(eidas, dict) and eidas.get("value"):
             node["eIDASIdentifier"] = self._legal(eidas, org.country, EIDAS_FIELD)
-        if org.legal_identifier:
-            node["registration"] = self._legal(org.legal_identifier.model_dump(), org.country,
+        legal = org.legal_identifier
+        placed = legal is not None and bool(legal.country or org.country)
+        if legal is not None and placed:
+            node["registration"] = self._legal(legal.model_dump(), org.country,
                                                f"{field}.legal_identifier")
-        idents = [i for i in org.identifiers if i.scheme != "vat"]
         vat = [i for i in org.identifiers if i.scheme == "vat"]
+        # a VAT number needs a country as a LegalIdentifier (spatial, minCount 1): without
+        # one it stays a plain identifier of scheme "vat", which is how it reads back
+        idents = [i for i in org.identifiers if i.scheme != "vat" or not org.country]
         if idents:
             node["identifier"] = [self._identifier(i.model_dump()) for i in idents]
-        if vat:
+        if legal is not None and not placed:
+            # a LegalIdentifier without its country (spatial, minCount 1) fails the EC
+            # shapes: written as a plain identifier, as a national id without a country is
+            node.setdefault("identifier", []).append(self._identifier(
+                {"value": legal.value, "scheme": LEGAL_ID_SCHEME}))
+            for at in (f"{field}.legal_identifier", f"{field}.identifiers"):
+                self.ctx.say(Code.APPROXIMATED, at, f"the legal identifier {legal.value!r} has "
+                             "no country (nor has the organisation), which a LegalIdentifier "
+                             f"needs: written as an identifier of scheme '{LEGAL_ID_SCHEME}', "
+                             "and reads back as one")
+        if vat and org.country:
             node["vatIdentifier"] = self._legal({"value": vat[0].value}, org.country,
                                                 f"{field}.identifiers")
         if org.country:
@@ -435,9 +475,12 @@ class ElmWriter:
                 location["spatialCode"] = concept(org.region)
             node["location"] = location
         else:
-            node["location"] = {"id": self._id("location"), "type": "Location", "address": {
-                "id": self._id("address"), "type": "Address",
-                "countryCode": provisional_country()}}
+            address = {"id": self._id("address"), "type": "Address",
+                       "countryCode": provisional_country()}
+            if org.address:
+                address["fullAddress"] = self._note({"und": org.address}, f"{field}.address")
+            node["location"] = {"id": self._id("location"), "type": "Location",
+                                "address": address}
             self.ctx.say(Code.DEFAULTED, f"{field}.country",
                          "the organisation has no country, which the EC shapes "
                          "require: written as the EU country authority's 'Provisional data' "
@@ -503,6 +546,14 @@ class ElmWriter:
         self._keep_order("awarding_bodies", [b["id"] for b in bodies])
         if not bodies and cred.issuer:
             bodies = [self._organisation(cred.issuer, "issuer")]
+            for field in ("issuer", "awarding_bodies"):
+                self.ctx.say(Code.APPROXIMATED, field, "no awarding body (the EC shapes require "
+                             "one): the issuer is written as the awarding body too, and reads "
+                             "back as the awarding body, not as an issuer of its own")
+        elif cred.issuer and any(_same_node(cred.issuer, b) for b in cred.awarding_bodies):
+            self.ctx.say(Code.APPROXIMATED, "issuer", "the issuer is one of the awarding bodies "
+                         "(one organisation node in ELM): it reads back as that awarding "
+                         "body, not as an issuer of its own")
         process: dict[str, Any] = {"id": self._id("awardingProcess"), "type": "AwardingProcess"}
         if bodies:
             process["awardingBody"] = bodies if len(bodies) > 1 else bodies[0]
@@ -563,13 +614,19 @@ class ElmWriter:
         return node
 
     def _assessment_spec(self, cred: MicroCredential) -> dict[str, Any] | None:
-        a = cred.assessment
-        scheme = a.grade.scheme if a and a.grade and a.grade.scheme else None
-        if not (a and a.types) and scheme is None:
-            return None
         title = cred.extensions.get("elm:assessment_specification_title") or \
             cred.extensions.get("elm:assessment_title") or \
             {self.default_language: PLACEHOLDER_ASSESSMENT}
+        return self.assessment_spec(cred.assessment, title, "assessment")
+
+    def assessment_spec(self, a: Assessment | None, title: dict[str, str],
+                        field: str) -> dict[str, Any] | None:
+        """The ``LearningAssessmentSpecification`` of an assessment (its type and grading
+        scheme), ``None`` when it has neither; ``field`` is the assessment's canonical path
+        (``assessment``, ``parts[].assessment``)."""
+        scheme = a.grade.scheme if a and a.grade and a.grade.scheme else None
+        if not (a and a.types) and scheme is None:
+            return None
         spec: dict[str, Any] = {"id": self._id("learningAssessmentSpec"),
                                 "type": "LearningAssessmentSpecification",
                                 "title": self._lang(title)}
@@ -580,23 +637,27 @@ class ElmWriter:
                 if uri:
                     types.append(concept(uri, label))
                 else:
-                    self.ctx.say(Code.DROPPED, "assessment.types",
+                    self.ctx.say(Code.DROPPED, f"{field}.types",
                                  f"assessment type {t!r} has no EU concept")
             if types:
                 spec["dcType"] = types[0]
             if len(types) > 1:
-                self.ctx.say(Code.DROPPED, "assessment.types",
+                self.ctx.say(Code.DROPPED, f"{field}.types",
                              "the EC shapes allow one type per assessment "
                              f"specification; {len(types) - 1} further type(s) not written")
         if scheme is not None:
             gs: dict[str, Any] = {"id": self._id("gradingScheme"), "type": "GradingScheme",
                                   "title": self._lang(scheme.name or {"en": "Grading scheme"},
-                                                      "assessment.grade.scheme.name")}
+                                                      f"{field}.grade.scheme.name")}
+            if not scheme.name:
+                self.ctx.say(Code.DEFAULTED, f"{field}.grade.scheme.name",
+                             "a grading scheme without a name is written as 'Grading scheme' "
+                             "(the EC shapes require a title)")
             if scheme.description:
                 gs["description"] = self._lang(scheme.description,
-                                               "assessment.grade.scheme.description")
+                                               f"{field}.grade.scheme.description")
             if scheme.min or scheme.max or scheme.pass_:
-                self.ctx.say(Code.DROPPED, "assessment.grade.scheme",
+                self.ctx.say(Code.DROPPED, f"{field}.grade.scheme",
                              "grading scheme min/max/pass have no ELM property")
             spec["gradingScheme"] = gs
         return spec
@@ -861,6 +922,11 @@ def _restore_concepts(node: Any, known: dict[str, Any]) -> None:
     for key, value in node.items():
         if key != "inScheme":
             _restore_concepts(value, known)
+
+
+def _same_node(a: Organisation, b: Organisation) -> bool:
+    """Whether two organisations are written as one node: the same values, or the same IRI."""
+    return a == b or bool(a.id and a.id == b.id and _IRI.match(a.id))
 
 
 def _as_list(value: Any) -> list[Any]:
