@@ -28,7 +28,9 @@ ROOTS = {
 """Class names as the workbooks spell them -> the class they stand for."""
 
 _REFERENCE = re.compile(r"^=?\$?[A-Z]{1,3}\$?\d+$")
-_LANG = re.compile(r"^[a-z]{2,3}$")
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+"""A language of a column or cell: a BCP 47 tag (``en``, ``nl-NL``; the EC templates use
+the bare language, credbridge writes the region where the source has one)."""
 _KEY = re.compile(r"^(?:[A-Za-z]+(?:#\d+)?\.)+[A-Za-z0-9#.]*$|^Colum(?:n|na)\d+$")
 
 

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.errors import InputError, UsageError
+from credbridge.languages import Retagger
 from credbridge.report import Code
 
 from .cells import column_letter
@@ -91,6 +92,9 @@ class Builder:
     def __init__(self, ctx: Context, codes: Codes | None) -> None:
         self.ctx = ctx
         self.codes = codes
+        self.retag: Retagger | None = None
+        """With the EC template (one column per bare language: en, fr...), the texts of the
+        credential being written re-tagged to the template's languages (reported)."""
         self.sheets: dict[str, Rows] = {root: Rows() for root in SHEETS}
         self.organisations: dict[str, int] = {}
 
@@ -118,8 +122,11 @@ class Builder:
             row[(path, "reference", None)] = ", ".join(labels)
             row[(path, "association", None)] = ",".join(rows)
 
-    def texts(self, row: dict[Key, Any], path: str, texts: dict[str, str]) -> None:
+    def texts(self, row: dict[Key, Any], path: str, texts: dict[str, str],
+              field: str) -> None:
         """A multilingual property: one column per language."""
+        if self.retag is not None:
+            texts = self.retag.text(texts, field)
         for lang, text in texts.items():
             row[(path, "property", lang)] = text
 
@@ -132,7 +139,7 @@ class Builder:
         if key in self.organisations:
             return self.organisations[key], label
         row: dict[Key, Any] = {}
-        self.texts(row, "preferredName", org.name)
+        self.texts(row, "preferredName", org.name, f"{field}.name")
         if org.url:
             row[("homepage#1.id", "property", None)] = org.url
         if org.email:
@@ -147,9 +154,12 @@ class Builder:
     def credential(self, cred: MicroCredential) -> None:
         """The rows of one credential: its credentials row, owner, organisations,
         achievement, learning outcomes and assessment."""
+        if self.codes is not None:
+            self.retag = Retagger(self.ctx, cred, regions=False,
+                                  target="the EC workbook template")
         row: dict[Key, Any] = {}
-        self.texts(row, "title", cred.title)
-        self.texts(row, "description", cred.description)
+        self.texts(row, "title", cred.title, "title")
+        self.texts(row, "description", cred.description, "description")
         if cred.issued is not None:
             row[("issuanceDate", "property", None)] = cred.issued
         if cred.valid_until is not None:
@@ -193,8 +203,8 @@ class Builder:
 
     def _achievement(self, cred: MicroCredential) -> int:
         row: dict[Key, Any] = {}
-        self.texts(row, "title", cred.title)
-        self.texts(row, "description", cred.description)
+        self.texts(row, "title", cred.title, "title")
+        self.texts(row, "description", cred.description, "description")
         bodies = [self.organisation(b, f"awarding_bodies[{i}]")
                   for i, b in enumerate(cred.awarding_bodies)]
         if bodies:
@@ -218,7 +228,13 @@ class Builder:
         if cred.languages:
             self.code(row, "specifiedBy.language", list(cred.languages),
                       [[vocab.language_uri(c), c] for c in cred.languages], "languages")
-        self.texts(row, "specifiedBy.entryRequirementNote", cred.access_requirements)
+            regional = [c for c in cred.languages if "-" in c]
+            if regional:
+                self.ctx.say(Code.APPROXIMATED, "languages",
+                             f"{', '.join(regional)} written as the language alone: the EU "
+                             "language table the workbook codes against has no regions")
+        self.texts(row, "specifiedBy.entryRequirementNote", cred.access_requirements,
+                   "access_requirements")
         stack = cred.stackability
         if stack is not None and stack.partial_qualification is not None:
             row[("specifiedBy.isPartialQualification", "property", None)] = \
@@ -234,7 +250,7 @@ class Builder:
         for lo in cred.learning_outcomes:
             outcome_labels.append(_first(lo.text, "outcome"))
             lo_row: dict[Key, Any] = {}
-            self.texts(lo_row, "name", lo.text)
+            self.texts(lo_row, "name", lo.text, "learning_outcomes[].text")
             if lo.esco_skill:
                 lo_row[("relatedESCOSkill#1.uri", "property", None)] = lo.esco_skill
             outcomes.append(self.sheets["LearningOutcome"].add(lo_row))
@@ -255,7 +271,7 @@ class Builder:
         if not description and cred.assessed is None:
             return None
         row: dict[Key, Any] = {}
-        self.texts(row, "title", description)
+        self.texts(row, "title", description, "assessment.description")
         if cred.assessed is not None:
             row[("issuedDate", "property", None)] = cred.assessed
         return self.sheets["Assessment"].add(row)
