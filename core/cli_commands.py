@@ -14,11 +14,10 @@ import click
 
 from .cli_support import EXIT_ERROR, EXIT_NEGATIVE, handle_errors
 from .errors import CredbridgeError
-from .plugin_manager import get_formats, load_failures, plugin_info
-from .report import Report
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine and the plugins are imported when a command runs
     from .model import MicroCredential
+    from .report import Report
 
 
 def _print_summary(report: Report) -> None:
@@ -37,12 +36,13 @@ def _read_all(path: str, from_format: str | None, report: Report) -> list[MicroC
 @handle_errors
 def formats(as_json: bool) -> None:
     """List the formats credbridge can read and write."""
-    registry = get_formats()
+    from .plugin_manager import format_listing, get_formats
+
     if as_json:
-        click.echo(json.dumps([f.describe() for f in registry], indent=2))
+        click.echo(json.dumps([f.describe() for f in get_formats()], indent=2))
         return
-    for f in registry:
-        rw = ("r" if f.can_read else "-") + ("w" if f.can_write else "-")
+    for f in format_listing():  # the built-in ones without importing them
+        rw = ("r" if f.read else "-") + ("w" if f.write else "-")
         exts = " ".join(f.extensions)
         click.echo(f"{f.name:<12} {rw}  {f.title}  [{exts}]  ({f.plugin})")
 
@@ -103,6 +103,7 @@ def check(files: tuple[str, ...], from_format: str | None, as_json: bool) -> Non
     missing. Exit 1 when a mandatory element is missing."""
     from .batch import expand_inputs
     from .check import check as check_credential
+    from .report import Report
 
     report = Report()
     results = []
@@ -143,6 +144,7 @@ def diff(left: str, right: str, from_left: str | None, from_right: str | None,
     field. Exit 0 when equal, 1 when they differ. Files holding several credentials are
     compared record by record."""
     from .diff import diff as canonical_diff
+    from .report import Report
 
     report = Report()
     a, b = _read_all(left, from_left, report), _read_all(right, from_right, report)
@@ -180,6 +182,8 @@ def diff(left: str, right: str, from_left: str | None, from_right: str | None,
 @handle_errors
 def plugins(as_json: bool) -> None:
     """List the loaded plugins (built-in and third-party) and those that failed to load."""
+    from .plugin_manager import load_failures, plugin_info
+
     info = plugin_info()
     failures = [{"name": f.name, "error": f.error} for f in load_failures()]
     if as_json:

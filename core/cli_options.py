@@ -19,9 +19,6 @@ from typing import Any
 
 import click
 
-from .options import parse_assignment
-from .plugin_manager import get_formats
-
 RESERVED = frozenset({
     "to", "from", "output", "report", "strict", "fail-on", "fail-if-warnings", "stop-on-error",
     "quiet", "jobs", "max-bytes", "recursive", "help", "version", "force", "strict-input",
@@ -60,6 +57,8 @@ def _click_type(annotation: Any) -> tuple[Any, bool]:
 
 def generated_flags() -> list[GeneratedFlag]:
     """The flags of every registered format's options, in registration order."""
+    from .plugin_manager import get_formats  # when convert runs or shows its help
+
     flags: dict[str, GeneratedFlag] = {}
     signatures: dict[str, Any] = {}
     for fmt in get_formats():
@@ -125,6 +124,8 @@ def collect_options(command: click.Command, values: dict[str, Any],
     """The options mapping for the batch engine from generated flags (flat names, routed to
     the formats of the call that declare them) and ``-O FORMAT.KEY=VALUE`` (per format).
     Removes the generated flags from ``values``."""
+    from .options import parse_assignment  # pydantic: imported when convert runs
+
     options: dict[str, Any] = {}
     if isinstance(command, FormatOptionsCommand):
         for g in command.generated():

@@ -15,13 +15,16 @@ import threading
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from . import hookspecs
 from .errors import PluginError
-from .formats import Format, FormatRegistry
+
+if TYPE_CHECKING:  # the format contract imports pydantic: loaded with the plugins, not before
+    from .format_index import Listing
+    from .formats import Format, FormatRegistry
 
 ENTRY_POINT_GROUP = "credbridge"
 LOAD_PLUGINS_ENV = "CREDBRIDGE_LOAD_PLUGINS"
@@ -154,6 +157,8 @@ def get_formats() -> FormatRegistry:
 
 
 def _build_registry() -> FormatRegistry:
+    from .formats import FormatRegistry
+
     registry = FormatRegistry()
     for impl in pm.hook.register_formats.get_hookimpls():
         plugin_name = pm.get_name(impl.plugin) or "?"
@@ -167,6 +172,20 @@ def _build_registry() -> FormatRegistry:
             _failures.append(LoadFailure(plugin_name, f"register_formats failed: {exc}"))
     registry.failed_plugins = [f.name for f in _failures]
     return registry
+
+
+def format_listing() -> list[Listing]:
+    """What ``credbridge formats`` lists of every format (name, read/write, title, extensions,
+    plugin). While no plugin is loaded and no third-party plugin is installed (or wanted, see
+    ``CREDBRIDGE_LOAD_PLUGINS``), the built-in formats come from
+    :data:`credbridge.format_index.BUILTIN` without importing them; otherwise from the
+    registry."""
+    from .format_index import BUILTIN, listing
+
+    if not _loaded and not any(_wanted(ep)
+                               for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)):
+        return list(BUILTIN)
+    return [listing(f) for f in get_formats()]
 
 
 def register_plugin(plugin: ModuleType | object, name: str | None = None) -> None:

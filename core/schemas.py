@@ -15,15 +15,10 @@ Nothing here touches the network except :func:`fetch`.
 
 from __future__ import annotations
 
-import hashlib
-import http.client
 import os
 import re
-import secrets
 import tomllib
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -200,11 +195,20 @@ def find_schemas(
 
 def sha256_file(path: Path) -> str:
     """The SHA-256 of a file, hex."""
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The SHA-256 of ``data``, hex."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def list_schemas(folder: str | os.PathLike[str], pins: Iterable[Artefact] | None = None
@@ -313,7 +317,7 @@ def _fetch_one(artefact: Artefact, root: Path, mirror: str | None, timeout: floa
         data = download(url, timeout=timeout, max_bytes=max_bytes)
     except DownloadError as exc:
         return Fetched(artefact, "failed", file, f"{artefact.path}: {exc} ({url})")
-    got = hashlib.sha256(data).hexdigest()
+    got = sha256_bytes(data)
     if got != artefact.sha256:
         return Fetched(artefact, "failed", file,
                        f"{artefact.path}: checksum mismatch, expected sha256 "
@@ -332,6 +336,10 @@ class DownloadError(Exception):
 
 def download(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_BYTES) -> bytes:
     """The body at ``url`` (``https``, ``http`` or ``file``), at most ``max_bytes``."""
+    import http.client  # the network modules load when a fetch runs, not with every command
+    import urllib.error
+    import urllib.request
+
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https", "file"):
         raise DownloadError(f"unsupported URL scheme {scheme!r}")
@@ -359,6 +367,8 @@ def download(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file beside it and a rename, so that a
     reader never sees a half-written schema."""
+    import secrets
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # a unique name opened with "x" (not mkstemp, whose 0600 would ignore the umask)
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
