@@ -2,10 +2,13 @@
 
 Measures, in one run (machines are noisy: compare the ratios):
 
-1. the CLI's single-process conversion rate: ``credbridge convert`` of one JSON Lines file of
-   N small credentials to ob3 (start-up taken out), in credentials/s and CPU per credential;
-2. one worker kept busy (``--workers 1``, 3 clients): requests/s and the worker's CPU per
-   request against the CLI's (target: >= 90 %); then ``--workers 2`` at 1 and C clients
+1. the CLI's single-process conversion rate by CPU (start-up taken out): ``credbridge convert``
+   of one JSON Lines file of N small credentials to ob3 (compact lines), and of the same N
+   small documents given one per file to ``-o DIR/`` (one indented document each: the work
+   one request of the service does);
+2. one worker kept busy (``--workers 1``, 3 clients): the worker's CPU per request against
+   both CLI rates (target: >= 90 %) -- 1 and 2 interleaved in ``--rounds`` rounds, medians,
+   as the machine may be shared; then ``--workers 2`` at 1 and C clients
    (keep-alive connections, one credential per request): requests/s, p50 / p99 latency
    (target: p99 < 250 ms at 8 clients on 2 cores), the workers' peak RSS;
 3. a CSV stream of R rows (default 100,000) converted as it is uploaded (report=multipart):
@@ -16,6 +19,7 @@ Measures, in one run (machines are noisy: compare the ratios):
 Every loop is bounded in count and time; only loopback is used.
 
     python bench/serve.py [--clients 8] [--seconds 15] [--rows 100000] [--workers 2]
+                          [--rounds 3] [--skip-stream]
 """
 
 from __future__ import annotations
@@ -122,6 +126,38 @@ def cli_rate(n: int, folder: Path) -> tuple[float, float]:
     wall, cpu = _child_cpu([*cmd, str(folder / "cli.ob3.jsonl"), str(src)])
     wall1, cpu1 = _child_cpu([*cmd, str(folder / "one.ob3.json"), str(SMALL)])
     return (n - 1) / max(1e-6, wall - wall1), (cpu - cpu1) / (n - 1) * 1000
+
+
+def cli_files_rate(n: int, folder: Path) -> tuple[float, float]:
+    """``credbridge convert`` of ``n`` small documents (one file each) to ``-o DIR/`` in one
+    process, start-up taken out: the same work per document as one request of the service
+    (detect, read, write one indented document). (documents/s, CPU ms per document)."""
+    src = folder / "cli-files"
+    src.mkdir(exist_ok=True)
+    data = SMALL.read_bytes()
+    paths = []
+    for i in range(n):
+        path = src / f"c{i:05d}.canonical.json"
+        path.write_bytes(data)
+        paths.append(str(path))
+    cmd = [sys.executable, "-m", "credbridge", "convert", "--to", "ob3", "-q", "--force", "-o"]
+    wall, cpu = _child_cpu([*cmd, str(folder / "cli-out") + os.sep, *paths])
+    wall1, cpu1 = _child_cpu([*cmd, str(folder / "cli-out1") + os.sep, paths[0]])
+    return (n - 1) / max(1e-6, wall - wall1), (cpu - cpu1) / (n - 1) * 1000
+
+
+def serve_cpu(port: int, pid: int, clients: int, seconds: float, max_requests: int
+              ) -> tuple[dict[str, float], float]:
+    """One load run against a one-worker service: the load's figures and the worker's CPU
+    ms per request."""
+    cpu0 = _cpu(pid)
+    r = load(port, clients, seconds, max_requests)
+    return r, (_cpu(pid) - cpu0) / max(1, r["requests"]) * 1000
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
 
 def load(port: int, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
@@ -251,28 +287,40 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small-rows", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--cli-files", type=int, default=1000)
+    parser.add_argument("--cli-files", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-stream", action="store_true",
+                        help="Leave out the CSV streams (the 100k one takes minutes).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        cli, cli_cpu = cli_rate(args.cli_files, folder)
-        print(f"CLI, one process: {cli:,.0f} credentials/s, {cli_cpu:.2f} ms CPU per credential "
-              f"(ob3, {args.cli_files} credentials)")
-        # one worker kept busy by 3 clients (on another core): what one worker converts
+        # the rates, interleaved: CLI (one JSON Lines file; N files), then one worker kept
+        # busy by 3 clients (on the other core), in each of --rounds rounds; medians by CPU
         proc, port = start(1, folder)
         try:
             load(port, 3, 2, 300)  # warm-up
             pid = worker_pids(proc.pid)[0]
-            cpu0 = _cpu(pid)
-            r = load(port, 3, args.seconds, args.max_requests)
-            per_request = (_cpu(pid) - cpu0) / max(1, r["requests"]) * 1000
-            print(f"serve --workers 1, 3 clients: {r['rps']:,.0f} req/s = {r['rps'] / cli:.0%} "
-                  f"of the CLI's rate; {per_request:.2f} ms CPU per request = "
-                  f"{cli_cpu / per_request:.0%} of the CLI's rate by CPU; p50 "
-                  f"{r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
+            lines_cpu, files_cpu, req_cpu, rps, p50, p99 = [], [], [], [], [], []
+            for _ in range(args.rounds):
+                lines_cpu.append(cli_rate(args.cli_files, folder)[1])
+                files_cpu.append(cli_files_rate(args.cli_files, folder)[1])
+                r, per_request = serve_cpu(port, pid, 3, args.seconds / args.rounds,
+                                           args.max_requests)
+                req_cpu.append(per_request)
+                rps.append(r["rps"])
+                p50.append(r["p50_ms"])
+                p99.append(r["p99_ms"])
         finally:
             proc.terminate()
             proc.wait(20)
+        cli_cpu, files, served = _median(lines_cpu), _median(files_cpu), _median(req_cpu)
+        print(f"CLI, one process, ob3 ({args.cli_files} credentials, median of "
+              f"{args.rounds} rounds): {cli_cpu:.2f} ms CPU per credential of one JSON Lines "
+              f"file; {files:.2f} ms CPU per document given as its own file (-o DIR/)")
+        print(f"serve --workers 1, 3 clients: {served:.2f} ms CPU per request = "
+              f"{cli_cpu / served:.0%} of the CLI's JSON Lines rate, {files / served:.0%} of "
+              f"its rate for documents one per file (by CPU); {_median(rps):,.0f} req/s, p50 "
+              f"{_median(p50):.1f} ms, p99 {_median(p99):.1f} ms (wall: the machine is shared)")
         proc, port = start(args.workers, folder)
         try:
             pids = worker_pids(proc.pid)
@@ -281,11 +329,11 @@ def main() -> None:
                 r = load(port, clients, args.seconds, args.max_requests)
                 per_worker = r["rps"] / min(args.workers, clients)
                 print(f"serve --workers {args.workers}, {clients} clients: {r['rps']:,.0f} req/s "
-                      f"({per_worker:,.0f} per busy worker = {per_worker / cli:.0%} of the "
-                      f"CLI, clients on the same cores), p50 {r['p50_ms']:.1f} ms, p99 "
-                      f"{r['p99_ms']:.1f} ms, {r['requests']:,} requests, {r['errors']} errors")
+                      f"({per_worker:,.0f} per busy worker, clients on the same cores), p50 "
+                      f"{r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, {r['requests']:,} "
+                      f"requests, {r['errors']} errors")
             print(f"  workers' peak RSS: {max(_status(p, 'VmHWM') for p in pids) / 1024:.0f} MiB")
-            for rows in (args.small_rows, args.rows):
+            for rows in () if args.skip_stream else (args.small_rows, args.rows):
                 path = folder / f"rows-{rows}.csv"
                 generate(path, rows)
                 s = stream(port, path, pids)
