@@ -218,3 +218,39 @@ def test_take_option_and_media_types() -> None:
     assert media_type(b'{"@context": "x"}') == "application/ld+json"
     assert media_type(b"<?xml version='1.0'?><a/>") == "application/xml"
     assert media_type(b"eyJhbGciOiJFZERTQSJ9.e30.AA") == "application/jose"
+
+
+def test_embedded_evidence_without_a_proof_adds_no_outcome(fixtures: Path,
+                                                          tmp_path: Path) -> None:
+    """An unsealed source embedded, or evidence that is an image: the output's own proof is
+    the only outcome (no false 'unsupported' for evidence that never claimed a proof)."""
+    out = tmp_path / "badge.json"
+    _convert(str(fixtures / "elm" / "microcredential-full.jsonld"), "--to", "ob3", "--sign",
+             str(fixtures / "trust" / "example-ed25519.pem"), "--embed-source", "-o", str(out),
+             "-q")
+    doc = json.loads(out.read_bytes())
+    assert len(embedded_sources(doc)) == 1
+    outcome, = verify_bytes(out.read_bytes(), TrustStore())
+    assert outcome.ok and outcome.suite == "eddsa-rdfc-2022"
+    image = {"evidence": [{"id": "data:image/png;base64,iVBORw0KGgo=", "type": ["Evidence"]}]}
+    assert verify_bytes(json.dumps(image).encode(), TrustStore()) == []
+
+
+def test_nested_sources_are_followed_to_a_bounded_depth(tmp_path: Path) -> None:
+    """A source embedding a source embedding ... ends after MAX_DEPTH levels."""
+    from credbridge.trust.evidence import MAX_DEPTH, with_source
+
+    key = ed25519_key()
+    method = keys.did_key_of(key.public_key())
+    from credbridge.trust import dataintegrity
+
+    base = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"], "issuer": method.split("#")[0],
+            "credentialSubject": {"id": "urn:uuid:7a0c4d2e-3b9f-4e1a-8c6d-5f2b1a0e9d33"}}
+    data = json.dumps(dataintegrity.sign(base, key, method)).encode()
+    for _ in range(MAX_DEPTH + 3):
+        data = json.dumps(dataintegrity.sign(with_source(base, data, "ob3"), key,
+                                             method)).encode()
+    outcomes = verify_bytes(data, TrustStore())
+    assert len(outcomes) == MAX_DEPTH + 1 and all(o.ok for o in outcomes)
+    assert str(outcomes[-1].where).count("(source)") == MAX_DEPTH

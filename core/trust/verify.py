@@ -15,7 +15,7 @@ from . import dataintegrity, jades, vcjwt
 from .evidence import MAX_DEPTH, embedded_sources
 from .jws import split_compact
 from .keys import TrustStore
-from .outcome import Outcome, unsupported
+from .outcome import Outcome
 from .status import credential_json
 
 _COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\s*$")
@@ -23,21 +23,18 @@ _COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_
 
 def verify_bytes(data: bytes, store: TrustStore, *, detached: bytes | None = None,
                  depth: int = 0) -> list[Outcome]:
-    """The outcomes of every proof in a document's bytes, then those of the source documents
-    it embeds as evidence (``--embed-source``; ``where`` names the evidence entry); ``[]``
-    when it carries none. :class:`~credbridge.errors.InputError` when the bytes are not a
-    document (bad JSON)."""
+    """The outcomes of every proof in a document's bytes, then those of the documents it
+    embeds as evidence (``--embed-source``; ``where`` names the evidence entry; embedded
+    evidence without a proof adds none); ``[]`` when it carries none.
+    :class:`~credbridge.errors.InputError` when the bytes are not a document (bad JSON)."""
     outcomes = _own(data, store, detached)
     if depth >= MAX_DEPTH:
         return outcomes
     for where, inner in embedded_sources(credential_json(data)):
         try:
             found = verify_bytes(inner, store, depth=depth + 1)
-        except CredbridgeError as exc:
-            found = [unsupported("embedded source", f"not a document credbridge checks: "
-                                 f"{exc.message}")]
-        if not found:
-            found = [unsupported("embedded source", "the embedded source carries no proof")]
+        except CredbridgeError:  # evidence that is no document (an image, a PDF): no proof
+            continue
         outcomes += [replace(o, where=f"{where} (source)" + (f" {o.where}" if o.where else ""))
                      for o in found]
     return outcomes
