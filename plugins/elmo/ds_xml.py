@@ -89,25 +89,49 @@ def read_element(el: Any, ctx: Context) -> DiplomaSupplement:
     return ds
 
 
+_TITLE, _CONTENT, _INFO, _ATTACHMENT, _SECTION = (
+    q("title"), q("content"), q("additionalInformation"), q("attachment"), q("section"))
+
+
 def _read_section(el: Any, out: list[Section], ctx: Context) -> None:
     number = (el.get("number") or "").strip()
-    content_el = child(el, "content")
+    # one pass over the children (the first title and content count, as child() finds them)
+    title_el = content_el = None
+    info: list[Any] = []
+    attachments: list[Any] = []
+    subsections: list[Any] = []
+    unknown: list[Any] = []
+    for c in el:
+        tag = c.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == _TITLE:
+            title_el = c if title_el is None else title_el
+        elif tag == _CONTENT:
+            content_el = c if content_el is None else content_el
+        elif tag == _INFO:
+            info.append(c)
+        elif tag == _ATTACHMENT:
+            attachments.append(c)
+        elif tag == _SECTION:
+            subsections.append(c)
+        elif local(c) not in SECTION_CHILDREN:
+            unknown.append(c)
     section = Section(
         number=number,
-        title=token(child(el, "title")) or "",
+        title=token(title_el) or "",
         content=token(content_el),
         content_type=(content_el.get("type") or None) if content_el is not None else None,
-        info=[t for t in (text(i) for i in children(el, "additionalInformation")) if t],
-        attachments=[verbatim(a) for a in children(el, "attachment")],
+        info=[t for t in (text(i) for i in info) if t],
+        attachments=[verbatim(a) for a in attachments],
     )
     if not number:
         ctx.say(Code.IGNORED_INPUT, None, f"a section without a number (line {el.sourceline}) "
                 "cannot be matched")
     else:
         out.append(section)
-    for c in el:
-        if isinstance(c.tag, str) and local(c) not in SECTION_CHILDREN:
-            ctx.say(Code.IGNORED_INPUT, None, f"<{local(c)}> (line {c.sourceline}) in section "
-                    f"{number} is not mapped")
-    for s in children(el, "section"):
+    for c in unknown:
+        ctx.say(Code.IGNORED_INPUT, None, f"<{local(c)}> (line {c.sourceline}) in section "
+                f"{number} is not mapped")
+    for s in subsections:
         _read_section(s, out, ctx)

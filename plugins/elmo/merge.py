@@ -84,5 +84,12 @@ def put(data: dict[str, Any], path: Path, value: Any) -> bool:
 
 def fits(data: dict[str, Any], values: Values) -> bool:
     """True when every value merges into ``data`` without a conflict (``data`` unchanged)."""
-    trial = copy.deepcopy(data)
+    # put() changes only what lies under the first key of its path: the trial copies those
+    # parts (a section touches one or two), not the whole credential; one memo keeps objects
+    # shared between those parts shared, as a copy of the whole would
+    trial = dict(data)
+    memo: dict[int, Any] = {}
+    for key in {str(path[0]) for path, _ in values}:
+        if key in trial:
+            trial[key] = copy.deepcopy(trial[key], memo)
     return all(put(trial, path, value) for path, value in values)

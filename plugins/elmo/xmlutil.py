@@ -38,17 +38,15 @@ def parse_xml(data: bytes, what: str, limits: Limits | None = None) -> Any:
 
 
 def children(el: Any, name: str | None = None) -> Iterator[Any]:
-    """Child elements of ``el`` in the ELMO namespace (all of them, or those named ``name``)."""
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if name is None or child.tag == q(name):
-            yield child
+    """Child elements of ``el`` (all of them, or the ELMO elements named ``name``)."""
+    if name is None:
+        return (c for c in el if isinstance(c.tag, str))
+    return iter(el.findall(f"{{{NS}}}{name}"))
 
 
 def child(el: Any, name: str) -> Any | None:
     """The first ELMO child element called ``name``, or ``None``."""
-    return next(children(el, name), None)
+    return el.find(f"{{{NS}}}{name}")
 
 
 def text(el: Any | None) -> str | None:
@@ -56,7 +54,9 @@ def text(el: Any | None) -> str | None:
     ``None`` for a missing or empty element."""
     if el is None:
         return None
-    value = str(el.xpath("string()")).strip()
+    # itertext(): the text and CDATA of the element and its descendants and their tails, as
+    # XPath string() gives it, without an XPath evaluation per text
+    value = "".join(el.itertext()).strip()
     return value or None
 
 
