@@ -100,12 +100,13 @@ def children_cpu() -> float:
 
 def interleaved(subjects: dict[str, Subject], runs: int,
                 clocks: dict[str, Clock] | None = None,
-                warm_up: bool = True) -> dict[str, dict[str, list[float]]]:
+                warm_up: bool | set[str] = True) -> dict[str, dict[str, list[float]]]:
     """``{clock: {subject: [seconds of each run]}}``: every run times every subject once, in an
-    order that flips from run to run, so drift of the machine falls on all alike."""
+    order that flips from run to run, so drift of the machine falls on all alike. Each subject
+    (or those named in ``warm_up``) runs once untimed first."""
     clocks = clocks or {"cpu": time.process_time}
-    if warm_up:
-        for fn in subjects.values():
+    for name, fn in subjects.items():
+        if warm_up is True or (isinstance(warm_up, set) and name in warm_up):
             fn()
     names = list(subjects)
     times: dict[str, dict[str, list[float]]] = {c: {k: [] for k in names} for c in clocks}
@@ -406,7 +407,8 @@ def section_many(n_many: int, runs: int) -> list[dict[str, Any]]:
         big = write(creds[:n_many], None, to=name) or b""
         floor = FLOORS[kind][0][1]
         cpu = interleaved({"small": reader([small], name, BIG), "big": reader([big], name, BIG),
-                           "floor": partial(floor, [big])}, runs)["cpu"]
+                           "floor": partial(floor, [big])}, runs,
+                          warm_up={"small", "floor"})["cpu"]  # the small one loads the reader
         per_small = [t / 10 for t in cpu["small"]]
         per_big = [t / n_many for t in cpu["big"]]
         rows.append({
@@ -704,11 +706,14 @@ def markdown(result: dict[str, Any]) -> str:
     if result.get("jsonld"):
         out += ["", "## ELM read against rdflib's JSON-LD parse", "",
                 "credbridge's ELM read (to the canonical model) against rdflib's JSON-LD parse "
-                "(to a graph, with the bundled contexts) of the same JSON texts.", "",
+                "(to a graph, with the bundled contexts) of the same JSON texts; texts that "
+                "name a context credbridge does not bundle are left out (rdflib cannot parse "
+                "them offline).", "",
                 "| documents | texts | credbridge ms/text | rdflib ms/text | speed-up | target | "
                 "met |", "|---|---:|---:|---:|---:|---:|---|"]
         for r in result["jsonld"]:
-            out.append(f"| {r['documents']} | {r['count']} | {_ms(r['credbridge_ms'])} | "
+            texts = str(r["count"]) + (f" (+{r['skipped']} left out)" if r["skipped"] else "")
+            out.append(f"| {r['documents']} | {texts} | {_ms(r['credbridge_ms'])} | "
                        f"{_ms(r['rdflib_ms'])} | {_x(r['speedup'])} | ≥ {r['target']:g} | "
                        f"{_met(r['speedup']['median'], r['target'], at_least=True)} |")
     if result.get("startup"):
