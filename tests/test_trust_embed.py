@@ -254,3 +254,48 @@ def test_nested_sources_are_followed_to_a_bounded_depth(tmp_path: Path) -> None:
     outcomes = verify_bytes(data, TrustStore())
     assert len(outcomes) == MAX_DEPTH + 1 and all(o.ok for o in outcomes)
     assert str(outcomes[-1].where).count("(source)") == MAX_DEPTH
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b""))
+
+
+SVG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+       b'viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>\n')
+
+
+@pytest.mark.parametrize("image", ["png", "svg"])
+@pytest.mark.parametrize(("target", "suite", "expected"), [
+    ("ob2", "jws", "ob2-jws"), ("ob3", "eddsa-rdfc-2022", "eddsa-rdfc-2022"),
+    ("ob3", "jwt", "vc-jwt")])
+def test_a_baked_badge_is_signed_inside_the_image(image: str, target: str, suite: str,
+                                                  expected: str, tmp_path: Path,
+                                                  fixtures: Path) -> None:
+    """--bake with --sign: the credential baked into the image is signed (it was an internal
+    error: the signer read the image as JSON); tampering with it inside the image fails."""
+    from credbridge.trust.baked import baked, rebake
+
+    picture = tmp_path / f"badge.{image}"
+    picture.write_bytes(_png() if image == "png" else SVG)
+    out = tmp_path / f"out.{image}"
+    _convert(str(fixtures / "elm" / "microcredential-full.jsonld"), "--to", target, "--bake",
+             str(picture), "--sign", str(fixtures / "trust" / "example-ed25519.pem"),
+             "--sign-suite", suite, "-o", str(out), "-q")
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG" if image == "png" else b"<?xml")
+    outcome, = verify_bytes(data, TrustStore())
+    assert outcome.status is Status.VERIFIED and outcome.suite == expected, outcome
+    inner = baked(data)
+    assert inner is not None
+    forged = rebake(data, inner.replace(b"Data", b"Date", 1) if b"Data" in inner else
+                    _flip_payload(inner, b'"type"', b'"tipe"'))
+    assert forged is not None
+    assert verify_bytes(forged, TrustStore())[0].status is Status.INVALID

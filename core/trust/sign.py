@@ -252,6 +252,12 @@ class SignedOutput:
         if self.signer.suite == "xades":
             self.stream.write(self.signer.seal_xml(data, self.ctx))
             return
+        from .baked import baked
+
+        inner = baked(data)
+        if inner is not None:  # a baked badge (--bake): the credential in it is signed
+            self.stream.write(self._rebaked(data, inner))
+            return
         try:
             whole = json.loads(data)
         except ValueError:
@@ -268,6 +274,30 @@ class SignedOutput:
             self.stream.write(json.dumps(json.loads(signed), ensure_ascii=False).encode()
                               if signed.lstrip().startswith(b"{") else signed.rstrip(b"\n"))
             self.stream.write(b"\n")
+
+    def _rebaked(self, image: bytes, inner: bytes) -> bytes:
+        """The badge image with its credential signed (and given its source)."""
+        from .baked import rebake
+
+        try:
+            doc = json.loads(inner)
+        except ValueError:
+            raise InputError("--sign: the credential baked into the image is not JSON "
+                             "(already signed?): not signed") from None
+        if not isinstance(doc, dict):
+            raise InputError("--sign: the credential baked into the image is not one JSON "
+                             "object: not signed")
+        signed = self.signer.sign_document(self._with_source(doc, self._origin(doc, 0, 1)),
+                                           self.ctx)
+        if self.signer.key is None or not signed.lstrip().startswith(b"{"):
+            text = signed.strip()
+        else:  # the JSON baked compactly, as the writer bakes it
+            text = json.dumps(json.loads(signed), ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
+        out = rebake(image, text)
+        if out is None:
+            raise InputError("--sign: the baked credential could not be replaced: not signed")
+        return out
 
     def _origin(self, doc: Any, position: int, count: int) -> _Origin | None:
         """The credential a written document came from: the one with its id, else the one at
