@@ -299,3 +299,10 @@ def test_a_baked_badge_is_signed_inside_the_image(image: str, target: str, suite
                     _flip_payload(inner, b'"type"', b'"tipe"'))
     assert forged is not None
     assert verify_bytes(forged, TrustStore())[0].status is Status.INVALID
+
+
+def test_embed_source_with_jobs_is_a_usage_error(fixtures: Path) -> None:
+    done = CliRunner().invoke(cli, ["convert", str(fixtures / "elm" /
+                                                   "microcredential-full.jsonld"),
+                                    "--to", "ob3", "--embed-source", "--jobs", "2"])
+    assert done.exit_code == 2 and "--embed-source work with --jobs 1" in done.output
