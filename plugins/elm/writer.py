@@ -172,7 +172,11 @@ class ElmWriter:
                          "no issuer and no awarding body: the EDC has no issuer "
                          "(it will not conform to the EC shapes)")
         else:
-            doc["issuer"] = self._organisation(issuer, "issuer", eidas=ext.get("elm:issuer_eidas"))
+            # without an issuer of its own, the first awarding body is the issuer (its
+            # messages are the awarding body's)
+            doc["issuer"] = self._organisation(issuer, "issuer" if cred.issuer else
+                                               "awarding_bodies[]",
+                                               eidas=ext.get("elm:issuer_eidas"))
         if cred.issued is not None:
             doc["validFrom"] = _datetime(cred.issued)
         else:
