@@ -30,7 +30,7 @@ from .coverage import declared_prefixes, report_coverage
 from .errors import CredbridgeError, InputError, RecordsFailedError, UsageError
 from .formats import SNIFF_BYTES, Format
 from .options import FormatOptions, OptionsInput, resolve_options
-from .outputs import OutputExistsError, OutputFile, atomic_file, check_target
+from .outputs import NameLedger, OutputExistsError, OutputFile, atomic_file, check_target
 from .plugin_manager import get_formats
 from .report import Code, Message, Report, Severity
 from .safety import DEFAULT_MAX_BYTES, LIMITS_KEY, LimitedReader, Limits, PrefixedReader
@@ -436,6 +436,9 @@ class Batch:
     force: bool = False
     """Replace files that exist in an output directory (``-o DIR``); without it such a
     credential is a failed record and the file is left as it was."""
+    list_files: bool = True
+    """Name each file written in ``BatchResult.written_files``; the command line says
+    ``False``, so that ``-o DIR`` of a million credentials keeps no list of a million paths."""
     strict: bool = False
     """Fail (exit status 1) when anything was dropped: ``fail_on`` with ``dropped``; writers
     also refuse to default a property the target requires (``Policy.strict``)."""
@@ -734,7 +737,7 @@ def _run_serial(batch: Batch, inputs: Sequence[InputLike], source: Format | None
     if _is_dir_output(output):
         assert isinstance(output, str | os.PathLike)
         _write_each(items, Path(output), target, session, result, force=batch.force,
-                    stage=stop)
+                    stage=stop, list_files=batch.list_files)
         return
     if output is None:
         buffer = io.BytesIO()
@@ -811,12 +814,15 @@ def _one_document(first: Item, items: Iterator[Item], target: Format,
 
 
 def _write_each(items: Iterable[Item], directory: Path, target: Format, session: Session,
-                result: BatchResult, *, force: bool = False, stage: bool = False) -> None:
+                result: BatchResult, *, force: bool = False, stage: bool = False,
+                list_files: bool = True) -> None:
     """One file per credential in ``directory`` (made if needed), named after its id, made
     safe; a name an earlier credential of the batch took gets a suffix (``-2``), reported. A
     file that exists is replaced only with ``force``: otherwise that credential is a failed
     record and the file stays as it was. With ``stage`` (``stop_on_error``) no file appears
-    until every record converted."""
+    until every record converted. Memory stays flat however many files are written: the
+    names given are kept in a :class:`~credbridge.outputs.NameLedger`, the paths listed only
+    with ``list_files``."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -824,7 +830,7 @@ def _write_each(items: Iterable[Item], directory: Path, target: Format, session:
                          file=str(directory)) from None
     ext = target.extensions[0] if target.extensions else ""
     report = session.report
-    used: set[str] = set()
+    used = NameLedger()
     staged: list[OutputFile] = []
     try:
         for position, group in enumerate(_by_document(items, target), start=1):
@@ -839,7 +845,7 @@ def _write_each(items: Iterable[Item], directory: Path, target: Format, session:
                 continue
             if stage:
                 staged.append(out)
-            elif _commit(out, group, report):
+            elif _commit(out, group, report) and list_files:
                 result.written_files.append(str(out.path))
         if stage:
             _check_stopped(report)
@@ -847,8 +853,10 @@ def _write_each(items: Iterable[Item], directory: Path, target: Format, session:
                 check_target(out.path, replace=force)
             for out in staged:
                 out.commit()
-                result.written_files.append(str(out.path))
+                if list_files:
+                    result.written_files.append(str(out.path))
     finally:
+        used.close()
         for out in staged:
             out.discard()
 
@@ -899,14 +907,14 @@ def _fail_items(report: Report, items: list[Item], detail: str) -> None:
         report.records_failed += 1
 
 
-def _free_name(base: str, used: set[str]) -> str:
+def _free_name(base: str, used: NameLedger) -> str:
     """``base``, or ``base-2``, ``base-3``... when an earlier file of the batch has it (case
     folded: some file systems do not tell ``A`` from ``a``)."""
     name, n = base, 1
-    while name.casefold() in used:
+    while name in used:
         n += 1
         name = f"{base}-{n}"
-    used.add(name.casefold())
+    used.add(name)
     return name
 
 

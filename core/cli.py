@@ -143,7 +143,8 @@ def convert(ctx: click.Context, /, inputs: tuple[str, ...], to_format: str | Non
     progress = Progress(_total_size(paths), quiet=quiet)
     result = run(Batch(list(inputs), to=to_format, output=output, from_format=from_format,
                        options=options, recursive=recursive, stop_on_error=stop_on_error,
-                       force=force, strict=strict, strict_input=strict_input,
+                       force=force, list_files=False, strict=strict,
+                       strict_input=strict_input,
                        text_lang=text_lang, validate=validate, schemas=schemas_dir,
                        mapping=map_file, verify=verify_proofs, trust=trust_paths,
                        sign=sign_key, cert=cert_chain, sign_suite=sign_suite,

@@ -17,9 +17,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 TMP_SUFFIX = ".credbridge-tmp"
 """How the temporary files end (their name before it is random)."""
@@ -174,3 +177,66 @@ def write_file(path: str | os.PathLike[str], data: bytes, *, replace: bool = Tru
     """Write ``data`` to ``path`` as :func:`atomic_file` does."""
     with atomic_file(path, replace=replace) as out:
         out.write(data)
+
+
+class NameLedger:
+    """The file names a batch has given in one directory (case folded: some file systems do
+    not tell ``A`` from ``a``), in bounded memory: the first ``in_memory`` in a set, the rest
+    in a private temporary SQLite database, which keeps a small page cache and spills to a
+    file SQLite deletes when the ledger is closed. A million-file ``-o DIR`` run stays flat.
+
+    The names are the batch's own record, not the directory's: a credential refused (its file
+    never written) still holds its name, and a file that was there before is not this batch's.
+    """
+
+    IN_MEMORY = 10_000
+    """Names kept in the set before the rest go to the database."""
+
+    def __init__(self, in_memory: int | None = None) -> None:
+        self._names: set[str] = set()
+        self._limit = self.IN_MEMORY if in_memory is None else in_memory
+        self._db: sqlite3.Connection | None = None
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        key = name.casefold()
+        if key in self._names:
+            return True
+        if self._db is None:
+            return False
+        row = self._db.execute("SELECT 1 FROM names WHERE name = ?", (key,)).fetchone()
+        return row is not None
+
+    def add(self, name: str) -> None:
+        """Remember ``name`` (a name already there stays once)."""
+        key = name.casefold()
+        if len(self._names) < self._limit:
+            self._names.add(key)
+            return
+        if key in self._names:
+            return
+        if self._db is None:
+            self._db = _spill_database()
+        self._db.execute("INSERT OR IGNORE INTO names VALUES (?)", (key,))
+
+    def close(self) -> None:
+        """Forget every name (the database and its file go)."""
+        self._names.clear()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _spill_database() -> sqlite3.Connection:
+    """A private temporary database (the empty file name: SQLite's own temporary file, removed
+    on close) with a table of names, tuned for a scratch table nobody else reads."""
+    import sqlite3
+
+    db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -8192")  # KiB: the memory it may keep
+    db.execute("CREATE TABLE names (name TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("BEGIN")  # one transaction, never committed: no write per name
+    return db
