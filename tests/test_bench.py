@@ -34,11 +34,14 @@ def _module(name: str) -> ModuleType:
 run = _module("run")
 
 
-def _bench(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
+def _bench(tmp_path: Path, *args: str, docs: bool = True) -> tuple[dict[str, Any], str]:
+    """The bench's results and its page (written by ``--write-docs``, else rendered here)."""
     out, page = tmp_path / "results.json", tmp_path / "performance.md"
-    subprocess.run([sys.executable, str(BENCH / "run.py"), "--json", str(out), "--write-docs",
-                    str(page), *args], check=True, cwd=ROOT, capture_output=True, timeout=300)
-    return json.loads(out.read_text("utf-8")), page.read_text("utf-8")
+    write_docs = ["--write-docs", str(page)] if docs else []
+    subprocess.run([sys.executable, str(BENCH / "run.py"), "--json", str(out), *write_docs,
+                    *args], check=True, cwd=ROOT, capture_output=True, timeout=300)
+    result = json.loads(out.read_text("utf-8"))
+    return result, page.read_text("utf-8") if docs else run.markdown(result)
 
 
 def _spread_ok(s: dict[str, float]) -> None:
@@ -123,3 +126,30 @@ def test_profile_prints_read_and_write_tops() -> None:
     assert out.count("by cumulative time") == out.count("by own time") == 2
     assert "core/convert.py" in out  # entries named by their path inside the repository
     assert str(ROOT) not in out
+
+
+def test_every_other_section_has_its_table(tmp_path: Path) -> None:
+    result, page = _bench(tmp_path, "--n", "10", "--runs", "2", "--many", "12",
+                          "--jobs-rows", "300", "--jobs-runs", "1",
+                          "--sections", "many,jsonld,startup,jobs",
+                          "--shared", str(tmp_path),  # no shared documents: written ones only
+                          docs=False)
+    assert [r["format"] for r in result["many"]] == ["elm-ttl", "elm-rdfxml"]
+    for r in result["many"]:
+        assert r["credentials"] == 12 and r["target"] == 2.0
+        for key in ("small_ms", "big_ms", "linear", "read_vs_floor"):
+            _spread_ok(r[key])
+    [jsonld] = result["jsonld"]
+    assert jsonld["documents"] == "written" and jsonld["count"] == 1
+    _spread_ok(jsonld["speedup"])
+    for key in ("formats_ms", "click_ms", "ratio", "cpu_ratio"):
+        _spread_ok(result["startup"][key])
+    jobs = result["jobs"]
+    assert jobs["rows"] == 300 and jobs["identical"] is True
+    _spread_ok(jobs["speedup"])
+    for title in ("## Many credentials in one RDF document",
+                  "## ELM read against rdflib's JSON-LD parse", "## Start-up", "## --jobs"):
+        assert title in page
+    assert "## Read + write" not in page
+    rows = [line for line in page.splitlines() if line.startswith("| elm-")]
+    assert len(rows) == 2 and all(line.count("|") == 10 for line in rows)
