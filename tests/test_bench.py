@@ -129,6 +129,8 @@ def test_profile_prints_read_and_write_tops() -> None:
 
 
 def test_every_other_section_has_its_table(tmp_path: Path) -> None:
+    for floor in ("orjson", "pyoxigraph"):  # the JSON and RDF floors: the [bench] extra
+        pytest.importorskip(floor, reason=f"{floor} not installed (pip install -e '.[bench]')")
     result, page = _bench(tmp_path, "--n", "10", "--runs", "2", "--many", "12",
                           "--jobs-rows", "300", "--jobs-runs", "1",
                           "--sections", "many,jsonld,startup,jobs",
