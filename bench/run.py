@@ -660,7 +660,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "```text",
         f"python bench/run.py --n {p['n']} --runs {p['runs']} --many {p['many']} "
-        f"--jobs-rows {p['jobs_rows']} --write-docs",
+        f"--jobs-rows {p['jobs_rows']} --jobs-runs {p['jobs_runs']} --at {m['commit']} "
+        "--write-docs",
         "```",
         "",
         "`python bench/profile.py --formats NAME` shows where the time goes.",
