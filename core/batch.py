@@ -598,7 +598,8 @@ def run(batch: Batch) -> BatchResult:
     involved = [target] + ([source] if source else _detectable(inputs))
     from .trust.evidence import take_option  # ob3/clr --embed-source: done after the writer
 
-    given, embed_source = take_option(batch.options, target.name)
+    given, embed_source = take_option(batch.options, target.name,
+                                      "embed_source" in target.Options.model_fields)
     options = with_text_lang(resolve_options(_unique(involved), given), batch.text_lang)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,

@@ -213,7 +213,7 @@ def test_embed_source_each_line_gets_its_own_source(shared: Path, fixtures: Path
 def test_take_option_and_media_types() -> None:
     assert take_option({"embed_source": True, "salt": "x"}, "ob3") == ({"salt": "x"}, True)
     assert take_option({"ob3": {"embed_source": "true"}}, "ob3") == ({"ob3": {}}, True)
-    assert take_option({"embed_source": True}, "elm") == ({"embed_source": True}, False)
+    assert take_option({"embed_source": True}, "elm", True) == ({"embed_source": True}, False)
     assert media_type(b'{"payload": "x", "signatures": []}') == "application/jose+json"
     assert media_type(b'{"@context": "x"}') == "application/ld+json"
     assert media_type(b"<?xml version='1.0'?><a/>") == "application/xml"
@@ -306,3 +306,13 @@ def test_embed_source_with_jobs_is_a_usage_error(fixtures: Path) -> None:
                                                    "microcredential-full.jsonld"),
                                     "--to", "ob3", "--embed-source", "--jobs", "2"])
     assert done.exit_code == 2 and "--embed-source work with --jobs 1" in done.output
+
+
+@pytest.mark.parametrize("target", ["ob2", "edc-xml", "canonical"])
+def test_embed_source_for_a_target_that_cannot_carry_it_is_refused(target: str,
+                                                                   fixtures: Path) -> None:
+    """It reached only the elm reader before, silently without effect."""
+    done = CliRunner().invoke(cli, ["convert", str(fixtures / "elm" /
+                                                   "microcredential-full.jsonld"),
+                                    "--to", target, "--embed-source"])
+    assert done.exit_code == 2 and f"{target} does not" in done.output, done.output

@@ -25,6 +25,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from credbridge.errors import UsageError
+
 TARGETS = ("ob3", "clr")
 """Targets whose ``--embed-source`` credbridge.trust adds after the writer (elm has its own)."""
 
@@ -34,13 +36,19 @@ MAX_DEPTH = 3
 """How deep ``verify`` follows sources embedded in embedded sources."""
 
 
-def take_option(options: Mapping[str, Any] | None, target: str
+def take_option(options: Mapping[str, Any] | None, target: str, declared: bool = False
                 ) -> tuple[Mapping[str, Any] | None, bool]:
     """(the options without ``embed_source`` for the target, whether it was asked for): for
     ob3 and clr targets, whose writers do not declare it, the flag is credbridge.trust's
-    (flat ``embed_source`` or ``{target: {"embed_source": ...}}``); for any other target the
-    options are left as they are."""
-    if target not in TARGETS or not options:
+    (flat ``embed_source`` or ``{target: {"embed_source": ...}}``); a target whose writer
+    declares it (``declared``: elm) keeps it; for any other target a flat ``embed_source``
+    is a usage error (it would reach only a reader, and be silently without effect)."""
+    if not options:
+        return options, False
+    if target not in TARGETS:
+        if not declared and _truthy(options.get(OPTION, False)):
+            raise UsageError(f"--embed-source: {', '.join(TARGETS)} and elm outputs carry "
+                             f"their source document; {target} does not")
         return options, False
     rest = dict(options)
     asked = _truthy(rest.pop(OPTION, False))
