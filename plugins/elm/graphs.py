@@ -69,23 +69,25 @@ def unknown_keys(doc: Any) -> dict[str, int]:
     silently, so the reader reports them): key -> number of occurrences."""
     terms = all_terms()
     found: dict[str, int] = {}
-
-    def walk(node: Any, in_context: bool = False) -> None:
+    stack = [doc]
+    while stack:  # (the counts do not depend on the order of the walk)
+        node = stack.pop()
         if isinstance(node, list):
-            for item in node:
-                walk(item)
+            stack.extend(node)
         elif isinstance(node, dict):
             if "@value" in node or "@language" in node:
-                return
+                continue
+            language_map: bool | None = None  # looked at once per node, when it matters
             for key, value in node.items():
                 if key == "@context":
                     continue
-                if key not in _KEYWORDS and key not in terms and ":" not in key \
-                        and not _is_language_map_key(node):
-                    found[key] = found.get(key, 0) + 1
-                walk(value)
-
-    walk(doc)
+                if key not in _KEYWORDS and key not in terms and ":" not in key:
+                    if language_map is None:
+                        language_map = _is_language_map_key(node)
+                    if not language_map:
+                        found[key] = found.get(key, 0) + 1
+                if isinstance(value, list | dict):
+                    stack.append(value)
     return found
 
 

@@ -7,6 +7,7 @@ reported as ``ignored-input`` afterwards, so nothing in the input is lost silent
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -15,8 +16,10 @@ from rdflib.term import Node
 from .terms import expand
 
 
+@cache
 def iri(compact: str) -> URIRef:
-    """A URIRef from a compact IRI (``elm:title``)."""
+    """A URIRef from a compact IRI (``elm:title``); the reader asks for the same few dozen
+    properties thousands of times, so each is made once."""
     return URIRef(expand(compact))
 
 
@@ -27,6 +30,7 @@ class GraphView:
         self.graph = graph
         self.used: set[tuple[Node, Node]] = set()
         self.concept_info: dict[str, dict[str, Any]] = {}
+        self._covered: set[Node] = set()  # nodes whose whole subtree use_all has marked
 
     def objects(self, node: Node | None, prop: str) -> list[Node]:
         """The values of ``prop`` on ``node``, in a stable order (by IRI / literal text)."""
@@ -34,7 +38,10 @@ class GraphView:
             return []
         p = iri(prop)
         self.used.add((node, p))
-        return sorted(self.graph.objects(node, p), key=_order_key)
+        values = list(self.graph.objects(node, p))
+        if len(values) > 1:
+            values.sort(key=_order_key)
+        return values
 
     def one(self, node: Node | None, prop: str) -> Node | None:
         """The first value of ``prop`` (in stable order), or ``None``."""
@@ -44,19 +51,21 @@ class GraphView:
     def use_all(self, node: Node | None) -> None:
         """Mark every property of ``node`` (and of nodes below it) as used: a subtree the
         format defines but the canonical model has no place for and need not report."""
-        if node is None:
+        if node is None or node in self._covered:
             return
         seen: set[Node] = set()
         stack = [node]
         while stack:
             n = stack.pop()
-            if n in seen:
+            if n in seen or n in self._covered:
                 continue
             seen.add(n)
             for p, o in self.graph.predicate_objects(n):
                 self.used.add((n, p))
                 if isinstance(o, URIRef | BNode):
                     stack.append(o)
+        # a concept is used by many nodes: its subtree is walked once
+        self._covered |= seen
 
     def types(self, node: Node) -> set[str]:
         """The rdf:type IRIs of ``node``."""
@@ -112,19 +121,32 @@ class GraphView:
     def unused(self) -> dict[str, int]:
         """Properties of visited nodes that were never read: compact name -> count. (What lies
         below such a property is covered by reporting the property itself.)"""
+        # only the visited subjects' triples: walking the whole graph for each credential of
+        # a many-credential document made reading it quadratic
         visited = {s for s, _ in self.used}
         counts: dict[str, int] = {}
-        for s, p, _ in self.graph:
-            if (s, p) in self.used or s not in visited:
-                continue
-            name = _compact(str(p))
-            counts[name] = counts.get(name, 0) + 1
+        for s in visited:
+            for p, _ in self.graph.predicate_objects(s):
+                if (s, p) in self.used:
+                    continue
+                name = _compact(str(p))
+                counts[name] = counts.get(name, 0) + 1
         return counts
 
 
 def _order_key(node: Node) -> tuple[int, Any]:
     """Literals after IRIs; each in natural order."""
-    return (0 if isinstance(node, URIRef) else 1, natural_key(str(node)))
+    text = str(node)
+    # long texts are not kept: the cache outlives the document
+    return (0 if isinstance(node, URIRef) else 1,
+            _natural(text) if len(text) <= 512 else tuple(natural_key(text)))
+
+
+@lru_cache(maxsize=8192)
+def _natural(text: str) -> tuple[tuple[int, Any], ...]:
+    """:func:`natural_key` as a tuple (the same order), computed once per text: a document
+    repeats its IRIs, and a many-credential document its concepts, across many reads."""
+    return tuple(natural_key(text))
 
 
 def natural_key(text: str) -> list[tuple[int, Any]]:
