@@ -176,6 +176,11 @@ def part_claim(writer: ClaimWriter, part: Part, process: dict[str, Any]) -> dict
                             "type": "LearningAchievement",
                             "title": writer._lang(title, f"{field}.title"),
                             "awardedBy": process}
+    if part.id and not node_id_kept(part.id) and not part.id.startswith(LOCAL_ID_PREFIX):
+        # a code that is not an IRI (an ELMO course code) stays in the output as the
+        # part's identifier (reported with the ids, :func:`_say_part_ids`)
+        node["identifier"] = {"id": writer._id("identifier"), "type": "Identifier",
+                              "notation": part.id}
     if part.description:
         node["description"] = writer._lang(part.description, f"{field}.description")
     eqf = part.levels.eqf if part.levels else None
@@ -312,14 +317,16 @@ def _say_part_ids(ctx: Context, parts: list[Part]) -> None:
     """Report the part ids ELM cannot keep: one that is not an IRI (``FEKA53``, a course
     code) names a node with a local id, which reads back as no id (or another local id), and
     so does ``part_of`` naming such a part."""
-    local = [p.id for p in parts if p.id and node_id_kept(p.id) is False]
+    local = [p.id for p in parts if p.id and not node_id_kept(p.id)
+             and not p.id.startswith(LOCAL_ID_PREFIX)]
     if not local:
         return
     shown = ", ".join(repr(i) for i in local[:3]) + (f" and {len(local) - 3} more"
                                                       if len(local) > 3 else "")
-    ctx.say(Code.DROPPED, "parts[].id", f"{len(local)} part id(s) ELM cannot keep ({shown}): "
-            "ELM names a part by an IRI, which these are not (or a local id); each is written "
-            "with a new local node id and reads back without its own id")
+    ctx.say(Code.DROPPED, "parts[].id", f"{len(local)} part id(s) ELM cannot keep as ids "
+            f"({shown}): ELM names a part by an IRI, which these are not; each part is written "
+            "with a local node id and the code as its identifier (notation), and reads back "
+            "without its id")
     if any(p.part_of in local for p in parts):
         ctx.say(Code.APPROXIMATED, "parts[].part_of", "a part belongs to a part whose id is "
                 "not an IRI: part_of reads back as that part's local id (the hierarchy is kept)")
