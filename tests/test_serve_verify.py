@@ -186,6 +186,15 @@ def test_trust_problems(http: TestClient, signed: Path) -> None:
     assert_problem(http.post("/verify?to=ob3", content=b"{}"), 400, "usage-error")
 
 
+def test_verify_keeps_the_body_limit(signed: Path) -> None:
+    data = (signed / "signed-ob3.json").read_bytes()
+    with TestClient(create_app(Settings(max_body_bytes=len(data) // 2)),
+                    raise_server_exceptions=False) as small:
+        assert_problem(small.post("/verify", content=data), 413, "too-large")
+        assert_problem(small.post("/verify", files=[("file", ("a.json", data))]), 413,
+                       "too-large")
+
+
 # --- verify=true on /convert and /show --------------------------------------------------------
 
 
