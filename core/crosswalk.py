@@ -8,16 +8,24 @@ Each ``[[field]]`` entry of the file has a canonical ``path``, the ``element`` i
 Built-in formats take their ``fields`` from here (:func:`fields_for`), ``docs/formats.md`` is
 generated from it, and ``tests/test_crosswalk.py`` checks the code against it. This module does
 not import the pydantic model, so a format module can call :func:`fields_for` cheaply at import.
+
+Parsing the TOML costs more than the rest of a format's import, so its parse is also kept as
+``crosswalk.json`` beside it, with the SHA-256 of the TOML it came from: :func:`rows` uses it
+only when that checksum is the file's (otherwise it parses the TOML, so a stale copy is slow,
+never wrong). After editing crosswalk.toml, ``python -m credbridge.crosswalk --update``
+refreshes it (tests/test_startup.py says when it is stale).
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 if TYPE_CHECKING:  # formats imports the options models (pydantic); the crosswalk needs neither
     from .formats import Predicate
@@ -56,13 +64,54 @@ def _cell(path: str, name: str, spec: dict[str, str]) -> Cell:
     return Cell(cast(How, how), spec.get("target", ""), spec.get("note", ""))
 
 
+PARSED = "crosswalk.json"
+"""The parse of crosswalk.toml, kept beside it (see the module docstring)."""
+
+
+def _source() -> bytes:
+    return resources.files("credbridge.mappings").joinpath("crosswalk.toml").read_bytes()
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse(source: bytes) -> list[dict[str, Any]]:
+    """The ``[[field]]`` entries of crosswalk.toml's bytes."""
+    fields: list[dict[str, Any]] = tomllib.loads(source.decode("utf-8")).get("field", [])
+    return fields
+
+
+def _kept(source: bytes) -> list[dict[str, Any]] | None:
+    """The entries of ``crosswalk.json`` when it is the parse of ``source``, else ``None``."""
+    try:
+        text = resources.files("credbridge.mappings").joinpath(PARSED).read_text("utf-8")
+        kept = json.loads(text)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("sha256") != _sha256(source):
+        return None
+    fields = kept.get("field")
+    return fields if isinstance(fields, list) else None
+
+
+def parsed_text(source: bytes) -> str:
+    """What ``crosswalk.json`` holds for crosswalk.toml's bytes ``source``."""
+    return json.dumps({"sha256": _sha256(source), "field": parse(source)}, ensure_ascii=False,
+                      indent=0) + "\n"
+
+
 @cache
 def rows() -> tuple[Row, ...]:
     """The crosswalk rows in file order (read once)."""
-    text = resources.files("credbridge.mappings").joinpath("crosswalk.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    source = _source()
+    fields = _kept(source)
+    if fields is None:
+        fields = parse(source)
     out = []
-    for entry in data.get("field", []):
+    for entry in fields:
         path = entry["path"]
         cells = {name: _cell(path, name, spec)
                  for name, spec in entry.get("formats", {}).items()}
@@ -101,3 +150,29 @@ def cell(path: str, format_name: str) -> Cell:
         if row.path == path:
             return row.cells.get(format_name, Cell("none"))
     raise KeyError(f"the crosswalk has no row for {path!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``--update``: write crosswalk.json from crosswalk.toml (in the source tree); without
+    it, exit 1 when crosswalk.json is stale."""
+    from pathlib import Path
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(str(resources.files("credbridge.mappings")))
+    source = (folder / "crosswalk.toml").read_bytes()
+    target = folder / PARSED
+    text = parsed_text(source)
+    current = target.read_text("utf-8") if target.is_file() else None
+    if "--update" in args:
+        if current != text:
+            target.write_text(text, "utf-8")
+            print(f"updated {target.name}")
+        return 0
+    if current != text:
+        print(f"{target.name} is stale: run python -m credbridge.crosswalk --update")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

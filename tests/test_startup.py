@@ -90,3 +90,19 @@ def test_formats_lists_an_installed_thirdparty_plugin(plugin_site: Path) -> None
     assert "example-json" not in hidden
     assert modules["heavy"] == []  # the variable hides it: the index is enough
     assert hidden.splitlines() == out.splitlines()[: len(hidden.splitlines())]
+
+
+def test_the_kept_crosswalk_parse_is_current_and_used() -> None:
+    from credbridge import crosswalk
+
+    source = crosswalk._source()
+    assert crosswalk._kept(source) == crosswalk.parse(source), (
+        "mappings/crosswalk.json is stale: run `python -m credbridge.crosswalk --update`")
+    assert crosswalk.main([]) == 0
+
+
+def test_a_stale_crosswalk_parse_is_never_used() -> None:
+    from credbridge import crosswalk
+
+    edited = crosswalk._source() + b"\n# an edit after the last --update\n"
+    assert crosswalk._kept(edited) is None  # rows() parses the TOML then
