@@ -660,7 +660,7 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         "```text",
         f"python bench/run.py --n {p['n']} --runs {p['runs']} --many {p['many']} "
-        f"--jobs-rows {p['jobs_rows']} --jobs-runs {p['jobs_runs']} --at {m['commit']} "
+        f"--jobs-rows {p['jobs_rows']} --jobs-runs {p['jobs_runs']} --at {m['commit'].split()[0]} "
         "--write-docs",
         "```",
         "",
