@@ -26,6 +26,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node, _is_valid_langtag
 
 from .contexts import BUNDLE, EDC_AP_URL, VC1_URL, VC2_URL, _key
+from .graphs import BASE
 from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
 
 _CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
@@ -33,6 +34,7 @@ _CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL):
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _RDF_TYPE = RDF.type  # rdflib resolves namespace attributes on every access
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`]|/\.|#.*#")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 
 class NotFast(Exception):
@@ -144,17 +146,26 @@ class _Builder:
         self.terms = terms
         # None: rdflib's default, as its parser does; False: the text as written
         self._normalize: bool | None = False if lexical else None
+        self._lexical = lexical
+        self._blanks = 0
         self._iris: dict[str, URIRef] = {}
         self._types: dict[str, URIRef] = {}
         self._datatypes: dict[str, URIRef] = {}
         self._predicates: dict[str, URIRef] = {}
         self._literals: dict[tuple[str, str], Literal] = {}
+        self._keys: dict[str, tuple[Term, URIRef] | tuple[()]] = {}
 
     def iri(self, value: Any) -> URIRef:
-        """An absolute IRI as written (compact, relative or odd IRIs are not fast)."""
+        """An absolute IRI as written, or a plain relative name (compact, other relative or
+        odd IRIs are not fast)."""
         known = self._iris.get(value) if isinstance(value, str) else None
         if known is not None:
             return known
+        if isinstance(value, str) and _PLAIN_NAME.fullmatch(value):
+            # a relative reference of one plain segment (``"en"``): resolved against the
+            # document's base, as rdflib's parser does (no bundled context has a @base)
+            ref = self._iris[value] = URIRef(BASE + value)
+            return ref
         if not isinstance(value, str) or not _ABSOLUTE.match(value) or _UNSAFE.search(value) \
                 or value.partition(":")[0] in PREFIXES or value.startswith(ELM_ALT) \
                 or value.startswith("_:"):
@@ -168,18 +179,35 @@ class _Builder:
         if known is not None:
             return known
         term = self.terms.get(value) if isinstance(value, str) else None
-        ref = URIRef(expand(term.iri)) if term is not None and not term.kind else self.iri(value)
+        if term is not None and not term.kind:
+            ref = URIRef(expand(term.iri))
+        elif term is None and isinstance(value, str) and _PLAIN_NAME.fullmatch(value):
+            # a type name no context defines is a relative IRI (no bundled context has a
+            # @vocab or @base): resolved against the document's base, as rdflib's parser does
+            ref = URIRef(BASE + value)
+        else:
+            ref = self.iri(value)
         if str(ref).startswith(ELM_ALT):
             raise NotFast
         self._types[value] = ref
         return ref
+
+    def _blank(self) -> BNode:
+        """A blank node. The reader orders a property's values by their text, blank nodes
+        too: in a graph that is read, they are numbered in document order (rdflib's random
+        labels made the order of, say, blank-node parts change from run to run); a graph
+        for writing gets rdflib's unique labels, as the writer merges many into one."""
+        if self._lexical:
+            return BNode()
+        self._blanks += 1
+        return BNode(f"N{self._blanks}")
 
     def node(self, obj: dict[str, Any], top: bool = False) -> Node:
         """Add the triples of a node object; its subject."""
         ident = obj.get("id", obj.get("@id"))
         if "id" in obj and "@id" in obj:
             raise NotFast
-        subject: Node = BNode() if ident is None and "id" not in obj and "@id" not in obj \
+        subject: Node = self._blank() if ident is None and "id" not in obj and "@id" not in obj \
             else self.iri(ident)
         add = self.graph.add
         for key, value in obj.items():
@@ -193,16 +221,26 @@ class _Builder:
                 for t in value if isinstance(value, list) else [value]:
                     add(subject, _RDF_TYPE, self.type_iri(t))
                 continue
-            term = self.terms.get(key) or self._compact_key(key)
-            if term is None:
+            known = self._keys.get(key)
+            if known is None:
+                known = self._keys[key] = self._key(key)
+            if not known:
                 continue  # an unknown plain key: JSON-LD drops it (the format reports it)
-            if not term.kind and term.iri in ("@id", "@type"):
-                raise NotFast
-            pred = self._predicate(term)
+            term, pred = known
             for item in value if isinstance(value, list) else [value]:
                 for o in self.values(term, item):
                     add(subject, pred, o)
         return subject
+
+    def _key(self, key: str) -> tuple[Term, URIRef] | tuple[()]:
+        """The term and predicate of a JSON key, ``()`` for an unknown plain key (decided
+        once per key and document)."""
+        term = self.terms.get(key) or self._compact_key(key)
+        if term is None:
+            return ()
+        if not term.kind and term.iri in ("@id", "@type"):
+            raise NotFast
+        return term, self._predicate(term)
 
     @staticmethod
     def _compact_key(key: str) -> Term | None:
@@ -229,8 +267,9 @@ class _Builder:
             # (keyword keys other than @id / @type are refused by node() and _language_map)
             if kind == "@language":
                 return self._language_map(item)
-            if kind and kind != "@id":
-                raise NotFast
+            # a node object is a node whatever the term's datatype: coercion applies to
+            # strings, numbers and booleans only (EC samples give elm:status, typed
+            # xsd:string, a node object)
             return [self.node(item)]
         if item is None or isinstance(item, list) or (kind in ("@id", "@language") \
                 and not isinstance(item, str)):
