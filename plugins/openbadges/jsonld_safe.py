@@ -14,7 +14,7 @@ problem; the ob3 writer removes such members from the source JSON it carries (re
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -81,16 +81,37 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@cache
 def _processor_class() -> type[Any]:
     from pyld.jsonld import JsonLdProcessor
 
     class Checker(JsonLdProcessor):  # type: ignore[misc]
         """pyld's expansion, noting each dropped key and relative IRI with its path."""
 
-        def __init__(self) -> None:
+        def __init__(self, kept: BundledResolutions) -> None:
             super().__init__(on_property_dropped=self._dropped)
             self.stack: list[tuple[str, ...]] = []
             self.problems: list[Problem] = []
+            self.kept = kept
+
+        def _process_context(self, active_ctx: Any, local_ctx: Any, options: Any,
+                             override_protected: bool = False, propagate: bool = True,
+                             validate_scoped: bool = True, cycles: Any = None) -> Any:
+            # pyld caches a processed context per active context, but a type-scoped one
+            # (propagate=False) is processed against a fresh clone every time: a bundled
+            # context is processed once per active context here instead
+            key = self.kept.processing_key(active_ctx, local_ctx, (
+                override_protected, propagate, validate_scoped, options.get("processingMode")))
+            if key is not None:
+                done = self.kept.processed.get(key)
+                if done is not None and (done[0] is local_ctx or done[0] is None):
+                    return done[1]
+            result = super()._process_context(active_ctx, local_ctx, options,
+                                              override_protected, propagate,
+                                              validate_scoped, cycles)
+            if key is not None:
+                self.kept.remember(key, local_ctx, result)
+            return result
 
         def where(self) -> tuple[str, ...]:
             return self.stack[-1] if self.stack else ()
@@ -148,6 +169,132 @@ def _processor_class() -> type[Any]:
     return Checker
 
 
+_MAX_PROCESSED = 1024
+"""Processed contexts kept at most (then forgotten at once)."""
+
+
+class BundledResolutions:
+    """The bundled contexts as pyld resolved them, kept across documents: every bundled URL
+    and every context object inside a bundled context (the type- and property-scoped contexts
+    of the OB 3.0 context), by identity. pyld keeps each resolved context's processed forms
+    (per active context, a bounded LRU), so the same bundled context is processed once, not
+    once per document and per nested object. Only bundled data is kept: a context the input
+    gives inline is resolved for that expansion alone."""
+
+    def __init__(self) -> None:
+        self.by_url: dict[str, list[Any]] = {}
+        self.by_object: dict[int, tuple[Any, list[Any] | None]] = {}
+        self.processed: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def processing_key(self, active_ctx: Any, local_ctx: Any, flags: tuple[Any, ...]
+                       ) -> tuple[Any, ...] | None:
+        """The key of processing ``local_ctx`` in ``active_ctx`` when both are the bundled
+        contexts' own (a bundled URL or URLs, a context object of a bundled document, an
+        active context pyld identified), else ``None`` (not kept)."""
+        uuid = active_ctx.get("_uuid") if isinstance(active_ctx, Mapping) else None
+        if uuid is None:
+            return None
+        if isinstance(local_ctx, str):
+            return (uuid, local_ctx, flags) if local_ctx in self.by_url else None
+        if isinstance(local_ctx, list):
+            if all(isinstance(c, str) and c in self.by_url for c in local_ctx):
+                return (uuid, tuple(local_ctx), flags)
+            return None
+        known = self.by_object.get(id(local_ctx))
+        if known is not None and known[0] is local_ctx:
+            return (uuid, id(local_ctx), flags)
+        return None
+
+    def remember(self, key: tuple[Any, ...], local_ctx: Any, result: Any) -> None:
+        """Keep a processed context (bounded: active contexts made from a document's own
+        inline contexts are new for every document)."""
+        if len(self.processed) >= _MAX_PROCESSED:
+            self.processed.clear()
+        if isinstance(local_ctx, list):
+            local_ctx = None  # a list of URLs is keyed by its value
+        self.processed[key] = (local_ctx, result)
+
+    def learn(self, url: str, resolved: list[Any]) -> None:
+        """Keep ``resolved`` (pyld ResolvedContexts) for the bundled ``url`` and each context
+        object its documents hold."""
+        self.by_url[url] = resolved
+        for item in resolved:
+            for obj in _context_objects(item.document):
+                self.by_object.setdefault(id(obj), (obj, None))
+
+
+class NoReuse(BundledResolutions):
+    """Keeps nothing: every context is resolved and processed afresh, as pyld alone does
+    (the reference :class:`BundledResolutions` must agree with, in the tests)."""
+
+    def processing_key(self, active_ctx: Any, local_ctx: Any, flags: tuple[Any, ...]
+                       ) -> tuple[Any, ...] | None:
+        """Never a key: nothing processed is kept."""
+        return None
+
+    def learn(self, url: str, resolved: list[Any]) -> None:
+        """Nothing is kept."""
+
+
+def _context_objects(node: Any) -> Iterator[Any]:
+    """Every context object (a dict under ``@context``) at any depth below ``node``."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _context_objects(item)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            if key == "@context":
+                for ctx in value if isinstance(value, list) else [value]:
+                    if isinstance(ctx, Mapping):
+                        yield ctx
+            yield from _context_objects(value)
+
+
+@cache
+def bundled_resolutions() -> BundledResolutions:
+    """The one :class:`BundledResolutions` (derived from the bundled files only, like
+    :func:`bundled_context`)."""
+    return BundledResolutions()
+
+
+@cache
+def _resolver_class() -> type[Any]:
+    from pyld.context_resolver import ContextResolver
+
+    class Resolver(ContextResolver):  # type: ignore[misc]
+        """pyld's resolver, answering bundled contexts from :class:`BundledResolutions`
+        (pyld's own cross-document cache is process-wide and keyed by URL alone: it is left
+        empty, so no other pyld user ever sees credbridge's bundled documents)."""
+
+        def __init__(self, kept: BundledResolutions, loader: DocumentLoader) -> None:
+            super().__init__({}, loader)
+            self.kept = kept
+
+        def resolve(self, active_ctx: Any, context: Any, base: Any,
+                    cycles: Any = None) -> list[Any]:
+            if isinstance(context, Mapping) and "@context" in context:
+                context = context["@context"]
+            out: list[Any] = []
+            for item in context if isinstance(context, list) else [context]:
+                if isinstance(item, str) and item in self.kept.by_url:
+                    out += self.kept.by_url[item]
+                    continue
+                known = self.kept.by_object.get(id(item)) if isinstance(item, Mapping) \
+                    else None
+                if known is not None and known[0] is item and known[1] is not None:
+                    out += known[1]
+                    continue
+                resolved = super().resolve(active_ctx, [item], base, cycles)
+                if known is not None and known[0] is item:
+                    self.kept.by_object[id(item)] = (item, resolved)
+                elif isinstance(item, str) and item in BUNDLED:
+                    self.kept.learn(item, resolved)
+                out += resolved
+            return out
+
+    return Resolver
+
+
 _MARK = "urn:credbridge:json-path"
 """Put on each object of the copy pyld expands (an absolute IRI: kept, never dropped), so that
 a problem names the exact object (array positions included) it was found in."""
@@ -190,9 +337,12 @@ def _nulls(node: Any, path: tuple[str, ...]) -> Iterator[Problem]:
                 yield from _nulls(value, (*path, key))
 
 
-def problems(doc: dict[str, Any], *, json_ld_10: bool = False) -> list[Problem]:
+def problems(doc: dict[str, Any], *, json_ld_10: bool = False,
+             kept: BundledResolutions | None = None) -> list[Problem]:
     """The safe-mode violations of ``doc`` ([] = a JSON-LD processor keeps every member
-    as written). ``json_ld_10``: process as JSON-LD 1.0 (OB 2.0 consumers' processors)."""
+    as written). ``json_ld_10``: process as JSON-LD 1.0 (OB 2.0 consumers' processors).
+    ``kept``: the bundled contexts already processed (default: the ones kept across
+    documents; a new :class:`BundledResolutions` processes every context afresh)."""
     from pyld.jsonld import JsonLdError
 
     found = list(_nulls(doc, ()))
@@ -202,8 +352,12 @@ def problems(doc: dict[str, Any], *, json_ld_10: bool = False) -> list[Problem]:
         return [*found, *(Problem((), "@context", f"the context {c} is not one credbridge "
                                   "bundles: JSON-LD safe mode cannot be checked offline")
                           for c in unbundled)]
-    checker = _processor_class()()
-    options: dict[str, Any] = {"documentLoader": DocumentLoader(BUNDLE), "base": None}
+    if kept is None:
+        kept = bundled_resolutions()
+    checker = _processor_class()(kept)
+    loader = DocumentLoader(BUNDLE)
+    options: dict[str, Any] = {"documentLoader": loader, "base": None,
+                               "contextResolver": _resolver_class()(kept, loader)}
     if json_ld_10:
         options["processingMode"] = "json-ld-1.0"
     try:

@@ -1,0 +1,70 @@
+"""The Open Badges hot paths give what the slow paths gave (issue 21): the JSON-LD safe-mode
+check with the bundled contexts processed once agrees, problem for problem, with pyld
+processing every context afresh, on every Open Badges document of the shared samples and
+corpus and on every ob3 / ob2 output of every shared document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from credbridge.convert import convert
+from credbridge.errors import CredbridgeError
+from credbridge.laws import documents_under
+from credbridge.plugins.openbadges import jsonld_safe
+
+
+def _json_documents(shared: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(name, object) of every shared JSON document that is an object with a context, and of
+    the ob3 and ob2 output of every shared document that reads."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for doc in documents_under(shared / "samples", shared / "corpus"):
+        name = doc.relative_to(shared).as_posix()
+        if doc.suffix == ".json":
+            try:
+                data = json.loads(doc.read_bytes())
+            except (ValueError, UnicodeDecodeError):
+                data = None
+            if isinstance(data, dict) and "@context" in data:
+                out.append((name, data))
+        for target in ("ob3", "ob2"):
+            try:
+                result = convert(doc, to=target)
+            except CredbridgeError:
+                continue
+            data = result.output or b""
+            try:
+                written = [json.loads(data)]
+            except ValueError:  # several credentials: JSON Lines
+                written = [json.loads(line) for line in data.splitlines() if line.strip()]
+            out += [(f"{name} -> {target}", w) for w in written if isinstance(w, dict)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def documents(shared: Path) -> list[tuple[str, dict[str, Any]]]:
+    found = _json_documents(shared)
+    assert len(found) > 200, "the shared samples and corpus hold Open Badges documents"
+    return found
+
+
+def test_kept_contexts_agree_with_pyld_alone(documents: list[tuple[str, dict[str, Any]]]
+                                             ) -> None:
+    kept = jsonld_safe.BundledResolutions()
+    with_problems = 0
+    for name, doc in documents:
+        # JSON-LD 1.0 for OB 2.0 documents (as ob2 and validate check them), 1.1 otherwise
+        json_ld_10 = name.endswith("-> ob2") or "/ob2" in name or "openbadges/v2" in str(
+            doc.get("@context"))
+        fresh = [str(p) for p in jsonld_safe.problems(doc, json_ld_10=json_ld_10,
+                                                       kept=jsonld_safe.NoReuse())]
+        first = [str(p) for p in jsonld_safe.problems(doc, json_ld_10=json_ld_10, kept=kept)]
+        again = [str(p) for p in jsonld_safe.problems(doc, json_ld_10=json_ld_10, kept=kept)]
+        assert first == fresh, name
+        assert again == fresh, name
+        with_problems += bool(fresh)
+    # the comparison covers documents that break safe mode, not only clean ones
+    assert with_problems > 0
+    assert kept.by_url and kept.processed, "bundled contexts were kept and reused"
