@@ -16,9 +16,11 @@ def _split(field: str) -> tuple[str, str | None]:
 
 
 @cache
-def _parsed(field: str) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+def parsed(field: str) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """``a.b[].c.d`` -> ((``a``, ``b``), (``c``, ``d``)); without ``[]`` the tail is None."""
     head, tail = _split(field)
     return tuple(head.split(".")), (tuple(tail.split(".")) if tail else None)
+
 
 
 def _put(node: dict[str, Any], parts: tuple[str, ...], value: Any, lang: str | None) -> None:
@@ -36,7 +38,7 @@ def set_value(
 ) -> None:
     """Set ``value`` at ``field``; ``position`` picks the element of a ``[]`` list, ``lang``
     the language of a multilingual text."""
-    head, tail = _parsed(field)
+    head, tail = parsed(field)
     if tail is None:
         _put(data, head, value, lang)
         return
@@ -62,8 +64,13 @@ def _get(node: Any, parts: tuple[str, ...]) -> Any:
 
 def get_value(data: dict[str, Any], field: str) -> Any:
     """The value at ``field`` (for ``[]`` paths: one value per element, ``None`` where absent)."""
-    head, tail = _parsed(field)
-    value = _get(data, head)
+    head, tail = parsed(field)
+    return get_below(data, head, tail)
+
+
+def get_below(node: Any, head: tuple[str, ...], tail: tuple[str, ...] | None) -> Any:
+    """:func:`get_value` of the path ``head[] tail`` (:func:`parsed`) from ``node``."""
+    value = _get(node, head)
     if tail is None:
         return value
     if not isinstance(value, list):

@@ -24,7 +24,7 @@ from credbridge.report import Code
 from .cells import join_multi, neutralise
 from .columns import Column, standard_columns
 from .csvw import csvw_metadata
-from .paths import get_value
+from .paths import get_below, parsed
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -40,9 +40,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _cells_of(col: Column, record: dict[str, Any], primary: str) -> dict[str | None, str]:
-    """The cells one column needs for one record: ``{None: plain, "fr": ..., ...}``."""
-    value = get_value(record, col.field)
+def _cells(col: Column, value: Any, primary: str) -> dict[str | None, str]:
+    """The cells one column needs for one record, whose value at the column's path
+    (:func:`.paths.get_value`) is ``value``: ``{None: plain, "fr": ..., ...}``."""
     if value is None or value == {} or (
         isinstance(value, list) and all(v is None or v == {} for v in value)
     ):
@@ -66,12 +66,17 @@ def _cells_of(col: Column, record: dict[str, Any], primary: str) -> dict[str | N
     return out
 
 
+_Path = tuple[tuple[str, ...], tuple[str, ...] | None]
+
+
 @cache
-def _columns_by_root() -> dict[str, tuple[Column, ...]]:
-    """Columns grouped by the top-level canonical field they read."""
-    groups: dict[str, list[Column]] = {}
+def _columns_by_root() -> dict[str, tuple[tuple[Column, _Path], ...]]:
+    """Columns grouped by the top-level canonical field they read, each with its path below
+    that field (:func:`.paths.parsed`, the root part left out)."""
+    groups: dict[str, list[tuple[Column, _Path]]] = {}
     for col in standard_columns():
-        groups.setdefault(col.field.split(".")[0].removesuffix("[]"), []).append(col)
+        head, tail = parsed(col.field)
+        groups.setdefault(head[0], []).append((col, (head[1:], tail)))
     return {k: tuple(v) for k, v in groups.items()}
 
 
@@ -82,9 +87,13 @@ def _record_cells(record: dict[str, Any], primary: str) -> _Cells:
     """Every non-empty cell of a record: (column, language or None, text)."""
     out: _Cells = []
     groups = _columns_by_root()
-    for key in record:
-        for col in groups.get(key, ()):
-            for lang, cell in _cells_of(col, record, primary).items():
+    for key, top in record.items():
+        for col, (below, tail) in groups.get(key, ()):
+            # get_value(record, col.field), walked from the record's own value of the root
+            value = get_below(top, below, tail)
+            if value is None:
+                continue
+            for lang, cell in _cells(col, value, primary).items():
                 out.append((col, lang, cell))
     return out
 
