@@ -58,21 +58,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("edc-xlsx", "credential_type"): "issue 16 §2: value 1 (an EDC 1 type URI the workbook "
                                      "reader reads by its last segment, silently)",
     # edc-xml
-    ("edc-xml", "awarding_bodies[].address"): "issue 16 §2: value 6",
-    ("edc-xml", "awarding_bodies[].country"): "issue 16 §2: value 6",
-    ("edc-xml", "awarding_bodies[].id"): "issue 16 §2: lost 4, value 6",
-    ("edc-xml", "awarding_bodies[].legal_identifier.country"): "issue 16 §2: value 6",
-    ("edc-xml", "awarding_bodies[].legal_identifier.value"): "issue 16 §2: value 6",
-    ("edc-xml", "awarding_bodies[].name"): "issue 16 §2: value 6",
-    ("edc-xml", "awarding_bodies[].url"): "issue 16 §2: lost 3, value 6",
-    ("edc-xml", "further_information.links"): "issue 16 §2: lost 3",
-    ("edc-xml", "issuer.country"): "issue 16 §2: lost 6",
-    ("edc-xml", "issuer.id"): "issue 16 §2: lost 6",
-    ("edc-xml", "issuer.legal_identifier.country"): "issue 16 §2: lost 6",
-    ("edc-xml", "issuer.legal_identifier.value"): "issue 16 §2: lost 6",
-    ("edc-xml", "issuer.name"): "issue 16 §2: lost 6",
-    ("edc-xml", "issuer.url"): "issue 16 §2: lost 6",
-    ("edc-xml", "learning_outcomes[].skill_type"): "issue 16 §2: value 3",
     # elmo
     ("elmo", "levels.qf_ehea"): "issue 16 §2: lost 1",
     ("elmo", "quality_assurance[].body.address"): "issue 16 §1 quality assurance: lost 4",

@@ -124,6 +124,28 @@ def activity_record(writer: ClaimWriter, subject: Any, ident: str) -> None:
                         provider=cred.provider, period=cred.period,
                         hours=cred.workload.hours if cred.workload else None)
     activity_element(writer, sub(subject, "activities"), "activity", activity, ident, "kind")
+    # an activity has no awarding body in EDC XML (directedBy is its provider): the document's
+    # cred:issuer is the one organisation, and the reader takes it as the awarding body
+    bodies = cred.awarding_bodies
+    if cred.issuer is not None:
+        if bodies:
+            writer.note(Code.DROPPED, "an EDC XML activity has no awarding body (directedBy is "
+                        "its provider); the credential's issuer is written, and reads back as "
+                        "the awarding body", "awarding_bodies")
+        writer.note(Code.APPROXIMATED, "the issuer of a credential without an achievement "
+                    "reads back as its awarding body", "issuer")
+    elif len(bodies) > 1:
+        writer.note(Code.DROPPED, f"an EDC XML activity has no awarding body: the first of "
+                    f"{len(bodies)} is written as the credential's issuer, the others are not "
+                    "written", "awarding_bodies")
+    further = cred.further_information
+    if further is not None and further.links:
+        writer.note(Code.DROPPED, "the home page of a credential without an achievement needs "
+                    "a learning activity specification, which credbridge does not write",
+                    "further_information.links")
+    if further is not None and further.text:
+        writer.note(Code.DROPPED, "the further information of a credential without an "
+                    "achievement is not written", "further_information.text")
     if modes or cred.languages:
         writer.note(Code.DROPPED, "the activity's mode and languages need a learning activity "
                     "specification, which credbridge does not write", "participation.modes")
