@@ -73,7 +73,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     doc = json.loads((folder / "signed-ob3.json").read_bytes())
     tampered = dict(doc, name=f"{doc.get('name', '')} (changed)")
     (folder / "tampered-ob3.json").write_text(json.dumps(tampered, indent=2))
-    unknown = dict(doc, proof=dict(doc["proof"], verificationMethod="did:example:r#key-1"))
+    unknown = dict(doc, proof=[dict(doc["proof"][0], verificationMethod="did:example:r#key-1")])
     (folder / "unknown-key-ob3.json").write_text(json.dumps(unknown, indent=2))
     return folder
 

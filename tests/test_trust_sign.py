@@ -155,6 +155,8 @@ def test_convert_sign_ob3_then_verify(tmp_path: Path, fixtures: Path) -> None:
         assert checked.exit_code == 0, checked.output
     signed = json.loads((tmp_path / "out.json").read_text())
     assert signed["issuer"]["id"].startswith("did:key:z6Mk")
+    # the OB 3.0 JSON Schema requires proof to be an array
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
     (tmp_path / "t.json").write_text(json.dumps(_tamper_any(signed)))
     assert runner.invoke(cli, ["verify", str(tmp_path / "t.json")]).exit_code == 1
 
@@ -292,3 +294,17 @@ def test_convert_sign_edc_xml_xades(tmp_path: Path, fixtures: Path) -> None:
     assert verify_bytes(tampered, TrustStore())[0].status is Status.INVALID
     read_back = runner.invoke(cli, ["convert", str(out), "--to", "canonical", "--verify"])
     assert read_back.exit_code == 0 and "proof-verified" in read_back.output
+
+
+def test_a_signed_ob3_output_is_valid_against_the_official_schema(tmp_path: Path,
+                                                                   fixtures: Path,
+                                                                   shared: Path) -> None:
+    key = _pem(ed25519_key(), tmp_path / "key.pem")
+    out = tmp_path / "signed.json"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["convert", str(fixtures / "elm" / "microcredential-full.jsonld"),
+                               "--to", "ob3", "--sign", str(key), "-o", str(out), "-q"])
+    assert done.exit_code == 0, done.output
+    checked = runner.invoke(cli, ["validate", str(out), "--from", "ob3",
+                                  "--schemas", str(shared / "schemas")])
+    assert checked.exit_code == 0, checked.output

@@ -130,7 +130,8 @@ def sign(doc: dict[str, Any], private: Any, verification_method: str, *,
         "proofPurpose": purpose,
     }
     proof["proofValue"] = "z" + b58encode(private.sign(_hash_data(signed, proof)))
-    signed["proof"] = proof
+    # a list: the OB 3.0 and CLR 2.0 JSON Schemas require an array (VC allows either)
+    signed["proof"] = [proof]
     return signed
 
 
