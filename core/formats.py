@@ -14,6 +14,7 @@ from .errors import (
     UnknownFormatNameError,
 )
 from .options import FormatOptions
+from .sniffing import as_head
 
 if TYPE_CHECKING:  # the model is imported when a record is built, not at start-up
     from .context import Context
@@ -199,6 +200,7 @@ class FormatRegistry:
     def sniffers(self, head: bytes) -> list[Format]:
         """Readable formats that recognise ``head``, best score first (ties in registry
         order)."""
+        head = as_head(head)
         scored = [(s, f) for f in self._formats.values() if f.can_read
                   for s in (_safe_sniff(f, head),) if s > 0]
         return [f for _, f in sorted(scored, key=lambda sf: -sf[0])]
@@ -206,6 +208,7 @@ class FormatRegistry:
     def best_sniffers(self, head: bytes, among: list[Format] | None = None) -> list[Format]:
         """The readable formats (of ``among``, when given) with the highest score for
         ``head``: one is the answer, several are ambiguous, none is unknown."""
+        head = as_head(head)
         scored = [(s, f) for f in (among if among is not None else self._formats.values())
                   if f.can_read for s in (_safe_sniff(f, head),) if s > 0]
         best = max((s for s, _ in scored), default=0)

@@ -15,6 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _DECODER = json.JSONDecoder()
+_UNREAD: Any = object()
+
+
+class Head(bytes):
+    """The head of one input while its format is detected: every sniffer that asks
+    :func:`json_top` of it gets the answer computed for the first (it is read once per
+    detection, not once per format)."""
+
+    _json_top: JsonTop | None
+
+
+def as_head(head: bytes) -> Head:
+    """``head`` as a :class:`Head` (the bytes themselves when it is one)."""
+    return head if isinstance(head, Head) else Head(head)
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,17 @@ class JsonTop:
 def json_top(head: bytes) -> JsonTop | None:
     """The top-level members of the JSON object that ``head`` starts with; None when ``head``
     is not (the start of) a JSON object. A top-level array or JSON Lines gives its first
-    object. Never raises."""
+    object. Never raises. For a :class:`Head` the answer is computed once."""
+    known = getattr(head, "_json_top", _UNREAD)
+    if known is not _UNREAD:
+        return known  # type: ignore[no-any-return]
+    top = _json_top(head)
+    if isinstance(head, Head):
+        head._json_top = top
+    return top
+
+
+def _json_top(head: bytes) -> JsonTop | None:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:  # cut in the middle of a character: keep what decodes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from credbridge.formats import OWN_TYPE, Format, FormatRegistry
 from credbridge.sniffing import json_top
 
@@ -62,3 +63,26 @@ def test_the_highest_sniff_score_wins_and_equal_scores_are_ambiguous() -> None:
         assert "own" in str(exc) and "own2" in str(exc)
     else:
         raise AssertionError("equal best scores must be ambiguous")
+
+
+def test_detection_reads_the_json_head_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every JSON sniffer (elm, ob2, ob3, clr, ...) asks json_top of the same head: detection
+    computes it once and gives the others the same answer."""
+    import credbridge.sniffing as sniffing
+    from credbridge import get_formats
+
+    calls: list[int] = []
+    real = sniffing._json_top
+
+    def counted(head: bytes) -> sniffing.JsonTop | None:
+        calls.append(len(head))
+        return real(head)
+
+    monkeypatch.setattr(sniffing, "_json_top", counted)
+    head = json.dumps({"@context": ["https://www.w3.org/ns/credentials/v2",
+                                    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+                       "type": ["VerifiableCredential", "OpenBadgeCredential"]}).encode()
+    assert get_formats().detect(head).name == "ob3"
+    assert len(calls) == 1
+    top = sniffing.json_top(head)  # plain bytes: computed each time, same answer
+    assert top is not None and "OpenBadgeCredential" in top.types()

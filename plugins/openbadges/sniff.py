@@ -36,9 +36,8 @@ def top_of(head: bytes) -> JsonTop | None:
     """The top-level members of a JSON head, or of the payload of a compact JWS / VC-JWT
     (its ``vc`` claim when there is one)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"eyJ"):
-        text = jws.peek_payload(text)
-    top = json_top(text)
+    # the head itself (not a stripped copy) for JSON: detection reads it once for every sniffer
+    top = json_top(jws.peek_payload(text) if text.startswith(b"eyJ") else head)
     if top is not None and isinstance(top.get("vc"), dict):
         return JsonTop(top.get("vc"), tuple(top.get("vc")), True)
     return top
