@@ -38,34 +38,10 @@ FAMILIES = ("samples", "corpus")
 # issue 16's language deliverable (Code.RETAGGED), "§1 quality assurance" its QA item, "§2"
 # the silent-loss law itself (not fixed yet).
 ALLOWED: dict[tuple[str, str], str] = {
-    # clr
-    ("clr", "parts[].assessment.grade.scheme.description"): "issue 16 §2: lost 3",
-    # ds
-    ("ds", "assessed"): "issue 16 §2: lost 1",
-    ("ds", "assessment.grade.status"): "issue 16 §2: lost 3",
-    ("ds", "assessment.grade.value"): "issue 16 §2: lost 3",
-    ("ds", "awarding_bodies[].country"): "issue 16 §2: lost 1",
-    ("ds", "further_information.links"): "issue 16 §2: lost 2",
-    ("ds", "levels.qf_ehea"): "issue 16 §2: lost 1",
-    ("ds", "quality_assurance[].body.address"): "issue 16 §1 quality assurance: lost 4",
-    ("ds", "quality_assurance[].body.email"): "issue 16 §1 quality assurance: lost 4",
-    ("ds", "quality_assurance[].body.id"): "issue 16 §1 quality assurance: lost 4",
-    ("ds", "quality_assurance[].body.legal_identifier.value"):
-        "issue 16 §1 quality assurance: lost 4",
-    ("ds", "quality_assurance[].body.url"): "issue 16 §1 quality assurance: lost 4",
-    ("ds", "workload.ects"): "issue 16 §2: lost 1",
     # edc-xlsx
     ("edc-xlsx", "credential_type"): "issue 16 §2: value 1 (an EDC 1 type URI the workbook "
                                      "reader reads by its last segment, silently)",
     # edc-xml
-    # elmo
-    ("elmo", "levels.qf_ehea"): "issue 16 §2: lost 1",
-    ("elmo", "quality_assurance[].body.address"): "issue 16 §1 quality assurance: lost 4",
-    ("elmo", "quality_assurance[].body.email"): "issue 16 §1 quality assurance: lost 4",
-    ("elmo", "quality_assurance[].body.id"): "issue 16 §1 quality assurance: lost 4",
-    ("elmo", "quality_assurance[].body.legal_identifier.value"):
-        "issue 16 §1 quality assurance: lost 4",
-    ("elmo", "quality_assurance[].body.url"): "issue 16 §1 quality assurance: lost 4",
 }
 
 

@@ -172,6 +172,9 @@ def _record(cred: MicroCredential, ctx: Context,
                     f"part {index + 1} has no id; wrote {part_ach} (an Achievement needs one)")
         node = A.part_achievement(part, part_ach, ctx)
         part_grade = _part_grade(part)
+        if part.assessment and part.assessment.grade and part.assessment.grade.scheme:
+            _say_once(ctx, Code.DROPPED, "parts[].assessment.grade.scheme",
+                      "a part's grading scheme has no place in a CLR AchievementCredential")
         part_vc = f"{part_ach}#credential" if part.id else \
             minted(f"part-credential:{vc_id}:{index}")
         if part_vc in used:  # parts that share an achievement id (real CLRs have them)
@@ -183,6 +186,14 @@ def _record(cred: MicroCredential, ctx: Context,
         if link not in links:
             links.append(link)
     return record, parts, links
+
+
+def _say_once(ctx: Context, code: Code, field: str, detail: str) -> None:
+    """Say a message unless the record already has one of ``code`` for ``field`` (the core's
+    coverage names a field it finds on the first part only)."""
+    if not any(m.code == code and m.field == field and m.record == ctx.record
+               for m in ctx.report.messages):
+        ctx.say(code, field, detail)
 
 
 def _part_grade(part: Part) -> str | None:

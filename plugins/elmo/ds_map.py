@@ -33,13 +33,17 @@ def ds_language(cred: MicroCredential, language: str | None = None) -> str:
 
 
 def to_supplement(cred: MicroCredential, ctx: Context, kept_key: str,
-                  language: str | None = None, *, clerk: bool = False) -> DiplomaSupplement:
+                  language: str | None = None, *, clerk: bool = False,
+                  elsewhere: frozenset[str] = frozenset()) -> DiplomaSupplement:
     """The Diploma Supplement of ``cred`` in ``language`` (see :func:`ds_language`); sections
-    kept verbatim under ``kept_key`` in its extensions are written back as they were. With
-    ``clerk`` it is the page for a person (see :func:`~.section_write.compose`)."""
+    kept verbatim under ``kept_key`` in its extensions are written back as they were (the
+    credential's values they replace are reported dropped unless the enclosing document
+    carries them: ``elsewhere``). With ``clerk`` it is the page for a person (see
+    :func:`~.section_write.compose`)."""
     lang = ds_language(cred, language)
     kept = cred.extensions.get(kept_key)
-    sections = compose(cred, lang, ctx, kept if isinstance(kept, dict) else None, clerk=clerk)
+    sections = compose(cred, lang, ctx, kept if isinstance(kept, dict) else None, clerk=clerk,
+                       elsewhere=elsewhere | {"issued"})  # the header's issueDate
     if cred.issued:
         issue_date = calendar_day(cred.issued).isoformat()
     else:

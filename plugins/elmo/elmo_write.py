@@ -22,6 +22,14 @@ from .xmlutil import NS, q, sub
 
 LOS_TYPES = {"Degree Programme", "Module", "Course", "Class"}
 STATUSES = {"passed", "failed", "in-progress"}
+OUTSIDE_DS = frozenset({
+    "learner.family_name", "learner.given_name", "learner.birth_date", "learner.identifiers",
+    "learner.national_id", "title", "description", "learning_outcomes", "fields_of_study",
+    "awarding_bodies", "languages", "levels.eqf", "levels.nqf", "workload.ects",
+    "workload.credits", "workload.hours", "assessed", "assessment.grade.value",
+    "assessment.grade.status", "assessment.grade.scheme", "issued", "id"})
+"""The fields of the Diploma Supplement's sections that the ELMO elements carry as well (a
+section kept verbatim from the source replaces the others' values: reported dropped)."""
 
 
 def build_elmo(cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> Any:
@@ -349,7 +357,7 @@ def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> No
         for ref in refs:
             sub(att, "ref", str(ref))
     if not opts.omit_diploma_supplement:
-        ds = to_supplement(cred, ctx, KEPT_SECTIONS, opts.language)
+        ds = to_supplement(cred, ctx, KEPT_SECTIONS, opts.language, elsewhere=OUTSIDE_DS)
         build_element(ds, loi)
 
 

@@ -3,6 +3,7 @@ text convention (docs/formats/ds.md) shared by the section writer and reader."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,8 +63,19 @@ QA_LABELS = {"Quality assurance type": "type", "Quality assurance body": "body",
              "Quality assurance register entry": "register_entry",
              "Quality assurance decision": "decision",
              "Quality assurance valid until": "valid_until"}
+QA_BODY_LABELS = {"Quality assurance body identifier": "id",
+                  "Quality assurance body legal identifier": "legal_identifier",
+                  "Quality assurance body address": "address",
+                  "Quality assurance body URL": "url",
+                  "Quality assurance body email": "email"}
+"""Lines after "Quality assurance body", each a field of that body (the legal identifier's
+country in parentheses)."""
 SCHEME_LABELS = {"Description": "description", "Minimum": "min", "Maximum": "max",
                  "Pass mark": "pass"}
+
+
+ABSOLUTE_URI = re.compile(r"[a-z][a-z0-9+.-]*:\S+")
+"""What the convention reads as a URI (a link of 6.2, a code named by URI): fullmatch."""
 
 
 def iso(value: Any) -> str:

@@ -16,12 +16,14 @@ from credbridge.errors import VocabularyError
 
 from .merge import Path, Values
 from .section import (
+    ABSOLUTE_URI,
     LABEL_ASSESSED,
     LABEL_ASSESSMENT_TYPE,
     LABEL_DESCRIPTION,
     LABEL_ID_CHECKED,
     LABEL_STATUS,
     LABEL_SUPERVISION,
+    QA_BODY_LABELS,
     QA_LABELS,
     SCHEME_LABELS,
     Section,
@@ -110,6 +112,17 @@ def _parse_org(item: str, lang: str) -> dict[str, Any]:
         except VocabularyError:
             pass
     return {"name": {lang: item}}
+
+
+def _legal_id(item: str) -> dict[str, Any]:
+    """A legal identifier written "value (XX)" (the country in parentheses when known)."""
+    m = re.fullmatch(r"(.*?) \(([A-Z]{2})\)", item)
+    if m:
+        try:
+            return {"value": m.group(1).strip(), "country": vocab.country_code(m.group(2))}
+        except VocabularyError:
+            pass
+    return {"value": item}
 
 
 def _r_2_3(content: str | None, info: list[str], lang: str) -> Values:
@@ -270,7 +283,7 @@ def _r_4_3(content: str | None, info: list[str], lang: str) -> Values:
 
 
 def _uri(value: str) -> str:
-    if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value):
+    if ABSOLUTE_URI.fullmatch(value):
         return value
     raise ValueError(f"not a known code or a URI: {value!r}")
 
@@ -291,6 +304,8 @@ def _r_4_5(content: str | None, info: list[str], lang: str) -> Values:
         if label != LABEL_STATUS:
             raise ValueError(f"unknown label {label!r}")
         status = vocab.vocabulary("grade_status").lookup(value)
+        if not status and ABSOLUTE_URI.fullmatch(value):
+            status = value  # a status concept named by URI, as the canonical model allows
         if not status:
             raise ValueError(f"unknown grade status {value!r}")
         out.append((("assessment", "grade", "status"), status))
@@ -346,6 +361,9 @@ def _r_6_1(content: str | None, info: list[str], lang: str) -> Values:
                 qas.append({})
             key = QA_LABELS[label]
             qas[-1][key] = _parse_org(value, lang) if key == "body" else value
+        elif label in QA_BODY_LABELS and qas and "body" in qas[-1]:
+            key = QA_BODY_LABELS[label]
+            qas[-1]["body"][key] = _legal_id(value) if key == "legal_identifier" else value
         else:
             raise ValueError(f"unknown label {label!r}")
     if qas:

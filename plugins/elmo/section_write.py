@@ -17,11 +17,13 @@ from credbridge.model import MicroCredential, Organisation
 from credbridge.report import Code
 
 from .section import (
+    ABSOLUTE_URI,
     LABEL_ASSESSED,
     LABEL_ASSESSMENT_TYPE,
     LABEL_DESCRIPTION,
     LABEL_ID_CHECKED,
     LABEL_SUPERVISION,
+    QA_BODY_LABELS,
     Section,
     iso,
 )
@@ -325,6 +327,7 @@ def _w_6_1(w: _Writer) -> tuple[str | None, list[str]]:
             info.append(f"Quality assurance type: {qa.type}")
         if qa.body:
             info.append(f"Quality assurance body: {_org(w, qa.body, 'quality_assurance[].body')}")
+            info += _qa_body(w, qa.body)
         if qa.register_entry:
             info.append(f"Quality assurance register entry: {qa.register_entry}")
         if qa.decision:
@@ -334,11 +337,36 @@ def _w_6_1(w: _Writer) -> tuple[str | None, list[str]]:
     return None, [i.strip() for i in info]
 
 
+def _qa_body(w: _Writer, body: Organisation) -> list[str]:
+    """The labelled lines of a quality-assurance body's fields beyond its name and country
+    (:data:`~.section.QA_BODY_LABELS`); those a line cannot hold are reported dropped."""
+    lines = []
+    for label, key in QA_BODY_LABELS.items():
+        value = getattr(body, key)
+        if key == "legal_identifier" and value is not None:
+            value = value.value + (f" ({value.country})" if value.country else "")
+        if value:
+            lines.append(f"{label}: {' '.join(str(value).split())}")
+    for key in ("identifiers", "region", "accreditations"):
+        if getattr(body, key):
+            w.ctx.say(Code.DROPPED, f"quality_assurance[].body.{key}", "a Diploma Supplement "
+                      "gives a quality-assurance body's name, country, identifier, legal "
+                      "identifier, address, URL and email only")
+    if body.address and body.address != " ".join(body.address.split()):
+        w.ctx.say(Code.APPROXIMATED, "quality_assurance[].body.address",
+                  "its line breaks are written as spaces (one labelled line)")
+    return lines
+
+
 def _w_6_2(w: _Writer) -> tuple[str | None, list[str]]:
     fi = w.cred.further_information
     if fi is None:
         return None, []
-    return w.pick(fi.text, "further_information.text"), list(fi.links)
+    links = [link for link in fi.links if ABSOLUTE_URI.fullmatch(link)]
+    if len(links) < len(fi.links):
+        w.ctx.say(Code.DROPPED, "further_information.links", "a link that is not an absolute "
+                  "URI is left out (section 6.2 lists URIs)")
+    return w.pick(fi.text, "further_information.text"), links
 
 
 def _w_7_1(w: _Writer) -> tuple[str | None, list[str]]:
@@ -387,13 +415,61 @@ def _collapsed(w: _Writer, content: str) -> None:
                       "content of a Diploma Supplement section is an xs:token)")
 
 
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "1.1": ("learner.family_name",), "1.2": ("learner.given_name", "learner.full_name"),
+    "1.3": ("learner.birth_date",), "1.4": ("learner.identifiers", "learner.national_id"),
+    "2.1": ("title",), "2.2": ("fields_of_study",), "2.3": ("awarding_bodies",),
+    "2.4": ("provider",), "2.5": ("languages",),
+    "3.1": ("levels.eqf", "levels.qf_ehea", "levels.nqf", "levels.isced_level", "levels.sqf"),
+    "3.2": ("workload.ects", "workload.credits", "workload.hours"),
+    "3.3": ("access_requirements",), "4.1": ("participation",),
+    "4.2": ("description", "learning_outcomes"),
+    "4.3": ("assessment.description", "assessment.types", "assessment.supervision",
+            "assessment.identity_checked", "assessed"),
+    "4.4": ("assessment.grade.scheme",),
+    "4.5": ("assessment.grade.value", "assessment.grade.status"),
+    "5.1": ("stackability",), "6.1": ("id", "valid_until", "quality_assurance"),
+    "6.2": ("further_information",), "7.1": ("issued",),
+}
+"""The canonical fields each section of :data:`WRITERS` writes (what a section kept verbatim
+from the source replaces)."""
+
+
+def _has(value: Any, path: str) -> bool:
+    """Whether ``value`` holds something at the dotted ``path`` (any element of a list)."""
+    if not path:
+        return value not in (None, "", [], {})
+    head, _, rest = path.partition(".")
+    if isinstance(value, list):
+        return any(_has(v, path) for v in value)
+    return _has(getattr(value, head, None), rest)
+
+
+def _replaced(cred: MicroCredential, number: str, elsewhere: frozenset[str],
+              ctx: Context) -> None:
+    """Report the credential's own values of section ``number``, which a section kept verbatim
+    from the source replaces: a note for those the enclosing document carries elsewhere,
+    dropped for the others."""
+    held = [p for p in SECTION_FIELDS.get(number, ()) if _has(cred, p)]
+    lost = [p for p in held if p not in elsewhere]
+    for path in lost:
+        ctx.say(Code.DROPPED, path, f"section {number} is written as the source had it "
+                "(verbatim); the credential's own value for this field is not written")
+    if len(lost) < len(held) or not held:
+        ctx.say(Code.NOTE, None, f"section {number} is written as the source had it; "
+                "the credential's own value for it is carried elsewhere")
+
+
 def compose(cred: MicroCredential, lang: str, ctx: Context,
-            kept: dict[str, Any] | None = None, *, clerk: bool = False) -> list[Section]:
+            kept: dict[str, Any] | None = None, *, clerk: bool = False,
+            elsewhere: frozenset[str] = frozenset()) -> list[Section]:
     """The sections of the 2018 template for ``cred`` in document order (main sections and
     their sub-sections, flat). Sections with nothing to say read "Not applicable" (the
     convention's empty section, read back as empty), or with ``clerk`` (a page for a person)
     :data:`NOT_KNOWN`, and 7.4 says who sealed the source; a section ``kept`` verbatim from the
-    source (number -> :meth:`Section.to_json`) is written as it was."""
+    source (number -> :meth:`Section.to_json`) is written as it was, and the credential's own
+    values it replaces are reported dropped unless named in ``elsewhere`` (the fields the
+    enclosing document, an ELMO report, carries outside the supplement)."""
     w = _Writer(cred, lang, ctx, clerk)
     empty = NOT_KNOWN if clerk else NOT_APPLICABLE
     out: list[Section] = []
@@ -417,8 +493,7 @@ def compose(cred: MicroCredential, lang: str, ctx: Context,
         for i, s in enumerate(out):
             if s.number == number:
                 if not (s.is_empty() or (s.content is None and not s.info)):
-                    ctx.say(Code.NOTE, None, f"section {number} is written as the source had it; "
-                            "the credential's own value for it is carried elsewhere")
+                    _replaced(cred, number, elsewhere, ctx)
                 out[i] = verbatim
                 break
         else:
