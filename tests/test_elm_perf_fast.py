@@ -2,9 +2,10 @@
 in document order.
 
 The fast path now also takes a type name no context defines (``"VerifiableAttestation"``), a
-plain relative reference (``"en"``) and a node object under a datatyped term (``elm:status``):
-rdflib's parser resolves the first two against the document's base and reads the third as a
-node. Every shared ELM document the fast path takes must give a graph isomorphic to rdflib's.
+plain relative reference (``"en"``), a node object under a datatyped term (``elm:status``)
+and a plain string where a language map is expected: rdflib's parser resolves the first two
+against the document's base, reads the third as a node and the fourth as a string without
+language. Every shared ELM document the fast path takes must give a graph isomorphic to rdflib's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from credbridge.plugins.elm.fast import FastGraph, fast_graph
 from credbridge.plugins.elm.graphs import BASE, jsonld_graph
 from credbridge.plugins.elm.options import ElmOptions
 from credbridge.plugins.elm.upgrade import upgrade
-from rdflib import RDF, BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 ANNEX = Path("samples") / "elm" / "Sample-MC-Annex1-unsigned.jsonld"
@@ -72,6 +73,7 @@ def test_relative_names_and_node_valued_datatyped_terms(shared: Path) -> None:
     doc["type"] = [*doc["type"], "VerifiableAttestation"] if isinstance(doc["type"], list) \
         else [doc["type"], "VerifiableAttestation"]
     doc["credentialSubject"]["id"] = "learner1"
+    doc["credentialSubject"]["givenName"] = "Lea"
     doc["status"] = {"id": "https://status.example/list#3", "type": "StatusList2021Entry"}
     fast = fast_graph(copy.deepcopy(doc))
     assert fast is not None
@@ -79,6 +81,8 @@ def test_relative_names_and_node_valued_datatyped_terms(shared: Path) -> None:
     assert isomorphic(graph, jsonld_graph(doc))
     assert (None, RDF.type, URIRef(BASE + "VerifiableAttestation")) in graph
     assert (URIRef(BASE + "learner1"), None, None) in graph
+    assert (URIRef(BASE + "learner1"), URIRef("http://xmlns.com/foaf/0.1/givenName"),
+            Literal("Lea")) in graph
     assert (URIRef("https://status.example/list#3"), RDF.type,
             URIRef(BASE + "StatusList2021Entry")) in graph
 

@@ -277,7 +277,9 @@ class _Builder:
         if kind == "@id":
             return [self.iri(item)]
         if kind == "@language":
-            raise NotFast
+            # a plain string where a language map is expected: a string without language
+            # (no bundled context sets a default @language), as rdflib's parser reads it
+            return [self._literal(item, "")]
         if kind:
             # As rdflib's parser: a coerced value (string, number or boolean) is typed.
             datatype = self._datatypes.get(kind)
