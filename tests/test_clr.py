@@ -176,3 +176,27 @@ def test_a_clr_comes_back_from_clr(name: str, shared: Path) -> None:
     back = list(read(write(records, None, to="clr") or b"", from_format="clr"))
     assert [(r.id, r.title, [(p.id, p.title, p.part_of) for p in r.parts]) for r in back] == \
         [(r.id, r.title, [(p.id, p.title, p.part_of) for p in r.parts]) for r in records]
+
+
+def test_a_parts_grading_scheme_is_reported_dropped(shared: Path) -> None:
+    """A part's grading scheme has no place in a CLR: reported for the field, also when the
+    first part has none (the core's coverage looks at the first part only)."""
+    from credbridge.laws import silent_changes
+    from credbridge.testing import write_read
+
+    seen = 0
+    for doc in sorted((shared / "corpus" / "elmo").glob("*.xml")):
+        try:
+            creds = list(read(doc, report=Report()))[:3]
+        except CredbridgeError:
+            continue  # a corpus document that holds no credential
+        for cred in creds:
+            if not any(p.assessment and p.assessment.grade and p.assessment.grade.scheme
+                       for p in cred.parts):
+                continue
+            assert silent_changes(cred, "clr") == [], doc.name
+            _, _, report = write_read("clr", cred)
+            assert sum(m.field == "parts[].assessment.grade.scheme" and m.code == "dropped"
+                       for m in report.messages) == 1
+            seen += 1
+    assert seen

@@ -339,3 +339,76 @@ def test_line_breaks_in_titles_read_back(shared: Path, target: str) -> None:
         (back,) = list(read(io.BytesIO(out), from_format=target))
         assert back.stackability is not None
         assert back.stackability.stacks_into[0].id == (cred.id or "urn:x")
+
+
+# --- issue 16: nothing lost in silence, on the shared documents --------------------------------
+
+
+def _shared_credentials(shared: Path, folders: tuple[str, ...],
+                        ) -> list[tuple[str, MicroCredential]]:
+    from itertools import islice
+
+    from credbridge.errors import CredbridgeError
+    from credbridge.laws import documents_under
+
+    out = []
+    for doc in documents_under(*(shared / f for f in folders)):
+        try:
+            creds = list(islice(read(doc, report=Report()), 3))
+        except CredbridgeError:
+            continue
+        out += [(doc.name, c) for c in creds]
+    return out
+
+
+def test_a_quality_assurance_body_keeps_its_fields_through_ds(shared: Path) -> None:
+    """DS 6.1 carries a QA body's identifier, legal identifier, address, URL and email (the
+    EDC XML accreditations of the corpus lost them all, in silence)."""
+    seen = 0
+    for name, cred in _shared_credentials(shared, ("samples", "corpus")):
+        bodies = [qa.body for qa in cred.quality_assurance if qa.body is not None]
+        if not any(b.id or b.url or b.email or b.address or b.legal_identifier for b in bodies):
+            continue
+        for target in ("ds", "elmo"):
+            back, _, _ = write_read(target, cred)
+            again = [qa.body for qa in back[0].quality_assurance if qa.body is not None]
+            for before, after in zip(bodies, again, strict=True):
+                for key in ("id", "url", "email", "address", "legal_identifier"):
+                    assert getattr(after, key) == getattr(before, key), (name, target, key)
+        seen += 1
+    assert seen >= 4
+
+
+def test_a_section_kept_verbatim_says_which_own_values_it_replaces(shared: Path) -> None:
+    """A supplement section kept as the source had it replaces the credential's own value of
+    that section: ds reports each such field dropped; elmo only the fields its own elements do
+    not carry (the ELMO v1 sample: 3.1's QF-EHEA cycle)."""
+    from credbridge.laws import silent_changes
+
+    creds = [(n, c) for n, c in _shared_credentials(shared, ("samples/elmo", "corpus/elmo"))
+             if c.extensions.get("ds:sections")]
+    assert creds
+    for name, cred in creds:
+        for target in ("ds", "elmo"):
+            assert silent_changes(cred, target) == [], (name, target)
+    name, cred = next((n, c) for n, c in creds if c.levels and c.levels.qf_ehea
+                      and "3.1" in c.extensions["ds:sections"])
+    for target in ("ds", "elmo"):
+        _, _, report = write_read(target, cred)
+        assert any(m.code == "dropped" and m.field == "levels.qf_ehea" for m in report.messages)
+    _, _, report = write_read("elmo", cred)
+    assert not any(m.code == "dropped" and m.field == "workload.ects" for m in report.messages)
+
+
+def test_a_grade_status_named_by_uri_reads_back(shared: Path) -> None:
+    """4.5 "Status: urn:..." is a status concept named by URI (the canonical model allows one):
+    it reads back with the grade instead of the section being kept verbatim."""
+    graded = [(n, c) for n, c in _shared_credentials(shared, ("corpus/elm",))
+              if c.assessment and c.assessment.grade and c.assessment.grade.status
+              and ":" in c.assessment.grade.status]
+    assert graded
+    for name, cred in graded:
+        back, _, _ = write_read("ds", cred)
+        assert back[0].assessment and back[0].assessment.grade, name
+        assert back[0].assessment.grade.status == cred.assessment.grade.status, name
+        assert back[0].assessment.grade.value == cred.assessment.grade.value, name
