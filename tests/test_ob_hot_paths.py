@@ -13,7 +13,7 @@ import pytest
 from credbridge.convert import convert
 from credbridge.errors import CredbridgeError
 from credbridge.laws import documents_under
-from credbridge.plugins.openbadges import jsonld_safe
+from credbridge.plugins.openbadges import common, jsonld_safe
 
 
 def _json_documents(shared: Path) -> list[tuple[str, dict[str, Any]]]:
@@ -68,3 +68,37 @@ def test_kept_contexts_agree_with_pyld_alone(documents: list[tuple[str, dict[str
     # the comparison covers documents that break safe mode, not only clean ones
     assert with_problems > 0
     assert kept.by_url and kept.processed, "bundled contexts were kept and reused"
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_indented_dumps_are_json_modules_bytes(documents: list[tuple[str, dict[str, Any]]]
+                                               ) -> None:
+    pytest.importorskip("orjson", reason="orjson not installed: dumps uses the json module")
+    fast = 0
+    for name, doc in documents:
+        got = common._orjson_indented(doc)
+        if got is not None:
+            assert got == _json_bytes(doc), name
+            fast += 1
+        assert common.dumps(doc) == _json_bytes(doc), name
+    assert fast > len(documents) // 2, "most documents take the fast path"
+
+
+@pytest.mark.parametrize("value", [
+    {"a": "\x00\x1f\x7f\u2028\"\\/é😀\b\f\n\r\t", "b": [], "c": {}, "d": [[], {"x": {}}]},
+    {"float": 0.1, "big": 1e16, "tiny": 1e-7, "neg": -0.0, "sub": 5e-324},
+    {"nan": float("nan")}, {"inf": [float("inf")]},
+    {"int": 2 ** 64}, {"int": -(2 ** 63)}, {"bool": [True, False, None]},
+    {1: "not a string key"}, {"tuple": (1, 2)},
+], ids=["strings", "floats", "nan", "inf", "bigint", "minint", "literals", "intkey", "tuple"])
+def test_indented_dumps_edge_values(value: Any) -> None:
+    pytest.importorskip("orjson", reason="orjson not installed: dumps uses the json module")
+    assert common.dumps(value) == _json_bytes(value)
+
+
+def test_lone_surrogate_fails_as_before() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        common.dumps({"a": "\ud800"})
