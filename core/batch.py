@@ -228,17 +228,30 @@ def write_items(
         edit = OutputEdit(session.mapping, session.mapping.for_writing(fmt.name), stream, ctx)
         stream = edit.buffer
 
+    report = session.report
+    # records handed to the writer, and failures that were not the writer's (a record the
+    # reader could not read, an output that failed --validate)
+    counts = {"handed": 0, "not_writer": 0}
+
     def checked() -> Iterator[MicroCredential]:
-        report = session.report
-        for item in items:
+        source = iter(items)
+        while True:
+            before = report.records_failed
+            item = next(source, None)
+            if item is None:
+                counts["not_writer"] += report.records_failed - before
+                break
             ctx.source, ctx.file, ctx.record = item.source, item.file, item.label
             if signed is not None:  # which source each signed document has (--embed-source)
                 signed.note(item.source, item.label, item.credential.id)
             report_coverage(item.credential, fmt.fields, ctx, prefixes)
-            if session.validate is not None and not _valid_output(item, fmt, ctx,
-                                                                  session.validate):
+            valid = session.validate is None or _valid_output(item, fmt, ctx,
+                                                              session.validate)
+            counts["not_writer"] += report.records_failed - before
+            if not valid:
                 continue
             failed = report.records_failed
+            counts["handed"] += 1
             yield item.credential
             if report.records_failed == failed:  # a writer that refuses it says so (failed)
                 report.records_written += 1
@@ -246,7 +259,13 @@ def write_items(
                     edit.written(item.credential, item.label)
         ctx.record = None
 
+    written_before, failed_before = report.records_written, report.records_failed
     fmt.write(checked(), stream, ctx)
+    # A writer that groups the records of one document (ELM, EDC XML) asks for the next record
+    # before it refuses the document, so a refused record may have been counted written: each
+    # failure of the writer is the refusal of one record it was handed.
+    refused = report.records_failed - failed_before - counts["not_writer"]
+    report.records_written = written_before + max(0, counts["handed"] - refused)
     if edit is not None:
         edit.finish()
     if signed is not None:
