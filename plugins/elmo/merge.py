@@ -4,7 +4,6 @@ conflict."""
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -84,12 +83,23 @@ def put(data: dict[str, Any], path: Path, value: Any) -> bool:
 
 def fits(data: dict[str, Any], values: Values) -> bool:
     """True when every value merges into ``data`` without a conflict (``data`` unchanged)."""
-    # put() changes only what lies under the first key of its path: the trial copies those
-    # parts (a section touches one or two), not the whole credential; one memo keeps objects
-    # shared between those parts shared, as a copy of the whole would
+    # the trial copies only the dicts on the paths it changes (copy on write), as put() does
+    # nothing else to them: not the whole credential for every section
     trial = dict(data)
-    memo: dict[int, Any] = {}
-    for key in {str(path[0]) for path, _ in values}:
-        if key in trial:
-            trial[key] = copy.deepcopy(trial[key], memo)
-    return all(put(trial, path, value) for path, value in values)
+    own = {id(trial)}
+    for path, value in values:
+        node: Any = trial
+        for key in path[:-1]:
+            name = str(key)
+            below = node.setdefault(name, {})
+            if isinstance(below, dict) and id(below) not in own:
+                below = dict(below)
+                node[name] = below
+                own.add(id(below))
+            node = below
+        leaf = str(path[-1])
+        merged, conflict = merge_value(node.get(leaf), value)
+        if conflict:
+            return False
+        node[leaf] = merged
+    return True

@@ -57,6 +57,15 @@ def parent_number(number: str) -> str | None:
 
 def sort_key(number: str) -> tuple[int, ...]:
     """Numeric order of section numbers (``"4.10"`` after ``"4.9"``)."""
+    known = _TEMPLATE_KEYS.get(number)
+    return known if known is not None else _sort_key(number)
+
+
+def _sort_key(number: str) -> tuple[int, ...]:
     # ASCII digits only: "²" is a digit to str.isdigit() that int() refuses (DS "7.²")
     return tuple(int(p) if p.isascii() and p.isdigit() and len(p) <= 18 else 0
                  for p in number.split("."))
+
+
+_TEMPLATE_KEYS = {number: _sort_key(number) for number, _ in TEMPLATE_2018}
+"""The order of the template's own numbers, computed once (every supplement sorts them)."""

@@ -63,7 +63,8 @@ def text(el: Any | None) -> str | None:
 def token(el: Any | None) -> str | None:
     """Like :func:`text`, with runs of whitespace collapsed (``xs:token`` semantics)."""
     value = text(el)
-    return re.sub(r"\s+", " ", value) if value else None
+    # split() breaks at the characters re's \s matches (str.isspace), the text is stripped
+    return " ".join(value.split()) if value else None
 
 
 def lang_of(el: Any, default: str = "und") -> str:
