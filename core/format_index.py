@@ -9,7 +9,9 @@ After changing a built-in format's name, title, extensions or read/write support
     python -m credbridge.format_index --update
 
 :func:`credbridge.plugin_manager.format_listing` uses the index only while no plugin is loaded
-and no third-party plugin is installed; otherwise it lists the loaded registry.
+and no third-party plugin is installed; otherwise it lists the loaded registry. So a built-in
+plugin that cannot be imported (a broken install: a dependency missing) is still listed there;
+``credbridge plugins`` loads them all and names the failure, and a conversion reports it.
 """
 
 from __future__ import annotations
