@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from credbridge import clock
@@ -292,7 +293,11 @@ def _part_los(los: Any, cred: MicroCredential, parent: str | None, ctx: Context,
 
 def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:
     if start := cred.extensions.get("elmo:start"):
-        sub(loi, "start", str(start))
+        if _xs_date(str(start)):
+            sub(loi, "start", str(start))
+        else:  # a source's own invalid value: forwarded, the output would fail the schema
+            ctx.say(Code.EXTENSION_DROPPED, "extensions.elmo:start",
+                    f"start {start!r} is not written: ELMO's start is an xs:date")
     if cred.assessed:
         assessed = cred.assessed
         if isinstance(assessed, dt.datetime):
@@ -359,6 +364,18 @@ def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> No
     if not opts.omit_diploma_supplement:
         ds = to_supplement(cred, ctx, KEPT_SECTIONS, opts.language, elsewhere=OUTSIDE_DS)
         build_element(ds, loi)
+
+
+def _xs_date(text: str) -> bool:
+    """Whether ``text`` is an ``xs:date`` (``2012-09-01``, optionally with a time zone)."""
+    m = re.fullmatch(r"(-?\d{4,}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?", text)
+    if not m:
+        return False
+    try:
+        dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return False
+    return True
 
 
 def _credit(loi: Any, scheme: str, value: Any) -> None:
