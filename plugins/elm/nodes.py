@@ -40,8 +40,27 @@ class GraphView:
         self.used.add((node, p))
         values = list(self.graph.objects(node, p))
         if len(values) > 1:
-            values.sort(key=_order_key)
+            if any(isinstance(v, BNode) for v in values):
+                values.sort(key=self._content_key)
+            else:
+                values.sort(key=_order_key)
         return values
+
+    def _content_key(self, node: Node) -> tuple[int, Any]:
+        """:func:`_order_key`, blank nodes last and by what they hold: their labels are
+        random (rdflib's parser), and an order by label would change from run to run."""
+        if not isinstance(node, BNode):
+            return _order_key(node)
+        return (2, self._signature(node, 3))
+
+    def _signature(self, node: Node, depth: int) -> tuple[Any, ...]:
+        """What a blank node holds, ``depth`` levels down, as sortable text."""
+        if not isinstance(node, BNode):
+            return (0, str(node))
+        if depth == 0:
+            return (1, ())
+        return (1, tuple(sorted((str(p), self._signature(o, depth - 1))
+                                for p, o in self.graph.predicate_objects(node))))
 
     def one(self, node: Node | None, prop: str) -> Node | None:
         """The first value of ``prop`` (in stable order), or ``None``."""
