@@ -228,9 +228,21 @@ class Credential:
         ident = self.text(row, "identifier", "id")
         if ident:
             d["id"] = ident
-        types = self.codes(row, "type", "credential_type", _credential_type)
+        by_name: list[tuple[str, str]] = []
+
+        def check(value: Any) -> str:
+            code, named = _credential_type(value)
+            if named:
+                by_name.append((_text(value), code))
+            return code
+
+        types = self.codes(row, "type", "credential_type", check)
         if types:
             d["credential_type"] = types[0]
+        for text, code in by_name[:1]:
+            self.ctx.say(Code.APPROXIMATED, "credential_type", f"{text!r} is no credential type "
+                         f"of the EU vocabulary: read as {code!r}, the type its last segment "
+                         "names (an EDC 1 type URI)")
         d["title"] = self.texts(row, "title", "title")
         d["description"] = self.texts(row, "description", "description")
         d["issued"] = self.date(row, "issuanceDate", "issued")
@@ -479,15 +491,17 @@ def _date(c: Cell) -> Any:
         raise CellError(c, f"not a date (DD/MM/YYYY or YYYY-MM-DD): {text!r}") from None
 
 
-def _credential_type(value: Any) -> str:
+def _credential_type(value: Any) -> tuple[str, bool]:
+    """The credential type code of a cell, and whether it was found by the URI's last
+    segment only."""
     text = _text(value)
     code = vocab.vocabulary("credential_type").lookup(text)
     if code is not None:
-        return code
+        return code, False
     name = text.rstrip("/").rsplit("/", 1)[-1]
     code = vocab.vocabulary("credential_type").lookup(name)
     if code is not None:
-        return code
+        return code, name != text
     raise ValueError(f"unknown credential type {text!r}")
 
 
