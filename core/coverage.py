@@ -115,13 +115,15 @@ def uncovered(data: Mapping[str, Any], fields: Mapping[str, Predicate],
                 yield from uncovered(value, fields, prefixes, path + ".")
                 continue
             if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-                merged: dict[str, Any] = {}
+                # every item: a field only a later item holds (a second part's grading
+                # scheme) is as uncovered as one the first holds; each path said once
+                seen: set[str] = set()
                 for item in value:
                     if isinstance(item, dict):
-                        for k, v in item.items():
-                            if v not in (None, [], {}):
-                                merged.setdefault(k, v)
-                yield from uncovered(merged, fields, prefixes, path + "[].")
+                        for found in uncovered(item, fields, prefixes, path + "[]."):
+                            if found[0] not in seen:
+                                seen.add(found[0])
+                                yield found
                 continue
         yield path, None
 
