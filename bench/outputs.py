@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     before = _load(args.compare)
     common = sorted(set(rows) & set(before))
     output_changed = [k for k in common if rows[k][0] != before[k][0]]
-    report_changed = [k for k in common if rows[k][0] == before[k][0] and rows[k][1] != before[k][1]]
+    report_changed = [k for k in common
+                      if rows[k][0] == before[k][0] and rows[k][1] != before[k][1]]
     for label, keys in (("output differs", output_changed), ("report differs", report_changed)):
         for doc, target in keys:
             print(f"{label}: {doc} -> {target}")

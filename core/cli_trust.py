@@ -40,7 +40,8 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
     one line each. Exit 0 when all verified."""
     from .batch import expand_inputs
     from .trust import load_trust
-    from .trust.status import check_status, credential_json, load_status_lists
+    from .trust.evidence import credential_json
+    from .trust.status import check_status, load_status_lists
     from .trust.verify import summary, verify_bytes
 
     store = load_trust(trust_paths)

@@ -560,7 +560,24 @@ def expected(docs: Path) -> dict[Path, str]:
         if missing:
             raise ValueError(f"{path} lacks the generated block(s) {', '.join(missing)}")
         out[path] = fill_blocks(text)
+    out.update(_generated_sources())
     return out
+
+
+def _generated_sources() -> dict[Path, str]:
+    """The generated parts of the package itself: the index of the built-in formats
+    (``credbridge formats`` lists them without importing a plugin) and the parsed crosswalk."""
+    from importlib import resources
+
+    from . import crosswalk, format_index
+    from .plugin_manager import DEFAULT_PLUGINS, get_formats
+
+    index = Path(format_index.__file__)
+    listings = [format_index.listing(f) for f in get_formats() if f.plugin in DEFAULT_PLUGINS]
+    folder = Path(str(resources.files("credbridge.mappings")))
+    return {index: format_index.source_text(listings, index.read_text("utf-8")),
+            folder / crosswalk.PARSED:
+                crosswalk.parsed_text((folder / "crosswalk.toml").read_bytes())}
 
 
 def stale(docs: Path) -> list[Path]:

@@ -53,7 +53,7 @@ def _fresh(args: list[str], site: Path | None = None,
 def test_the_index_is_the_loaded_builtin_formats() -> None:
     loaded = [format_index.listing(f) for f in get_formats() if f.plugin in DEFAULT_PLUGINS]
     assert list(format_index.BUILTIN) == loaded, (
-        "credbridge.format_index is stale: run `python -m credbridge.format_index --update`")
+        "credbridge.format_index is stale: run `python -m credbridge.docgen --update docs`")
 
 
 def test_formats_lists_without_importing_a_plugin() -> None:

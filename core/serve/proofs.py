@@ -20,7 +20,8 @@ def verify_documents(documents: Sequence[tuple[str, bytes]], trust: Sequence[str
     text) and ``kind`` (its problem kind, for the service); an unusable trust or status list
     file raises."""
     from ..trust import load_trust
-    from ..trust.status import check_status, credential_json, load_status_lists
+    from ..trust.evidence import credential_json
+    from ..trust.status import check_status, load_status_lists
     from ..trust.verify import summary, verify_bytes
 
     store = load_trust(trust)

@@ -6,9 +6,10 @@ from credbridge.context import Context
 from credbridge.errors import CredbridgeError
 from credbridge.report import Code
 
+from .evidence import credential_json
 from .keys import TrustStore
 from .outcome import Status
-from .status import StatusList, check_status, credential_json
+from .status import StatusList, check_status
 from .verify import verify_bytes
 
 _CODES = {Status.VERIFIED: Code.PROOF_VERIFIED, Status.INVALID: Code.PROOF_INVALID,

@@ -190,25 +190,3 @@ def check_status(doc: Any, lists: dict[str, StatusList]) -> list[StatusResult]:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def credential_json(data: bytes) -> Any:
-    """The credential a document's bytes hold, for its status: JSON, a JAdES payload or a
-    compact JWS's payload (``None`` when none is found)."""
-    from .jades import is_jades_document
-
-    text = data.strip()
-    try:
-        if text.startswith(b"{"):
-            doc = json.loads(text)
-            if is_jades_document(doc) and isinstance(doc.get("payload"), str):
-                payload = doc["payload"]
-                doc = json.loads(payload if payload.lstrip().startswith("{") else
-                                 base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-            return doc
-        from .jws import split_compact
-
-        doc = json.loads(split_compact(text.decode("ascii"))[1])
-        return doc.get("vc", doc) if isinstance(doc, dict) else doc
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        return None

@@ -12,11 +12,10 @@ from credbridge.errors import CredbridgeError, InputError
 from credbridge.safety import load_json
 
 from . import dataintegrity, jades, vcjwt
-from .evidence import MAX_DEPTH, embedded_sources
+from .evidence import MAX_DEPTH, credential_json, embedded_sources
 from .jws import split_compact
 from .keys import TrustStore
 from .outcome import Outcome
-from .status import credential_json
 
 _COMPACT = re.compile(rb"^\s*(eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]*)\s*$")
 
