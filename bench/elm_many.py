@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import statistics
 import sys
 import time
@@ -21,21 +20,12 @@ import time
 from credbridge.convert import read, write
 from credbridge.model import MicroCredential
 from credbridge.report import Report
-from credbridge.testing import example_credential
+from credbridge.testing import varied_credentials
 
 
 def credentials(n: int) -> list[MicroCredential]:
     """``n`` varied credentials, each with its own id, learner and title."""
-    base = example_credential().to_json_dict()
-    out = []
-    for i in range(n):
-        data = json.loads(json.dumps(base))
-        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
-        data["learner"]["given_name"] = f"Given{i}"
-        data["learner"]["family_name"] = f"Family{i % 97}"
-        data["title"]["en"] = f"Micro-credential {i % 31}"
-        out.append(MicroCredential.model_validate(data))
-    return out
+    return varied_credentials(n)
 
 
 def document(fmt: str, n: int) -> bytes:

@@ -28,23 +28,12 @@ import orjson
 from credbridge import get_formats
 from credbridge.convert import read, write
 from credbridge.model import MicroCredential
-from credbridge.testing import example_credential
+from credbridge.testing import varied_credentials
 
 
 def credentials(n: int) -> list[MicroCredential]:
     """``n`` varied complete micro-credentials (ids, names, titles, ECTS, EQF vary)."""
-    base = example_credential().to_json_dict()
-    out = []
-    for i in range(n):
-        data = orjson.loads(orjson.dumps(base))
-        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
-        data["learner"]["given_name"] = f"Given{i}"
-        data["learner"]["family_name"] = f"Family{i % 97}"
-        data["title"]["en"] = f"Micro-credential {i % 31}"
-        data["workload"]["ects"] = str(1 + i % 30)
-        data["levels"]["eqf"] = 1 + i % 8
-        out.append(MicroCredential.model_validate(data))
-    return out
+    return varied_credentials(n)
 
 
 def _json_floor(docs: list[bytes]) -> None:

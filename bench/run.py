@@ -54,7 +54,7 @@ import credbridge
 from credbridge.convert import detect, read, write
 from credbridge.errors import CredbridgeError
 from credbridge.model import MicroCredential
-from credbridge.testing import example_credential, shared_dir
+from credbridge.testing import shared_dir, varied_credentials
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -156,18 +156,7 @@ class Spread:
 
 def credentials(n: int) -> list[MicroCredential]:
     """``n`` varied complete micro-credentials."""
-    base = example_credential().to_json_dict()
-    out = []
-    for i in range(n):
-        data = json.loads(json.dumps(base))
-        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
-        data["learner"]["given_name"] = f"Given{i}"
-        data["learner"]["family_name"] = f"Family{i % 97}"
-        data["title"]["en"] = f"Micro-credential {i % 31}"
-        data["workload"]["ects"] = str(1 + i % 30)
-        data["levels"]["eqf"] = 1 + i % 8
-        out.append(MicroCredential.model_validate(data))
-    return out
+    return varied_credentials(n)
 
 
 def count_for(name: str, n: int) -> int:

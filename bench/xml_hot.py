@@ -35,8 +35,7 @@ from pathlib import Path
 from credbridge.convert import convert, write
 from credbridge.errors import CredbridgeError
 from credbridge.laws import documents_under
-from credbridge.model import MicroCredential
-from credbridge.testing import example_credential, shared_dir
+from credbridge.testing import shared_dir, varied_credentials
 from lxml import etree
 
 FAMILY = {"elmo": "elmo", "ds": "elmo", "edc-xml": "edc-xml"}
@@ -45,18 +44,7 @@ FAMILY = {"elmo": "elmo", "ds": "elmo", "edc-xml": "edc-xml"}
 
 def written(fmt: str, n: int) -> list[bytes]:
     """``n`` varied credentials, each written in ``fmt``."""
-    base = example_credential().to_json_dict()
-    out = []
-    for i in range(n):
-        data = json.loads(json.dumps(base))
-        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
-        data["learner"]["given_name"] = f"Given{i}"
-        data["learner"]["family_name"] = f"Family{i % 97}"
-        data["title"]["en"] = f"Micro-credential {i % 31}"
-        data["workload"]["ects"] = str(1 + i % 30)
-        data["levels"]["eqf"] = 1 + i % 8
-        out.append(write([MicroCredential.model_validate(data)], None, to=fmt) or b"")
-    return out
+    return [write([cred], None, to=fmt) or b"" for cred in varied_credentials(n)]
 
 
 def shared(fmt: str) -> list[bytes]:

@@ -20,6 +20,7 @@ hypothesis settings are left as they are. The kit applies the profile named by
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -310,3 +311,20 @@ def _example_output(format_name: str) -> bytes:
 def example_credential() -> MicroCredential:
     """A complete example micro-credential (every Annex I element present)."""
     return _example()
+
+
+def varied_credentials(n: int) -> list[MicroCredential]:
+    """``n`` complete micro-credentials, each with its own id, learner, title, ECTS and EQF
+    level (the example credential varied): inputs for benchmarks and many-record tests."""
+    base = example_credential().to_json_dict()
+    out = []
+    for i in range(n):
+        data = json.loads(json.dumps(base))
+        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
+        data["learner"]["given_name"] = f"Given{i}"
+        data["learner"]["family_name"] = f"Family{i}"
+        data["title"] = {"en": f"Micro-credential {i}"}
+        data["workload"]["ects"] = str(1 + i % 30)
+        data["levels"]["eqf"] = 1 + i % 8
+        out.append(MicroCredential.model_validate(data))
+    return out

@@ -10,28 +10,18 @@ report of a credential counts its own unread properties, not those of the others
 from __future__ import annotations
 
 import io
-import json
 
 import pytest
 from credbridge.convert import read, write
 from credbridge.model import MicroCredential
 from credbridge.report import Code, Report
-from credbridge.testing import example_credential
+from credbridge.testing import varied_credentials
 
 COUNT = 50
 
 
 def _credentials(n: int) -> list[MicroCredential]:
-    base = example_credential().to_json_dict()
-    out = []
-    for i in range(n):
-        data = json.loads(json.dumps(base))
-        data["id"] = f"urn:uuid:00000000-0000-4000-8000-{i:012d}"
-        data["learner"]["given_name"] = f"Given{i}"
-        data["learner"]["family_name"] = f"Family{i}"
-        data["title"] = {"en": f"Micro-credential {i}"}
-        out.append(MicroCredential.model_validate(data))
-    return out
+    return varied_credentials(n)
 
 
 def _document(fmt: str, creds: list[MicroCredential]) -> bytes:
