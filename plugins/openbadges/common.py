@@ -234,9 +234,10 @@ def _orjson_indented(data: Any) -> bytes | None:
         elif not (kind is str or kind is bool or node is None):
             return None
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+        out: bytes = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
     except orjson.JSONEncodeError:  # a lone surrogate: json's bytes fail the same way
         return None
+    return out
 
 
 def prune_json(value: Any) -> Any:
