@@ -17,6 +17,7 @@ tests/test_hostile_budgets.py (classes 2-4).
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 import re
@@ -171,11 +172,17 @@ def audited(*allowed: str | os.PathLike[str]) -> Iterator[AuditLog]:
     roots = [os.path.realpath(os.fspath(p)) for p in allowed] + package_roots() + python_roots()
     others = frozenset(t for t in threading.enumerate() if t is not threading.current_thread())
     log = AuditLog(roots, elsewhere=others)
+    # no garbage of earlier tests is collected inside the block: a finalizer (a dask work
+    # folder removed when its worker is collected) would run in this thread and count
+    collecting = gc.isenabled()
+    gc.disable()
     _ARMED.append(log)
     try:
         yield log
     finally:
         _ARMED.remove(log)
+        if collecting:
+            gc.enable()
 
 
 # --- the CLI in a child process --------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -28,6 +29,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
                                           protocol="tcp://") as cluster, \
             dask_distributed.Client(cluster) as c:
         yield c
+    gc.collect()  # the workers' folder finalizers run now, not in a later test
     assert not any(scratch.rglob("worker-*")), "the cluster left its scratch folders behind"
 
 
