@@ -256,6 +256,89 @@ def test_valid_fixture_breaks_no_rule(shared: Path) -> None:
     assert not [m for m in report.messages if m.code == Code.SCHEMA_RULE]
 
 
+# the VC-EDU draft (2020) OB 3.0 grew from: read through one upgrade step
+
+VC_EDU = "https://w3c-ccg.github.io/vc-ed/contexts/v1/context.json"
+
+
+@pytest.mark.parametrize(("name", "title", "learner"), [
+    ("sandbox--samples_openBadge.json", "EdX MITx Supply Chain Management MicroMasters Badge",
+     "did:web:matthew\u2019s_did"),
+    ("sandbox--samples_credentialEngine.json", "B.A. in Natural Science and Mathematics",
+     "https://example.com/profiles/bob"),
+])
+def test_vc_edu_draft_read_through_an_upgrade_step(shared: Path, tmp_path: Path, name: str,
+                                                   title: str, learner: str) -> None:
+    path = shared / OB2 / name
+    assert detect(path.read_bytes()) == "ob3"
+    report = Report()
+    cred = read_one(path, report)
+    assert cred.title == {"und": title}
+    assert cred.learner.id == learner
+    assert [b.id for b in cred.awarding_bodies] == [
+        "did:key:z6MkhVTX9BF3NGYX6cc7jWpbNnR7cAjH8LUffabZP8Qu4ysC"]
+    assert cred.issued.isoformat().startswith("2020-03-10T04:24:12")
+    [step] = [m.detail for m in report.messages if m.code == Code.UPGRADED]
+    assert "VC-EDU draft (2020) -> Open Badges 3.0" in step
+    assert "credentialSubject.hasCredential -> credentialSubject.achievement" in step
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["convert", str(path), "--to", "ob3", "--validate",
+                                      "--schemas", str(shared / "schemas"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = json.loads(out.read_text())
+    assert written["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert written["credentialSubject"]["achievement"]["name"] == title
+    assert not any("vc-ed" in c for c in written["@context"])
+
+
+@pytest.mark.parametrize("key", ["schema:hasCredential", "hasAchieved", "schema:hasAchieved"])
+def test_vc_edu_draft_family_shapes(tmp_path: Path, key: str) -> None:
+    doc = {"@context": ["https://www.w3.org/2018/credentials/v1", VC_EDU],
+           "id": "https://example.com/assertions/7", "type": ["VerifiableCredential", "Assertion"],
+           "issuer": {"id": "did:web:issuer.example"},
+           "issuanceDate": "2020-03-10T04:24:12Z",
+           "credentialSubject": {
+               "type": "Person", "id": "did:web:learner.example", "name": "Sample Learner",
+               key: {"id": "https://example.com/hnc", "type": "EducationalOccupationalCredential",
+                     "name": "HNC Facilities Management", "image": "https://example.com/i.png",
+                     "issuer": "https://example.com/college"}}}
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps(doc))
+    assert detect(path.read_bytes()) == "ob3"
+    report = Report()
+    cred = read_one(path, report)
+    assert cred.title == {"und": "HNC Facilities Management"}
+    assert cred.learner.full_name == "Sample Learner"
+    assert cred.provider is not None and cred.provider.id == "https://example.com/college"
+    [step] = [m.detail for m in report.messages if m.code == Code.UPGRADED]
+    for change in (f"credentialSubject.{key} -> credentialSubject.achievement",
+                   "achievement type EducationalOccupationalCredential -> Achievement",
+                   "credentialSubject type Person -> AchievementSubject",
+                   "achievement image (a URL) -> an Image object", "issuer typed Profile"):
+        assert change in step
+
+
+def test_draft_context_beside_an_ob3_one_is_not_a_draft(tmp_path: Path) -> None:
+    """A document that names OB 3.0 is read as OB 3.0: the draft context beside it is an
+    unknown extension context, left out and reported, and no step runs."""
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", VC_EDU],
+           "id": "urn:uuid:0b5d3f54-3b0c-4d6c-9d43-2c1f2f1f9d11",
+           "type": ["VerifiableCredential", "OpenBadgeCredential"],
+           "issuer": {"id": "did:web:issuer.example", "type": ["Profile"], "name": "Issuer"},
+           "validFrom": "2024-01-01T00:00:00Z",
+           "credentialSubject": {"type": ["AchievementSubject"], "achievement": {
+               "id": "https://example.com/a", "type": ["Achievement"], "name": "A",
+               "description": "d", "criteria": {"narrative": "n"}}}}
+    path = tmp_path / "mixed.json"
+    path.write_text(json.dumps(doc))
+    report = Report()
+    read_one(path, report)
+    assert not [m for m in report.messages if m.code == Code.UPGRADED]
+    assert any(m.code == Code.IGNORED_INPUT and VC_EDU in (m.detail or "")
+               for m in report.messages)
+
+
 # the corpus of the OB families: every file reads or is refused with one line
 
 def test_ob_families_read_or_say_what_they_are(shared: Path) -> None:

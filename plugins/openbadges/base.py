@@ -21,6 +21,7 @@ from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, load_json
 
 from . import baking
 from .common import Source, dumps, open_document
+from .drafts import STEP
 from .options import BadgeOptions
 
 # The readers, writers and the model (pydantic) are imported when a document is read or
@@ -88,6 +89,10 @@ class BadgeFormat(Format):
 
         limits = limits_of(ctx)
         source = open_document(chunk, what=self.document_kind, limits=limits)
+        if source.upgrades:
+            ctx.say(Code.UPGRADED, None, f"{STEP}: read through one upgrade step ("
+                    + "; ".join(source.upgrades) + "); the draft context is not bundled "
+                    "and never fetched")
         if source.unknown_contexts:
             ctx.say(Code.IGNORED_INPUT, None,
                     f"the JSON-LD context(s) {', '.join(source.unknown_contexts)} are not "

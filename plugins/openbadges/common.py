@@ -14,7 +14,7 @@ from credbridge.errors import InputError
 from credbridge.report import Code
 from credbridge.safety import Limits, load_json
 
-from . import baking, jws
+from . import baking, drafts, jws
 from .loader import check_contexts, known
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ class Source:
     unknown_contexts: list[str] = field(default_factory=list)
     """Context URLs of the top-level ``@context`` beside a known Open Badges one that
     credbridge does not know: left out (never fetched); the reader reports them."""
+    upgrades: list[str] = field(default_factory=list)
+    """What the VC-EDU draft step changed (:mod:`.drafts`); the reader reports them."""
 
 
 OB_CONTEXT_PREFIXES = (
@@ -125,16 +127,18 @@ def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Sou
             for claim, key in (("jti", "id"), ("iss", "issuer")):
                 if claim in payload and key not in data:
                     data[key] = payload[claim]
+        data, upgrades = drafts.upgrade(data)
         data, unknown = without_unknown_contexts(data)
         check_contexts(data, limits)
         return Source(data, container if container != "json" else "jwt", header,
-                      unknown_contexts=unknown)
+                      unknown_contexts=unknown, upgrades=upgrades)
     value = load_json(text, what=what, limits=limits)
     if not isinstance(value, dict):
         raise InputError(f"an {what} must be a JSON object")
+    value, upgrades = drafts.upgrade(value)
     value, unknown = without_unknown_contexts(value)
     check_contexts(value, limits)  # every context reference, at any depth: known ones only
-    return Source(value, container, unknown_contexts=unknown)
+    return Source(value, container, unknown_contexts=unknown, upgrades=upgrades)
 
 
 class Node:

@@ -16,12 +16,13 @@ from credbridge.formats import GENERIC, OWN_TYPE
 from credbridge.sniffing import JsonTop, json_top
 
 from . import baking, jws
+from .drafts import DRAFT_CONTEXTS
 
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential"})
 """Declared types that make a document an OB 3.0 one (an endorsement is refused by name)."""
 OB3_CONTEXTS = ("https://purl.imsglobal.org/spec/ob/v3p0/",
                 "https://imsglobal.github.io/openbadges-specification/",
-                "https://w3c-ccg.github.io/vc-ed-models/")  # the VC-EDU draft OB 3.0 grew from
+                *DRAFT_CONTEXTS)  # the VC-EDU draft OB 3.0 grew from (read through a step)
 OB2_CONTEXTS = ("https://w3id.org/openbadges/v", "http://w3id.org/openbadges/v",
                 "https://openbadgespec.org/v", "http://openbadgespec.org/v")
 """OB 1.1 / 2.0 contexts, including the old ``openbadgespec.org/v2/context.json``."""
