@@ -4,6 +4,7 @@ transcripts survive ELM, EDC XML, ELMO and CLR; activity-only credentials keep t
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import itertools
@@ -136,19 +137,50 @@ def test_the_ebsi_style_reproduction_is_written_back_as_one_credential(shared: P
 # --- every document of samples and corpus ------------------------------------------------------
 
 
-def _elm_claims(doc: Any) -> int | None:
-    """Claims of an EDC 3 JSON-LD document that are records (not linked from another)."""
+def _elm_credential(doc: Any) -> tuple[Any, dict[str, Any]]:
+    """The credential object of an EDC 3 JSON-LD document (inside the EC issuer's
+    ``{"credential": …}`` wrapper, the payload of a JWS in JSON serialisation or a ``@graph``)
+    and its nodes by id (claims and subjects may be given by reference)."""
+    if isinstance(doc, dict) and isinstance(doc.get("payload"), str) and "signatures" in doc:
+        payload = doc["payload"]
+        try:  # unencoded (b64: false), as the EC seals it; else base64url
+            doc = json.loads(payload)
+        except ValueError:
+            doc = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     if isinstance(doc, dict) and isinstance(doc.get("credential"), dict):
         doc = doc["credential"]
+    nodes: dict[str, Any] = {}
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            key = node.get("id", node.get("@id"))
+            if isinstance(key, str) and len(node) > 1:
+                nodes.setdefault(key, node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    if isinstance(doc, dict) and isinstance(doc.get("@graph"), list):
+        doc = next((n for n in doc["@graph"] if isinstance(n, dict)
+                    and "credentialSubject" in n), None)
+    return doc, nodes
+
+
+def _elm_claims(doc: Any) -> int | None:
+    """Claims of an EDC 3 JSON-LD document that are records (not linked from another)."""
+    doc, nodes = _elm_credential(doc)
     subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
+    subject = nodes.get(subject, subject) if isinstance(subject, str) else subject
     if not isinstance(subject, dict):
         return None
-    claims = [c for c in _as_list(subject.get("hasClaim")) if isinstance(c, dict)]
-    ids = {c.get("id") for c in claims}
+    claims = [nodes.get(c, c) if isinstance(c, str) else c
+              for c in _as_list(subject.get("hasClaim"))]
+    claims = [c for c in claims if isinstance(c, dict)]
+    ids = {c.get("id", c.get("@id")) for c in claims} - {None}
     linked = {t.get("id") if isinstance(t, dict) else t
               for c in claims for key in ("influencedBy", "provenBy", "hasPart")
               for t in _as_list(c.get(key))} & ids
-    return len([c for c in claims if c.get("id") not in linked]) or None
+    return len([c for c in claims if c.get("id", c.get("@id")) not in linked]) or None
 
 
 def _edc_claims(root: Any) -> int:
@@ -185,15 +217,22 @@ def test_every_elm_document_gives_a_record_per_claim_and_writes_them_back(
             records = list(read(path, from_format="elm", report=report))
         except CredbridgeError:
             continue  # not an EDC 3 credential
-        if expected is None or report.records_failed:
-            continue  # no claims to count, or a record that fails for another reason
+        if report.records_failed:
+            continue  # a record that fails for another reason
+        if expected is None:
+            # no hasClaim: an attestation read through an upgrade step (EBSI 2020's
+            # learningAchievement, a DC4EU qualification) or a credential without a claim
+            assert len(records) == 1, path.name
+            continue
         assert len(records) == expected, path.name
         out = write(records, None, to="elm") or b""
         [back] = [json.loads(line) for line in out.splitlines()]
         assert _elm_claims(back) == expected, path.name
         assert len(_records(out, "elm")) == expected, path.name
         checked += 1
-    assert checked >= 10  # the others are refused for their contexts or wrappers
+    # 35 of the 41 at this writing: the others are not well formed (1), not credentials (2) or
+    # hold no hasClaim (3)
+    assert checked >= 35
 
 
 def test_every_edc_xml_document_gives_a_record_per_claim_and_writes_them_back(
@@ -245,7 +284,7 @@ def _one_language(facts: tuple[Any, ...]) -> tuple[Any, ...]:
     return (next(iter(title.values())) if title else title, *rest[:-1], parts)
 
 
-@pytest.mark.parametrize("target", ["elm", "edc-xml", "elmo", "clr"])
+@pytest.mark.parametrize("target", ["elm", "elm-ttl", "elm-rdfxml", "edc-xml", "elmo", "clr"])
 @pytest.mark.parametrize("name", TRANSCRIPTS, ids=lambda n: n.split("ToR-")[-1][:24])
 def test_a_transcript_keeps_every_claim_through(target: str, name: str, shared: Path) -> None:
     original = list(read(shared / name, from_format="elm"))
