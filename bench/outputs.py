@@ -10,6 +10,10 @@ report (its messages as JSON) are written as TSV. ``--compare`` runs again and l
     ... change the code ...
     python bench/outputs.py --compare /tmp/before.tsv [--targets elmo,ds]
 
+With ``--via FORMAT`` every document is first converted to FORMAT and that output is what is
+converted to the targets (``--via elm-ttl``: the Turtle reader on every shared credential,
+which the shared data holds little of); a document FORMAT cannot hold is left out.
+
 The run fixes the time of writing (``SOURCE_DATE_EPOCH``, :mod:`credbridge.clock`) so that
 outputs carrying it compare; anything else that differs between two runs of the same code is a
 defect of the writer (outputs must be reproducible).
@@ -42,11 +46,11 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def one(doc: Path, target: str) -> tuple[str, str]:
+def one(doc: Path | bytes, target: str, from_format: str | None = None) -> tuple[str, str]:
     """(output hash, report hash) of ``doc`` converted to ``target``; an input or conversion
     error is hashed as its one line, so a change of error is a difference too."""
     try:
-        result = convert(doc, to=target)
+        result = convert(doc, to=target, from_format=from_format)
     except CredbridgeError as exc:
         return "error", _digest(str(exc).encode())
     messages = [m.model_dump(mode="json") if hasattr(m, "model_dump") else str(m)
@@ -55,8 +59,10 @@ def one(doc: Path, target: str) -> tuple[str, str]:
     return _digest(result.output or b""), _digest(report)
 
 
-def table(shared: Path, targets: list[str], only: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """``{(document, target): (output hash, report hash)}`` over the shared documents."""
+def table(shared: Path, targets: list[str], only: str,
+          via: str = "") -> dict[tuple[str, str], tuple[str, str]]:
+    """``{(document, target): (output hash, report hash)}`` over the shared documents (with
+    ``via``: over each document converted to that format first)."""
     rows: dict[tuple[str, str], tuple[str, str]] = {}
     for doc in documents_under(shared / "samples", shared / "corpus"):
         name = doc.relative_to(shared).as_posix()
@@ -66,8 +72,16 @@ def table(shared: Path, targets: list[str], only: str) -> dict[tuple[str, str], 
             convert(doc, to="canonical")
         except CredbridgeError:
             continue  # the document does not read: nothing to compare
+        source: Path | bytes = doc
+        if via:
+            try:
+                source = convert(doc, to=via).output or b""
+            except CredbridgeError:
+                continue
+            if not source:
+                continue  # nothing was written (every credential refused)
         for target in targets:
-            rows[(name, target)] = one(doc, target)
+            rows[(name, target)] = one(source, target, via or None)
     return rows
 
 
@@ -94,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                         "writers but " + ", ".join(sorted(UNSTABLE)) + ")")
     parser.add_argument("--only", default="", help="only documents whose path contains this")
     parser.add_argument("--shared", type=Path, default=None, help="the shared data folder")
+    parser.add_argument("--via", default="", help="convert each document to this format first "
+                        "and compare the conversions of that output (e.g. elm-ttl)")
     args = parser.parse_args(argv)
     shared = args.shared or shared_dir(Path(__file__).resolve().parent.parent)
     if shared is None:
@@ -102,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     targets = [t for t in args.targets.split(",") if t] or \
         [f.name for f in get_formats() if f.can_write and f.name not in UNSTABLE]
     start = time.perf_counter()
-    rows = table(shared, targets, args.only)
+    rows = table(shared, targets, args.only, args.via)
     seconds = time.perf_counter() - start
     if args.save:
         args.save.write_text("".join(f"{d}\t{t}\t{o}\t{r}\n" for (d, t), (o, r)

@@ -334,26 +334,25 @@ class _ElmGraphFormat(_ElmBase):
     def write(self, credentials: Iterable[MicroCredential], stream: IO[bytes],
               ctx: Context) -> None:
         """One document in ``rdf_format`` holding every credential's graph."""
-        from rdflib import Graph
-
-        from .serialise import document_graph, serialise_graph, unwritable
+        from .serialise import Triple, document_triples, serialise_graph, unwritable
 
         if elm_options(ctx).ebsi:
             from credbridge.errors import UsageError
 
             raise UsageError(f"option ebsi: the EBSI profile is a JSON profile of EDC 3: "
                              f"write it with --to elm, not {self.name}")
-        graph = Graph()
+        # every document's triples, each once: the graph to serialise is built once, at the end
+        triples: dict[Triple, None] = {}
         if self.rdf_format == "xml":
             credentials = _xml_writable(credentials, ctx)
         for doc in self.documents(credentials, ctx):
-            part = document_graph(doc)
+            part = document_triples(doc)
             problem = unwritable(part, self.rdf_format)
             if problem is not None:  # refused: never a document its parser would reject
                 ctx.failed(f"{problem}; the credential is not written")
                 continue
-            graph += part
-        stream.write(serialise_graph(graph, self.rdf_format))
+            triples.update(dict.fromkeys(part))
+        stream.write(serialise_graph(triples, self.rdf_format))
 
 
 class ElmTurtleFormat(_ElmGraphFormat):

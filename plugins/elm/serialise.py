@@ -8,34 +8,47 @@ JSON with each literal's text kept, without touching rdflib's process-wide setti
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
-from .fast import fast_graph
+from .fast import FastGraph, fast_graph
 from .graphs import bind_prefixes, jsonld_graph
+
+Triple = tuple[Node, Node, Node]
 
 
 def document_graph(doc: dict[str, Any]) -> Graph:
     """The RDF graph of one written document, typed literals keeping their lexical form."""
+    triples = document_triples(doc)
+    return triples.to_rdflib() if isinstance(triples, FastGraph) else triples
+
+
+def document_triples(doc: dict[str, Any]) -> FastGraph | Graph:
+    """The triples of one written document (typed literals keeping their lexical form), in
+    whatever holds them first: the writer merges them into one graph, built once."""
     fast = fast_graph(doc, lexical=True)
     # every document the writer makes is in the fast shape (tests/test_elm_fast.py); rdflib's
     # parser is the fallback for anything else, with rdflib's own literal forms
-    return fast.to_rdflib() if fast is not None else jsonld_graph(doc)
+    return fast if fast is not None else jsonld_graph(doc)
 
 
-def serialise_graph(graph: Graph, rdf_format: str) -> bytes:
-    """``graph`` in ``rdf_format`` (``turtle``, ``xml``) with the usual ELM prefixes; the same
-    graph always gives the same bytes."""
-    if rdf_format == "xml":
-        # rdflib's RDF/XML writer follows the store's order, and its default store keeps the
-        # triples in a set (an order that changes from one process to the next): a store that
-        # keeps the order of insertion, filled in sorted order
-        ordered = Graph(store="SimpleMemory")
-        for triple in sorted(graph):
-            ordered.add(triple)
-        graph = ordered
-    data: bytes = bind_prefixes(graph).serialize(format=rdf_format, encoding="utf-8")
+def serialise_graph(graph: Iterable[Triple], rdf_format: str) -> bytes:
+    """The triples of ``graph`` in ``rdf_format`` (``turtle``, ``xml``) with the usual ELM
+    prefixes; the same triples always give the same bytes (the order they come in does not
+    matter: each writer orders what it writes)."""
+    # rdflib's RDF/XML writer follows the store's order, and its default store keeps the
+    # triples in a set (an order that changes from one process to the next): a store that
+    # keeps the order of insertion, filled in sorted order. The Turtle writer sorts subjects,
+    # predicates and objects itself.
+    xml = rdf_format == "xml"
+    ordered = Graph(store="SimpleMemory") if xml else Graph()
+    add = ordered.store.add
+    for triple in sorted(set(graph)) if xml else graph:
+        add(triple, ordered)
+    data: bytes = bind_prefixes(ordered).serialize(format=rdf_format, encoding="utf-8")
     return data
 
 
@@ -46,9 +59,9 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """What XML 1.0 cannot carry, not even as a character reference."""
 
 
-def unwritable(graph: Graph, rdf_format: str) -> str | None:
-    """Why ``graph`` cannot be written in ``rdf_format`` so that it reads back (an IRI Turtle
-    cannot write, a character XML cannot carry), or ``None``."""
+def unwritable(graph: Iterable[Triple], rdf_format: str) -> str | None:
+    """Why the triples of ``graph`` cannot be written in ``rdf_format`` so that they read back
+    (an IRI Turtle cannot write, a character XML cannot carry), or ``None``."""
     for triple in graph:
         for term in triple:
             text = str(term)
