@@ -109,6 +109,66 @@ def test_a_seal_is_said_with_its_signer_and_time(shared: Path) -> None:
     assert line.encode() in html
 
 
+SEALED_DS = ("corpus", "elm",
+             "educational-pilot--EUHEDS_euheds-highereducation-diplomasupplement-signed-john-doe.json")
+"""A sealed (Data Integrity) DC4EU diploma supplement with ECTS credits and an EQF level."""
+
+
+def test_a_sealed_elm_credential_with_ects_and_eqf_as_pdf_through_the_cli(
+        shared: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    run = subprocess.run([sys.executable, "-m", "credbridge", "convert",
+                          str(shared.joinpath(*SEALED_DS)), "--to", "pdf", "-o", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "approximated: proof [pdf]" in run.stderr  # the seal is a printed line, not carried
+    text = " ".join(pdf_text(out.read_bytes()).split())
+    for expected in ("Bachelor of Science in Computer Engineering", "John Doe",
+                     "ECTS credits 240", "EQF level 6", "University of Example",
+                     "Seal in the source: sealed by an unnamed signer (Data Integrity)"):
+        assert expected in text, expected
+    assert "no verification address, so no QR code" in text
+    assert qr_codes(out.read_bytes()) == []
+
+
+def test_every_sealed_elm_document_prints_what_it_holds(shared: Path) -> None:
+    """Each sealed ELM document of samples and corpus, one page per credential: its title,
+    learner, ECTS and EQF exactly when the source gives them, and its seal said."""
+    from credbridge.errors import CredbridgeError
+    from pypdf import PdfReader
+
+    checked = 0
+    paths = [p for base in ("samples", "corpus") for p in sorted((shared / base / "elm").glob("*"))]
+    for path in paths:
+        try:
+            records = list(read(path, report=Report()))
+        except CredbridgeError:
+            continue
+        sealed = [c for c in records if c.proof]
+        if not sealed:
+            continue
+        data = write(sealed, None, to="pdf")
+        assert data is not None
+        pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages]
+        assert len(pages) == len(sealed), path.name
+        for cred, text in zip(sealed, pages, strict=True):
+            if cred.title:  # a DC4EU transcript's claim has none
+                assert any(" ".join(t.split()) in text for t in cred.title.values()), path.name
+            if cred.learner is not None and cred.learner.full_name:
+                assert cred.learner.full_name in text, path.name
+            ects = cred.workload.ects if cred.workload else None
+            assert ("ECTS credits" in text) == (ects is not None), path.name
+            if ects is not None:
+                assert f"ECTS credits {format(ects.normalize(), 'f')}" in text, path.name
+            eqf = cred.levels.eqf if cred.levels else None
+            assert ("EQF level" in text) == (eqf is not None), path.name
+            if eqf is not None:
+                assert f"EQF level {eqf}" in text, path.name
+            assert "Seal in the source:" in text, path.name
+        checked += 1
+    assert checked >= 10  # 10 sealed documents at this writing (JAdES and Data Integrity)
+
+
 def test_html_is_a_printable_page_with_an_svg_qr(micro: MicroCredential) -> None:
     data = write([with_url(micro)], None, to="html")
     assert data is not None

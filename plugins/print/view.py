@@ -172,6 +172,11 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
             if proof.created is not None else ""
         note = words["not_verified"] if view.url else words["not_verified_no_url"]
         view.seal = f"{who}{when} ({kind}) — {note}"
+        more = f"; {len(cred.proof) - 1} further seal(s) not printed" \
+            if len(cred.proof) > 1 else ""
+        ctx.say(Code.APPROXIMATED, "proof", "printed as a line naming the signer, the time "
+                f"and the kind of the source's seal, said not verified; the seal itself is "
+                f"not carried{more}")
     return view
 
 
