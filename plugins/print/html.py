@@ -51,7 +51,8 @@ def render_one(view: View) -> str:
         rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
                        for k, v in view.facts)
         out.append(f'<table class="facts">{rows}</table>')
-    for heading, items in ((w["outcomes"], view.outcomes), (w["qa"], view.quality)):
+    for heading, items in ((w["outcomes"], view.outcomes), (w["parts"], view.parts),
+                           (w["qa"], view.quality)):
         if items:
             out.append(f"<h2>{escape(heading)}</h2><ul>"
                        + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")

@@ -96,7 +96,8 @@ def _page(pdf: object, view: View) -> None:
         pdf.cell(70, 6, label)
         pdf.set_text_color(0, 0, 0)
         pdf.multi_cell(0, 6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    for heading, items in ((w["outcomes"], view.outcomes), (w["qa"], view.quality)):
+    for heading, items in ((w["outcomes"], view.outcomes), (w["parts"], view.parts),
+                           (w["qa"], view.quality)):
         if items:
             pdf.ln(2)
             pdf.set_font("Body", "B", 11)
@@ -105,7 +106,9 @@ def _page(pdf: object, view: View) -> None:
             pdf.set_font("Body", "", 10)
             pdf.set_text_color(0, 0, 0)
             for item in items:
-                pdf.multi_cell(0, 5, f"• {item}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                rest = item.lstrip("\u00a0")  # a part's depth: the indent goes before the bullet
+                pdf.multi_cell(0, 5, f"{item[:len(item) - len(rest)]}• {rest}",
+                               new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if view.seal:
         pdf.ln(2)
         pdf.set_font("Body", "", 9)

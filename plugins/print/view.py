@@ -20,7 +20,8 @@ LABELS: dict[str, dict[str, str]] = {
            "until": "Valid until", "outcomes": "Learning outcomes", "ects": "ECTS credits",
            "hours": "Workload (hours)", "eqf": "EQF level", "nqf": "NQF level",
            "isced": "Fields of study (ISCED-F)", "assessment": "Assessment",
-           "grade": "Grade", "qa": "Quality assurance", "participation": "Form of participation",
+           "grade": "Grade", "qa": "Quality assurance", "parts": "Components",
+           "participation": "Form of participation",
            "languages": "Languages", "setting": "Learning setting",
            "verify": "Verify this credential", "seal": "Seal in the source",
            "no_url": "This credential gives no verification address, so no QR code is printed.",
@@ -34,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
            "ects": "Crédits ECTS", "hours": "Charge de travail (heures)", "eqf": "Niveau CEC",
            "nqf": "Niveau du cadre national", "isced": "Domaines d'études (CITE-F)",
            "assessment": "Évaluation", "grade": "Note", "qa": "Assurance qualité",
+           "parts": "Composantes",
            "participation": "Modalité de participation", "languages": "Langues",
            "setting": "Cadre d'apprentissage", "verify": "Vérifier ce titre",
            "seal": "Cachet dans la source",
@@ -59,6 +61,9 @@ class View:
     """(label, value) rows: dates, ECTS, levels, assessment, participation, languages."""
     outcomes: list[str] = field(default_factory=list)
     quality: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    """One line per part (a course of a transcript), indented by its depth: title, ECTS
+    credits, grade."""
     description: str = ""
     seal: str | None = None
     url: str | None = None
@@ -161,6 +166,7 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
             line = f"{line} ({qa_body})" if line else qa_body
         if line:
             view.quality.append(line)
+    view.parts = _parts(cred, texts, words)
     view.url = cred.verification.url if cred.verification is not None else None
     if cred.proof:
         proof = cred.proof[0]
@@ -178,6 +184,25 @@ def view_of(cred: MicroCredential, ctx: Context, lang: str | None) -> View:
                 f"and the kind of the source's seal, said not verified; the seal itself is "
                 f"not carried{more}")
     return view
+
+
+def _parts(cred: MicroCredential, texts: Texts, words: dict[str, str]) -> list[str]:
+    """The printed line of each part, in document order, indented two spaces (no-break) per
+    level of ``part_of``: its title, ECTS credits and grade where given."""
+    depth: dict[str, int] = {}
+    lines = []
+    for i, part in enumerate(cred.parts):
+        level = depth.get(part.part_of, 0) + 1 if part.part_of else 0
+        if part.id:
+            depth[part.id] = level
+        bits = [texts.pick(part.title, f"parts[{i}].title") or "—"]
+        if part.workload is not None and part.workload.ects is not None:
+            bits.append(f"{format(part.workload.ects.normalize(), 'f')} ECTS")
+        grade = part.assessment.grade if part.assessment is not None else None
+        if grade is not None and grade.value:
+            bits.append(f"{words['grade']} {grade.value}")
+        lines.append("\u00a0\u00a0" * level + " — ".join(bits))
+    return lines
 
 
 def _when(value: dt.date) -> str:
