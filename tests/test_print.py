@@ -69,6 +69,19 @@ def test_the_qr_code_decodes_to_the_verification_url(micro: MicroCredential) -> 
     assert "no QR code" not in pdf_text(data)
 
 
+def test_the_qr_code_of_a_real_hosted_badge_decodes_to_its_verification_url(
+        shared: Path) -> None:
+    """An OB 2.0 hosted assertion of the 1EdTech validator's fixtures carries its own
+    verification address: the printed QR code says exactly that."""
+    cred = next(read(shared / "corpus" / "ob2" /
+                     "1edtech-dcpv--ob20_assertion-with-data-image.json"))
+    assert cred.verification is not None and cred.verification.url
+    data = write([cred], None, to="pdf")
+    assert data is not None
+    assert qr_codes(data) == [cred.verification.url]
+    assert "no QR code" not in pdf_text(data)
+
+
 def test_greek_and_cyrillic_are_text(micro: MicroCredential) -> None:
     cred = MicroCredential.model_validate({**micro.to_json_dict(), "title": {
         "en": "Digital micro-credential creation", "el": "Δημιουργία ψηφιακού περιεχομένου",
