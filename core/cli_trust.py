@@ -40,9 +40,8 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
     one line each. Exit 0 when all verified."""
     from .batch import expand_inputs
     from .trust import load_trust
-    from .trust.evidence import credential_json
-    from .trust.status import check_status, load_status_lists
-    from .trust.verify import summary, verify_bytes
+    from .trust.proofs import check_document
+    from .trust.status import load_status_lists
 
     store = load_trust(trust_paths)
     lists = load_status_lists(status_paths, store) if status_paths else None
@@ -51,28 +50,23 @@ def verify_command(files: tuple[str, ...], trust_paths: tuple[str, ...],
     errors = False
     for path in map(str, expand_inputs(files, recursive=recursive)):
         try:
-            data = _read(path)
-            outcomes = verify_bytes(data, store, detached=detached)
+            checked = check_document(_read(path), store, lists, detached)
         except CredbridgeError as exc:
             errors = True
             results[path] = {"verified": False, "error": exc.message, "proofs": []}
             if not as_json:
                 click.echo(f"credbridge: error: {path}: {exc.message}", err=True)
             continue
-        results[path] = summary(outcomes)
-        statuses = check_status(credential_json(data), lists) if lists is not None else []
-        if statuses:
-            results[path]["status"] = [r.to_dict() for r in statuses]
-            if any(r.state != "clear" for r in statuses):
-                results[path]["verified"] = False
+        results[path] = checked.result
         if as_json:
             continue
+        outcomes = checked.outcomes
         if not outcomes:
             click.echo(f"{path}: no proof")
         for outcome in outcomes:
             where = f" {outcome.where}" if outcome.where and len(outcomes) > 1 else ""
             click.echo(f"{path}:{where} {outcome.line()}")
-        for result in statuses:
+        for result in checked.statuses:
             click.echo(f"{path}: {result.line()}")
     if as_json:
         click.echo(json.dumps(results, indent=2, ensure_ascii=False))

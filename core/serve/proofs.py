@@ -20,26 +20,18 @@ def verify_documents(documents: Sequence[tuple[str, bytes]], trust: Sequence[str
     text) and ``kind`` (its problem kind, for the service); an unusable trust or status list
     file raises."""
     from ..trust import load_trust
-    from ..trust.evidence import credential_json
-    from ..trust.status import check_status, load_status_lists
-    from ..trust.verify import summary, verify_bytes
+    from ..trust.proofs import check_document
+    from ..trust.status import load_status_lists
 
     store = load_trust(trust)
     lists = load_status_lists(status_lists, store) if status_lists else None
     results: dict[str, dict[str, Any]] = {}
     for name, data in documents:
         try:
-            outcomes = verify_bytes(data, store, detached=payload)
+            results[name] = check_document(data, store, lists, payload).result
         except CredbridgeError as exc:
             results[name] = {"verified": False, "error": exc.message, "proofs": [],
                              "kind": kind_of(exc)}
-            continue
-        results[name] = summary(outcomes)
-        statuses = check_status(credential_json(data), lists) if lists is not None else []
-        if statuses:
-            results[name]["status"] = [r.to_dict() for r in statuses]
-            if any(r.state != "clear" for r in statuses):
-                results[name]["verified"] = False
     return results
 
 
