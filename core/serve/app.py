@@ -233,7 +233,7 @@ class Service:
         limit: BodyLimit = request.scope[LIMIT_KEY]
         limit.limit = max(limit.limit, self.settings.max_stream_bytes)  # until it is known
         chunks = request.stream()
-        head = await _read_head(chunks)
+        head, ended = await _read_start(chunks)
         source = inspect.source_format(head, params.filename, params.from_format)
         streamed = getattr(source, "chunks", None) is not None and (
             source.many or (looks_like_lines(head) and not params.verify))
@@ -245,7 +245,7 @@ class Service:
             if limit.seen > limit.limit:
                 limit.exceeded = True
                 _check_limit(limit)
-            data = head + await _read_rest(chunks)
+            data = head if ended else head + await _read_rest(chunks)
             sink = SpoolSink()
 
             def whole() -> BatchResult:
@@ -256,7 +256,7 @@ class Service:
             return self._answer(await self._run(whole, deadline), sink, params)
         limit.limit = self.settings.max_stream_bytes
         _check_length(request, limit.limit)
-        reader = BodyReader(chunks, loop, deadline, head=head,
+        reader = BodyReader(chunks, loop, deadline, head=head, ended=ended,
                             per_mark=max(self.settings.max_body_bytes, 1 << 20),
                             name=params.filename)
         by_chunks = target.json_lines and not target.many and not params.zip
@@ -660,13 +660,19 @@ async def _one_document(request: Request, allowed: tuple[str, ...], *, whole: bo
 
 async def _read_head(chunks: AsyncIterator[bytes]) -> bytes:
     """At least :data:`SNIFF_BYTES` of the body (all of it when shorter)."""
+    return (await _read_start(chunks))[0]
+
+
+async def _read_start(chunks: AsyncIterator[bytes]) -> tuple[bytes, bool]:
+    """At least :data:`SNIFF_BYTES` of the body (all of it when shorter), and whether that
+    is the whole body (a small one: its conversion need not ask the loop for more)."""
     head = bytearray()
     while len(head) < SNIFF_BYTES:
         try:
             head += await chunks.__anext__()
         except StopAsyncIteration:
-            break
-    return bytes(head)
+            return bytes(head), True
+    return bytes(head), False
 
 
 async def _read_rest(chunks: AsyncIterator[bytes]) -> bytes:

@@ -93,18 +93,19 @@ class BodyReader(io.RawIOBase):
     """The request body as a blocking stream for a conversion thread.
 
     ``chunks`` is the body's async iterator; each read that needs more bytes asks the event
-    loop for the next chunk and waits, at most until the deadline. ``mark`` starts counting
-    again: past ``per_mark`` bytes between two marks a read raises (a chunk of records larger
-    than one document may be)."""
+    loop for the next chunk and waits, at most until the deadline (``ended``: ``head`` is
+    the whole body, so the loop is never asked). ``mark`` starts counting again: past
+    ``per_mark`` bytes between two marks a read raises (a chunk of records larger than one
+    document may be)."""
 
     def __init__(self, chunks: AsyncIterator[bytes], loop: asyncio.AbstractEventLoop,
-                 deadline: Deadline, *, head: bytes = b"", per_mark: int | None = None,
-                 name: str | None = None) -> None:
+                 deadline: Deadline, *, head: bytes = b"", ended: bool = False,
+                 per_mark: int | None = None, name: str | None = None) -> None:
         self._chunks = chunks
         self._loop = loop
         self._deadline = deadline
         self._buffer = memoryview(head)
-        self._eof = False
+        self._eof = ended
         self._since_mark = 0
         self._per_mark = per_mark
         self.name = name
