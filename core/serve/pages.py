@@ -4,6 +4,7 @@ the pages load nothing from elsewhere, and their Content-Security-Policy says so
 from __future__ import annotations
 
 import html
+from functools import cache
 from importlib import resources
 
 from starlette.responses import HTMLResponse, Response
@@ -28,7 +29,10 @@ SECURITY_HEADERS = {
 }
 
 
+@cache
 def _read(name: str) -> bytes:
+    """A file of the pages (read once per process: they are part of the installed
+    package)."""
     return resources.files("credbridge.serve").joinpath("static", name).read_bytes()
 
 
