@@ -157,3 +157,25 @@ def test_written_graphs_keep_lexical_forms_and_match_rdflib(
     monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", False)
     for doc, graph in zip(documents, graphs, strict=True):
         assert isomorphic(graph, jsonld_graph(doc)), doc.get("id")
+
+
+def test_parsed_graph_index_keeps_the_store_order() -> None:
+    """The Turtle / RDF/XML reader indexes the parser's graph once (:meth:`FastGraph.of`):
+    the same triples, each subject's predicates and values in the order the store holds them
+    (the reader's order ties on blank nodes that hold the same), whether the index is copied
+    from rdflib's in-memory store or asked for through the Graph API (another store)."""
+    from credbridge.plugins.elm.graphs import rdf_graph
+    from rdflib import Graph
+
+    data = write([c for _, d in _fixture_documents()[:3] for c in read(d, from_format="elm")],
+                 None, to="elm-ttl") or b""
+    parsed = rdf_graph(data, "turtle")
+    other = Graph(store="SimpleMemory")
+    for triple in parsed:
+        other.add(triple)
+    copied, asked = FastGraph.of(parsed), FastGraph.of(other)
+    assert len(copied) == len(asked) == len(parsed) > 100
+    assert set(copied) == set(asked) == set(parsed)
+    for s in {s for s, _, _ in parsed}:
+        assert list(copied.predicate_objects(s)) == list(parsed.predicate_objects(s))
+        assert list(asked.predicate_objects(s)) == list(other.predicate_objects(s))

@@ -89,6 +89,29 @@ class FastGraph:
         """One object of ``subject`` for ``predicate``, or ``None``."""
         return next(iter(self._spo.get(subject, {}).get(predicate, ())), None)
 
+    @classmethod
+    def of(cls, graph: Graph) -> FastGraph:
+        """The triples of an rdflib Graph already read within its budgets (a parser filled
+        it), indexed once: rdflib's store answers each of the reader's thousands of queries
+        through its bookkeeping of contexts. Each subject's values keep the store's order (the
+        order the parser added them), which the reader keeps where its own order ties."""
+        index = cls()
+        spo = index._spo
+        # rdflib's in-memory store keeps exactly this index (subject -> predicate -> objects,
+        # in order of insertion): copied when it is there, else asked for subject by subject
+        stored = getattr(graph.store, "_Memory__spo", None)
+        if isinstance(stored, dict):
+            for s, props in stored.items():
+                kept = {p: dict.fromkeys(values) for p, values in props.items() if values}
+                if kept:
+                    spo[s] = kept
+            return index
+        for s in dict.fromkeys(graph.subjects()):
+            props = spo[s] = {}
+            for p, o in graph.predicate_objects(s):
+                props.setdefault(p, {})[o] = None
+        return index
+
     def to_rdflib(self) -> Graph:
         """The same triples in an rdflib Graph (for pyshacl)."""
         graph = Graph()

@@ -58,9 +58,13 @@ class _ElmBase(Format):
             ctx.record = None
 
     def _credentials(self, parsed: Parsed, ctx: Context) -> Iterator[MicroCredential]:
+        from .fast import FastGraph
         from .reader import ElmReader, credential_nodes
 
-        nodes = credential_nodes(parsed.graph)
+        graph = parsed.graph
+        if not isinstance(graph, FastGraph):  # a parser's graph: indexed once for the reader
+            graph = FastGraph.of(graph)  # type: ignore[assignment]
+        nodes = credential_nodes(graph)
         if not nodes:
             if parsed.label is None:
                 raise InputError("no EuropeanDigitalCredential in the document")
@@ -69,7 +73,7 @@ class _ElmBase(Format):
         for position, node in enumerate(nodes, start=ctx.record_offset + 1):
             label = _record_label(parsed.label, node, position, len(nodes))
             ctx.record = label
-            records = ElmReader(parsed.graph, ctx).read(node)
+            records = ElmReader(graph, ctx).read(node)
             for own, canonical in records:
                 # a record of a many-claim credential is named by its claim
                 ctx.record = label if own is None else \
