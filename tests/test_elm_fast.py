@@ -179,3 +179,64 @@ def test_parsed_graph_index_keeps_the_store_order() -> None:
     for s in {s for s, _, _ in parsed}:
         assert list(copied.predicate_objects(s)) == list(parsed.predicate_objects(s))
         assert list(asked.predicate_objects(s)) == list(other.predicate_objects(s))
+
+
+def _two_graphs(triples: list[Any], prefixes: dict[str, str]) -> tuple[Any, Any]:
+    """Two graphs of the same triples, added in the same order, with the same prefixes."""
+    from credbridge.plugins.elm.serialise import _CountedBindings
+    from rdflib import Graph, Namespace
+
+    graphs = []
+    for _ in range(2):
+        graph = Graph(store=_CountedBindings())
+        for prefix, ns in prefixes.items():
+            graph.bind(prefix, Namespace(ns), override=True, replace=True)
+        for triple in triples:
+            graph.add(triple)
+        graphs.append(graph)
+    return graphs[0], graphs[1]
+
+
+def test_turtle_writer_gives_rdflib_bytes() -> None:
+    """The Turtle writer's serialiser (rdflib's, each IRI's prefixed name worked out once)
+    writes the bytes rdflib's own gives, also where rdflib makes up a prefix half-way (an
+    unbound predicate namespace whose IRIs were already met as subjects or objects), for
+    IRIs that cannot be a prefixed name (ending in a dot, ``urn:`` ids) and literal
+    datatypes without a prefix."""
+    import io
+
+    from credbridge.plugins.elm.graphs import bind_prefixes
+    from credbridge.plugins.elm.serialise import _Turtle
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+    ex, other = "http://example.org/ns/", "http://other.example/v#"
+    node = BNode()
+    triples = [
+        (URIRef(ex + "a"), URIRef(ex + "p"), URIRef(other + "x")),
+        (URIRef(other + "x"), URIRef(other + "q"), Literal("1", datatype=URIRef(ex + "dt"))),
+        (URIRef("urn:id:1"), URIRef(other + "q"), URIRef("urn:id:2.")),
+        (URIRef("urn:id:2."), URIRef(ex + "p"), node),
+        (node, URIRef(other + "q"), Literal("text", lang="en")),
+        (URIRef(ex + "b."), URIRef(ex + "p"), URIRef(ex + "a")),
+    ]
+    # subjects of a namespace that gets its prefix only from a predicate met later (the store
+    # gives its triples in no set order: with 60 of them, some come before that predicate)
+    triples += [(URIRef(f"{ex}s{i}"), URIRef(other + "q"), Literal(i)) for i in range(60)]
+    creds = [c for _, d in _fixture_documents()[:3] for c in read(d, from_format="elm")]
+    written = write(creds, None, to="elm-ttl") or b""
+    from credbridge.plugins.elm.graphs import rdf_graph
+
+    cases = [(triples, {}), (triples, {"_x": ex}), (list(rdf_graph(written, "turtle")), {})]
+    for case, prefixes in cases:
+        for bound in (False, True):
+            ours, theirs = _two_graphs(case, prefixes)
+            if bound:
+                bind_prefixes(ours), bind_prefixes(theirs)
+            out: list[bytes] = []
+            for graph, serialiser in ((ours, _Turtle), (theirs, TurtleSerializer)):
+                stream = io.BytesIO()
+                serialiser(graph).serialize(stream, encoding="utf-8")
+                out.append(stream.getvalue())
+            assert out[0] == out[1]
+            assert b"ns1:" in out[0] or bound or case is cases[2][0]

@@ -7,11 +7,14 @@ JSON with each literal's text kept, without touching rdflib's process-wide setti
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from .fast import FastGraph, fast_graph
@@ -44,12 +47,59 @@ def serialise_graph(graph: Iterable[Triple], rdf_format: str) -> bytes:
     # keeps the order of insertion, filled in sorted order. The Turtle writer sorts subjects,
     # predicates and objects itself.
     xml = rdf_format == "xml"
-    ordered = Graph(store="SimpleMemory") if xml else Graph()
+    ordered = Graph(store="SimpleMemory") if xml else Graph(store=_CountedBindings())
     add = ordered.store.add
     for triple in sorted(set(graph)) if xml else graph:
         add(triple, ordered)
-    data: bytes = bind_prefixes(ordered).serialize(format=rdf_format, encoding="utf-8")
-    return data
+    bind_prefixes(ordered)
+    if xml:
+        data: bytes = ordered.serialize(format=rdf_format, encoding="utf-8")
+        return data
+    stream = io.BytesIO()
+    _Turtle(ordered).serialize(stream, base=ordered.base, encoding="utf-8")
+    return stream.getvalue()
+
+
+class _CountedBindings(Memory):
+    """rdflib's in-memory store, counting the prefixes bound to it (see :class:`_Turtle`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bindings = 0
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        """Bind ``prefix`` to ``namespace`` (as rdflib's store does), counted."""
+        self.bindings += 1
+        super().bind(prefix, namespace, override=override)
+
+
+class _Turtle(TurtleSerializer):
+    """rdflib's Turtle writer, the same bytes, with each IRI's prefixed name worked out once
+    per document: rdflib works it out for every occurrence (twice: once to collect the
+    prefixes, once to write), and for an IRI without a prefix (the writer's ``urn:`` ids)
+    through an exception each time, which was most of the time of writing Turtle. A name
+    found stays valid (rdflib keeps it in the namespace manager's cache, and noting its
+    prefix again changes nothing); an IRI without one may get one only when a prefix is
+    bound, so that answer is kept only while no prefix has been bound since."""
+
+    def reset(self) -> None:
+        """Forget the names with everything else of a document (rdflib resets per call)."""
+        super().reset()
+        self._pnames: dict[tuple[URIRef, bool], tuple[str | None, int]] = {}
+
+    def get_pname(self, uri: Node, gen_prefix: bool = True) -> str | None:
+        """The prefixed name of ``uri`` (``None``: written in full), as rdflib's writer."""
+        if not isinstance(uri, URIRef):
+            return None
+        store = self.store.store
+        assert isinstance(store, _CountedBindings)
+        key = (uri, gen_prefix)
+        known = self._pnames.get(key)
+        if known is not None and (known[0] is not None or known[1] == store.bindings):
+            return known[0]
+        pname = super().get_pname(uri, gen_prefix)
+        self._pnames[key] = (pname, store.bindings)
+        return pname
 
 
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
