@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
@@ -210,14 +211,25 @@ def dumps(data: Any, indent: int | None = 2) -> bytes:
 _INT64 = 1 << 63
 
 
+@cache
+def _orjson() -> Any:
+    """The orjson module, or ``None`` when it is not installed: looked for once per process
+    (Python does not remember an import that failed; trying it for every document cost about
+    0.1 ms each)."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return orjson
+
+
 def _orjson_indented(data: Any) -> bytes | None:
     """``json.dumps(data, ensure_ascii=False, indent=2)`` + newline, as UTF-8, by orjson (the
     pure-Python encoder runs for indented output), when orjson is installed and gives the
     same bytes: plain JSON types only (no subclass, string keys, 64-bit integers, floats whose
     repr orjson writes alike: not ``1e-07``, nan or inf). Else ``None``."""
-    try:
-        import orjson
-    except ImportError:  # an optional speed-up: the json module gives the same bytes
+    orjson = _orjson()
+    if orjson is None:  # an optional speed-up: the json module gives the same bytes
         return None
     stack = [data]
     while stack:
