@@ -216,3 +216,63 @@ def test_dc4eu_transcript_course_results_are_the_achievements_parts(shared: Path
     assert all(p.assessment is not None and p.assessment.grade for p in cred.parts)
     assert any(".temporal'" in m.detail for m in report.messages
                if m.code == Code.IGNORED_INPUT)
+
+
+# contexts credbridge does not know beside edc-ap (DC4EU/EBSI pilots name the W3C examples
+# context or a schema URL as a context): left out and said, never fetched
+
+EXTRA = ["https://www.w3.org/2018/credentials/examples/v1",
+         "https://api-pilot.ebsi.eu/trusted-schemas-registry/v3/schemas/sample-certificate"]
+
+
+def _with_contexts(shared: Path, extra: list[str]) -> dict[str, object]:
+    doc = json.loads((shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld").read_text())
+    doc["@context"] = [*doc["@context"], *extra]
+    doc["credentialSubject"]["exampleTerm"] = "only the examples context defines it"
+    return doc
+
+
+def test_an_unknown_context_beside_edc_ap_is_left_out_and_said(shared: Path) -> None:
+    plain, _ = _read((shared / "samples" / "elm" / "Sample-MC-Annex1-unsigned.jsonld")
+                     .read_bytes())
+    [cred], report = _read(json.dumps(_with_contexts(shared, EXTRA)).encode())
+    assert cred.title == plain[0].title and cred.workload == plain[0].workload
+    [said] = [m for m in report.messages if m.code == Code.IGNORED_INPUT
+              and m.field == "@context"]
+    assert all(url in said.detail for url in EXTRA) and "never fetched" in said.detail
+    assert any("exampleTerm" in m.detail for m in report.messages
+               if m.code == Code.IGNORED_INPUT)
+
+
+def test_an_unknown_context_beside_edc_ap_fails_under_strict_input(shared: Path) -> None:
+    from click.testing import CliRunner
+    from credbridge.cli import cli
+
+    data = json.dumps(_with_contexts(shared, EXTRA[:1]))
+    result = CliRunner().invoke(cli, ["convert", "-", "--from", "elm", "--to", "canonical",
+                                      "--strict-input"], input=data)
+    assert result.exit_code != 0
+    assert "examples/v1 beside edc-ap are not known to credbridge (--strict-input)" in \
+        result.output
+
+
+def test_an_unknown_context_without_edc_ap_is_still_refused(shared: Path) -> None:
+    doc = _with_contexts(shared, EXTRA[:1])
+    doc["@context"] = ["https://www.w3.org/2018/credentials/v1", EXTRA[0]]
+    doc["type"] = ["VerifiableCredential", "VerifiableAttestation"]
+    with pytest.raises(CredbridgeError, match="examples/v1"):
+        _read(json.dumps(doc).encode())
+
+
+def test_a_european_digital_credential_without_the_edc_context_says_what_it_is() -> None:
+    """The DC4EU/EBSI pilots' shape: typed EuropeanDigitalCredential, with the W3C examples
+    context and a schema URL in place of edc-ap."""
+    doc = {"@context": ["https://www.w3.org/2018/credentials/v1", *EXTRA],
+           "id": "urn:uuid:certificate-participation-001",
+           "type": ["VerifiableCredential", "VerifiableAttestation",
+                    "EuropeanDigitalCredential"],
+           "issuer": {"id": "did:ebsi:zExample"}, "issuanceDate": "2025-04-06T05:05:33Z",
+           "credentialSubject": {"id": "did:key:z6Mk", "hasCredential": {"title": "x"}}}
+    with pytest.raises(CredbridgeError, match=r"a EuropeanDigitalCredential that names no EDC "
+                       r"context \(edc-ap\).*examples/v1"):
+        _read(json.dumps(doc).encode())

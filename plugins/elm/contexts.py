@@ -67,6 +67,28 @@ def context_urls(doc: Any) -> list[str]:
     return [c for c in items if isinstance(c, str)]
 
 
+def is_edc_ap(url: str) -> bool:
+    """True for the edc-ap context URL, in any of its spelling variants."""
+    return _key(url) == EDC_AP_URL
+
+
+def without_unknown_contexts(doc: Any) -> tuple[Any, list[str]]:
+    """``doc`` without the context URLs of its top-level ``@context`` list that this project
+    does not know, and those URLs, when the edc-ap context is named too (an EDC credential
+    that also names, say, the W3C examples context or a schema URL given as a context); any
+    other document is left as it is (and refused by :func:`loader`'s check: without the
+    edc-ap context an unknown one would define the terms)."""
+    value = doc.get("@context") if isinstance(doc, dict) else None
+    if not isinstance(value, list):
+        return doc, []
+    urls = [c for c in value if isinstance(c, str)]
+    unknown = [c for c in urls if known_context(c) is None]
+    if not unknown or not any(is_edc_ap(c) for c in urls):
+        return doc, []
+    kept = [c for c in value if not (isinstance(c, str) and c in unknown)]
+    return {**doc, "@context": kept}, unknown
+
+
 BUNDLE = ContextBundle("ELM", {_key(url): factory for url, factory in _KNOWN.items()},
                        normalise=_key)
 """The contexts the ELM formats ship (VC 1.1, VC 2.0, edc-ap, Status List 2021): the only ones

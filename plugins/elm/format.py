@@ -284,7 +284,7 @@ class ElmJsonLdFormat(_ElmBase):
             yield parsed
 
     def _graph(self, doc: Any, ctx: Context, label: str | None) -> Parsed:
-        from .contexts import loader
+        from .contexts import loader, without_unknown_contexts
         from .fast import fast_graph
         from .graphs import jsonld_graph, unknown_keys
         from .upgrade import upgrade
@@ -301,6 +301,16 @@ class ElmJsonLdFormat(_ElmBase):
             doc = {k: v for k, v in doc.items() if k != "proof"}
         if isinstance(doc, dict) and "@context" not in doc:
             raise InputError("not JSON-LD: the document has no @context", field="@context")
+        _names_edc_ap(doc)
+        doc, unknown = without_unknown_contexts(doc)
+        if unknown:
+            named = ", ".join(unknown)
+            if ctx.policy.strict_input:
+                raise InputError(f"the JSON-LD context(s) {named} beside edc-ap are not known "
+                                 "to credbridge (--strict-input)", field="@context")
+            ctx.say(Code.IGNORED_INPUT, "@context", f"the JSON-LD context(s) {named} beside "
+                    "edc-ap are not known to credbridge and never fetched: left out, so a "
+                    "term only they define is not read (each such key is reported)")
         limits = limits_of(ctx)
         # every context reference, at any depth, goes through the one loader before either
         # path reads the document: bundled contexts only, anything else is refused
@@ -329,6 +339,23 @@ class ElmJsonLdFormat(_ElmBase):
                     continue  # refused: the report names what the source lacks
                 doc = profiled
             stream.write(json.dumps(doc, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+def _names_edc_ap(doc: Any) -> None:
+    """Refuse, saying what it is, a document typed ``EuropeanDigitalCredential`` that names no
+    EDC context (after the upgrade steps): its keys have no EDC meaning without it (pilots
+    name the W3C examples context or a schema URL instead)."""
+    from .contexts import context_urls, is_edc_ap
+
+    types = doc.get("type", doc.get("@type")) if isinstance(doc, dict) else None
+    if "EuropeanDigitalCredential" not in (types if isinstance(types, list) else [types]):
+        return
+    urls = context_urls(doc)
+    if any(is_edc_ap(u) for u in urls):
+        return
+    raise InputError("a EuropeanDigitalCredential that names no EDC context (edc-ap): its "
+                     "keys have no EDC 3 meaning without it (it names "
+                     + (", ".join(urls) or "no context URL") + ")", field="@context")
 
 
 class _ElmGraphFormat(_ElmBase):
