@@ -351,8 +351,10 @@ def _names_edc_ap(doc: Any) -> None:
     if "EuropeanDigitalCredential" not in (types if isinstance(types, list) else [types]):
         return
     urls = context_urls(doc)
-    if any(is_edc_ap(u) for u in urls):
-        return
+    given = doc.get("@context")
+    if any(is_edc_ap(u) for u in urls) or any(
+            isinstance(c, dict) for c in (given if isinstance(given, list) else [given])):
+        return  # an inline context may define the terms: the loader's check decides
     raise InputError("a EuropeanDigitalCredential that names no EDC context (edc-ap): its "
                      "keys have no EDC 3 meaning without it (it names "
                      + (", ".join(urls) or "no context URL") + ")", field="@context")
