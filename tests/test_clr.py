@@ -95,6 +95,60 @@ def test_an_achievement_credential_as_vc_jwt(shared: Path) -> None:
     assert "vc-jwt" in [p.kind for p in teamwork.proof]
 
 
+def test_a_clr_given_as_a_vc_jwt_is_detected_and_read(shared: Path) -> None:
+    """A CLR that is itself a compact JWS (1EdTech's validator fixtures): its payload is the
+    ClrCredential; the signature is recorded, not verified."""
+    raw = (shared / CORPUS.format("simple")).read_bytes()
+    doc = json.loads(raw)
+    token = _jwt({"vc": doc, "jti": doc["id"]}).encode()
+    assert get_formats().detect(token[:4096], "clr.jwt").name == "clr"
+    plain = list(read(raw, from_format="clr"))
+    report = Report()
+    signed = list(read(token, report=report))
+    assert [c.title for c in signed] == [c.title for c in plain]
+    assert all("vc-jwt" in [p.kind for p in c.proof] for c in signed)
+    assert any(m.field == "proof" and "given as a VC-JWT" in m.detail for m in report.messages)
+
+
+def test_credbridges_own_signed_clr_reads_back(tmp_path: Path, fixtures: Path) -> None:
+    from click.testing import CliRunner
+    from credbridge.cli import cli
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = tmp_path / "key.pem"
+    key.write_bytes(Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    source = fixtures / "elm" / "microcredential-full.jsonld"
+    out = tmp_path / "clr.jwt"
+    done = CliRunner().invoke(cli, ["convert", str(source), "--to", "clr", "--sign", str(key),
+                                    "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    plain = tmp_path / "clr.json"
+    assert CliRunner().invoke(cli, ["convert", str(source), "--to", "clr", "-o",
+                                    str(plain)]).exit_code == 0
+    [back] = list(read(out.read_bytes()))
+    [unsigned] = list(read(plain.read_bytes()))
+    assert back.title == unsigned.title and back.learner == unsigned.learner
+    assert back.workload == unsigned.workload
+    assert "vc-jwt" in [p.kind for p in back.proof]
+
+
+def test_the_clr_subject_is_the_learner(shared: Path) -> None:
+    """An achievement credential issued to another identifier keeps the ClrSubject as the
+    learner, and says so (1EdTech's complex CLR: one of six names a did:example subject)."""
+    doc = json.loads((shared / CORPUS.format("simple")).read_text("utf-8"))
+    clr_subject = doc["credentialSubject"].setdefault("id", "urn:uuid:0b6d7d4c-learner")
+    doc["credentialSubject"]["verifiableCredential"][0]["credentialSubject"]["id"] = \
+        "did:example:another-identifier"
+    report = Report()
+    records = list(read(json.dumps(doc).encode(), from_format="clr", report=report))
+    assert {c.learner.id for c in records if c.learner} == {clr_subject}
+    assert any(m.field == "learner.id" and "did:example:another-identifier" in m.detail
+               for m in report.messages)
+
+
 # --- writing ------------------------------------------------------------------------------------
 
 

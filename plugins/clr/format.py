@@ -12,6 +12,7 @@ from credbridge.crosswalk import fields_for
 from credbridge.errors import InputError
 from credbridge.formats import Format
 from credbridge.options import FormatOptions
+from credbridge.report import Code
 from credbridge.safety import load_json
 
 if TYPE_CHECKING:
@@ -38,11 +39,14 @@ class ClrFormat(Format):
     Options: ClassVar[type[FormatOptions]] = ClrOptions
 
     def sniff(self, head: bytes) -> bool:
-        """JSON that names the ``ClrCredential`` type or a CLR 2.0 context."""
+        """JSON that names the ``ClrCredential`` type or a CLR 2.0 context, or a VC-JWT
+        (compact JWS) whose payload does."""
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        return text.startswith(b"{") and (b'"ClrCredential"' in head
-                                          or b"/spec/clr/v2p0" in head
-                                          or b"dc.imsglobal.org/draft/clr/v2p0" in head)
+        if text.startswith(b"eyJ"):
+            text = _payload_head(text)
+        return text.startswith(b"{") and (b'"ClrCredential"' in text
+                                          or b"/spec/clr/v2p0" in text
+                                          or b"dc.imsglobal.org/draft/clr/v2p0" in text)
 
     def read(self, stream: IO[bytes], ctx: Context) -> Iterator[MicroCredential]:
         """One record per top-level achievement of the CLR (or of each CLR in JSON Lines);
@@ -50,8 +54,20 @@ class ClrFormat(Format):
         from .read import read_clr
 
         data = stream.read()
+        stripped = data.strip()
+        if stripped.startswith(b"eyJ") and stripped.count(b".") == 2 and b"\n" not in stripped:
+            from .vcjwt import payload
+
+            docs = [payload(stripped.decode("ascii", "replace"), field=None)]
+            signed = True
+            ctx.say(Code.NOTE, "proof", "a CLR given as a VC-JWT: its payload is read; the "
+                    "signature is not verified (credbridge verify checks it) and never "
+                    "carried to an output")
+        else:
+            docs, signed = None, False
         try:
-            docs = [load_json(data, what="CLR JSON")]
+            if docs is None:
+                docs = [load_json(data, what="CLR JSON")]
         except InputError:
             lines = [line for line in data.split(b"\n") if line.strip()]
             if len(lines) < 2:
@@ -61,6 +77,9 @@ class ClrFormat(Format):
             for doc in docs:
                 for label, canonical in read_clr(doc, ctx):
                     ctx.record = label
+                    if signed:
+                        canonical.setdefault("proof", []).append(
+                            {"kind": "vc-jwt", "detail": "the CLR's VC-JWT (not verified)"})
                     cred = self.build(canonical, ctx)
                     if cred is not None:
                         yield cred
@@ -112,3 +131,18 @@ def _validator(path: str) -> Any:
     schema = json.loads(Path(path).read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _payload_head(token: bytes) -> bytes:
+    """The decoded start of a compact JWS's payload (as far as the head goes), for sniffing."""
+    import base64
+    import binascii
+
+    parts = token.split(b".")
+    if len(parts) < 2:
+        return b""
+    body = parts[1][: len(parts[1]) // 4 * 4]
+    try:
+        return base64.urlsafe_b64decode(body).lstrip()
+    except (binascii.Error, ValueError):
+        return b""

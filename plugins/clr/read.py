@@ -232,7 +232,15 @@ def _record(node: Node, data: dict[str, Any], ctx: Context) -> str:
         subject = subject if isinstance(subject, dict) else {}
         _unknown(subject, A.SUBJECT_KEYS, "an achievement subject", ctx)
         if isinstance(subject.get("id"), str):
-            data.setdefault("learner", {})["id"] = subject["id"]
+            learner = data.setdefault("learner", {})
+            if "id" not in learner:
+                learner["id"] = subject["id"]
+            elif learner["id"] != subject["id"]:
+                # the ClrSubject is the learner (CLR 2.0); an achievement credential issued to
+                # another identifier of theirs keeps the CLR's
+                ctx.say(Code.IGNORED_INPUT, "learner.id", f"the achievement credential names "
+                        f"its subject {subject['id']!r}, the CLR's subject is "
+                        f"{learner['id']!r}: the CLR's subject is read as the learner")
         grade = A.grade(subject, node.achievement)
         if grade:
             data["assessment"] = {"grade": grade}
