@@ -279,7 +279,7 @@ def test_vc_edu_draft_read_through_an_upgrade_step(shared: Path, tmp_path: Path,
         "did:key:z6MkhVTX9BF3NGYX6cc7jWpbNnR7cAjH8LUffabZP8Qu4ysC"]
     assert cred.issued.isoformat().startswith("2020-03-10T04:24:12")
     [step] = [m.detail for m in report.messages if m.code == Code.UPGRADED]
-    assert "VC-EDU draft (2020) -> Open Badges 3.0" in step
+    assert "VC-EDU draft (2020, also as DCC v1) -> Open Badges 3.0" in step
     assert "credentialSubject.hasCredential -> credentialSubject.achievement" in step
     out = tmp_path / "out.json"
     result = CliRunner().invoke(cli, ["convert", str(path), "--to", "ob3", "--validate",
@@ -316,6 +316,33 @@ def test_vc_edu_draft_family_shapes(tmp_path: Path, key: str) -> None:
                    "credentialSubject type Person -> AchievementSubject",
                    "achievement image (a URL) -> an Image object", "issuer typed Profile"):
         assert change in step
+
+
+def test_dcc_v1_credential_read_through_the_draft_step(tmp_path: Path) -> None:
+    """The DCC's v1 credentials (its issuer and wallet, 2021-2022): the VC-EDU shape under
+    the DCC v1 context, typed LearningCredential or only VerifiableCredential."""
+    doc = {"@context": ["https://www.w3.org/2018/credentials/v1",
+                        "https://w3id.org/security/suites/ed25519-2020/v1",
+                        "https://w3id.org/dcc/v1"],
+           "id": "https://example.edu/credentials/1fe91f0f",
+           "type": ["VerifiableCredential", "LearningCredential"],
+           "issuer": {"type": "Issuer", "id": "did:web:example.edu", "name": "Sample Issuer",
+                      "url": "https://example.edu"},
+           "issuanceDate": "2021-09-06T00:00:00Z",
+           "credentialSubject": {"type": "Person", "id": "did:example:learner",
+                                 "name": "Ya Ya Na", "hasCredential": {
+                                     "type": ["EducationalOccupationalCredential"],
+                                     "name": "GT Guide", "description": "A guide course."}}}
+    path = tmp_path / "dcc.json"
+    path.write_text(json.dumps(doc))
+    assert detect(path.read_bytes()) == "ob3"
+    report = Report()
+    cred = read_one(path, report)
+    assert cred.title == {"und": "GT Guide"} and cred.learner.full_name == "Ya Ya Na"
+    assert [b.name for b in cred.awarding_bodies] == [{"und": "Sample Issuer"}]
+    [step] = [m.detail for m in report.messages if m.code == Code.UPGRADED]
+    assert "type LearningCredential -> OpenBadgeCredential" in step
+    assert "https://w3id.org/dcc/v1 replaced by" in step
 
 
 def test_draft_context_beside_an_ob3_one_is_not_a_draft(tmp_path: Path) -> None:

@@ -1,6 +1,9 @@
 """Credentials of the W3C CCG "VC-EDU" draft data model (2020; contexts
 ``https://w3c-ccg.github.io/vc-ed-models/contexts/…`` and ``…/vc-ed/contexts/…``), the draft
-Open Badges 3.0 grew from, upgraded to OB 3.0 in one step before anything else reads them.
+Open Badges 3.0 grew from, and of its implementation by the Digital Credentials Consortium
+(context ``https://w3id.org/dcc/v1``, types ``LearningCredential``, ``Course-`` and
+``ProgramCompletionCredential``), upgraded to OB 3.0 in one step before anything else reads
+them.
 
 A VC-EDU credential is a VC 1.1 ``Assertion`` whose subject names what was achieved under
 ``hasCredential`` / ``hasAchieved`` (also as ``schema:…``): an OB 2.0 ``BadgeClass``, a
@@ -20,11 +23,16 @@ from typing import Any
 from . import contexts as C
 
 DRAFT_CONTEXTS = ("https://w3c-ccg.github.io/vc-ed-models/contexts/",
-                  "https://w3c-ccg.github.io/vc-ed/contexts/")
-"""URL prefixes of the VC-EDU draft contexts (v0.5, v1)."""
+                  "https://w3c-ccg.github.io/vc-ed/contexts/",
+                  "https://w3id.org/dcc/v1")
+"""URL prefixes of the VC-EDU draft contexts (v0.5, v1) and of the Digital Credentials
+Consortium's v1 context, its implementation in the DCC's issuer and wallet (2021-2022)."""
+DRAFT_TYPES = ("Assertion", "LearningCredential", "CourseCompletionCredential",
+               "ProgramCompletionCredential")
+"""The credential types of the drafts (VC-EDU's and DCC v1's), each an OpenBadgeCredential."""
 ACHIEVED_KEYS = ("hasCredential", "schema:hasCredential", "hasAchieved", "schema:hasAchieved")
 """Where a VC-EDU subject names what was achieved, in the order they are looked for."""
-STEP = "VC-EDU draft (2020) -> Open Badges 3.0"
+STEP = "VC-EDU draft (2020, also as DCC v1) -> Open Badges 3.0"
 
 Doc = dict[str, Any]
 
@@ -63,12 +71,12 @@ def upgrade(doc: Doc) -> tuple[Doc, list[str]]:
     types = doc.get("type")
     names = [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
     if not set(names) & set(C.CREDENTIAL_TYPES):
-        renamed = [t for t in names if t == "Assertion"]
-        names = [t for t in names if t != "Assertion"]
+        renamed = [t for t in names if t in DRAFT_TYPES]
+        names = [t for t in names if t not in DRAFT_TYPES]
         if "VerifiableCredential" not in names:
             names.insert(0, "VerifiableCredential")
         names.append("OpenBadgeCredential")
-        changes.append("type " + (f"{renamed[0]} " if renamed else "")
+        changes.append("type " + (f"{'/'.join(renamed)} " if renamed else "")
                        + "-> OpenBadgeCredential")
     out["type"] = names
     issuer = doc.get("issuer")
