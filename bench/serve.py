@@ -2,15 +2,25 @@
 
 Measures, in one run (machines are noisy: compare the ratios):
 
-1. the CLI's single-process conversion rate by CPU (start-up taken out): ``credbridge convert``
-   of one JSON Lines file of N small credentials to ob3 (compact lines), and of the same N
-   small documents given one per file to ``-o DIR/`` (one indented document each: the work
-   one request of the service does);
-2. one worker kept busy (``--workers 1``, 3 clients): the worker's CPU per request against
-   both CLI rates (target: >= 90 %) -- 1 and 2 interleaved in ``--rounds`` rounds, medians,
-   as the machine may be shared; then ``--workers 2`` at 1 and C clients
-   (keep-alive connections, one credential per request): requests/s, p50 / p99 latency
-   (target: p99 < 250 ms at 8 clients on 2 cores), the workers' peak RSS;
+1. the CLI's single-process conversion rate by CPU (start-up taken out), on N small
+   credentials (one document, each with its own id) to ob3:
+
+   - **one per file** (``credbridge convert -o DIR/ c00000.canonical.json ...``): per
+     document the same work as one request of the service (tell the format by the file
+     name, read one document, write one indented document). This is *the CLI's
+     single-process conversion rate for small documents* the service is held to (>= 90 %).
+   - one JSON Lines file of the same N credentials (``-o out.ob3.jsonl``): compact lines and
+     one batch for all; kept beside it, as it is what the CLI does fastest, but a request of
+     one document is not this work (it writes an indented document, as ``-o DIR/`` does).
+
+2. one worker kept busy (``--workers 1``, 3 clients): the worker's CPU per request, the
+   request naming its file (``filename=c.canonical.json``: what the CLI knows of each file),
+   against both CLI rates; and the same without a file name (the body's format told by
+   content, which costs more) -- 1 and 2 interleaved in ``--rounds`` rounds, medians, as
+   the machine may be shared; then ``--workers 2`` at 1 and C clients
+   (keep-alive connections, one credential per request, no file name): requests/s, p50 /
+   p99 latency (target: p99 < 250 ms at 8 clients on 2 cores), how the connections landed on
+   the workers, the workers' peak RSS;
 3. a CSV stream of R rows (default 100,000) converted as it is uploaded (report=multipart):
    rows/s and the workers' peak RSS against a 10,000-row stream (memory flat);
 4. faults: the hostile corpus (tests/hostile) and malformed documents sent in parallel with good
@@ -36,6 +46,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from csv_to_jsonl import generate
@@ -115,28 +126,48 @@ def _child_cpu(args: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+NAMED = "c.canonical.json"
+"""The file name a request gives for the rate comparison (``filename=``): the CLI's files are
+named so (``c00000.canonical.json``), and tell their format by it."""
+
+
+def small_documents(n: int) -> list[bytes]:
+    """``n`` copies of the small document, each with its own id (the same length): distinct
+    credentials, as a real batch holds (``-o DIR/`` names each file after its id, and a name
+    given before gets a suffix found by trying ``-2``, ``-3``...: with one id for all, the CLI
+    would spend its time on names)."""
+    data = SMALL.read_bytes()
+    doc = json.loads(data)
+    old = doc["id"]
+    assert old.startswith("urn:uuid:") and old.encode() in data
+    return [data.replace(old.encode(), f"{old[:-12]}{i:012x}".encode(), 1) for i in range(n)]
+
+
 def cli_rate(n: int, folder: Path) -> tuple[float, float]:
     """``credbridge convert`` on one JSON Lines file of ``n`` small credentials, in one
     process, its start-up (a one-credential run) taken out: (credentials/s, CPU ms per
     credential). CPU is what compares fairly on a machine other programs also use."""
-    one = json.dumps(json.loads(SMALL.read_bytes())) + "\n"
+    lines = [json.dumps(json.loads(d)) + "\n" for d in small_documents(n)]
     src = folder / "cli.canonical.jsonl"
-    src.write_text(one * n)
-    cmd = [sys.executable, "-m", "credbridge", "convert", "--to", "ob3", "-q", "-o"]
+    src.write_text("".join(lines))
+    one = folder / "one.canonical.jsonl"
+    one.write_text(lines[0])
+    cmd = [sys.executable, "-m", "credbridge", "convert", "--to", "ob3", "-q", "--force", "-o"]
     wall, cpu = _child_cpu([*cmd, str(folder / "cli.ob3.jsonl"), str(src)])
-    wall1, cpu1 = _child_cpu([*cmd, str(folder / "one.ob3.json"), str(SMALL)])
+    wall1, cpu1 = _child_cpu([*cmd, str(folder / "one.ob3.jsonl"), str(one)])
     return (n - 1) / max(1e-6, wall - wall1), (cpu - cpu1) / (n - 1) * 1000
 
 
 def cli_files_rate(n: int, folder: Path) -> tuple[float, float]:
-    """``credbridge convert`` of ``n`` small documents (one file each) to ``-o DIR/`` in one
-    process, start-up taken out: the same work per document as one request of the service
-    (detect, read, write one indented document). (documents/s, CPU ms per document)."""
+    """``credbridge convert`` of ``n`` small documents (one file each, each its own id) to
+    ``-o DIR/`` in one process, start-up (a one-file run) taken out: the same work per
+    document as one request of the service that names its file (tell the format by the
+    name, read one document, write one indented document). (documents/s, CPU ms per
+    document)."""
     src = folder / "cli-files"
     src.mkdir(exist_ok=True)
-    data = SMALL.read_bytes()
     paths = []
-    for i in range(n):
+    for i, data in enumerate(small_documents(n)):
         path = src / f"c{i:05d}.canonical.json"
         path.write_bytes(data)
         paths.append(str(path))
@@ -146,12 +177,12 @@ def cli_files_rate(n: int, folder: Path) -> tuple[float, float]:
     return (n - 1) / max(1e-6, wall - wall1), (cpu - cpu1) / (n - 1) * 1000
 
 
-def serve_cpu(port: int, pid: int, clients: int, seconds: float, max_requests: int
-              ) -> tuple[dict[str, float], float]:
+def serve_cpu(port: int, pid: int, clients: int, seconds: float, max_requests: int,
+              filename: str | None = None) -> tuple[dict[str, Any], float]:
     """One load run against a one-worker service: the load's figures and the worker's CPU
     ms per request."""
     cpu0 = _cpu(pid)
-    r = load(port, clients, seconds, max_requests)
+    r = load(port, clients, seconds, max_requests, filename)
     return r, (_cpu(pid) - cpu0) / max(1, r["requests"]) * 1000
 
 
@@ -160,10 +191,14 @@ def _median(values: list[float]) -> float:
     return ordered[len(ordered) // 2]
 
 
-def load(port: int, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
-    """C clients on keep-alive connections posting the small document until the time or the
-    count is up: requests/s and latency percentiles (ms)."""
-    body = SMALL.read_bytes()
+def load(port: int, clients: int, seconds: float, max_requests: int,
+         filename: str | None = None) -> dict[str, Any]:
+    """C clients on keep-alive connections posting the small documents (distinct ids, in
+    turn) until the time or the count is up: requests/s, latency percentiles (ms), and the
+    connections each worker process took (``GET /health`` on each connection first)."""
+    bodies = small_documents(64)
+    path = "/convert?to=ob3" + (f"&filename={filename}" if filename else "")
+    pids: list[int] = []
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -172,13 +207,19 @@ def load(port: int, clients: int, seconds: float, max_requests: int) -> dict[str
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/health")
+        health = conn.getresponse()
+        pid = json.loads(health.read())["pid"]
+        with lock:
+            pids.append(pid)
         while time.monotonic() < stop_at:
             with lock:
                 if count[0] >= max_requests:
                     break
                 count[0] += 1
+                body = bodies[count[0] % len(bodies)]
             t0 = time.perf_counter()
-            conn.request("POST", "/convert?to=ob3", body=body)
+            conn.request("POST", path, body=body)
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - t0
@@ -200,8 +241,10 @@ def load(port: int, clients: int, seconds: float, max_requests: int) -> dict[str
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
+    spread = sorted((pids.count(p) for p in set(pids)), reverse=True)
     return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / wall,
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+            "spread": "/".join(map(str, spread))}
 
 
 def stream(port: int, path: Path, pids: list[int]) -> dict[str, float]:
@@ -294,33 +337,52 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        # the rates, interleaved: CLI (one JSON Lines file; N files), then one worker kept
-        # busy by 3 clients (on the other core), in each of --rounds rounds; medians by CPU
+        # the rates, interleaved: the CLI (N files; one JSON Lines file), then one worker
+        # kept busy by 3 clients (on the other core), requests naming their file, then not,
+        # in each of --rounds rounds; medians by CPU
         proc, port = start(1, folder)
         try:
             load(port, 3, 2, 300)  # warm-up
             pid = worker_pids(proc.pid)[0]
-            lines_cpu, files_cpu, req_cpu, rps, p50, p99 = [], [], [], [], [], []
+            files_cpu, lines_cpu, named_cpu, bare_cpu = [], [], [], []
+            rps, p50, p99 = [], [], []
             for _ in range(args.rounds):
-                lines_cpu.append(cli_rate(args.cli_files, folder)[1])
                 files_cpu.append(cli_files_rate(args.cli_files, folder)[1])
+                lines_cpu.append(cli_rate(args.cli_files, folder)[1])
                 r, per_request = serve_cpu(port, pid, 3, args.seconds / args.rounds,
-                                           args.max_requests)
-                req_cpu.append(per_request)
+                                           args.max_requests, NAMED)
+                named_cpu.append(per_request)
                 rps.append(r["rps"])
                 p50.append(r["p50_ms"])
                 p99.append(r["p99_ms"])
+                bare_cpu.append(serve_cpu(port, pid, 3, args.seconds / args.rounds,
+                                          args.max_requests)[1])
         finally:
             proc.terminate()
             proc.wait(20)
-        cli_cpu, files, served = _median(lines_cpu), _median(files_cpu), _median(req_cpu)
-        print(f"CLI, one process, ob3 ({args.cli_files} credentials, median of "
-              f"{args.rounds} rounds): {cli_cpu:.2f} ms CPU per credential of one JSON Lines "
-              f"file; {files:.2f} ms CPU per document given as its own file (-o DIR/)")
-        print(f"serve --workers 1, 3 clients: {served:.2f} ms CPU per request = "
-              f"{cli_cpu / served:.0%} of the CLI's JSON Lines rate, {files / served:.0%} of "
-              f"its rate for documents one per file (by CPU); {_median(rps):,.0f} req/s, p50 "
+        files, lines = _median(files_cpu), _median(lines_cpu)
+        named, bare = _median(named_cpu), _median(bare_cpu)
+
+        def each(values: list[float]) -> str:
+            return " / ".join(f"{v:.2f}" for v in values)
+
+        ratios = " / ".join(f"{f / n:.0%}" for f, n in zip(files_cpu, named_cpu, strict=True))
+
+        print(f"CLI, one process, {args.cli_files} small credentials -> ob3 (CPU, start-up "
+              f"taken out; median of {args.rounds} rounds, each round's in brackets):")
+        print(f"  one document per file (-o DIR/), the rate a request is held to: "
+              f"{files:.2f} ms per document ({1000 / files:,.0f}/s of CPU) [{each(files_cpu)}]")
+        print(f"  one JSON Lines file (compact lines, one batch): {lines:.2f} ms per "
+              f"credential ({1000 / lines:,.0f}/s of CPU) [{each(lines_cpu)}]")
+        print("serve --workers 1, 3 clients, one document per request (CPU of the worker):")
+        print(f"  naming its file (filename={NAMED}): {named:.2f} ms per request "
+              f"[{each(named_cpu)}] = {files / named:.0%} of the CLI's one-per-file rate "
+              f"(rounds: {ratios}), "
+              f"{lines / named:.0%} of its JSON Lines rate; {_median(rps):,.0f} req/s, p50 "
               f"{_median(p50):.1f} ms, p99 {_median(p99):.1f} ms (wall: the machine is shared)")
+        print(f"  body only (format told by content): {bare:.2f} ms per request "
+              f"[{each(bare_cpu)}] = {files / bare:.0%} of the one-per-file rate, "
+              f"{lines / bare:.0%} of the JSON Lines rate")
         proc, port = start(args.workers, folder)
         try:
             pids = worker_pids(proc.pid)
@@ -331,7 +393,7 @@ def main() -> None:
                 print(f"serve --workers {args.workers}, {clients} clients: {r['rps']:,.0f} req/s "
                       f"({per_worker:,.0f} per busy worker, clients on the same cores), p50 "
                       f"{r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, {r['requests']:,} "
-                      f"requests, {r['errors']} errors")
+                      f"requests, {r['errors']} errors; connections per worker {r['spread']}")
             print(f"  workers' peak RSS: {max(_status(p, 'VmHWM') for p in pids) / 1024:.0f} MiB")
             for rows in () if args.skip_stream else (args.small_rows, args.rows):
                 path = folder / f"rows-{rows}.csv"
