@@ -233,7 +233,7 @@ class FormatRegistry:
                 if listed else ""
             )
             raise UnknownFormatError(
-                f"cannot tell the format{hint}; name it with --from "
+                f"{_what_it_is(head)}cannot tell the format{hint}; name it with --from "
                 f"(one of: {', '.join(f.name for f in self if f.can_read)})",
                 file=filename,
             )
@@ -253,3 +253,24 @@ def _safe_sniff(fmt: Format, head: bytes) -> int:
     except Exception:
         return 0
     return int(score) if isinstance(score, (bool, int)) else int(bool(score))
+
+
+_VC_CONTEXTS = ("https://www.w3.org/2018/credentials/", "https://www.w3.org/ns/credentials/")
+
+
+def _what_it_is(head: bytes) -> str:
+    """What an input no format claims visibly is, when it says so, as the start of the
+    refusal: a W3C Verifiable Credential of no family credbridge reads (only its types and
+    contexts are looked at); else nothing."""
+    from .sniffing import json_top
+
+    top = json_top(head)
+    if top is None:
+        return ""
+    types = sorted(top.types())
+    if "VerifiableCredential" not in types and not any(
+            c.startswith(_VC_CONTEXTS) for c in top.contexts()):
+        return ""
+    kinds = ", ".join(types) or "no type"
+    return (f"a W3C Verifiable Credential ({kinds}) that names no Open Badges, CLR or "
+            "European Learning Model type or context (no achievement credbridge can read): ")

@@ -166,3 +166,23 @@ def test_explicit_from_wins_over_detection(fixtures: Path) -> None:
     assert cred.levels is not None and cred.levels.eqf == 4
     with pytest.raises(UnknownFormatError):
         list(credbridge.read(b"hello", from_format="nosuch"))
+
+
+def test_a_verifiable_credential_of_no_family_says_what_it_is() -> None:
+    """A W3C VC that is no Open Badges, CLR or ELM credential (DCC's vc-test-fixtures hold
+    such): the refusal says what the document is before it asks for --from."""
+    import json
+
+    import pytest
+    from credbridge.errors import UnknownFormatError
+    from credbridge.plugin_manager import get_formats
+
+    doc = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
+           "issuer": "did:example:1", "issuanceDate": "2021-09-06T00:00:00Z",
+           "credentialSubject": {"id": "did:example:2", "name": "Ya Ya Na"}}
+    with pytest.raises(UnknownFormatError, match=r"^vc.json: a W3C Verifiable Credential "
+                       r"\(VerifiableCredential\) that names no Open Badges, CLR or European "
+                       r"Learning Model type or context .*cannot tell the format"):
+        get_formats().detect(json.dumps(doc).encode(), "vc.json")
+    with pytest.raises(UnknownFormatError, match=r"^plain.json: cannot tell the format"):
+        get_formats().detect(b'{"a": 1}', "plain.json")
