@@ -2,11 +2,14 @@
 
 The inputs are bench/run.py's: ``--n`` credbridge-written credentials per format (heavy formats
 a share of it, as in the bench), or with ``--input shared`` the shared samples and corpus
-documents the format reads. For each format, the read of every document and the write of
-every credential read are profiled apart; each prints its top ``--top`` functions by
-cumulative time (the function and what it calls) and by own time.
+documents the format reads, or with ``--input converted`` every shared sample and corpus
+document that reads, converted to the format (the Turtle and RDF/XML readers meet the shared
+credentials only so: the shared data holds little Turtle). For each format, the read of
+every document and the write of every credential read are profiled apart; each prints its
+top ``--top`` functions by cumulative time (the function and what it calls) and by own time.
 
-    python bench/profile.py [--formats csv,ob3] [--n 1000] [--top 15] [--input written|shared]
+    python bench/profile.py [--formats csv,ob3] [--n 1000] [--top 15]
+                            [--input written|shared|converted]
 """
 
 from __future__ import annotations
@@ -83,13 +86,32 @@ def profiled(fn: Callable[[], object], top: int, title: str) -> str:
 
 def inputs(fmt: Any, how: str, n: int, shared: Path | None) -> tuple[list[bytes], bool]:
     """The documents to profile and whether they are written back as one stream."""
-    if how == "shared":
+    if how in ("shared", "converted"):
         if shared is None:
             return [], False
+        if how == "converted":
+            return converted(fmt.name, shared), False
         found = run.shared_documents(shared, {fmt.name}).get(fmt.name, [])
         return [d for d, _ in run.readable(found, fmt.name)[0]], False
     docs = run.documents(fmt, run.credentials(run.count_for(fmt.name, n)))
     return docs, bool(fmt.many or fmt.json_lines)
+
+
+def converted(name: str, shared: Path) -> list[bytes]:
+    """Every shared sample and corpus document that reads, written in format ``name`` (the
+    ones it cannot hold left out)."""
+    from credbridge.errors import CredbridgeError
+    from credbridge.laws import documents_under
+
+    out = []
+    for path in documents_under(shared / "samples", shared / "corpus"):
+        try:
+            data = write(list(read(path)), None, to=name)
+        except CredbridgeError:
+            continue
+        if data:
+            out.append(data)
+    return [d for d, _ in run.readable(out, name)[0]]  # (all refused: an empty graph)
 
 
 def profile_format(fmt: Any, docs: list[bytes], together: bool, top: int) -> str:
@@ -123,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
                                           "that reads and writes)")
     parser.add_argument("--n", type=int, default=1000, help="credentials for cheap formats")
     parser.add_argument("--top", type=int, default=15, help="entries per list")
-    parser.add_argument("--input", choices=("written", "shared"), default="written",
-                        help="credbridge-written documents or the shared samples and corpus")
+    parser.add_argument("--input", choices=("written", "shared", "converted"),
+                        default="written", help="credbridge-written documents, the shared "
+                        "samples and corpus, or those converted to the format")
     parser.add_argument("--shared", type=Path, help="shared data folder (default ../shared)")
     args = parser.parse_args(argv)
     wanted = set(args.formats.split(",")) if args.formats else None

@@ -330,6 +330,16 @@ def test_n_triples_and_the_other_elm_namespace_read_the_same(full: MicroCredenti
     assert _one_bytes(other, "elm-ttl").to_json_dict() == _one_bytes(ttl, "elm-ttl").to_json_dict()
 
 
+def test_the_other_elm_namespace_spelled_with_an_escape_reads_the_same(
+        full: MicroCredential) -> None:
+    """The reader looks for the other namespace in the graph only when the text could hold
+    it: its last segment, or an escape that could spell it (here ``\\u0079``)."""
+    _, ttl, _ = write_read("elm-ttl", full)
+    other = ttl.replace(b"/snb/model/elm/", b"/snb/model/ontolog\\u0079/")
+    assert b"/snb/model/elm/" not in other and b"ontology/" not in other
+    assert _one_bytes(other, "elm-ttl").to_json_dict() == _one_bytes(ttl, "elm-ttl").to_json_dict()
+
+
 def _one_bytes(data: bytes, fmt: str, report: Report | None = None) -> MicroCredential:
     creds = list(read(io.BytesIO(data), from_format=fmt, report=report))
     assert len(creds) == 1

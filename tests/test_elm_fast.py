@@ -183,12 +183,12 @@ def test_parsed_graph_index_keeps_the_store_order() -> None:
 
 def _two_graphs(triples: list[Any], prefixes: dict[str, str]) -> tuple[Any, Any]:
     """Two graphs of the same triples, added in the same order, with the same prefixes."""
-    from credbridge.plugins.elm.serialise import _CountedBindings
+    from credbridge.plugins.elm.serialise import _WriteStore
     from rdflib import Graph, Namespace
 
     graphs = []
     for _ in range(2):
-        graph = Graph(store=_CountedBindings())
+        graph = Graph(store=_WriteStore())
         for prefix, ns in prefixes.items():
             graph.bind(prefix, Namespace(ns), override=True, replace=True)
         for triple in triples:
@@ -240,3 +240,22 @@ def test_turtle_writer_gives_rdflib_bytes() -> None:
                 out.append(stream.getvalue())
             assert out[0] == out[1]
             assert b"ns1:" in out[0] or bound or case is cases[2][0]
+
+
+def test_turtle_writer_store_gives_the_bytes_of_rdflibs_store() -> None:
+    """The Turtle writer's graph keeps its triples in a plain index by subject: the bytes
+    are those rdflib writes from its own in-memory store, with the same prefixes."""
+    from credbridge.plugins.elm.graphs import bind_prefixes, rdf_graph
+    from credbridge.plugins.elm.serialise import serialise_graph
+    from rdflib import Graph
+
+    creds = [c for _, d in _fixture_documents() for c in read(d, from_format="elm")]
+    assert len(creds) > 3
+    for group in (creds[:1], creds):
+        triples = list(rdf_graph(write(group, None, to="elm-ttl") or b"", "turtle"))
+        theirs = Graph()
+        for triple in triples:
+            theirs.add(triple)
+        expected = bind_prefixes(theirs).serialize(format="turtle", encoding="utf-8")
+        assert serialise_graph(triples, "turtle") == expected
+        assert serialise_graph(reversed(triples), "turtle") == expected

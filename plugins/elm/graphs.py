@@ -44,8 +44,17 @@ def rdf_graph(data: bytes, rdf_format: str, limits: Limits | None = None,
     """Parse Turtle, N-Triples or RDF/XML within ``limits``; RDF/XML is parsed by the
     hardened XML parser over the whole document first (no DTD, entity, processing
     instruction or XInclude anywhere), see :mod:`credbridge.rdf`."""
-    return unify_namespace(parse_rdf(data, rdf_format, base=BASE, limits=limits,
-                                     deadline=deadline))
+    graph = parse_rdf(data, rdf_format, base=BASE, limits=limits, deadline=deadline)
+    if rdf_format != "xml" and _ALT_PATH not in data and b"\\" not in data:
+        # Turtle / N-Triples are UTF-8 text: a term can hold the alternative namespace only
+        # when the text has its last segment ("ontology/"), or an escape (\u, \/) that could
+        # spell it (an IRI resolved against a base or a prefix keeps the text's segments)
+        return graph
+    return unify_namespace(graph)
+
+
+_ALT_PATH = ELM_ALT.rsplit("/", 2)[-2].encode() + b"/"
+"""``ontology/``: the segment of :data:`.terms.ELM_ALT` that is not in :data:`.terms.ELM`."""
 
 
 def unify_namespace(graph: Graph) -> Graph:

@@ -47,7 +47,7 @@ def serialise_graph(graph: Iterable[Triple], rdf_format: str) -> bytes:
     # keeps the order of insertion, filled in sorted order. The Turtle writer sorts subjects,
     # predicates and objects itself.
     xml = rdf_format == "xml"
-    ordered = Graph(store="SimpleMemory") if xml else Graph(store=_CountedBindings())
+    ordered = Graph(store="SimpleMemory") if xml else Graph(store=_WriteStore())
     add = ordered.store.add
     for triple in sorted(set(graph)) if xml else graph:
         add(triple, ordered)
@@ -60,17 +60,52 @@ def serialise_graph(graph: Iterable[Triple], rdf_format: str) -> bytes:
     return stream.getvalue()
 
 
-class _CountedBindings(Memory):
-    """rdflib's in-memory store, counting the prefixes bound to it (see :class:`_Turtle`)."""
+class _WriteStore(Memory):
+    """The store of a graph the Turtle writer serialises: rdflib's in-memory store for the
+    prefixes (bound as rdflib binds them, and counted: see :class:`_Turtle`), the triples in
+    a plain index by subject, each subject's in the order they were added (as rdflib's store
+    keeps them). rdflib's store keeps contexts, events and two more indexes for each triple,
+    which a graph made to be written once never asks for; the serialiser asks by subject, for
+    all triples and for the subjects of a type, which this index answers."""
 
     def __init__(self) -> None:
         super().__init__()
         self.bindings = 0
+        self._spo: dict[Node, dict[Node, dict[Node, None]]] = {}
 
     def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
         """Bind ``prefix`` to ``namespace`` (as rdflib's store does), counted."""
         self.bindings += 1
         super().bind(prefix, namespace, override=override)
+
+    def add(self, triple: Triple, context: Any, quoted: bool = False) -> None:
+        """Add one triple (once)."""
+        s, p, o = triple
+        self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
+
+    def addN(self, quads: Iterable[tuple[Node, Node, Node, Any]]) -> None:
+        """Add triples (their graph is this one)."""
+        for s, p, o, context in quads:
+            self.add((s, p, o), context)
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Any:
+        """The triples matching ``(s, p, o)`` (``None`` matches anything), each with no
+        contexts (rdflib's Graph takes only the triples)."""
+        s, p, o = triple_pattern
+        subjects = self._spo.items() if s is None else \
+            [(s, self._spo[s])] if s in self._spo else []
+        for subject, props in subjects:
+            preds = props.items() if p is None else [(p, props[p])] if p in props else []
+            for pred, objects in preds:
+                if o is None:
+                    for obj in list(objects):
+                        yield (subject, pred, obj), iter(())
+                elif o in objects:
+                    yield (subject, pred, o), iter(())
+
+    def __len__(self, context: Any = None) -> int:
+        """The number of triples."""
+        return sum(len(objects) for props in self._spo.values() for objects in props.values())
 
 
 class _Turtle(TurtleSerializer):
@@ -92,7 +127,7 @@ class _Turtle(TurtleSerializer):
         if not isinstance(uri, URIRef):
             return None
         store = self.store.store
-        assert isinstance(store, _CountedBindings)
+        assert isinstance(store, _WriteStore)
         key = (uri, gen_prefix)
         known = self._pnames.get(key)
         if known is not None and (known[0] is not None or known[1] == store.bindings):
