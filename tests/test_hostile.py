@@ -227,3 +227,18 @@ def test_the_library_api_takes_budgets(fixtures: Path) -> None:
         credbridge.convert(doc, to="canonical", limits=Limits(max_nodes=5))
     with pytest.raises(UsageError, match="unknown budget"):
         list(credbridge.read(doc, limits={"nodez": 5}))
+
+
+def test_an_entity_amplification_is_refused_for_its_doctype() -> None:
+    """libxml2 stops a billion-laughs document that uses its entities inside the DTD with its
+    own amplification error before the DOCTYPE is seen as such: the refusal still names the
+    DOCTYPE (the EC's own xxe_dos test resource does this)."""
+    from credbridge.errors import UnsafeInputError
+    from credbridge.safety import parse_xml
+
+    entities = ['<!ENTITY a0 "dos">'] + [
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)]
+    doc = ("<?xml version=\"1.0\"?>\n<!DOCTYPE credential [\n " + "\n ".join(entities)
+           + "\n]>\n<credential>&a9;</credential>\n").encode()
+    with pytest.raises(UnsafeInputError, match="with a DOCTYPE is not accepted"):
+        parse_xml(doc, what="the document")
