@@ -261,3 +261,21 @@ def test_every_shared_elmo_document_gives_a_valid_elmo_and_ds(shared: Path) -> N
     assert tried >= 25
     assert not bad, bad
     assert said >= 3
+
+
+def test_a_signer_name_wrapped_over_lines_is_one_line(shared: Path) -> None:
+    """The signing certificate's subject of an ELMO signature, as EMREX DK writes it wrapped
+    over lines, is read as one line (the proof's signer is printed and reported)."""
+    import io
+    import re
+
+    from credbridge.convert import read as read_records
+
+    path = shared / "corpus" / "elmo" / "fi-emrex--resources_Example-elmo-Sweden-1.0.xml"
+    text = path.read_text("utf-8")
+    wrapped = re.sub(r"(<(?:\w+:)?X509SubjectName>)([^,<]*,)", r"\1\2\n\t\t\t", text, count=1)
+    assert wrapped != text
+    [first, *_] = list(read_records(io.BytesIO(wrapped.encode()), from_format="elmo"))
+    [proof] = first.proof
+    assert proof.signer and "\n" not in proof.signer and "\t" not in proof.signer
+    assert "  " not in proof.signer

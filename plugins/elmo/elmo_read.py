@@ -76,7 +76,8 @@ def _read_root(fmt: Format, root: Any, ctx: Context) -> Iterator[MicroCredential
     signature = root.find(f"{{{DSIG_NS}}}Signature")
     if signature is not None:
         subject = signature.findtext(f".//{{{DSIG_NS}}}X509SubjectName")
-        common["proof"] = [{"kind": "other", "signer": subject.strip() if subject else None,
+        signer = " ".join(subject.split()) if subject else None  # wrapped over lines
+        common["proof"] = [{"kind": "other", "signer": signer,
                             "detail": "XML-DSig enveloped signature (ds:Signature) on the ELMO "
                                       "document; not verified"}]
     position = 0
