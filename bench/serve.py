@@ -389,7 +389,10 @@ def main() -> None:
             load(port, args.clients, 2, 500)  # warm-up
             for clients in sorted({1, args.clients}):
                 r = load(port, clients, args.seconds, args.max_requests)
-                per_worker = r["rps"] / min(args.workers, clients)
+                busy = min(args.workers, clients)
+                per_worker = r["rps"] / busy
+                landed = r["spread"].split("/")
+                r["spread"] = "/".join(landed + ["0"] * (busy - len(landed)))
                 print(f"serve --workers {args.workers}, {clients} clients: {r['rps']:,.0f} req/s "
                       f"({per_worker:,.0f} per busy worker, clients on the same cores), p50 "
                       f"{r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, {r['requests']:,} "
