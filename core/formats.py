@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal
@@ -266,7 +267,7 @@ def _what_it_is(head: bytes) -> str:
 
     top = json_top(head)
     if top is None:
-        return ""
+        return _xml_root(head)
     types = sorted(top.types())
     if "VerifiableCredential" not in types and not any(
             c.startswith(_VC_CONTEXTS) for c in top.contexts()):
@@ -274,3 +275,25 @@ def _what_it_is(head: bytes) -> str:
     kinds = ", ".join(types) or "no type"
     return (f"a W3C Verifiable Credential ({kinds}) that names no Open Badges, CLR or "
             "European Learning Model type or context (no achievement credbridge can read): ")
+
+
+_START_TAG = re.compile(rb"<(?![?!/])((?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*)([^>]{0,4096})>")
+
+
+def _xml_root(head: bytes) -> str:
+    """For an XML head, its root element and that element's namespace, as the start of the
+    refusal (read from the text of the first start tag: nothing is parsed); else nothing."""
+    text = bytes(head[:65536]).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"<"):
+        return ""
+    text = re.sub(rb"<!--.*?-->", b"", text, flags=re.S)
+    tag = _START_TAG.search(text)
+    if tag is None:
+        return ""
+    name = tag.group(1).decode("utf-8", "replace")
+    prefix = name.split(":")[0] if ":" in name else ""
+    declared = re.search(rb"xmlns" + (rb":" + prefix.encode() if prefix else rb"")
+                         + rb"\s*=\s*[\"']([^\"']{0,300})[\"']", tag.group(2))
+    where = f", namespace '{declared.group(1).decode('utf-8', 'replace')}'" if declared \
+        else ", no namespace"
+    return f"an XML document (root element '{name.split(':')[-1]}'{where}) that no format reads: "

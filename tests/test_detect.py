@@ -186,3 +186,21 @@ def test_a_verifiable_credential_of_no_family_says_what_it_is() -> None:
         get_formats().detect(json.dumps(doc).encode(), "vc.json")
     with pytest.raises(UnknownFormatError, match=r"^plain.json: cannot tell the format"):
         get_formats().detect(b'{"a": 1}', "plain.json")
+
+
+def test_an_xml_document_of_no_format_names_its_root_and_namespace() -> None:
+    """An XML document no reader claims (an EWP response without ELMO, an EDCI 0.4 draft
+    presentation): the refusal names its root element and namespace, read from the text."""
+    import pytest
+    from credbridge.errors import UnknownFormatError
+    from credbridge.plugin_manager import get_formats
+
+    doc = (b'<?xml version="1.0"?>\n<!-- a comment <elmo> -->\n'
+           b'<ewp:response xmlns:ewp="https://github.com/erasmus-without-paper/ewp-specs-api-tors'
+           b'/tree/master" xmlns="urn:other"><ewp:tor/></ewp:response>')
+    with pytest.raises(UnknownFormatError, match=r"an XML document \(root element 'response', "
+                       r"namespace 'https://github.com/erasmus-without-paper/ewp-specs-api-tors"
+                       r"/tree/master'\) that no format reads: cannot tell the format"):
+        get_formats().detect(doc, "tor.xml")
+    with pytest.raises(UnknownFormatError, match=r"root element 'note', no namespace"):
+        get_formats().detect(b"<note><to>x</to></note>", "note.xml")
