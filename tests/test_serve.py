@@ -13,7 +13,7 @@ import re
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -435,6 +435,27 @@ def test_the_time_limit() -> None:
         assert time.monotonic() - start < 5
         # the service is still there
         assert c.post("/convert?to=ob3", content=CANONICAL.read_bytes()).status_code == 200
+
+
+def test_a_body_that_came_whole_with_its_head_is_not_asked_for_again() -> None:
+    """A small CSV or JSON Lines body that arrived whole with its head is read to its end by
+    the conversion thread without a round trip to the event loop for the next chunk."""
+    from credbridge.serve.streams import BodyReader
+
+    data = _rows(3)
+
+    async def never() -> AsyncIterator[bytes]:
+        raise AssertionError("the event loop was asked for more of a body that had ended")
+        yield b""  # pragma: no cover - makes this an async generator
+
+    async def read(ended: bool) -> bytes:
+        loop = asyncio.get_running_loop()
+        reader = BodyReader(never(), loop, Deadline(5), head=data, ended=ended)
+        return await loop.run_in_executor(None, reader.read)
+
+    assert asyncio.run(read(True)) == data
+    with pytest.raises(AssertionError, match="asked for more"):  # the loop is asked otherwise
+        asyncio.run(read(False))
 
 
 def test_concurrent_conversions_are_bounded() -> None:
