@@ -692,7 +692,9 @@ levels down) stays within the JSON depth budget of 64 its reader applies."""
 def not_json(value: Any) -> str | None:
     """Where ``value`` (extensions) holds something a format cannot write back (a path
     suffix and why), or ``None``: only JSON values, nested at most
-    :data:`MAX_EXTENSION_DEPTH` levels (what every format's reader keeps there)."""
+    :data:`MAX_EXTENSION_DEPTH` levels (what every format's reader keeps there), and text
+    that is Unicode (no lone surrogate: a JSON ``\\ud800`` escape, which no format can
+    write)."""
     stack: list[tuple[str, Any, int]] = [("", value, 0)]
     while stack:
         path, node, depth = stack.pop()
@@ -702,9 +704,14 @@ def not_json(value: Any) -> str | None:
             for key, item in node.items():
                 if not isinstance(key, str):
                     return f"{path}: the key {key!r} is not a string"
+                if not key.isascii() and _LONE_SURROGATE.search(key):
+                    return f"{path}: a key holds a lone surrogate, which is not Unicode text"
                 stack.append((f"{path}.{key}" if path else f".{key}", item, depth + 1))
         elif isinstance(node, list):
             stack.extend((f"{path}[{i}]", item, depth + 1) for i, item in enumerate(node))
+        elif isinstance(node, str):
+            if not node.isascii() and _LONE_SURROGATE.search(node):
+                return f"{path}: holds a lone surrogate, which is not Unicode text"
         elif isinstance(node, float) and not math.isfinite(node):
             return f"{path}: {node} is not a JSON number"
         elif not (node is None or isinstance(node, str | int | float)):

@@ -339,3 +339,22 @@ class TestOb2Conformance(FormatConformance):
                  p.name) if _SHARED else []),
         *sorted((Path(__file__).resolve().parent.parent / "fixtures" / "ob2").glob("*.json")),
     )
+
+
+@pytest.mark.parametrize("target", ["canonical", "ob2", "ob3"])
+def test_a_lone_surrogate_in_a_kept_part_is_said_not_kept(ob2_samples: Path,
+                                                           target: str) -> None:
+    """A JSON \\ud800 escape in a part kept only for the round trip (the verification's
+    public key; found by the long fuzzing run): the part is not kept and the report says so;
+    the output is written (it was an internal error: the writer could not encode it)."""
+    from credbridge.convert import read, write
+
+    doc = json.loads((ob2_samples / "ob2-spec-example-00-Assertion.json").read_text())
+    doc["verification"] = {"type": "SignedBadge", "publicKey": "KEY"}
+    text = json.dumps(doc).replace('"KEY"', '"\\ud800"').encode()
+    report = Report()
+    records = list(read(io.BytesIO(text), from_format="ob2", report=report))
+    assert any(m.field == "extensions.ob2:sections.verification.raw.publicKey"
+               and "lone surrogate" in (m.detail or "") for m in report.messages)
+    out = write(records, None, to=target, report=Report())
+    assert out and b"\\ud800" not in out

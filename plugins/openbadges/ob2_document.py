@@ -69,7 +69,7 @@ def read_ob2(fmt: Format, source: Source, ctx: Context, documents: Index
         overlay(out, value, ctx)
     record = out.get("id") if isinstance(out.get("id"), str) else None
     cred = fmt.build(out, ctx, record)
-    return keep(cred, ctx.format, reader.raws) if cred is not None else None
+    return keep(cred, ctx.format, reader.raws, ctx) if cred is not None else None
 
 
 def completes_an_assertion(badge: dict[str, Any], documents: Index) -> bool:

@@ -86,7 +86,7 @@ class Ob3Format(BadgeFormat):
         cred = self.build(out, ctx, record)
         if cred is None:
             return None
-        return keep(cred, self.name, reader.raws)
+        return keep(cred, self.name, reader.raws, ctx)
 
     def writer(self, ctx: Context) -> DocumentWriter:
         """The OB 3.0 writer."""

@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from credbridge.model import MicroCredential
+
+if TYPE_CHECKING:
+    from credbridge.context import Context
 
 
 def _first_body(data: dict[str, Any]) -> Any:
@@ -53,17 +56,31 @@ def snapshot(cred: MicroCredential | dict[str, Any], name: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any]) -> MicroCredential:
-    """``cred`` with ``extensions["<fmt>:sections"]``: each raw part and its snapshot."""
+def keep(cred: MicroCredential, fmt: str, raws: dict[str, Any],
+         ctx: Context | None = None) -> MicroCredential:
+    """``cred`` with ``extensions["<fmt>:sections"]``: each raw part and its snapshot; a part
+    that cannot be kept is said to ``ctx``."""
     from credbridge.model import not_json
+    from credbridge.report import Code
 
     data = cred.to_json_dict()
     sections = {name: {"raw": raw, "read": snapshot(data, name)}
                 for name, raw in raws.items() if raw not in (None, [], {})}
     # model_copy does not validate: a raw part the model would refuse (nested too deeply for
-    # a written document to be read back) is not kept; the writer then makes the section anew
-    sections = {name: entry for name, entry in sections.items()
-                if not_json({f"{fmt}:sections": {name: entry}}) is None}
+    # a written document to be read back, a lone surrogate) is not kept; the writer then makes
+    # the section anew from the canonical values
+    kept = {}
+    for name, entry in sections.items():
+        problem = not_json({f"{fmt}:sections": {name: entry}})
+        if problem is None:
+            kept[name] = entry
+        elif ctx is not None:
+            where, _, why = problem.partition(": ")
+            ctx.say(Code.IGNORED_INPUT, f"extensions{where}",
+                    f"the source's JSON of its {name} part is not kept for the {fmt} round "
+                    f"trip ({why}); the {fmt} writer writes that part anew from the values "
+                    "read")
+    sections = kept
     if not sections:
         return cred
     extensions = dict(cred.extensions)
