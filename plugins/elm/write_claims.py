@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Organisation,
         Part,
         Period,
+        Workload,
     )
 
 
@@ -41,7 +42,8 @@ class ClaimWriter(Protocol):
 
     def _outcome(self, outcome: Any) -> dict[str, Any]: ...
 
-    def _workload(self, cred: MicroCredential, spec: dict[str, Any]) -> None: ...
+    def workload(self, w: Workload | None, extensions: dict[str, Any],
+                 spec: dict[str, Any]) -> None: ...
 
     def assessment_spec(self, a: Assessment | None, title: dict[str, str],
                         field: str) -> dict[str, Any] | None: ...
@@ -165,7 +167,6 @@ def part_claim(writer: ClaimWriter, part: Part, process: dict[str, Any]) -> dict
     """One part as a ``LearningAchievement``: its title, specification (outcomes, credits,
     EQF level, fields, languages) and the assessment that proves it (grade, date)."""
     from credbridge import vocab
-    from credbridge.model import MicroCredential
 
     field = "parts[]"
     title = part.title or {"en": "-"}
@@ -193,8 +194,7 @@ def part_claim(writer: ClaimWriter, part: Part, process: dict[str, Any]) -> dict
         spec["eqfLevel"] = concept(vocab.vocabulary("eqf").uri(str(eqf)) or "",
                                    {"en": f"Level {eqf}"})
     if part.workload is not None:
-        writer._workload(MicroCredential.model_construct(workload=part.workload,
-                                                         extensions={}), spec)
+        writer.workload(part.workload, {}, spec)
     if part.learning_outcomes:
         spec["learningOutcome"] = [writer._outcome(o) for o in part.learning_outcomes]
     if part.fields_of_study:

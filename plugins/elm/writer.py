@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from credbridge import vocab
 from credbridge.languages import Retagger
-from credbridge.model import Assessment, Container, LangText, MicroCredential, Organisation
+from credbridge.model import (
+    Assessment,
+    Container,
+    LangText,
+    MicroCredential,
+    Organisation,
+    Workload,
+)
 from credbridge.report import Code, Message
 
 from .concepts import (
@@ -723,7 +730,12 @@ class ElmWriter:
         return spec
 
     def _workload(self, cred: MicroCredential, spec: dict[str, Any]) -> None:
-        w = cred.workload
+        self.workload(cred.workload, cred.extensions, spec)
+
+    def workload(self, w: Workload | None, extensions: dict[str, Any],
+                 spec: dict[str, Any]) -> None:
+        """The credit points and volume of learning of workload ``w`` (of a credential or
+        a part: ``extensions`` are its owner's) into specification ``spec``."""
         if w is None:
             return
         credits = list(w.credits)
@@ -748,7 +760,7 @@ class ElmWriter:
                            "point": format(c.value.normalize(), "f")})
         if points:
             spec["creditPoint"] = points if len(points) > 1 else points[0]
-        lexical = cred.extensions.get("elm:volume_of_learning")
+        lexical = extensions.get("elm:volume_of_learning")
         if isinstance(lexical, str):
             spec["volumeOfLearning"] = lexical
         elif w.hours is not None:
