@@ -358,3 +358,17 @@ def test_a_lone_surrogate_in_a_kept_part_is_said_not_kept(ob2_samples: Path,
                and "lone surrogate" in (m.detail or "") for m in report.messages)
     out = write(records, None, to=target, report=Report())
     assert out and b"\\ud800" not in out
+
+
+def test_an_ob3_issuer_image_without_an_id_is_dropped_and_said(shared: Path) -> None:
+    """OB 3.0 -> OB 2.0: an issuer Image object without its id (URL) has nothing OB 2.0 can
+    hold (found by the long fuzzing run: it was an internal KeyError)."""
+    from credbridge.convert import read, write
+
+    doc = json.loads((shared / "corpus" / "ob3" / "1edtech-dcpv--ob30_simple.json").read_text())
+    doc["issuer"]["image"] = {"type": "Image", "caption": "a logo"}
+    [cred] = list(read(io.BytesIO(json.dumps(doc).encode()), from_format="ob3"))
+    report = Report()
+    out = write([cred], None, to="ob2", report=report)
+    assert out is not None and b'"image": {' not in out
+    assert any(m.field == "extensions.ob3:issuer.image" for m in report.messages)

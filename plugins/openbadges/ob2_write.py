@@ -363,8 +363,11 @@ class Ob2Writer(KeptSections):
                           f"extensions.ob3:subject.{key}")
         issuer = badge.get("issuer") if badge is not None else None
         for key, value in (cred.extensions.get("ob3:issuer") or {}).items():
-            if isinstance(issuer, dict) and key in ("image", "description", "telephone",
-                                                    "phone"):
+            # an Image object without an id (a URL) has nothing OB 2.0 can hold
+            usable = key != "image" or not isinstance(value, dict) or isinstance(
+                value.get("id"), str)
+            if isinstance(issuer, dict) and usable and key in ("image", "description",
+                                                               "telephone", "phone"):
                 target = "telephone" if key == "phone" else key
                 image = self._image(value, "extensions.ob3:issuer") if key == "image" and \
                     isinstance(value, dict) else value
