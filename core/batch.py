@@ -930,12 +930,7 @@ def _fail_items(report: Report, items: list[Item], detail: str) -> None:
 def _free_name(base: str, used: NameLedger) -> str:
     """``base``, or ``base-2``, ``base-3``... when an earlier file of the batch has it (case
     folded: some file systems do not tell ``A`` from ``a``)."""
-    name, n = base, 1
-    while name in used:
-        n += 1
-        name = f"{base}-{n}"
-    used.add(name)
-    return name
+    return used.free(base)
 
 
 def _groups_documents(target: Format) -> bool:

@@ -196,6 +196,29 @@ class NameLedger:
         self._names: set[str] = set()
         self._limit = self.IN_MEMORY if in_memory is None else in_memory
         self._db: sqlite3.Connection | None = None
+        self._suffixes: dict[str, int] = {}
+        """The last suffix given to a base name (at most ``in_memory`` of them, the oldest
+        forgotten first): many credentials with one id take ``-2``, ``-3``... without probing
+        every name before theirs each time."""
+
+    def free(self, base: str) -> str:
+        """``base``, or ``base-2``, ``base-3``... (the first this ledger does not hold), now
+        held. The same name as probing from ``-2`` every time: every suffix up to the last one
+        given for ``base`` is held, and names are never let go."""
+        if base not in self:
+            self.add(base)
+            return base
+        key = base.casefold()
+        n = self._suffixes.pop(key, 1)
+        name = f"{base}-{n + 1}"
+        while name in self:
+            n += 1
+            name = f"{base}-{n + 1}"
+        self.add(name)
+        self._suffixes[key] = n + 1
+        if len(self._suffixes) > self._limit:
+            del self._suffixes[next(iter(self._suffixes))]
+        return name
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -223,6 +246,7 @@ class NameLedger:
     def close(self) -> None:
         """Forget every name (the database and its file go)."""
         self._names.clear()
+        self._suffixes.clear()
         if self._db is not None:
             self._db.close()
             self._db = None

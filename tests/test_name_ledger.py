@@ -72,3 +72,52 @@ def test_the_library_lists_the_files_and_the_command_line_need_not(tmp_path: Pat
     assert unlisted.written_files == []
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == \
         sorted(Path(p).name for p in listed.written_files)
+
+
+def _probing(base: str, held: set[str]) -> str:
+    """The name the batch gave before the ledger remembered suffixes: probe from -2."""
+    name, n = base, 1
+    while name.casefold() in held:
+        n += 1
+        name = f"{base}-{n}"
+    held.add(name.casefold())
+    return name
+
+
+@pytest.mark.parametrize("in_memory", [3, 10_000])
+def test_free_gives_the_names_probing_gave(in_memory: int) -> None:
+    """Many credentials with one id, ids that look like suffixed names, case variants, and a
+    ledger small enough to spill and forget its suffixes: the same names as probing."""
+    import random
+
+    rng = random.Random(7)
+    bases = ["x", "X", "x-3", "x-2", "y", "x-2-2", "cred"]
+    ledger, held = NameLedger(in_memory=in_memory), set()
+    try:
+        for _ in range(600):
+            base = rng.choice(bases)
+            assert ledger.free(base) == _probing(base, held)
+    finally:
+        ledger.close()
+
+
+def test_many_records_with_one_id_take_linear_time() -> None:
+    """2,000 records with one id: each name is found without probing the ones before it (the
+    probing cost 2,001,000 look-ups; the ledger now asks about 2 per name)."""
+    ledger = NameLedger()
+    asked = 0
+    contains = NameLedger.__contains__
+
+    def counting(self: NameLedger, name: object) -> bool:
+        nonlocal asked
+        asked += 1
+        return contains(self, name)
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(NameLedger, "__contains__", counting)
+            names = [ledger.free("same-id") for _ in range(2000)]
+    finally:
+        ledger.close()
+    assert names[:3] == ["same-id", "same-id-2", "same-id-3"] and names[-1] == "same-id-2000"
+    assert asked <= 3 * len(names)
