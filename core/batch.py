@@ -614,11 +614,14 @@ def run(batch: Batch) -> BatchResult:
     inputs = expand_inputs(batch.inputs, recursive=batch.recursive)
     if not inputs:
         raise UsageError("no input files (the directories given hold none)")
-    involved = [target] + ([source] if source else _detectable(inputs))
     from .trust.evidence import take_option  # ob3/clr --embed-source: done after the writer
 
     given, embed_source = take_option(batch.options, target.name,
                                       "embed_source" in target.Options.model_fields)
+    # the inputs' formats are told in advance only to check options meant for them (a reader
+    # without any keeps its defaults): each file would otherwise be detected twice
+    told = source is not None or not (given or batch.text_lang)
+    involved = [target] + ([source] if source else [] if told else _detectable(inputs))
     options = with_text_lang(resolve_options(_unique(involved), given), batch.text_lang)
     paths = tuple(os.fspath(p) for p in inputs if isinstance(p, str | os.PathLike))
     session = Session(options, documents=paths, progress=batch.progress,
