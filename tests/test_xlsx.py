@@ -235,3 +235,20 @@ class TestXlsxConformance(FormatConformance):
     """The plugin conformance kit for ``xlsx``."""
 
     format_name = "xlsx"
+
+
+def test_a_part_marked_encrypted_is_refused_in_one_line() -> None:
+    """A workbook whose zip entries carry the encryption flag (found by the long fuzzing run:
+    zipfile raised a RuntimeError of its own) is refused as an input error."""
+    book = Workbook()
+    book.active.append(["title"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = bytearray(buffer.getvalue())
+    # set bit 0 (encrypted) of the general-purpose flags in each central-directory entry
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        data[at + 8] |= 0x01
+        at = data.find(b"PK\x01\x02", at + 4)
+    with pytest.raises(InputError, match=r"is encrypted \(a password-protected zip\)"):
+        list(read(bytes(data), from_format="xlsx"))

@@ -77,6 +77,10 @@ def check_archive(data: bytes, budget: Budget) -> zipfile.ZipFile:
             f"{budget.unpacked_bytes:,}): refused as a possible zip bomb")
     if "xl/workbook.xml" not in archive.namelist():
         raise InputError("not an Excel workbook: no xl/workbook.xml part")
+    encrypted = [i.filename for i in infos if i.flag_bits & 0x1]
+    if encrypted:  # zip encryption (Excel's own password protection is not a zip at all)
+        raise InputError(f"part {encrypted[0]} of the workbook is encrypted (a password-"
+                         "protected zip): credbridge does not open it")
     for info in infos:
         if info.filename.lower().endswith(XML_SUFFIXES):
             _check_prolog(archive, info)
@@ -88,7 +92,7 @@ def _check_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         with archive.open(info) as part:
             head = part.read(MAX_PROLOG_BYTES)
     except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, ValueError,
-            EOFError) as exc:
+            EOFError, RuntimeError) as exc:
         # zipfile's own: ValueError for a broken offset ("negative seek"), EOFError for a
         # member cut short
         raise InputError(f"part {info.filename} of the workbook is unreadable: {exc}") from None
