@@ -252,3 +252,15 @@ def test_a_part_marked_encrypted_is_refused_in_one_line() -> None:
         at = data.find(b"PK\x01\x02", at + 4)
     with pytest.raises(InputError, match=r"is encrypted \(a password-protected zip\)"):
         list(read(bytes(data), from_format="xlsx"))
+
+
+def test_a_workbook_without_sheets_is_refused_in_one_line() -> None:
+    """A workbook that lists no sheet (found by the long fuzzing run: an internal IndexError)."""
+    import re
+
+    data = workbook([["title"], ["Welding"]])
+    part = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    empty = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", part)
+    assert empty != part
+    with pytest.raises(InputError, match="the workbook has no sheet"):
+        list(read(_rezip(data, {"xl/workbook.xml": empty}), from_format="xlsx"))

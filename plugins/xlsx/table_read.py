@@ -37,6 +37,8 @@ def read_table(stream: IO[bytes], ctx: Context, options: XlsxOptions) -> Iterato
     budget = options.budget()
     data = read_archive(stream, budget)
     values = open_workbook(data, budget)
+    if not values.sheetnames:
+        raise InputError("the workbook has no sheet")
     name = options.sheet or values.sheetnames[0]
     if name not in values.sheetnames:
         raise InputError(f"the workbook has no sheet {name!r} (it has: "
