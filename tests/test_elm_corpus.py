@@ -276,3 +276,13 @@ def test_a_european_digital_credential_without_the_edc_context_says_what_it_is()
     with pytest.raises(CredbridgeError, match=r"a EuropeanDigitalCredential that names no EDC "
                        r"context \(edc-ap\).*examples/v1"):
         _read(json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("reference", ["file:///etc/passwd", "data:application/json,{}",
+                                       "contexts/local.jsonld"])
+def test_a_context_beside_edc_ap_that_is_no_web_url_is_refused(shared: Path,
+                                                               reference: str) -> None:
+    """Only a published (http/https) context may be left out and said: a file:, data: or
+    relative reference names something local and the document is refused, never read."""
+    with pytest.raises(CredbridgeError, match=r"never fetche|does not know"):
+        _read(json.dumps(_with_contexts(shared, [reference])).encode())

@@ -379,3 +379,16 @@ def test_ob_families_read_or_say_what_they_are(shared: Path) -> None:
                 if "cannot tell the format" in exc.message:
                     told.append(path.name)
     assert not told
+
+
+@pytest.mark.parametrize("reference", ["file:///etc/passwd", "contexts/local.jsonld"])
+def test_a_context_beside_ob3_that_is_no_web_url_is_refused(shared: Path, tmp_path: Path,
+                                                            reference: str) -> None:
+    """Beside an Open Badges context only a published (http/https) context may be left out;
+    a file: or relative reference is refused."""
+    doc = json.loads((shared / OB3 / "1edtech-dcpv--ob30_simple.json").read_text())
+    doc["@context"] = [*doc["@context"], reference]
+    path = tmp_path / "local.json"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InputError):
+        list(read(path, report=Report()))

@@ -98,8 +98,9 @@ def without_unknown_contexts(doc: dict[str, Any]) -> tuple[dict[str, Any], list[
         return doc, []
     urls = [c for c in value if isinstance(c, str)]
     unknown = [c for c in urls if not known(c)]
-    if not unknown or not any(c.startswith(OB_CONTEXT_PREFIXES) for c in urls):
-        return doc, []
+    if not unknown or not any(c.startswith(OB_CONTEXT_PREFIXES) for c in urls) or not all(
+            c.lower().startswith(("https://", "http://")) for c in unknown):
+        return doc, []  # a file:, data: or relative reference is refused, never left out
     return {**doc, "@context": [c for c in value if not (isinstance(c, str) and c in unknown)]
             }, unknown
 
