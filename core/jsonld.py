@@ -193,3 +193,28 @@ def _references(context: Any) -> bool:
                     return True
                 stack.append(value)
     return False
+
+
+PUBLISHED = ("https://", "http://")
+"""The context references that may be left out beside a format's own context: published on
+the web. A ``file:``, ``data:`` or relative reference names something local and is refused."""
+
+
+def without_unknown_contexts(doc: Any, known: Callable[[str], bool],
+                             family: Callable[[str], bool]) -> tuple[Any, list[str]]:
+    """``doc`` without the context URLs of its top-level ``@context`` list that ``known``
+    does not know, and those URLs, when a context of the format's ``family`` is named too and
+    each of them is published (``http(s)``): a vendor's extension context, or a schema URL
+    given as a context, beside the format's own. Any other document comes back as it is, for
+    :class:`DocumentLoader` to refuse: without the family's context an unknown one would define
+    the terms, and a local reference is never left out. Nothing is fetched either way."""
+    value = doc.get("@context") if isinstance(doc, dict) else None
+    if not isinstance(value, list):
+        return doc, []
+    urls = [c for c in value if isinstance(c, str)]
+    unknown = [c for c in urls if not known(c)]
+    if not unknown or not any(family(c) for c in urls) or not all(
+            c.lower().startswith(PUBLISHED) for c in unknown):
+        return doc, []
+    kept = [c for c in value if not (isinstance(c, str) and c in unknown)]
+    return {**doc, "@context": kept}, unknown

@@ -118,3 +118,18 @@ def _skip(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
+
+
+def jws_payload_head(head: bytes) -> bytes:
+    """The decoded beginning of a compact JWS's payload (a VC-JWT), as far as ``head`` goes,
+    for sniffing; empty when ``head`` is not one."""
+    import base64
+
+    parts = head.strip().split(b".")
+    if len(parts) < 2 or not parts[0].startswith(b"eyJ"):
+        return b""
+    body = parts[1][: (len(parts[1]) // 4) * 4]
+    try:
+        return base64.urlsafe_b64decode(body)
+    except ValueError:  # binascii.Error is one
+        return b""

@@ -14,6 +14,7 @@ from credbridge.formats import Format
 from credbridge.options import FormatOptions
 from credbridge.report import Code
 from credbridge.safety import load_json
+from credbridge.sniffing import jws_payload_head
 
 if TYPE_CHECKING:
     from credbridge.context import Context
@@ -43,7 +44,7 @@ class ClrFormat(Format):
         (compact JWS) whose payload does."""
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"eyJ"):
-            text = _payload_head(text)
+            text = jws_payload_head(text).lstrip()
         return text.startswith(b"{") and (b'"ClrCredential"' in text
                                           or b"/spec/clr/v2p0" in text
                                           or b"dc.imsglobal.org/draft/clr/v2p0" in text)
@@ -132,17 +133,3 @@ def _validator(path: str) -> Any:
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
-
-def _payload_head(token: bytes) -> bytes:
-    """The decoded start of a compact JWS's payload (as far as the head goes), for sniffing."""
-    import base64
-    import binascii
-
-    parts = token.split(b".")
-    if len(parts) < 2:
-        return b""
-    body = parts[1][: len(parts[1]) // 4 * 4]
-    try:
-        return base64.urlsafe_b64decode(body).lstrip()
-    except (binascii.Error, ValueError):
-        return b""

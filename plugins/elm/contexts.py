@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from credbridge import jsonld
 from credbridge.jsonld import ContextBundle, DocumentLoader
 from credbridge.safety import Limits
 
@@ -67,33 +68,17 @@ def context_urls(doc: Any) -> list[str]:
     return [c for c in items if isinstance(c, str)]
 
 
-WEB_SCHEMES = ("https://", "http://")
-"""The only context references that may be left out (and said) beside edc-ap: a published
-context on the web; a ``file:`` or other reference names something local and is refused."""
-
-
 def is_edc_ap(url: str) -> bool:
     """True for the edc-ap context URL, in any of its spelling variants."""
     return _key(url) == EDC_AP_URL
 
 
 def without_unknown_contexts(doc: Any) -> tuple[Any, list[str]]:
-    """``doc`` without the context URLs of its top-level ``@context`` list that this project
-    does not know, and those URLs, when the edc-ap context is named too and each of them is
-    an ``http(s)`` URL (an EDC credential that also names, say, the W3C examples context or a
-    schema URL given as a context); any other document is left as it is (and refused by
-    :func:`loader`'s check: without the edc-ap context an unknown one would define the terms;
-    a local reference is never left out)."""
-    value = doc.get("@context") if isinstance(doc, dict) else None
-    if not isinstance(value, list):
-        return doc, []
-    urls = [c for c in value if isinstance(c, str)]
-    unknown = [c for c in urls if known_context(c) is None]
-    if not unknown or not any(is_edc_ap(c) for c in urls) or not all(
-            c.lower().startswith(WEB_SCHEMES) for c in unknown):
-        return doc, []  # a file:, data: or relative reference is refused, never left out
-    kept = [c for c in value if not (isinstance(c, str) and c in unknown)]
-    return {**doc, "@context": kept}, unknown
+    """``doc`` without the published context URLs this project does not know listed beside
+    edc-ap (the W3C examples context, a schema URL given as a context), and those URLs
+    (:func:`credbridge.jsonld.without_unknown_contexts`)."""
+    return jsonld.without_unknown_contexts(doc, lambda url: known_context(url) is not None,
+                                           is_edc_ap)
 
 
 BUNDLE = ContextBundle("ELM", {_key(url): factory for url, factory in _KNOWN.items()},

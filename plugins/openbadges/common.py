@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from credbridge import vocab
+from credbridge import jsonld, vocab
 from credbridge.errors import InputError
 from credbridge.report import Code
 from credbridge.safety import Limits, load_json
@@ -89,20 +89,13 @@ context an extension that can be left out."""
 
 
 def without_unknown_contexts(doc: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """``doc`` without the unknown context URLs of its top-level ``@context`` list, and those
-    URLs, when an Open Badges context is named too (an OB 3.0 credential with a vendor's
-    extension context); otherwise ``doc`` is left as it is (and refused by the context
-    check: an unknown context in place of the Open Badges one redefines its terms)."""
-    value = doc.get("@context")
-    if not isinstance(value, list):
-        return doc, []
-    urls = [c for c in value if isinstance(c, str)]
-    unknown = [c for c in urls if not known(c)]
-    if not unknown or not any(c.startswith(OB_CONTEXT_PREFIXES) for c in urls) or not all(
-            c.lower().startswith(("https://", "http://")) for c in unknown):
-        return doc, []  # a file:, data: or relative reference is refused, never left out
-    return {**doc, "@context": [c for c in value if not (isinstance(c, str) and c in unknown)]
-            }, unknown
+    """``doc`` without the published context URLs credbridge does not know listed beside an
+    Open Badges context (a vendor's extension context), and those URLs
+    (:func:`credbridge.jsonld.without_unknown_contexts`); an unknown context in place of the
+    Open Badges one, or a local reference, is left for the context check to refuse."""
+    out, unknown = jsonld.without_unknown_contexts(
+        doc, known, lambda url: url.startswith(OB_CONTEXT_PREFIXES))
+    return out, unknown
 
 
 def open_document(raw: bytes, *, what: str, limits: Limits | None = None) -> Source:

@@ -40,18 +40,6 @@ def decode(data: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     return header, payload
 
 
-def peek_payload(head: bytes) -> bytes:
-    """The decoded beginning of a JWS payload (for sniffing; empty when it is not one)."""
-    parts = head.strip().split(b".")
-    if len(parts) < 2 or not parts[0].startswith(b"eyJ"):
-        return b""
-    body = parts[1][: (len(parts[1]) // 4) * 4]
-    try:
-        return base64.urlsafe_b64decode(body)
-    except ValueError:
-        return b""
-
-
 def header_only(data: bytes) -> dict[str, Any] | None:
     """The JOSE header when ``data`` is one base64url segment that decodes to a JSON object
     with ``alg``: a JWS protected header alone (a detached or cut signature); else None."""

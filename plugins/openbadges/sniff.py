@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from credbridge.formats import GENERIC, OWN_TYPE
-from credbridge.sniffing import JsonTop, json_top
+from credbridge.sniffing import JsonTop, json_top, jws_payload_head
 
 from . import baking, jws
 from .drafts import DRAFT_CONTEXTS
@@ -38,7 +38,7 @@ def top_of(head: bytes) -> JsonTop | None:
     (its ``vc`` claim when there is one)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     # the head itself (not a stripped copy) for JSON: detection reads it once for every sniffer
-    top = json_top(jws.peek_payload(text) if text.startswith(b"eyJ") else head)
+    top = json_top(jws_payload_head(text) if text.startswith(b"eyJ") else head)
     if top is not None and isinstance(top.get("vc"), dict):
         return JsonTop(top.get("vc"), tuple(top.get("vc")), True)
     return top
