@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from credbridge import Report
 from credbridge.cli import cli
-from credbridge.convert import read
+from credbridge.convert import read, write
 from credbridge.errors import InputError
 from credbridge.formats import SNIFF_BYTES
 from credbridge.plugin_manager import get_formats
@@ -343,6 +343,9 @@ def test_dcc_v1_credential_read_through_the_draft_step(tmp_path: Path) -> None:
     [step] = [m.detail for m in report.messages if m.code == Code.UPGRADED]
     assert "type LearningCredential -> OpenBadgeCredential" in step
     assert "https://w3id.org/dcc/v1 replaced by" in step
+    assert "issuer typed Profile (was Issuer)" in step
+    out = write([cred], None, to="ob3")
+    assert out is not None and json.loads(out)["issuer"]["type"] == ["Profile"]
 
 
 def test_draft_context_beside_an_ob3_one_is_not_a_draft(tmp_path: Path) -> None:

@@ -80,9 +80,13 @@ def upgrade(doc: Doc) -> tuple[Doc, list[str]]:
                        + "-> OpenBadgeCredential")
     out["type"] = names
     issuer = doc.get("issuer")
-    if isinstance(issuer, dict) and "type" not in issuer:  # OB 3.0: a typed Profile
+    issuer_types = issuer.get("type") if isinstance(issuer, dict) else None
+    if isinstance(issuer, dict) and "Profile" not in (
+            issuer_types if isinstance(issuer_types, list) else [issuer_types]):
+        # OB 3.0: a typed Profile (DCC v1 and OB 2.0 name it Issuer)
         out["issuer"] = {**issuer, "type": "Profile"}
-        changes.append("issuer typed Profile")
+        changes.append(f"issuer typed Profile (was {_shown(issuer_types)})"
+                       if issuer_types is not None else "issuer typed Profile")
     subject = doc.get("credentialSubject")
     if isinstance(subject, dict):
         out["credentialSubject"] = _subject(subject, changes)
