@@ -44,7 +44,7 @@ def _norm_langtext_checked(value: Any) -> Any:
 
 def _norm_langtext(value: Any) -> Any:
     if isinstance(value, str):
-        value = {"und": value}
+        return {"und": value} if value.strip() else {}
     if not isinstance(value, dict):
         return value
     out: dict[str, str] = {}
@@ -53,7 +53,8 @@ def _norm_langtext(value: Any) -> Any:
             continue
         if not isinstance(text, str):
             raise ValueError(f"text for language {lang!r} must be a string")
-        tag = vocab.language_code(str(lang)) if lang else "und"
+        # the tag is looked up even for an empty text: an unknown one is an error
+        tag = vocab.language_code(lang if type(lang) is str else str(lang)) if lang else "und"
         if text.strip():
             out[tag] = text
     return out

@@ -219,7 +219,7 @@ def load_json(data: bytes | str, *, what: str = "JSON", limits: Limits | None = 
         raise InputError(f"{what} contains {name}, which is not JSON")
 
     limits = limits or DEFAULT_LIMITS
-    _check_json_size(data, what, limits)  # on the bytes: no copy of a hostile document
+    within = _check_json_size(data, what, limits)  # on the bytes: no copy of a hostile one
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     except UnicodeDecodeError as exc:
@@ -234,7 +234,8 @@ def load_json(data: bytes | str, *, what: str = "JSON", limits: Limits | None = 
         raise over_budget(f"{what} is nested too deeply (more than {limits.max_depth} "
                           "levels)",
                           "depth", limits.max_depth) from None
-    check_json(value, what=what, limits=limits)
+    if not within:  # else the text's counts already prove every budget of check_json kept
+        check_json(value, what=what, limits=limits)
     return value
 
 
@@ -261,16 +262,20 @@ def _json_number(kind: type[int] | type[float], what: str) -> Any:
 _INF = float("inf")
 
 
-def _check_json_size(text: bytes | str, what: str, limits: Limits) -> None:
+def _check_json_size(text: bytes | str, what: str, limits: Limits) -> bool:
     """Refuse, before decoding, a text with more values than the ``nodes`` budget, without
     copying it. Commas and opening brackets bound the number of values; only when that quick
     bound is over the budget are the strings looked at (their commas and brackets do not
-    count), at most ``nodes`` of them: each string is a value or a key."""
+    count), at most ``nodes`` of them: each string is a value or a key.
+
+    True when the counts prove that the decoded value keeps every budget of
+    :func:`check_json` (:func:`json_within_budgets`), which then need not walk it."""
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     budget = limits.max_nodes
-    quick = data.count(b",") + data.count(b"[") + data.count(b"{")
+    brackets = data.count(b"[") + data.count(b"{")
+    quick = data.count(b",") + brackets
     if quick <= budget:
-        return
+        return json_within_budgets(quick, brackets, limits)
     inside = 0
     for number, match in enumerate(_JSON_STRING.finditer(data), start=1):
         if number > budget:
@@ -279,8 +284,19 @@ def _check_json_size(text: bytes | str, what: str, limits: Limits) -> None:
         inside += found.count(b",") + found.count(b"[") + found.count(b"{")
     else:
         if quick - inside <= budget:
-            return
+            return False
     raise over_budget(f"{what} has more than {budget:,} values", "nodes", budget)
+
+
+def json_within_budgets(separators: int, brackets: int, limits: Limits) -> bool:
+    """True when a JSON text with ``separators`` commas and opening brackets (``brackets`` of
+    them ``[`` or ``{``; those inside strings may be counted too) decodes to a value that
+    :func:`check_json` would pass. Every value but the outermost follows a comma or the
+    opening bracket of its container (values <= separators + 1); a container's entries follow
+    its own bracket or a comma (entries <= separators); a value k containers deep is under k
+    opening brackets (levels <= brackets + 1)."""
+    return (separators < limits.max_nodes and separators <= limits.max_items
+            and brackets < limits.max_depth)
 
 
 def check_json(value: Any, *, what: str = "JSON", limits: Limits | None = None) -> None:

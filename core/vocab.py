@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -211,6 +211,24 @@ def language_code(value: str, *, field: str = "languages") -> str:
     Accepts 2-letter codes, EU 3-letter codes and EU language URIs. ``und`` stays ``und``.
     A tag like eduCredentials' ``en-EN`` keeps its subtag: it is the writer's choice to send it.
     """
+    if type(value) is str:  # a bounded memo of the spellings seen (pure: the table is)
+        known = _known_language(value)
+        if known is not None:
+            return known
+    return _language_code(value, field)
+
+
+@lru_cache(maxsize=4096)
+def _known_language(value: str) -> str | None:
+    """:func:`language_code` of ``value``, ``None`` when it is unknown (the error is made
+    afresh each time: it names the caller's field)."""
+    try:
+        return _language_code(value, "languages")
+    except VocabularyError:
+        return None
+
+
+def _language_code(value: str, field: str) -> str:
     v = value.strip()
     if v.casefold() == "und":
         return "und"

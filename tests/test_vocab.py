@@ -153,3 +153,16 @@ def test_every_vocabulary_has_codes_and_uris_are_unique() -> None:
         assert len(uris) == len(set(uris)), name
         for concept in voc:
             assert voc.lookup(concept.code) == concept.code, (name, concept.code)
+
+
+def test_language_code_memo_answers_as_the_lookup() -> None:
+    # the memo of spellings seen: the same code on every call, and an unknown language
+    # refused each time with the field of that caller
+    for spelling in ("en", " EN ", "eng", "fr_be", "pt-br", "und", "UND",
+                     "http://publications.europa.eu/resource/authority/language/DEU"):
+        first = vocab.language_code(spelling)
+        assert vocab.language_code(spelling) == first == vocab._language_code(spelling, "x")
+    for field in ("languages", "title", "languages"):
+        with pytest.raises(VocabularyError, match="unknown language 'xx-1'") as err:
+            vocab.language_code("xx-1", field=field)
+        assert err.value.field == field
