@@ -651,3 +651,28 @@ def test_a_table_with_a_title_and_unknown_columns_is_read() -> None:
     assert cred.title == {"und": "Cooking"}
     assert [m.detail for m in report.by_code("ignored-input")] == [
         "columns not understood and ignored: colour, size, weight (map them with --columns)"]
+
+
+def test_gaps_in_positional_columns_leave_no_empty_elements() -> None:
+    # the row plan prunes only below the positional columns' roots: the result is the data
+    # the cell-by-cell setters and a prune of the whole record give
+    from credbridge.model import build
+    from credbridge.plugins.csv.paths import drop_empty_elements, set_value
+
+    text = ("credential_id,title,awarding_body_id,awarding_body,awarding_body_country,"
+            "learning_outcome_2,language\r\n"
+            "urn:x:1,T,; https://b.example,A; ; C,; ; FR,second,en; fr\r\n")
+    [got] = read(text.encode(), from_format="csv")
+    data: dict[str, Any] = {}
+    set_value(data, "id", "urn:x:1")
+    set_value(data, "title", "T", lang="und")
+    set_value(data, "awarding_bodies[].id", "https://b.example", position=1)
+    for position, name in ((0, "A"), (2, "C")):
+        set_value(data, "awarding_bodies[].name", name, position=position, lang="und")
+    set_value(data, "awarding_bodies[].country", "FR", position=2)
+    set_value(data, "learning_outcomes[].text", "second", position=1, lang="und")
+    set_value(data, "languages", ["en", "fr"])
+    drop_empty_elements(data)
+    assert got == build(data)
+    assert [b.name for b in got.awarding_bodies] == [{"und": "A"}, {}, {"und": "C"}]
+    assert [o.text for o in got.learning_outcomes] == [{"und": "second"}]

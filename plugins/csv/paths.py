@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,12 @@ def set_value(
     """Set ``value`` at ``field``; ``position`` picks the element of a ``[]`` list, ``lang``
     the language of a multilingual text."""
     head, tail = parsed(field)
+    set_parsed(data, head, tail, value, position, lang)
+
+
+def set_parsed(data: dict[str, Any], head: tuple[str, ...], tail: tuple[str, ...] | None,
+               value: Any, position: int | None = None, lang: str | None = None) -> None:
+    """:func:`set_value` of the path ``head[] tail`` (:func:`parsed`), parsed beforehand."""
     if tail is None:
         _put(data, head, value, lang)
         return
@@ -78,9 +85,12 @@ def get_below(node: Any, head: tuple[str, ...], tail: tuple[str, ...] | None) ->
     return [_get(item, tail) for item in value]
 
 
-def drop_empty_elements(data: dict[str, Any]) -> None:
-    """Remove ``{}`` elements left in lists of objects by gaps in positional columns."""
-    for key, value in list(data.items()):
+def drop_empty_elements(data: dict[str, Any], keys: Iterable[str] | None = None) -> None:
+    """Remove ``{}`` elements left in lists of objects by gaps in positional columns; only
+    below ``keys`` of ``data`` when given (the roots of the positional columns: the other
+    values hold no list of objects)."""
+    for key in list(data) if keys is None else [k for k in keys if k in data]:
+        value = data[key]
         if isinstance(value, dict):
             drop_empty_elements(value)
         elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):

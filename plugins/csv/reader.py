@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from credbridge.errors import InputError, LimitExceededError
@@ -14,7 +15,7 @@ from credbridge.safety import DEFAULT_MAX_RECORD_BYTES, limits_of, over_budget
 
 from .cells import parse_bool, split_multi, unneutralise
 from .columns import HeaderCell, column_for_field, interpret_header
-from .paths import drop_empty_elements, set_value
+from .paths import drop_empty_elements, parsed, set_parsed
 from .records import records
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ def _credentials(rows: Iterator[bytes | None], header: list[str],
                  language: str) -> Iterator[MicroCredential]:
     """The data rows as credentials, ``ctx.record`` set to ``row N`` for each."""
     row_no = ctx.record_offset
+    plan = _row_plan(header, meanings, language)
     for raw in rows:
         row_no += 1
         if raw is not None and not raw.strip():
@@ -192,7 +194,7 @@ def _credentials(rows: Iterator[bytes | None], header: list[str],
         if len(row) > len(header):
             ctx.failed(f"the row has {len(row)} cells but the header has {len(header)}")
             continue
-        cred = _row_to_credential(header, meanings, row, ctx, language)
+        cred = _row_to_credential(plan, row, ctx)
         if cred is not None:
             yield cred
 
@@ -216,30 +218,74 @@ def _shadowed_plain_columns(header: list[str], meanings: list[HeaderCell | None]
             meanings[i] = None
 
 
-def _row_to_credential(
-    header: list[str],
-    meanings: list[HeaderCell | None],
-    row: list[str],
-    ctx: Context,
-    primary: str,
-) -> MicroCredential | None:
+_BOOLEAN, _POSITIONED, _SINGLE, _LIST, _POSITIONAL_LIST = range(5)
+
+
+@dataclass(frozen=True)
+class _CellPlan:
+    """How the value of one header cell fills a record, decided once per header."""
+
+    original: str
+    field: str
+    kind: int
+    head: tuple[str, ...]
+    tail: tuple[str, ...] | None
+    lang: str | None
+    position: int | None
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """Every header cell's plan (``None``: the cell is not read) and the roots of the
+    positional columns (where gaps may leave empty elements)."""
+
+    cells: tuple[_CellPlan | None, ...]
+    positional_roots: tuple[str, ...]
+
+
+def _row_plan(header: list[str], meanings: list[HeaderCell | None], primary: str) -> _RowPlan:
+    """The plan of a header: what :func:`_fill` decides for each cell, decided once."""
+    cells: list[_CellPlan | None] = []
+    roots: dict[str, None] = {}
+    for original, meaning in zip(header, meanings, strict=True):
+        if meaning is None:
+            cells.append(None)
+            continue
+        col = meaning.column
+        if col.datatype == "boolean":
+            kind = _BOOLEAN
+        elif meaning.position is not None:
+            kind = _POSITIONED
+        elif not col.multi:
+            kind = _SINGLE
+        else:
+            kind = _POSITIONAL_LIST if col.positional else _LIST
+        head, tail = parsed(col.field)
+        if col.positional:
+            roots[head[0]] = None
+        cells.append(_CellPlan(original, col.field, kind, head, tail,
+                               (meaning.lang or primary) if col.lang else None,
+                               meaning.position))
+    return _RowPlan(tuple(cells), tuple(roots))
+
+
+def _row_to_credential(plan: _RowPlan, row: list[str], ctx: Context) -> MicroCredential | None:
     """The credential of one row (``ctx.record`` names it), or ``None`` when it is reported
     as failed."""
     data: dict[str, Any] = {}
-    for original, meaning, raw in zip(header, meanings, row, strict=False):
-        if meaning is None:
+    for cell, raw in zip(plan.cells, row, strict=False):
+        if cell is None:
             continue
         value = unneutralise(raw).strip()
         if not value:
             continue
-        col = meaning.column
         try:
-            _fill(data, meaning, value, primary)
+            _fill(data, cell, value)
         except ValueError as exc:
-            _bad(ctx, col.field, original, str(exc))
+            _bad(ctx, cell.field, cell.original, str(exc))
             return None
-    if any(m is not None and m.column.positional for m in meanings):
-        drop_empty_elements(data)
+    if plan.positional_roots:
+        drop_empty_elements(data, plan.positional_roots)
     try:
         return build(data, record=ctx.record)
     except InputError as exc:
@@ -247,25 +293,20 @@ def _row_to_credential(
         return None
 
 
-def _fill(data: dict[str, Any], meaning: HeaderCell, value: str, primary: str) -> None:
-    col = meaning.column
-    lang = (meaning.lang or primary) if col.lang else None
-    if col.datatype == "boolean":
-        set_value(data, col.field, parse_bool(value))
-        return
-    if meaning.position is not None:  # numbered column: one item at a fixed position
-        set_value(data, col.field, value, position=meaning.position, lang=lang)
-        return
-    if not col.multi:
-        set_value(data, col.field, value, lang=lang)
-        return
-    items = split_multi(value)
-    if not col.positional:
-        set_value(data, col.field, [i for i in items if i is not None])
-        return
-    for position, item in enumerate(items):
-        if item is not None:
-            set_value(data, col.field, item, position=position, lang=lang)
+def _fill(data: dict[str, Any], cell: _CellPlan, value: str) -> None:
+    kind, head, tail = cell.kind, cell.head, cell.tail
+    if kind == _BOOLEAN:
+        set_parsed(data, head, tail, parse_bool(value))
+    elif kind == _POSITIONED:  # numbered column: one item at a fixed position
+        set_parsed(data, head, tail, value, cell.position, cell.lang)
+    elif kind == _SINGLE:
+        set_parsed(data, head, tail, value, None, cell.lang)
+    elif kind == _LIST:
+        set_parsed(data, head, tail, [i for i in split_multi(value) if i is not None])
+    else:
+        for position, item in enumerate(split_multi(value)):
+            if item is not None:
+                set_parsed(data, head, tail, item, position, cell.lang)
 
 
 def _column_of(field: str | None) -> str | None:
