@@ -103,7 +103,20 @@ class DocumentLoader:
     def check(self, doc: Any) -> None:
         """Refuse ``doc`` when it references a context the bundle neither holds nor knows
         (nothing is replaced: for formats that read JSON-LD as JSON)."""
-        self._walk(doc, resolve=False)
+        self._check(doc)
+
+    def _check(self, node: Any) -> None:
+        # the walk of ``inline`` in the same order (the same first refusal), copying nothing
+        if isinstance(node, list):
+            for item in node:
+                if isinstance(item, list | dict):
+                    self._check(item)
+        elif isinstance(node, dict) and "@value" not in node:
+            for key, value in node.items():
+                if key == "@context":
+                    self._context_value(value, False)
+                elif isinstance(value, list | dict):
+                    self._check(value)
 
     def _walk(self, node: Any, *, resolve: bool) -> Any:
         if isinstance(node, list):

@@ -35,6 +35,10 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _RDF_TYPE = RDF.type  # rdflib resolves namespace attributes on every access
 _UNSAFE = re.compile(r"[\s<>\"{}|\\^`]|/\.|#.*#")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+# a relative reference of one segment that starts with a digit, colons allowed (a date given
+# where an IRI is expected, "2010-01-01T00:00:00Z"): no scheme can start with a digit, so it
+# resolves against the base as a plain name does
+_DIGIT_NAME = re.compile(r"[0-9][A-Za-z0-9_:+-]*")
 
 
 class NotFast(Exception):
@@ -56,7 +60,14 @@ class FastGraph:
         if self._added > self._budget:
             raise over_budget(f"the JSON-LD document has more than {self._budget:,} triples",
                               "triples", self._budget)
-        self._spo.setdefault(s, {}).setdefault(p, {})[o] = None
+        # (get before set: setdefault would build a new dict for every triple)
+        props = self._spo.get(s)
+        if props is None:
+            props = self._spo[s] = {}
+        values = props.get(p)
+        if values is None:
+            values = props[p] = {}
+        values[o] = None
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> Iterator[Node]:
         """The objects of ``subject`` for ``predicate``."""
@@ -142,8 +153,18 @@ def fast_graph(doc: Any, *, lexical: bool = False,
     if terms is None:
         return None
     graph = FastGraph((limits or DEFAULT_LIMITS).max_triples)
+    builder = _Builder(graph, terms, lexical=lexical)
     try:
-        _Builder(graph, terms, lexical=lexical).node(doc, top=True)
+        if set(doc) == {"@context", "@graph"}:
+            # a top-level @graph of node objects (no named graph: the top object has nothing
+            # else), each read with the top context
+            nodes = doc["@graph"]
+            for node in nodes if isinstance(nodes, list) else [nodes]:
+                if not isinstance(node, dict):
+                    raise NotFast
+                builder.node(node)
+        else:
+            builder.node(doc, top=True)
     except NotFast:
         return None
     return graph
@@ -184,7 +205,8 @@ class _Builder:
         known = self._iris.get(value) if isinstance(value, str) else None
         if known is not None:
             return known
-        if isinstance(value, str) and _PLAIN_NAME.fullmatch(value):
+        if isinstance(value, str) and (_PLAIN_NAME.fullmatch(value)
+                                       or _DIGIT_NAME.fullmatch(value)):
             # a relative reference of one plain segment (``"en"``): resolved against the
             # document's base, as rdflib's parser does (no bundled context has a @base)
             ref = self._iris[value] = URIRef(BASE + value)
@@ -327,6 +349,8 @@ class _Builder:
     def _language_map(self, obj: dict[str, Any]) -> list[Node]:
         out: list[Node] = []
         for lang, texts in obj.items():
+            if " " in lang:
+                continue  # rdflib's parser drops a value whose language has a space ("en ")
             if lang.startswith("@") or not _is_valid_langtag(lang):  # rdflib's parser says why
                 raise NotFast
             for text in texts if isinstance(texts, list) else [texts]:

@@ -284,33 +284,11 @@ class ElmJsonLdFormat(_ElmBase):
             yield parsed
 
     def _graph(self, doc: Any, ctx: Context, label: str | None) -> Parsed:
-        from .contexts import loader, without_unknown_contexts
+        from .contexts import loader
         from .fast import fast_graph
         from .graphs import jsonld_graph, unknown_keys
-        from .upgrade import upgrade
 
-        proofs: list[dict[str, Any]] = []
-        if jades.is_jades(doc):
-            doc, seal = jades.unwrap(doc)
-            proofs.append(_jades_proof(seal))
-            ctx.say(Code.NOTE, "proof", "JAdES seal unwrapped (not verified); it is recorded in "
-                    "proof and never carried to an output")
-        doc = upgrade(doc, ctx)
-        if isinstance(doc, dict) and "proof" in doc:
-            proofs.append({"kind": "data-integrity", "detail": "embedded proof (not verified)"})
-            doc = {k: v for k, v in doc.items() if k != "proof"}
-        if isinstance(doc, dict) and "@context" not in doc:
-            raise InputError("not JSON-LD: the document has no @context", field="@context")
-        _names_edc_ap(doc)
-        doc, unknown = without_unknown_contexts(doc)
-        if unknown:
-            named = ", ".join(unknown)
-            if ctx.policy.strict_input:
-                raise InputError(f"the JSON-LD context(s) {named} beside edc-ap are not known "
-                                 "to credbridge (--strict-input)", field="@context")
-            ctx.say(Code.IGNORED_INPUT, "@context", f"the JSON-LD context(s) {named} beside "
-                    "edc-ap are not known to credbridge and never fetched: left out, so a "
-                    "term only they define is not read (each such key is reported)")
+        doc, proofs = json_ld_document(doc, ctx)
         limits = limits_of(ctx)
         # every context reference, at any depth, goes through the one loader before either
         # path reads the document: bundled contexts only, anything else is refused
@@ -501,3 +479,35 @@ def _jades_proof(seal: jades.Seal) -> dict[str, Any]:
     if seal.signing_time:
         proof["created"] = seal.signing_time
     return proof
+
+
+def json_ld_document(doc: Any, ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
+    """The JSON-LD document the ELM reader turns into a graph, and the proofs taken off it:
+    a JAdES seal unwrapped, the upgrade steps applied, an embedded proof set aside and the
+    unknown published contexts beside edc-ap left out (each reported in ``ctx``)."""
+    from .contexts import without_unknown_contexts
+    from .upgrade import upgrade
+
+    proofs: list[dict[str, Any]] = []
+    if jades.is_jades(doc):
+        doc, seal = jades.unwrap(doc)
+        proofs.append(_jades_proof(seal))
+        ctx.say(Code.NOTE, "proof", "JAdES seal unwrapped (not verified); it is recorded in "
+                "proof and never carried to an output")
+    doc = upgrade(doc, ctx)
+    if isinstance(doc, dict) and "proof" in doc:
+        proofs.append({"kind": "data-integrity", "detail": "embedded proof (not verified)"})
+        doc = {k: v for k, v in doc.items() if k != "proof"}
+    if isinstance(doc, dict) and "@context" not in doc:
+        raise InputError("not JSON-LD: the document has no @context", field="@context")
+    _names_edc_ap(doc)
+    doc, unknown = without_unknown_contexts(doc)
+    if unknown:
+        named = ", ".join(unknown)
+        if ctx.policy.strict_input:
+            raise InputError(f"the JSON-LD context(s) {named} beside edc-ap are not known "
+                             "to credbridge (--strict-input)", field="@context")
+        ctx.say(Code.IGNORED_INPUT, "@context", f"the JSON-LD context(s) {named} beside "
+                "edc-ap are not known to credbridge and never fetched: left out, so a "
+                "term only they define is not read (each such key is reported)")
+    return doc, proofs

@@ -77,6 +77,7 @@ def unknown_keys(doc: Any) -> dict[str, int]:
     """JSON keys of ``doc`` that no known term defines (a JSON-LD processor drops them
     silently, so the reader reports them): key -> number of occurrences."""
     terms = all_terms()
+    keywords = _KEYWORDS
     found: dict[str, int] = {}
     stack = [doc]
     while stack:  # (the counts do not depend on the order of the walk)
@@ -90,12 +91,12 @@ def unknown_keys(doc: Any) -> dict[str, int]:
             for key, value in node.items():
                 if key == "@context":
                     continue
-                if key not in _KEYWORDS and key not in terms and ":" not in key:
+                if key not in terms and key not in keywords and ":" not in key:
                     if language_map is None:
                         language_map = _is_language_map_key(node)
                     if not language_map:
                         found[key] = found.get(key, 0) + 1
-                if isinstance(value, list | dict):
+                if isinstance(value, (list, dict)):
                     stack.append(value)
     return found
 
