@@ -303,7 +303,7 @@ def test_corpus_documents_read_identically_and_fast_graphs_match_rdflib(shared: 
         for triple in found:
             built.add(triple)
         assert isomorphic(built, jsonld_graph(doc)), path.name
-    assert taken >= len(paths) - 8  # the others name a context the fast path has no table of
+    assert taken >= len(paths) - 3  # (odd relative IRIs; a number in a language map)
 
 
 @pytest.mark.parametrize("change", ["space-language", "digit-reference", "top-graph"])

@@ -19,17 +19,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from credbridge.safety import DEFAULT_LIMITS, DEFAULT_MAX_TRIPLES, Limits, over_budget
 from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node, _is_valid_langtag
 
-from .contexts import BUNDLE, EDC_AP_URL, VC1_URL, VC2_URL, _key
+from .contexts import (
+    BUNDLE,
+    EDC_AP_URL,
+    STATUS_LIST_2021_URL,
+    VC1_URL,
+    VC2_URL,
+    _key,
+    status_list_2021_context,
+)
 from .graphs import BASE
 from .terms import ELM_ALT, PREFIXES, Term, elm_terms, expand, vc_terms
 
-_CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms}
+
+@cache
+def _status_list_terms() -> dict[str, Term]:
+    """The terms of the Status List 2021 context (flat: no scoped contexts) as a term table."""
+    out = {}
+    for name, definition in status_list_2021_context().items():
+        if isinstance(definition, str):
+            out[name] = Term(name, definition, "")
+        else:
+            out[name] = Term(name, definition["@id"], definition.get("@type", ""))
+    return out
+
+
+_CONTEXTS = {_key(VC1_URL): vc_terms, _key(VC2_URL): vc_terms, _key(EDC_AP_URL): elm_terms,
+             _key(STATUS_LIST_2021_URL): _status_list_terms}
 # An absolute IRI whose scheme is not a prefix of the term table (those would be expanded).
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _RDF_TYPE = RDF.type  # rdflib resolves namespace attributes on every access
