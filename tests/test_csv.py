@@ -676,3 +676,21 @@ def test_gaps_in_positional_columns_leave_no_empty_elements() -> None:
     assert got == build(data)
     assert [b.name for b in got.awarding_bodies] == [{"und": "A"}, {}, {"und": "C"}]
     assert [o.text for o in got.learning_outcomes] == [{"und": "second"}]
+
+
+def test_writer_cells_of_each_kind_of_value() -> None:
+    from credbridge.plugins.csv.columns import columns_by_name
+    from credbridge.plugins.csv.writer import _cells
+
+    cols = columns_by_name()
+    title, body, lang = cols["title"], cols["awarding_body"], cols["language"]
+    assert _cells(title, {"und": "T", "fr": "t"}, "und") == {None: "T", "fr": "t"}
+    assert _cells(title, {"en": "T"}, "en") == {None: "T"}
+    assert _cells(title, {}, "und") == {}
+    assert _cells(body, [{"und": "A"}, None, {"fr": "c;d"}], "und") == \
+        {None: "A", "fr": '; ; "c;d"'}
+    assert _cells(body, [None, {}], "und") == {}
+    assert _cells(lang, ["en", "fr"], "und") == {None: "en; fr"}
+    assert _cells(cols["credential_id"], "urn:x", "und") == {None: "urn:x"}
+    assert [_cells(cols[name], v, "und") for name, v in
+            (("eqf_level", 0), ("standalone", False))] == [{None: "0"}, {None: "false"}]

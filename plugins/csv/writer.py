@@ -43,16 +43,25 @@ def _text(value: Any) -> str:
 def _cells(col: Column, value: Any, primary: str) -> dict[str | None, str]:
     """The cells one column needs for one record, whose value at the column's path
     (:func:`.paths.get_value`) is ``value``: ``{None: plain, "fr": ..., ...}``."""
-    if value is None or value == {} or (
-        isinstance(value, list) and all(v is None or v == {} for v in value)
-    ):
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        if all(v is None or v == {} for v in value):
+            return {}
+        if not col.lang:
+            return {None: join_multi([None if v is None else _text(v) for v in value])}
+        return _element_texts(value, primary)
+    if value == {}:
         return {}
     if not col.lang:
-        if isinstance(value, list):
-            return {None: join_multi([None if v is None else _text(v) for v in value])}
-        return {None: _text(value)}
-    # multilingual: a dict per element (positional) or one dict
-    texts = value if isinstance(value, list) else [value]
+        return {None: value if type(value) is str else _text(value)}
+    # one multilingual text: a cell per language, the plain column for ``primary``
+    return {None if lang == primary else lang: str(text) for lang, text in value.items()}
+
+
+def _element_texts(texts: list[Any], primary: str) -> dict[str | None, str]:
+    """The cells of a multilingual text per element (positional): one per language, its
+    items in element order (a gap where an element has no text in that language)."""
     langs: list[str] = []
     for t in texts:
         for lang in t or {}:
@@ -60,23 +69,23 @@ def _cells(col: Column, value: Any, primary: str) -> dict[str | None, str]:
                 langs.append(lang)
     out: dict[str | None, str] = {}
     for lang in langs:
-        key = None if lang == primary else lang
-        items = [(t or {}).get(lang) for t in texts]
-        out[key] = join_multi(items) if isinstance(value, list) else str(items[0])
+        out[None if lang == primary else lang] = join_multi([(t or {}).get(lang) for t in texts])
     return out
 
 
-_Path = tuple[tuple[str, ...], tuple[str, ...] | None]
+_Getter = tuple[Column, tuple[str, ...], tuple[str, ...] | None, bool]
 
 
 @cache
-def _columns_by_root() -> dict[str, tuple[tuple[Column, _Path], ...]]:
+def _columns_by_root() -> dict[str, tuple[_Getter, ...]]:
     """Columns grouped by the top-level canonical field they read, each with its path below
-    that field (:func:`.paths.parsed`, the root part left out)."""
-    groups: dict[str, list[tuple[Column, _Path]]] = {}
+    that field (:func:`.paths.parsed`, the root part left out) and whether that path is
+    empty (the column reads the root's own value)."""
+    groups: dict[str, list[_Getter]] = {}
     for col in standard_columns():
         head, tail = parsed(col.field)
-        groups.setdefault(head[0], []).append((col, (head[1:], tail)))
+        below = head[1:]
+        groups.setdefault(head[0], []).append((col, below, tail, not below and tail is None))
     return {k: tuple(v) for k, v in groups.items()}
 
 
@@ -88,10 +97,13 @@ def _record_cells(record: dict[str, Any], primary: str) -> _Cells:
     out: _Cells = []
     groups = _columns_by_root()
     for key, top in record.items():
-        for col, (below, tail) in groups.get(key, ()):
+        for col, below, tail, at_root in groups.get(key, ()):
             # get_value(record, col.field), walked from the record's own value of the root
-            value = get_below(top, below, tail)
+            value = top if at_root else get_below(top, below, tail)
             if value is None:
+                continue
+            if type(value) is str and not col.lang:  # the common cell: _cells' answer
+                out.append((col, None, value))
                 continue
             for lang, cell in _cells(col, value, primary).items():
                 out.append((col, lang, cell))
