@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from credbridge.safety import DEFAULT_LIMITS, DEFAULT_MAX_TRIPLES, Limits, over_budget
@@ -172,11 +173,11 @@ def fast_graph(doc: Any, *, lexical: bool = False,
     ``limits.max_triples`` triples."""
     if not isinstance(doc, dict):
         return None
-    terms = _active_terms(doc.get("@context"))
-    if terms is None:
+    tables = _active_tables(doc.get("@context"))
+    if tables is None:
         return None
     graph = FastGraph((limits or DEFAULT_LIMITS).max_triples)
-    builder = _Builder(graph, terms, lexical=lexical)
+    builder = _Builder(graph, tables, lexical=lexical)
     try:
         if set(doc) == {"@context", "@graph"}:
             # a top-level @graph of node objects (no named graph: the top object has nothing
@@ -195,32 +196,72 @@ def fast_graph(doc: Any, *, lexical: bool = False,
 
 def _active_terms(context: Any) -> dict[str, Term] | None:
     """The terms of the known context URLs, in document order (later ones override)."""
+    tables = _active_tables(context)
+    return tables.terms if tables is not None else None
+
+
+def _active_tables(context: Any) -> _Tables | None:
+    """The :class:`_Tables` of the known context URLs the document names, else ``None``."""
     urls = context if isinstance(context, list) else [context]
-    terms: dict[str, Term] = {}
+    keys = []
     for url in urls:
-        factory = _CONTEXTS.get(_key(url)) if isinstance(url, str) else None
-        if factory is None or BUNDLE.factory(url) is None:
+        key = _key(url) if isinstance(url, str) else None
+        if key is None or key not in _CONTEXTS or BUNDLE.factory(url) is None:
             return None
-        terms.update(factory())
-    return terms or None
+        keys.append(key)
+    return _tables(tuple(keys)) if keys else None
+
+
+_MEMO_ENTRIES = 4096
+"""Entries a memo of :class:`_Tables` holds at most (then it is emptied): the keys and values
+come from the input."""
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The terms of one list of contexts, and what was decided from them alone, kept across
+    documents (pure functions of the key or value and the terms): a JSON key's term and
+    predicate, a type name's IRI, an IRI's term. Bounded: see :data:`_MEMO_ENTRIES`; shared
+    by the threads of a service (each entry is computed alike by any of them)."""
+
+    terms: dict[str, Term]
+    keys: dict[str, tuple[Term, URIRef] | tuple[()]] = field(default_factory=dict)
+    types: dict[str, URIRef] = field(default_factory=dict)
+    iris: dict[str, URIRef] = field(default_factory=dict)
+    predicates: dict[str, URIRef] = field(default_factory=dict)
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any) -> None:
+    if len(memo) >= _MEMO_ENTRIES:
+        memo.clear()  # (a document's own ids fill it: the vocabularies' IRIs come back)
+    memo[key] = value
+
+
+@lru_cache(maxsize=16)
+def _tables(keys: tuple[str, ...]) -> _Tables:
+    terms: dict[str, Term] = {}
+    for key in keys:
+        terms.update(_CONTEXTS[key]())
+    return _Tables(terms)
 
 
 class _Builder:
     """Turns node objects of the compact JSON into triples."""
 
-    def __init__(self, graph: FastGraph, terms: dict[str, Term], *, lexical: bool) -> None:
+    def __init__(self, graph: FastGraph, tables: _Tables, *, lexical: bool) -> None:
         self.graph = graph
-        self.terms = terms
+        self.tables = tables
+        self.terms = tables.terms
         # None: rdflib's default, as its parser does; False: the text as written
         self._normalize: bool | None = False if lexical else None
         self._lexical = lexical
         self._blanks = 0
-        self._iris: dict[str, URIRef] = {}
-        self._types: dict[str, URIRef] = {}
+        self._iris = tables.iris
+        self._types = tables.types
         self._datatypes: dict[str, URIRef] = {}
-        self._predicates: dict[str, URIRef] = {}
+        self._predicates = tables.predicates
         self._literals: dict[tuple[str, str], Literal] = {}
-        self._keys: dict[str, tuple[Term, URIRef] | tuple[()]] = {}
+        self._keys = tables.keys
 
     def iri(self, value: Any) -> URIRef:
         """An absolute IRI as written, or a plain relative name (compact, other relative or
@@ -232,13 +273,15 @@ class _Builder:
                                        or _DIGIT_NAME.fullmatch(value)):
             # a relative reference of one plain segment (``"en"``): resolved against the
             # document's base, as rdflib's parser does (no bundled context has a @base)
-            ref = self._iris[value] = URIRef(BASE + value)
+            ref = URIRef(BASE + value)
+            _remember(self._iris, value, ref)
             return ref
         if not isinstance(value, str) or not _ABSOLUTE.match(value) or _UNSAFE.search(value) \
                 or value.partition(":")[0] in PREFIXES or value.startswith(ELM_ALT) \
                 or value.startswith("_:"):
             raise NotFast
-        ref = self._iris[value] = URIRef(value)
+        ref = URIRef(value)
+        _remember(self._iris, value, ref)
         return ref
 
     def type_iri(self, value: Any) -> URIRef:
@@ -257,7 +300,7 @@ class _Builder:
             ref = self.iri(value)
         if str(ref).startswith(ELM_ALT):
             raise NotFast
-        self._types[value] = ref
+        _remember(self._types, value, ref)
         return ref
 
     def _blank(self) -> BNode:
@@ -291,7 +334,8 @@ class _Builder:
                 continue
             known = self._keys.get(key)
             if known is None:
-                known = self._keys[key] = self._key(key)
+                known = self._key(key)
+                _remember(self._keys, key, known)
             if not known:
                 continue  # an unknown plain key: JSON-LD drops it (the format reports it)
             term, pred = known
@@ -325,7 +369,8 @@ class _Builder:
             full = expand(term.iri)
             if not _ABSOLUTE.match(full) or full.startswith(ELM_ALT):
                 raise NotFast
-            ref = self._predicates[term.name] = URIRef(full)
+            ref = URIRef(full)
+            _remember(self._predicates, term.name, ref)
         return ref
 
     def values(self, term: Term, item: Any) -> list[Node]:
