@@ -7,6 +7,7 @@ every concept written carries its scheme, derived from the concept URI.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from credbridge import vocab
@@ -59,8 +60,10 @@ _FIXED = ("http://publications.europa.eu/resource/authority/file-type/",
           "http://data.europa.eu/snb/encoding/")
 
 
+@lru_cache(maxsize=4096)
 def known_concept(uri: str) -> bool:
-    """True when credbridge writes this concept from its own vocabularies (label and scheme)."""
+    """True when credbridge writes this concept from its own vocabularies (label and scheme).
+    (A bounded memo: the vocabularies are fixed, the same concepts come back.)"""
     if uri.startswith(_FIXED):
         return True
     return any(vocab.vocabulary(name).lookup(uri) for name in _VOCABULARIES)

@@ -356,8 +356,10 @@ def vc_terms() -> dict[str, Term]:
     return {**_parse(_VC_CLASSES, False), **_parse(_VC_PROPERTIES, True)}
 
 
+@cache
 def all_terms() -> dict[str, Term]:
-    """Every term the project knows (VC first, ELM after, as documents list the contexts)."""
+    """Every term the project knows (VC first, ELM after, as documents list the contexts);
+    one table, to be read, never changed."""
     return {**vc_terms(), **elm_terms()}
 
 
