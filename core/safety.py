@@ -15,6 +15,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from itertools import islice
 from typing import IO, Any
 
@@ -215,9 +216,6 @@ def load_json(data: bytes | str, *, what: str = "JSON", limits: Limits | None = 
     clear error with line and column, NaN/Infinity refused, and the ``nodes`` budget checked
     on the text before the decoder builds anything; ``depth`` and ``items`` are checked on
     the result (:func:`check_json`)."""
-    def _no_constants(name: str) -> Any:
-        raise InputError(f"{what} contains {name}, which is not JSON")
-
     limits = limits or DEFAULT_LIMITS
     within = _check_json_size(data, what, limits)  # on the bytes: no copy of a hostile one
     try:
@@ -225,8 +223,9 @@ def load_json(data: bytes | str, *, what: str = "JSON", limits: Limits | None = 
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 (byte {exc.start})") from None
     try:
-        value = json.loads(text, parse_constant=_no_constants, parse_int=_json_number(int, what),
-                           parse_float=_json_number(float, what))
+        if text.startswith("\ufeff"):  # as json.loads says it (after one BOM is taken off)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _decoder(what).decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid {what}: {exc.msg} at line {exc.lineno}, column {exc.colno}") \
             from None
@@ -237,6 +236,17 @@ def load_json(data: bytes | str, *, what: str = "JSON", limits: Limits | None = 
     if not within:  # else the text's counts already prove every budget of check_json kept
         check_json(value, what=what, limits=limits)
     return value
+
+
+@lru_cache(maxsize=64)
+def _decoder(what: str) -> json.JSONDecoder:
+    """The decoder :func:`load_json` uses for ``what`` (what ``json.loads`` would build for
+    each call with these hooks; the json module shares its own default one the same way)."""
+    def no_constants(name: str) -> Any:
+        raise InputError(f"{what} contains {name}, which is not JSON")
+
+    return json.JSONDecoder(parse_constant=no_constants, parse_int=_json_number(int, what),
+                            parse_float=_json_number(float, what))
 
 
 MAX_NUMBER_DIGITS = 1000

@@ -140,9 +140,8 @@ def vocabulary(name: str) -> Vocabulary:
     """A vocabulary by name: ``eqf``, ``qf_ehea``, ``isced_level``, ``mode``, ``setting``,
     ``supervision``, ``assessment_type``, ``credit_system``, ``credential_type``, ``skill_type``,
     ``grade_status``, ``country``, ``language``, ``isced_f``."""
-    special = {"country": countries, "language": languages, "isced_f": isced_f}
-    if name in special:
-        return special[name]()
+    if name in ("country", "language", "isced_f"):
+        return {"country": countries, "language": languages, "isced_f": isced_f}[name]()
     try:
         return _toml_vocabularies()[name]
     except KeyError:

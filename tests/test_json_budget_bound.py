@@ -70,3 +70,32 @@ def test_each_budget_at_its_edge(text: bytes, limits: Limits, budget: str | None
     else:
         with pytest.raises(CredbridgeError, match=budget):
             load_json(text, limits=limits)
+
+
+@pytest.mark.parametrize("text", [
+    "\ufeff{}", b"\xef\xbb\xbf\xef\xbb\xbf{}", b"\xef\xbb\xbf[1]", "[NaN]", '{"a": -Infinity}',
+    "[1e999]", "[" + "1" * 1001 + "]", '{"a": 1, "a": 2}', '"\\ud800"', "[1.5, -0, 0.1]",
+    "{", "[1,]", "", "[1] x",
+])
+def test_load_json_answers_as_json_loads_with_its_hooks(text: str | bytes) -> None:
+    # the decoder is made once per `what`: the answers are those of a json.loads per call
+    from credbridge import safety
+
+    def per_call(data: str | bytes, *, what: str) -> object:
+        def no_constants(name: str) -> object:
+            raise safety.InputError(f"{what} contains {name}, which is not JSON")
+        decoded = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        return json.loads(decoded, parse_constant=no_constants,
+                          parse_int=safety._json_number(int, what),
+                          parse_float=safety._json_number(float, what))
+
+    for what in ("JSON line", "canonical JSON", "JSON line"):
+        got = _outcome(lambda: load_json(text, what=what))
+        try:
+            want: object = ("ok", per_call(text, what=what))
+        except json.JSONDecodeError as exc:
+            want = ("InputError", f"invalid {what}: {exc.msg} at line {exc.lineno}, "
+                                  f"column {exc.colno}")
+        except CredbridgeError as exc:
+            want = (type(exc).__name__, exc.message)
+        assert got == want
