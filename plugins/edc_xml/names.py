@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from credbridge.notes import labelled_lines, parse_labelled
@@ -77,6 +78,12 @@ def local(element: Any) -> str:
     tag = element.tag
     if not isinstance(tag, str):
         return ""
+    return _local_name(tag)
+
+
+@lru_cache(maxsize=1024)
+def _local_name(tag: str) -> str:
+    """The local part of a Clark name (memoised: a document repeats few tags)."""
     return tag.rsplit("}", 1)[-1]
 
 

@@ -90,8 +90,9 @@ class ClaimReader(SpecificationReader):
         return activities, provider
 
     def _directed_activities(self) -> bool:
-        return any(local(e) in ("activity", "wasInfluencedBy") and e.find(q("directedBy"))
-                   is not None for e in self.root.iter() if isinstance(e.tag, str))
+        # from each directedBy element to its parent: not a find() on every element
+        return any(parent is not None and local(parent) in ("activity", "wasInfluencedBy")
+                   for parent in (d.getparent() for d in self.root.iter(q("directedBy"))))
 
     def sub_achievements(self, ach: Any, parent: str | None = None,
                          seen: set[int] | None = None) -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ from .names import SNB, clean_uri, q
 from .references import Document
 from .values import parse_datetime, parse_decimal
 
+_TEXT = q("text")
+
 
 class ElementReader:
     """Reads values out of the elements of one document, reporting what it cannot use."""
@@ -29,7 +31,8 @@ class ElementReader:
         """The first child ``name`` of ``parent``, marked as used."""
         if parent is None:
             return None
-        found = parent.find(q(name, ns))
+        # iterchildren(tag): the first match in C, without ElementPath's parse of a path
+        found = next(parent.iterchildren(q(name, ns)), None)
         self.doc.use(found)
         return found
 
@@ -37,7 +40,7 @@ class ElementReader:
         """All children ``name`` of ``parent``, marked as used."""
         if parent is None:
             return []
-        found: list[Any] = parent.findall(q(name, ns))
+        found: list[Any] = list(parent.iterchildren(q(name, ns)))
         for f in found:
             self.doc.use(f)
         return found
@@ -48,7 +51,7 @@ class ElementReader:
         if element is None:
             return out
         self.doc.use(element)
-        for t in element.findall(q("text")):
+        for t in element.iterchildren(_TEXT):
             self.doc.use(t, deep=True)
             value = t.text or ""
             if not value.strip():

@@ -31,20 +31,17 @@ class Document:
         self._deep: set[Any] = set()
         self.dangling: set[str] = set()
         self._shared_reported: set[str] = set()
-        for element in root.iter():
-            ident = element.get("id") if isinstance(element.tag, str) else None
-            if ident is not None:
-                self.by_id.setdefault(clean_uri(ident) or ident, []).append(element)
+        # one XPath each finds the elements with an @id / @idref (in document order), not a
+        # Python look at every element
+        for element in root.xpath("descendant-or-self::*[@id]"):
+            ident = element.get("id")
+            self.by_id.setdefault(clean_uri(ident) or ident, []).append(element)
         self._check_references()
 
     def _check_references(self) -> None:
         """Report every ``@idref`` that names no element of the document (with its line)."""
-        for element in self.root.iter():
-            if not isinstance(element.tag, str):
-                continue
+        for element in self.root.xpath("descendant-or-self::*[@idref]"):
             ref = element.get("idref")
-            if ref is None:
-                continue
             key = clean_uri(ref) or ""
             if key not in self.by_id:
                 self.dangling.add(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from credbridge.context import Context
@@ -41,12 +42,18 @@ def children(el: Any, name: str | None = None) -> Iterator[Any]:
     """Child elements of ``el`` (all of them, or the ELMO elements named ``name``)."""
     if name is None:
         return (c for c in el if isinstance(c.tag, str))
-    return iter(el.findall(f"{{{NS}}}{name}"))
+    # iterchildren(tag): the matching children in C, without ElementPath's parse of a path
+    return iter(list(el.iterchildren(_clark(name))))
 
 
 def child(el: Any, name: str) -> Any | None:
     """The first ELMO child element called ``name``, or ``None``."""
-    return el.find(f"{{{NS}}}{name}")
+    return next(el.iterchildren(_clark(name)), None)
+
+
+@lru_cache(maxsize=256)
+def _clark(name: str) -> str:
+    return f"{{{NS}}}{name}"
 
 
 def text(el: Any | None) -> str | None:
@@ -55,8 +62,9 @@ def text(el: Any | None) -> str | None:
     if el is None:
         return None
     # itertext(): the text and CDATA of the element and its descendants and their tails, as
-    # XPath string() gives it, without an XPath evaluation per text
-    value = "".join(el.itertext()).strip()
+    # XPath string() gives it, without an XPath evaluation per text; an element without child
+    # nodes (no element, comment or processing instruction) has only its own text
+    value = (el.text or "").strip() if not len(el) else "".join(el.itertext()).strip()
     return value or None
 
 
