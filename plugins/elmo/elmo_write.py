@@ -269,7 +269,7 @@ def _los(rep: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> No
 
 
 def _part_los(los: Any, cred: MicroCredential, parent: str | None, ctx: Context,
-              opts: ElmoOptions) -> None:
+              opts: ElmoOptions, blank: MicroCredential | None = None) -> None:
     """The record's parts that belong to ``parent`` as ``hasPart`` learning opportunities,
     each with its instance (result, credits, date) and its own parts."""
     from credbridge.documents import prefixed
@@ -282,13 +282,18 @@ def _part_los(los: Any, cred: MicroCredential, parent: str | None, ctx: Context,
                                                   "workload", "levels", "fields_of_study",
                                                   "assessment", "assessed", "languages")}
         ident = part.id if part.id and not part.id.startswith("urn:credbridge:") else None
-        as_record = Model.model_construct(id=ident, extensions={}, parts=[], **fields)
+        if blank is None:
+            # built once per credential: model_construct builds every default, and pydantic
+            # inspects each default factory's signature each time; a part's record is a
+            # shallow copy of it (the same values and set fields as model_construct gives)
+            blank = Model.model_construct(extensions={}, parts=[])
+        as_record = blank.model_copy(update={"id": ident, **fields})
         holder = etree.Element(q("report"))
         _los(holder, as_record, prefixed(ctx, "parts[]."), opts)
         inner = holder[0]
         sub(los, "hasPart").append(inner)
         if part.id:
-            _part_los(inner, cred, part.id, ctx, opts)
+            _part_los(inner, cred, part.id, ctx, opts, blank)
 
 
 def _loi(loi: Any, cred: MicroCredential, ctx: Context, opts: ElmoOptions) -> None:
