@@ -102,3 +102,60 @@ def test_indented_dumps_edge_values(value: Any) -> None:
 def test_lone_surrogate_fails_as_before() -> None:
     with pytest.raises(UnicodeEncodeError):
         common.dumps({"a": "\ud800"})
+
+
+def _mutations(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """``doc`` with one member changed the ways safe mode cares about: a relative IRI id, an
+    undefined term, a null, a changed and a relative type, a relative IRI string value."""
+    out: list[dict[str, Any]] = []
+    for change in ({"id": "relative/id"}, {"undefinedTerm123": "x"}, {"name": None},
+                   {"type": ["VerifiableCredential", "NoSuchType"]}, {"type": "relativeType"},
+                   {"id": "urn:uuid:1"}):
+        out.append({**doc, **change})
+    subject = doc.get("credentialSubject")
+    if isinstance(subject, dict):
+        for change in ({"id": "not-absolute"}, {"unknownKey": 1}, {"type": "Nope"}):
+            out.append({**doc, "credentialSubject": {**subject, **change}})
+        achievement = subject.get("achievement")
+        if isinstance(achievement, dict):
+            for change in ({"id": "rel"}, {"criteria": None}, {"bogus": True}):
+                out.append({**doc, "credentialSubject": {
+                    **subject, "achievement": {**achievement, **change}}})
+    return out
+
+
+def test_shape_memo_never_says_clean_where_the_full_check_finds_problems(
+        documents: list[tuple[str, dict[str, Any]]]) -> None:
+    # the memo's soundness: documents of one shape are all clean or all not
+    by_shape: dict[Any, list[tuple[str, bool]]] = {}
+    memoised = mixed = 0
+    for name, doc in documents:
+        json_ld_10 = name.endswith("-> ob2") or "/ob2" in name or "openbadges/v2" in str(
+            doc.get("@context"))
+        for i, variant in enumerate([doc, *_mutations(doc)]):
+            key = jsonld_safe.shape(variant, json_ld_10)
+            if key is None:
+                continue
+            memoised += 1
+            clean = not jsonld_safe.problems(variant, json_ld_10=json_ld_10,
+                                             kept=jsonld_safe.BundledResolutions())
+            by_shape.setdefault(key, []).append((f"{name} #{i}", clean))
+    for outcomes in by_shape.values():
+        if len({clean for _n, clean in outcomes}) > 1:
+            mixed += 1
+            raise AssertionError(f"one shape, different outcomes: {outcomes}")
+    assert memoised > 500 and mixed == 0
+    # a shape shared by several documents (the memo has hits) and both outcomes are covered
+    assert any(len(o) > 1 for o in by_shape.values())
+    assert {clean for o in by_shape.values() for _n, clean in o} == {True, False}
+
+
+def test_memoised_check_answers_as_the_full_check(
+        documents: list[tuple[str, dict[str, Any]]]) -> None:
+    for name, doc in documents:
+        json_ld_10 = name.endswith("-> ob2") or "/ob2" in name
+        for variant in [doc, *_mutations(doc)]:
+            full = [str(p) for p in jsonld_safe.problems(variant, json_ld_10=json_ld_10,
+                                                          kept=jsonld_safe.NoReuse())]
+            assert [str(p) for p in jsonld_safe.problems(variant, json_ld_10=json_ld_10)] \
+                == full, name

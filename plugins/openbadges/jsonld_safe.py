@@ -342,7 +342,22 @@ def problems(doc: dict[str, Any], *, json_ld_10: bool = False,
     """The safe-mode violations of ``doc`` ([] = a JSON-LD processor keeps every member
     as written). ``json_ld_10``: process as JSON-LD 1.0 (OB 2.0 consumers' processors).
     ``kept``: the bundled contexts already processed (default: the ones kept across
-    documents; a new :class:`BundledResolutions` processes every context afresh)."""
+    documents; a new :class:`BundledResolutions` processes every context afresh). With the
+    default ``kept``, a document whose :func:`shape` was already found clean is clean."""
+    key = shape(doc, json_ld_10) if kept is None else None
+    if key is not None and key in _CLEAN:
+        return []
+    found = _full_problems(doc, json_ld_10=json_ld_10, kept=kept)
+    if key is not None and not found:
+        if len(_CLEAN) >= _MAX_CLEAN:
+            _CLEAN.clear()
+        _CLEAN[key] = True
+    return found
+
+
+def _full_problems(doc: dict[str, Any], *, json_ld_10: bool,
+                   kept: BundledResolutions | None) -> list[Problem]:
+    """:func:`problems` without the shape memo: pyld's expansion of ``doc``."""
     from pyld.jsonld import JsonLdError
 
     found = list(_nulls(doc, ()))
@@ -510,3 +525,96 @@ def _without_unbundled(node: Any, top: bool = True) -> Any:
 
 
 _GONE = object()
+
+
+_MAX_CLEAN = 4096
+"""Clean shapes kept at most (then forgotten at once)."""
+
+_CLEAN: dict[tuple[Any, ...], bool] = {}
+"""The shapes (:func:`shape`) pyld's check found clean: a bounded memo of a pure function
+(the check of a document depends only on its shape and the bundled contexts)."""
+
+
+@cache
+def _exact_keys() -> frozenset[str]:
+    """The keys whose string values expansion reads as more than a literal: ``id``,
+    ``type``, every term a bundled context defines as an alias of a keyword, and every term
+    of any bundled context (at any depth, scoped ones included) typed ``@vocab`` (its value
+    may be a term of the context)."""
+    out = {"id", "type"}
+    for url in BUNDLED:
+        for ctx in _context_objects(bundled_context(url)):
+            for term, definition in ctx.items():
+                target = definition.get("@id") if isinstance(definition, Mapping) \
+                    else definition
+                if isinstance(target, str) and target.startswith("@"):
+                    out.add(term)
+                if isinstance(definition, Mapping) and definition.get("@type") == "@vocab":
+                    out.add(term)
+    return frozenset(out)
+
+
+def shape(doc: dict[str, Any], json_ld_10: bool = False) -> tuple[Any, ...] | None:
+    """What the safe-mode check of ``doc`` depends on, or ``None`` (not memoised: a context
+    object, a context below the top, a context credbridge does not bundle).
+
+    Soundness: the check is pyld's expansion with the bundled contexts and a null base,
+    plus a walk for nulls. With the top-level context a list of bundled URLs (kept exactly)
+    and no other context anywhere, the active context at every object is decided by the keys
+    (kept exactly, at every depth) and the values of ``type`` and ``@``-keys (type-scoped
+    contexts; kept exactly), and nothing in the document can change it otherwise. Expansion
+    reads a key's string value beyond its literal only (a) as an IRI (``id``, an
+    ``@id``-typed term, a datatype): a null base leaves a string without a colon relative
+    (a problem, whatever the string), a string with one expands by its prefix (kept) unless
+    the rest starts with ``//`` (kept), ``_:`` is a blank node (kept), ``@``-strings are
+    keyword-like (kept); or (b) as a vocabulary term: keyword aliases and ``@vocab``-typed
+    terms of any bundled context (:func:`_exact_keys`), kept exactly. Any other string is a
+    literal, its content irrelevant. Numbers, booleans and nulls are kept by kind (a null is
+    a problem). A list's items are expanded one by one in the same active context,
+    independently of their order and number, and problems only add up: a list is the set of
+    its items' shapes. Only a clean outcome is memoised (problem messages name values), so
+    two documents of one shape are both clean or neither is."""
+    contexts = doc.get("@context")
+    if not isinstance(contexts, (str, list)) or not all(
+            isinstance(c, str) and c in BUNDLED for c in _as_list(contexts)):
+        return None
+    try:
+        body = _shape_object({k: v for k, v in doc.items() if k != "@context"}, _exact_keys())
+    except _Unmemoised:
+        return None
+    return (json_ld_10, contexts if isinstance(contexts, str) else tuple(contexts), body)
+
+
+class _Unmemoised(Exception):
+    """A context below the top: the document is checked in full."""
+
+
+def _shape_object(node: dict[str, Any], exact: frozenset[str]) -> tuple[Any, ...]:
+    if "@context" in node:
+        raise _Unmemoised
+    return tuple(sorted((key, _shape(value, key.startswith("@") or key in exact, exact))
+                        for key, value in node.items()))
+
+
+def _shape(value: Any, exact: bool, known: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        return ("=", value) if exact else _string_class(value)
+    if isinstance(value, dict):
+        return ("{}", _shape_object(value, known))
+    if isinstance(value, list):
+        return ("[]", frozenset(_shape(item, exact, known) for item in value))
+    if value is None or isinstance(value, bool):
+        return ("k", value)
+    return ("k", type(value).__name__)
+
+
+def _string_class(value: str) -> tuple[Any, ...]:
+    """A string by what IRI expansion reads of it (see :func:`shape`)."""
+    if value.startswith("_:"):
+        return ("_",)
+    if value.startswith("@"):
+        return ("=", value)
+    prefix, colon, rest = value.partition(":")
+    if not colon:
+        return ("s", value == "")
+    return (":", prefix, rest.startswith("//"))
