@@ -129,6 +129,8 @@ def test_shape_memo_never_says_clean_where_the_full_check_finds_problems(
     # the memo's soundness: documents of one shape are all clean or all not
     by_shape: dict[Any, list[tuple[str, bool]]] = {}
     memoised = mixed = 0
+    # the full check, with the bundled contexts processed once (as pyld alone: the test above)
+    kept = jsonld_safe.BundledResolutions()
     for name, doc in documents:
         json_ld_10 = name.endswith("-> ob2") or "/ob2" in name or "openbadges/v2" in str(
             doc.get("@context"))
@@ -137,8 +139,7 @@ def test_shape_memo_never_says_clean_where_the_full_check_finds_problems(
             if key is None:
                 continue
             memoised += 1
-            clean = not jsonld_safe.problems(variant, json_ld_10=json_ld_10,
-                                             kept=jsonld_safe.BundledResolutions())
+            clean = not jsonld_safe.problems(variant, json_ld_10=json_ld_10, kept=kept)
             by_shape.setdefault(key, []).append((f"{name} #{i}", clean))
     for outcomes in by_shape.values():
         if len({clean for _n, clean in outcomes}) > 1:
@@ -152,10 +153,15 @@ def test_shape_memo_never_says_clean_where_the_full_check_finds_problems(
 
 def test_memoised_check_answers_as_the_full_check(
         documents: list[tuple[str, dict[str, Any]]]) -> None:
-    for name, doc in documents:
+    # the full check (an explicit ``kept`` is never memoised), the bundled contexts processed
+    # once (as pyld alone: test_kept_contexts_agree_with_pyld_alone)
+    kept = jsonld_safe.BundledResolutions()
+    # every third document (the soundness test above takes them all): its variants come
+    # back as hits of the memo the earlier ones filled, which is what this test is about
+    for name, doc in documents[::3]:
         json_ld_10 = name.endswith("-> ob2") or "/ob2" in name
         for variant in [doc, *_mutations(doc)]:
             full = [str(p) for p in jsonld_safe.problems(variant, json_ld_10=json_ld_10,
-                                                          kept=jsonld_safe.NoReuse())]
+                                                          kept=kept)]
             assert [str(p) for p in jsonld_safe.problems(variant, json_ld_10=json_ld_10)] \
                 == full, name
