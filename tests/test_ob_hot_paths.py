@@ -106,11 +106,13 @@ def test_lone_surrogate_fails_as_before() -> None:
 
 def _mutations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """``doc`` with one member changed the ways safe mode cares about: a relative IRI id, an
-    undefined term, a null, a changed and a relative type, a relative IRI string value."""
+    undefined term, a null, a changed and a relative type, a relative IRI string value, ids
+    of an absolute IRI's shape holding a space or a character IRIs exclude."""
     out: list[dict[str, Any]] = []
     for change in ({"id": "relative/id"}, {"undefinedTerm123": "x"}, {"name": None},
                    {"type": ["VerifiableCredential", "NoSuchType"]}, {"type": "relativeType"},
-                   {"id": "urn:uuid:1"}):
+                   {"id": "urn:uuid:1"}, {"id": "http://exa mple.org/x"},
+                   {"id": "https://example.org/<x>"}):
         out.append({**doc, **change})
     subject = doc.get("credentialSubject")
     if isinstance(subject, dict):
