@@ -90,7 +90,7 @@ def test_load_json_answers_as_json_loads_with_its_hooks(text: str | bytes) -> No
                           parse_float=safety._json_number(float, what))
 
     for what in ("JSON line", "canonical JSON", "JSON line"):
-        got = _outcome(lambda: load_json(text, what=what))
+        got = _outcome(lambda what=what: load_json(text, what=what))
         try:
             want: object = ("ok", per_call(text, what=what))
         except json.JSONDecodeError as exc:

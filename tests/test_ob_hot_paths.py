@@ -126,6 +126,7 @@ def _mutations(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+@pytest.mark.slow
 def test_shape_memo_never_says_clean_where_the_full_check_finds_problems(
         documents: list[tuple[str, dict[str, Any]]]) -> None:
     # the memo's soundness: documents of one shape are all clean or all not
