@@ -50,6 +50,7 @@ def documents(shared: Path) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+@pytest.mark.slow
 def test_kept_contexts_agree_with_pyld_alone(documents: list[tuple[str, dict[str, Any]]]
                                              ) -> None:
     kept = jsonld_safe.BundledResolutions()
