@@ -287,7 +287,9 @@ def _part_los(los: Any, cred: MicroCredential, parent: str | None, ctx: Context,
             # inspects each default factory's signature each time; a part's record is a
             # shallow copy of it (the same values and set fields as model_construct gives)
             blank = Model.model_construct(extensions={}, parts=[])
-        as_record = blank.model_copy(update={"id": ident, **fields})
+        # (fresh containers: a copy would share the blank's with every other part)
+        as_record = blank.model_copy(update={"id": ident, "extensions": {}, "parts": [],
+                                             **fields})
         holder = etree.Element(q("report"))
         _los(holder, as_record, prefixed(ctx, "parts[]."), opts)
         inner = holder[0]
