@@ -139,6 +139,7 @@ class FormatRegistry:
         self._formats: dict[str, Format] = {}
         self.failed_plugins: list[str] = []
         """Plugins that failed to load (named in "unknown format" errors)."""
+        self._readable_extensions: list[tuple[str, Format]] | None = None
 
     def register(self, fmt: Format, plugin: str = "?") -> None:
         """Add a format; a second format with the same name is a plugin error."""
@@ -152,6 +153,7 @@ class FormatRegistry:
             )
         fmt.plugin = plugin
         self._formats[fmt.name] = fmt
+        self._readable_extensions = None
 
     def __iter__(self) -> Iterator[Format]:
         return iter(self._formats.values())
@@ -182,13 +184,10 @@ class FormatRegistry:
     def by_extension(self, filename: str) -> list[Format]:
         """Readable formats whose extension matches the file name (longest extension wins)."""
         lower = PurePath(filename).name.lower()
-        matches = [
-            (len(ext), f)
-            for f in self._formats.values()
-            if f.can_read
-            for ext in f.extensions
-            if lower.endswith(ext.lower())
-        ]
+        if self._readable_extensions is None:  # every file and every request asks this
+            self._readable_extensions = [(ext.lower(), f) for f in self._formats.values()
+                                         if f.can_read for ext in f.extensions]
+        matches = [(len(ext), f) for ext, f in self._readable_extensions if lower.endswith(ext)]
         if not matches:
             return []
         best = max(n for n, _ in matches)
