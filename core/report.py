@@ -197,9 +197,9 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         """Number of messages per code, including those past ``max_messages``."""
-        out: Counter[str] = Counter()
+        out: dict[str, int] = {}
         for (_sev, code, _fmt, _fld), n in self._counts.items():
-            out[code] += n
+            out[code] = out.get(code, 0) + n
         return dict(sorted(out.items()))
 
     def grouped(self) -> list[tuple[tuple[str, str, str, str], int]]:
