@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, cast
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -99,14 +100,14 @@ class Service:
     def asgi(self) -> ASGIApp:
         """The Starlette application behind the body-limit wrapper."""
         routes = [
+            Route("/convert", self.convert, methods=["POST"]),  # first: the most asked
+            Route("/health", self.health, methods=["GET"]),
             Route("/", self.page, methods=["GET"]),
             Route("/docs", self.docs, methods=["GET"]),
             Route("/static/{name}", self.static, methods=["GET"]),
             Route("/problems/{name}", self.problem_page, methods=["GET"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),
             Route("/formats", self.formats, methods=["GET"]),
-            Route("/health", self.health, methods=["GET"]),
-            Route("/convert", self.convert, methods=["POST"]),
             Route("/show", self.show, methods=["POST"]),
             Route("/check", self.check, methods=["POST"]),
             Route("/validate", self.validate, methods=["POST"]),
@@ -200,7 +201,7 @@ class Service:
     async def _convert(self, request: Request, allowed: tuple[str, ...] | None,
                        deadline: Deadline) -> Response:
         upload = await _Upload.receive(request, allowed, options=allowed is None,
-                                       endpoint=request.url.path,
+                                       endpoint=request.scope["path"],
                                        material=("trust", "status_list") if allowed is None
                                        else ("trust",))
         params = upload.params
@@ -467,7 +468,7 @@ class Service:
     async def _verify(self, request: Request, allowed: tuple[str, ...], deadline: Deadline
                       ) -> Response:
         upload = await _Upload.receive(request, allowed, options=False,
-                                       endpoint=request.url.path,
+                                       endpoint=request.scope["path"],
                                        material=("trust", "status_list", "payload"))
         try:
             if upload.files is None:
@@ -556,7 +557,9 @@ class _Upload:
         """The parameters (query string, then form fields), the uploaded files and the
         trust material (the fields named in ``material``; any other field of
         :data:`~credbridge.serve.params.MATERIAL` is refused)."""
-        pairs = list(request.query_params.multi_items())
+        # the pairs as Starlette's QueryParams parses them, without its dictionaries
+        pairs = parse_qsl(request.scope["query_string"].decode("latin-1"),
+                          keep_blank_values=True)
         content_type = request.headers.get("content-type", "")
         if not content_type.startswith("multipart/form-data"):
             return cls(parse(pairs, allowed=allowed, options=options, endpoint=endpoint), None)
@@ -654,7 +657,7 @@ def _safe_name(filename: str | None, position: int) -> str:
 async def _one_document(request: Request, allowed: tuple[str, ...], *, whole: bool = True
                         ) -> tuple[bytes, str | None, Params]:
     """The one document of a request (a raw body, or a multipart upload of one file)."""
-    upload = await _Upload.receive(request, allowed, options=False, endpoint=request.url.path)
+    upload = await _Upload.receive(request, allowed, options=False, endpoint=request.scope["path"])
     try:
         if upload.files is None:
             chunks = request.stream()

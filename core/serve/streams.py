@@ -44,7 +44,7 @@ class Deadline:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
-        self._stopped = threading.Event()
+        self._stopped = False  # set by the loop, read by the conversion thread
         self.cancelled = False
 
     def remaining(self) -> float:
@@ -54,13 +54,13 @@ class Deadline:
     def stop(self, *, cancelled: bool = False) -> None:
         """Ask the conversion to stop at its next read or write."""
         self.cancelled = self.cancelled or cancelled
-        self._stopped.set()
+        self._stopped = True
 
     def check(self) -> None:
         """Raise in the conversion thread when the request is over."""
         if self.cancelled:
             raise Cancelled("the client closed the connection")
-        if self._stopped.is_set() or time.monotonic() >= self.at:
+        if self._stopped or time.monotonic() >= self.at:
             raise ServiceTimeout(f"the request took longer than the service's limit of "
                                  f"{self.seconds:g} s")
 
