@@ -11,6 +11,9 @@ Sections (``--sections``, all by default):
   format (documents credbridge did not write; PNG/SVG/JWT wrappers left out).
 - ``many``: one Turtle and one RDF/XML document of 10 and of ``--many`` credentials: read time
   per credential (linear: the ratio is <= 2).
+- ``model``: what building the canonical model alone costs (pydantic's validation of each
+  credential, and its dump) against each format's floor: the ratio no design that builds the
+  pydantic model once per credential can go under.
 - ``jsonld``: the ELM read against rdflib's JSON-LD parse of the same documents.
 - ``startup``: ``credbridge formats`` against ``python -c "import click"``.
 - ``jobs``: ``convert --jobs 2`` against ``--jobs 1`` on ``--jobs-rows`` CSV rows (bench/jobs.py).
@@ -60,7 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 DOCS = ROOT / "docs" / "performance.md"
-SECTIONS = ("written", "shared", "many", "jsonld", "startup", "jobs")
+SECTIONS = ("written", "shared", "model", "many", "jsonld", "startup", "jobs")
 
 #: formats whose round costs 5-80x a cheap one measure this share of --n credentials (enough
 #: for seconds of CPU per run; the documents differ only in their values anyway)
@@ -374,6 +377,52 @@ def section_shared(formats: list[Any], shared: Path | None, runs: int) -> list[d
         row["unread"] = bad
         rows.append(row)
         _progress(row)
+    return rows
+
+
+#: the formats of the ``model`` section: those with a target, but the RDF ones (their floor,
+#: pyoxigraph, costs as much as the model: the bound says nothing there)
+MODEL_FORMATS = ("canonical", "csv", "elmo", "ds", "elm", "edc-xml", "ob3", "ob2")
+
+
+def section_model(formats: list[Any], n: int, runs: int) -> list[dict[str, Any]]:
+    """What the canonical model alone costs per credential against each format's floor:
+    ``MicroCredential.model_validate`` of the credential's JSON object (what a reader builds
+    once per credential) and that plus ``model_dump(mode="json")`` (a round through the model
+    by its own dump), both divided by the format's floor on the same credentials written in
+    the format -- the ratio no design that builds the pydantic model can go under."""
+    creds = credentials(n)
+    rows = []
+    for fmt in formats:
+        if fmt.name not in MODEL_FORMATS:
+            continue
+        k = count_for(fmt.name, n)
+        docs = documents(fmt, creds[:k])
+        kind = kind_of(fmt.name, docs[0])
+        (label, floor), _ = FLOORS[kind]
+        units = floor_units(kind, docs)
+        objects = [c.model_dump(mode="json", exclude_none=True) for c in creds[:k]]
+
+        def validate(objects: list[dict[str, Any]] = objects) -> None:
+            for o in objects:
+                MicroCredential.model_validate(o)
+
+        def validate_dump(objects: list[dict[str, Any]] = objects) -> None:
+            for o in objects:
+                MicroCredential.model_validate(o).model_dump(mode="json", exclude_none=True)
+
+        cpu = interleaved({"floor": partial(floor, units), "validate": validate,
+                           "validate_dump": validate_dump}, runs)["cpu"]
+        per = 1000 / k
+        rows.append({
+            "format": fmt.name, "credentials": k, "floor": label,
+            "floor_ms": Spread.of(cpu["floor"]).scaled(per).json(),
+            "validate_ms": Spread.of(cpu["validate"]).scaled(per).json(),
+            "validate_ratio": Spread.ratio(cpu["validate"], cpu["floor"]).json(),
+            "validate_dump_ratio": Spread.ratio(cpu["validate_dump"], cpu["floor"]).json(),
+            "target": TARGETS.get(fmt.name),
+        })
+        _progress(rows[-1])
     return rows
 
 
@@ -695,6 +744,24 @@ def markdown(result: dict[str, Any]) -> str:
                        f"{r['bytes'] / 1024:,.0f} | {_ms(r['credbridge_ms'])} | {r['floor']} | "
                        f"{_ms(r['floor_ms'])} | {_x(r['ratio'])} | {second} | {target} | "
                        f"{_met(r['ratio']['median'], r['target'])} |")
+    if result.get("model"):
+        out += ["", "## What the canonical model alone costs", "",
+                "Every reader builds the canonical model (pydantic) once per credential. Here "
+                "that alone is timed against each format's floor, on the credentials of the "
+                "first table: `MicroCredential.model_validate` of each credential's JSON "
+                "object, and that plus `model_dump(mode=\"json\")`. A design that builds the "
+                "model cannot go under the first ratio; where it is near or over the target, "
+                "the target needs the model built without validation (on trusted internal "
+                "paths only) or not at all.", "",
+                "| format | credentials | floor | floor ms/credential | validate ms/credential "
+                "| validate / floor | validate + dump / floor | target |",
+                "|---|---:|---|---:|---:|---:|---:|---:|"]
+        for r in result["model"]:
+            target = "-" if r["target"] is None else f"≤ {r['target']:g}"
+            out.append(f"| {r['format']} | {r['credentials']} | {r['floor']} | "
+                       f"{_ms(r['floor_ms'])} | {_ms(r['validate_ms'])} | "
+                       f"{_x(r['validate_ratio'])} | {_x(r['validate_dump_ratio'])} | "
+                       f"{target} |")
     if result.get("many"):
         out += ["", "## Many credentials in one RDF document", "",
                 "Reading one generated document of many credentials: read time per credential "
@@ -756,6 +823,9 @@ def print_summary(result: dict[str, Any]) -> None:
                 else ""
             print(f"{key:<8} {r['format']:<11} {r['credentials']:>6} creds  ratio "
                   f"{_x(r['ratio']):<18} vs {r['floor']}{second}")
+    for r in result.get("model") or []:
+        print(f"model    {r['format']:<11} {r['credentials']:>6} creds  validate / floor "
+              f"{_x(r['validate_ratio'])}, + dump {_x(r['validate_dump_ratio'])}")
     for r in result.get("many") or []:
         print(f"many     {r['format']:<11} {r['credentials']:>6} creds  per-credential "
               f"{_x(r['linear'], 2)} of the 10-credential document")
@@ -821,6 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], Any]] = {
         "written": lambda: section_written(formats, args.n, args.runs),
         "shared": lambda: section_shared(formats, shared, args.runs),
+        "model": lambda: section_model(formats, args.n, args.runs),
         "many": lambda: section_many(args.many, args.runs),
         "jsonld": lambda: section_jsonld(args.n, shared, args.runs),
         "startup": lambda: section_startup(args.runs),

@@ -155,3 +155,20 @@ def test_every_other_section_has_its_table(tmp_path: Path) -> None:
     assert "## Read + write" not in page
     rows = [line for line in page.splitlines() if line.startswith("| elm-")]
     assert len(rows) == 2 and all(line.count("|") == 10 for line in rows)
+
+
+def test_model_section_bounds_each_format_by_the_model_alone(tmp_path: Path) -> None:
+    pytest.importorskip("orjson", reason="orjson not installed (pip install -e '.[bench]')")
+    result, page = _bench(tmp_path, "--n", "10", "--runs", "7", "--sections", "model",
+                          "--formats", "canonical,csv,elm-ttl", docs=True)
+    rows = {r["format"]: r for r in result["model"]}
+    assert set(rows) == {"canonical", "csv"}  # the RDF formats have no model bound
+    assert rows["canonical"]["floor"] == "orjson" and rows["canonical"]["target"] == 3
+    assert rows["csv"]["floor"] == "csv module" and rows["csv"]["credentials"] == 10
+    for r in rows.values():
+        for key in ("floor_ms", "validate_ms", "validate_ratio", "validate_dump_ratio"):
+            _spread_ok(r[key])
+        assert r["validate_ms"]["median"] > 0
+    assert "## What the canonical model alone costs" in page
+    lines = [line for line in page.splitlines() if line.startswith(("| canonical |", "| csv |"))]
+    assert len(lines) == 2 and all(line.count("|") == 9 for line in lines)
