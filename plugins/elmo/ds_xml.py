@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,33 +36,104 @@ class DiplomaSupplement:
 def build_element(ds: DiplomaSupplement, parent: Any | None = None) -> Any:
     """The ``diplomaSupplement`` element (appended to ``parent`` when given), sub-sections nested
     under their main section by number, in schema order."""
+    sections = sorted(ds.sections, key=lambda s: sort_key(s.number))
+    if any(s.attachments for s in sections):
+        return _build_new(ds, sections, parent)
+    # Every supplement of the same shape (section numbers, which have content and of which
+    # type, how many lines of additional information) has the same elements: they are built
+    # once, and each supplement is a C copy of them with its texts set, not ~100 SubElement
+    # calls. Appended to ``parent``, the copy's namespace declaration is reconciled with the
+    # parent's as an element built there would be (same bytes).
+    shape = (parent is None, tuple((s.number, s.content is not None, s.content_type or None,
+                                    len(s.info)) for s in sections))
+    made = _SHAPES.get(shape)
+    if made is None:
+        made = _shape(ds, sections, parent is None)
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.pop(next(iter(_SHAPES), None), None)  # type: ignore[arg-type]
+        _SHAPES[shape] = made
+    skeleton, slots = made
+    el = copy.deepcopy(skeleton)
+    if ds.lang != "und":
+        el.set(XML_LANG, ds.lang)
+    nodes = list(el.iter())
+    for index, value in zip(slots, _texts(ds, sections), strict=True):
+        if value is not None:
+            nodes[index].text = value
+    if parent is not None:
+        parent.append(el)
+    return el
+
+
+_SHAPES: dict[tuple[Any, ...], tuple[Any, list[int]]] = {}
+_SHAPES_MAX = 64
+
+
+def _texts(ds: DiplomaSupplement, sections: list[Section]) -> list[str | None]:
+    """The texts of the supplement's elements, in the order :func:`_build_new` makes them."""
+    out: list[str | None] = [ds.version or VERSION, ds.issue_date, ds.introduction]
+    for s in sections:
+        out.append(s.title)
+        if s.content is not None:
+            out.append(s.content)
+        out += s.info
+    return out
+
+
+def _shape(ds: DiplomaSupplement, sections: list[Section], root: bool) -> tuple[Any, list[int]]:
+    """The elements of a supplement shaped as ``ds`` without its texts and language, and the
+    position in document order of each element :func:`_texts` gives a text to."""
+    blank = DiplomaSupplement(version=None, sections=[
+        Section(s.number, "", "" if s.content is not None else None, s.content_type,
+                [""] * len(s.info)) for s in sections])
+    holder = None if root else etree.Element(q("elmo"), nsmap={None: NS})
+    made: list[Any] = []
+    el = _build_new(blank, blank.sections, holder, made)
+    for node in made:
+        node.text = None
+    order = {node: i for i, node in enumerate(el.iter())}
+    if holder is not None:
+        holder.remove(el)
+    return el, [order[node] for node in made]
+
+
+def _build_new(ds: DiplomaSupplement, sections: list[Section], parent: Any | None,
+               made: list[Any] | None = None) -> Any:
+    """The supplement built element by element; ``made`` collects the elements
+    :func:`_texts` gives a text to, in its order."""
     el = sub(parent, "diplomaSupplement") if parent is not None else \
         etree.Element(q("diplomaSupplement"), nsmap={None: NS})
     if ds.lang != "und":
         el.set(XML_LANG, ds.lang)
-    sub(el, "version", ds.version or VERSION)
-    sub(el, "issueDate", ds.issue_date)
-    sub(el, "introduction", ds.introduction)
-    made: dict[str, Any] = {}
-    for s in sorted(ds.sections, key=lambda s: sort_key(s.number)):
+    record = made.append if made is not None else _ignore
+    record(sub(el, "version", ds.version or VERSION))
+    record(sub(el, "issueDate", ds.issue_date))
+    record(sub(el, "introduction", ds.introduction))
+    numbered: dict[str, Any] = {}
+    for s in sections:
         up = parent_number(s.number)
-        while up is not None and up not in made:
+        while up is not None and up not in numbered:
             up = parent_number(up)
-        container = made[up] if up is not None else el
-        made[s.number] = _section(container, s)
+        container = numbered[up] if up is not None else el
+        numbered[s.number] = _section(container, s, record)
     return el
 
 
-def _section(parent: Any, s: Section) -> Any:
+def _ignore(_el: Any) -> None:
+    return None
+
+
+def _section(parent: Any, s: Section, record: Callable[[Any], None]) -> Any:
     el = sub(parent, "section")
     el.set("number", s.number)
-    sub(el, "title", s.title)
+    record(sub(el, "title", s.title))
     if s.content is not None:
         content = sub(el, "content", s.content)
+        record(content)
         if s.content_type:
             content.set("type", s.content_type)
     for line in s.info:
-        sub(el, "additionalInformation", line)
+        record(sub(el, "additionalInformation", line))
     for xml in s.attachments:
         el.append(parse_xml(xml.encode("utf-8"), what="an attachment"))
     return el
