@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from credbridge.context import Context
@@ -124,11 +125,19 @@ def _dtf_value(value: str, pattern: str) -> str | None:
     return f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}"
 
 
+@lru_cache(maxsize=1)
+def _dtf_attributes() -> Any:
+    """The compiled XPath of every ``@dtf`` (compiled once, when first needed)."""
+    return etree.XPath("descendant-or-self::*/@dtf")
+
+
 def _dated(elmo: Any, ctx: Context) -> str | None:
     """Pre-1.0 dates name their pattern (``<bday dtf="dd-MM-yyyy">``)."""
     changed = False
-    # one XPath over the tree finds the elements that carry @dtf (most documents: none)
-    for el in elmo.xpath("descendant-or-self::*[@dtf]"):
+    # one compiled XPath over the tree finds the @dtf attributes (most documents: none), in
+    # document order; selecting attributes is ~4x faster in libxml2 than an element predicate
+    for found in _dtf_attributes()(elmo):
+        el = found.getparent()
         pattern = el.attrib.pop("dtf")
         iso = _dtf_value(el.text or "", pattern)
         if iso is not None:
